@@ -1,0 +1,153 @@
+#include "ApiKeyFormat.h"
+
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+
+#include <array>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr char16_t Alphabet[] = u"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr int AlphabetSize = 62;
+// Largest multiple of 62 that fits in a byte: bytes at or above it are rejected, so every
+// symbol is equally likely.
+constexpr int RejectFrom = 248;
+
+constexpr std::array<quint32, 256> makeCrcTable()
+{
+    std::array<quint32, 256> table{};
+    for (quint32 i = 0; i < 256; ++i) {
+        quint32 c = i;
+        for (int k = 0; k < 8; ++k)
+            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        table[i] = c;
+    }
+    return table;
+}
+constexpr auto CrcTable = makeCrcTable();
+
+quint32 crc32(const QByteArray& data)
+{
+    quint32 crc = 0xFFFFFFFFu;
+    for (char ch : data)
+        crc = CrcTable[(crc ^ quint8(ch)) & 0xFF] ^ (crc >> 8);
+    return crc ^ 0xFFFFFFFFu;
+}
+
+bool isBase62(QChar c)
+{
+    return (c >= u'0' && c <= u'9') || (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
+}
+
+template<typename T>
+std::optional<T> failWith(QString* error, const QString& message)
+{
+    if (error)
+        *error = message;
+    return std::nullopt;
+}
+} // namespace
+
+QString ApiKeyFormat::randomBase62(int length, QRandomGenerator& rng)
+{
+    QString out;
+    out.reserve(length);
+    std::array<quint32, 16> buffer{};
+    while (out.size() < length) {
+        rng.fillRange(buffer.data(), qsizetype(buffer.size()));
+        for (quint32 word : buffer) {
+            for (int shift = 0; shift < 32 && out.size() < length; shift += 8) {
+                const int byte = int((word >> shift) & 0xFF);
+                if (byte < RejectFrom)
+                    out.append(QChar(Alphabet[byte % AlphabetSize]));
+            }
+        }
+    }
+    return out;
+}
+
+QString ApiKeyFormat::generate(QStringView prefix, QRandomGenerator& rng)
+{
+    const QString body = prefix.toString() + randomBase62(RandomLength, rng);
+    return body + checksum(body);
+}
+
+bool ApiKeyFormat::isValidPrefix(QStringView prefix, QString* error)
+{
+    auto fail = [&](const QString& why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    if (prefix.size() < 2 || prefix.size() > MaxPrefixLength)
+        return fail(u"a key prefix has 2 to %1 characters, e.g. sk- or sk-aisa-"_s.arg(MaxPrefixLength));
+    if (!prefix.endsWith(u'-'))
+        return fail(u"a key prefix ends with \"-\", e.g. sk-aisa-"_s);
+    QChar previous = u'-';
+    for (qsizetype i = 0; i < prefix.size(); ++i) {
+        const QChar c = prefix[i];
+        const bool lowerAlnum = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
+        if (c == u'-') {
+            if (previous == u'-')
+                return fail(u"a key prefix has no empty groups (\"--\") and does not start with \"-\""_s);
+        } else if (!lowerAlnum) {
+            return fail(u"a key prefix uses lower-case letters, digits and \"-\" only"_s);
+        }
+        previous = c;
+    }
+    return true;
+}
+
+std::optional<ApiKeyFormat::Parts> ApiKeyFormat::parse(QStringView input, QString* error)
+{
+    const QStringView key = input;
+    const qsizetype dash = key.lastIndexOf(u'-');
+    if (dash < 0)
+        return failWith<Parts>(error, u"an API key starts with a prefix such as sk-"_s);
+    const QStringView prefix = key.left(dash + 1);
+    const QStringView rest = key.mid(dash + 1);
+    QString prefixError;
+    if (!isValidPrefix(prefix, &prefixError))
+        return failWith<Parts>(error, u"malformed key prefix: "_s + prefixError);
+    for (QChar c : rest) {
+        if (!isBase62(c))
+            return failWith<Parts>(error, u"an API key has only letters and digits after its prefix"_s);
+    }
+    if (rest.size() != RandomLength + ChecksumLength) {
+        return failWith<Parts>(error, u"an API key has %1 characters after its prefix, this one has %2 "
+                                      u"(truncated or extra characters?)"_s
+                                          .arg(RandomLength + ChecksumLength)
+                                          .arg(rest.size()));
+    }
+    Parts parts{prefix.toString(), rest.left(RandomLength).toString(), rest.mid(RandomLength).toString()};
+    if (checksum(QString(parts.prefix + parts.random)) != parts.checksum)
+        return failWith<Parts>(error, u"the key's checksum does not match: it was mistyped or altered"_s);
+    return parts;
+}
+
+QString ApiKeyFormat::checksum(QStringView prefixAndRandom)
+{
+    quint32 value = crc32(prefixAndRandom.toUtf8());
+    QString out(ChecksumLength, u'0');
+    for (int i = ChecksumLength - 1; i >= 0; --i) {
+        out[i] = QChar(Alphabet[value % AlphabetSize]);
+        value /= AlphabetSize;
+    }
+    return out;
+}
+
+QString ApiKeyFormat::displayHint(QStringView key)
+{
+    const qsizetype dash = key.lastIndexOf(u'-');
+    const QStringView prefix = key.left(dash + 1);
+    const QStringView rest = key.mid(dash + 1);
+    if (rest.size() < 8)
+        return prefix.toString() + u"…"_s;
+    return prefix.toString() + rest.left(4).toString() + u"…"_s + rest.right(4).toString();
+}
+
+QByteArray ApiKeyFormat::digestHex(QStringView key)
+{
+    return QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha256).toHex();
+}

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringView>
+
+#include <optional>
+
+class QRandomGenerator;
+
+// Key format (SPEC §4): <prefix><32 random base62><6 base62 CRC32 checksum>.
+class ApiKeyFormat final
+{
+public:
+    static constexpr int RandomLength = 32;
+    static constexpr int ChecksumLength = 6;
+    static constexpr int MaxPrefixLength = 16;
+
+    static QString defaultPrefix() { return QStringLiteral("sk-"); }
+    static QString subscriptionPrefix() { return QStringLiteral("sk-sub-"); }
+
+    // rng must be a CSPRNG in production (QRandomGenerator::system()); tests pass a seeded one.
+    static QString generate(QStringView prefix, QRandomGenerator& rng);
+    // Random base62 text, rejection-sampled (no modulo bias).
+    static QString randomBase62(int length, QRandomGenerator& rng);
+
+    // Lower-case letters/digits in dash-separated groups ending with '-': "sk-", "sk-aisa-".
+    static bool isValidPrefix(QStringView prefix, QString* error = nullptr);
+
+    struct Parts
+    {
+        QString prefix;
+        QString random;
+        QString checksum;
+    };
+    // Checks shape and checksum: catches typos and truncated pastes offline.
+    static std::optional<Parts> parse(QStringView key, QString* error = nullptr);
+    static bool isWellFormed(QStringView key) { return parse(key).has_value(); }
+
+    static QString checksum(QStringView prefixAndRandom);
+    // "sk-AbCd…wxyz": never enough to use the key.
+    static QString displayHint(QStringView key);
+    // Lower-case hex SHA-256 of the UTF-8 key.
+    static QByteArray digestHex(QStringView key);
+};

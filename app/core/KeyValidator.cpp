@@ -1,0 +1,140 @@
+#include "KeyValidator.h"
+
+#include "TierLimits.h"
+
+#include <QLocale>
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+bool isModelChar(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'.'
+        || c == u'-' || c == u'_' || c == u':' || c == u'/' || c == u'@' || c == u'+';
+}
+
+bool isEnvironmentChar(QChar c, bool first)
+{
+    const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
+    return first ? alnum : alnum || c == u'-' || c == u'_';
+}
+
+QString tierTitle(Tier tier)
+{
+    QString name = KeyEnums::tierName(tier);
+    name[0] = name[0].toUpper();
+    return name;
+}
+
+void checkPositiveMoney(FieldErrors& errors, const QString& field, const std::optional<qint64>& micros)
+{
+    if (!micros)
+        return;
+    if (*micros < 0)
+        errors << FieldError{field, u"must not be negative"_s};
+    else if (*micros == 0)
+        errors << FieldError{field, u"must be above 0 (leave it empty for no limit)"_s};
+}
+
+void checkOverride(FieldErrors& errors, const QString& field, const std::optional<qint64>& value,
+                   const std::optional<qint64>& tierValue, Tier tier, const QString& unit)
+{
+    if (!value)
+        return;
+    if (*value <= 0) {
+        errors << FieldError{field, u"must be a whole number above 0 (leave it empty for the tier default)"_s};
+    } else if (tierValue && *value > *tierValue) {
+        errors << FieldError{field, u"%1 is above the %2 tier's %3 %4; overrides can only lower the tier limit"_s
+                                        .arg(QLocale::c().toString(*value), tierTitle(tier),
+                                             QLocale::c().toString(*tierValue), unit)};
+    }
+}
+} // namespace
+
+QString KeyValidator::normalizedLabel(QStringView label)
+{
+    return label.trimmed().toString();
+}
+
+FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs)
+{
+    FieldErrors errors;
+
+    const QString& label = spec.label;
+    if (label.trimmed().isEmpty()) {
+        errors << FieldError{u"label"_s, u"is required, e.g. prod-web-app"_s};
+    } else {
+        bool control = false;
+        for (QChar c : label)
+            control = control || c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
+                || c == QChar::LineSeparator || c == QChar::ParagraphSeparator;
+        if (control)
+            errors << FieldError{u"label"_s, u"must not contain line breaks or control characters"_s};
+        else if (label != label.trimmed())
+            errors << FieldError{u"label"_s, u"must not start or end with spaces"_s};
+        else if (label.size() > MaxLabelLength)
+            errors << FieldError{u"label"_s, u"has %1 characters; at most %2 are allowed"_s.arg(label.size())
+                                                 .arg(MaxLabelLength)};
+    }
+
+    const QString& env = spec.environment;
+    bool envOk = !env.isEmpty() && env.size() <= MaxEnvironmentLength;
+    for (qsizetype i = 0; envOk && i < env.size(); ++i)
+        envOk = isEnvironmentChar(env[i], i == 0);
+    if (!envOk) {
+        errors << FieldError{u"environment"_s,
+                             u"use 1 to %1 lower-case letters, digits, \"-\" or \"_\", starting with a letter "
+                             u"or digit (e.g. dev, staging, prod)"_s.arg(MaxEnvironmentLength)};
+    }
+
+    if (spec.type == KeyType::Subscription && (spec.billingCycleDay < 1 || spec.billingCycleDay > 28))
+        errors << FieldError{u"billing_cycle_day"_s, u"must be a day of the month from 1 to 28"_s};
+
+    if (!spec.permissions)
+        errors << FieldError{u"permissions"_s, u"choose at least one of read, write, admin, webhook"_s};
+
+    if (spec.expiresAtMs && *spec.expiresAtMs <= nowUtcMs)
+        errors << FieldError{u"expires"_s, u"is in the past; choose a later date or never"_s};
+
+    checkPositiveMoney(errors, u"quota_usd"_s, spec.quotaLimitMicros);
+    checkPositiveMoney(errors, u"spend_cap_day"_s, spec.spendCapDayMicros);
+    checkPositiveMoney(errors, u"spend_cap_week"_s, spec.spendCapWeekMicros);
+    checkPositiveMoney(errors, u"spend_cap_month"_s, spec.spendCapMonthMicros);
+    const auto positive = [](const std::optional<qint64>& v) { return v && *v > 0; };
+    if (positive(spec.spendCapDayMicros) && positive(spec.spendCapWeekMicros)
+        && *spec.spendCapDayMicros > *spec.spendCapWeekMicros)
+        errors << FieldError{u"spend_cap_day"_s, u"is above the weekly cap"_s};
+    if (positive(spec.spendCapWeekMicros) && positive(spec.spendCapMonthMicros)
+        && *spec.spendCapWeekMicros > *spec.spendCapMonthMicros)
+        errors << FieldError{u"spend_cap_week"_s, u"is above the monthly cap"_s};
+
+    const TierLimits tier = TierLimits::forTier(spec.tier);
+    checkOverride(errors, u"rpm"_s, spec.rpmOverride, tier.requestsPerMinute, spec.tier, u"requests/minute"_s);
+    checkOverride(errors, u"tpm"_s, spec.tpmOverride, tier.tokensPerMinute, spec.tier, u"tokens/minute"_s);
+
+    if (spec.models.size() > MaxModels)
+        errors << FieldError{u"models"_s, u"at most %1 models"_s.arg(MaxModels)};
+    QSet<QString> seen;
+    for (const QString& model : spec.models) {
+        bool ok = !model.isEmpty() && model.size() <= MaxModelLength;
+        for (QChar c : model)
+            ok = ok && isModelChar(c);
+        if (!ok) {
+            errors << FieldError{u"models"_s, u"\"%1\" is not a model name (letters, digits and . - _ : / @ +, "
+                                              u"at most %2 characters)"_s
+                                                  .arg(model.left(MaxModelLength), QString::number(MaxModelLength))};
+            break;
+        }
+        if (seen.contains(model)) {
+            errors << FieldError{u"models"_s, u"\"%1\" is listed twice"_s.arg(model)};
+            break;
+        }
+        seen.insert(model);
+    }
+
+    if (spec.ipAllowlist.size() > MaxIpEntries)
+        errors << FieldError{u"ips"_s, u"at most %1 entries"_s.arg(MaxIpEntries)};
+
+    return errors;
+}

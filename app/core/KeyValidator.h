@@ -1,0 +1,21 @@
+#pragma once
+
+#include "FieldError.h"
+#include "KeySpec.h"
+
+// Field names are the CLI's flag names without dashes and the JSON members: label,
+// environment, type, billing_cycle_day, permissions, expires, quota_usd, spend_cap_day,
+// spend_cap_week, spend_cap_month, tier, rpm, tpm, models, ips.
+class KeyValidator final
+{
+public:
+    static constexpr int MaxLabelLength = 64;
+    static constexpr int MaxEnvironmentLength = 32;
+    static constexpr int MaxModelLength = 128;
+    static constexpr int MaxModels = 200;
+    static constexpr int MaxIpEntries = 200;
+
+    // nowUtcMs judges the expiry: a key cannot be given an expiry in the past.
+    static FieldErrors validate(const KeySpec& spec, qint64 nowUtcMs);
+    static QString normalizedLabel(QStringView label);
+};

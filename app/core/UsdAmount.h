@@ -1,0 +1,21 @@
+#pragma once
+
+#include <QString>
+#include <QStringView>
+
+#include <optional>
+
+// Money is integer micro-dollars everywhere; this converts to and from decimal text.
+class UsdAmount final
+{
+public:
+    static constexpr qint64 MicrosPerUsd = 1'000'000;
+
+    // Accepts "25", "25.5", "25.000001", "$25.00"; rejects negatives, exponents, more than six
+    // decimals, thousands separators and values above 1e12 USD.
+    static std::optional<qint64> parse(QStringView text, QString* error = nullptr);
+    // "25.00", "0.000123": at least two decimals, more only when needed.
+    static QString format(qint64 micros);
+    // "$25.00" for display.
+    static QString display(qint64 micros);
+};
