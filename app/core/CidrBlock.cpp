@@ -30,7 +30,7 @@ std::optional<CidrBlock> CidrBlock::parse(QStringView text, QString* error)
     std::optional<IpAddress> raw = looksV6 ? IpAddress::parseV6(addressText, &addressError)
                                            : IpAddress::parseV4(addressText, &addressError);
     if (!raw)
-        return failed(error, addressError);
+        return failed(error, slash < 0 ? addressError : quoted + u": "_s + addressError);
     int prefix = raw->bitLength();
     if (slash >= 0) {
         const QStringView prefixText = text.mid(slash + 1);

@@ -1,0 +1,166 @@
+#include "ApiKeyFormat.h"
+
+#include <QRandomGenerator>
+#include <QSet>
+#include <QTest>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+class TestApiKeyFormat final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void generatedKeysHaveTheDocumentedShape();
+    void generatedKeysParseAndVerify();
+    void systemGeneratorKeysAreUnique();
+    void seededGeneratorIsDeterministic();
+    void base62IsUniform();
+    void typosAndTruncationsAreCaught_data();
+    void typosAndTruncationsAreCaught();
+    void prefixRules_data();
+    void prefixRules();
+    void hintShowsPrefixFirstAndLastFour();
+    void digestIsSha256Hex();
+};
+
+void TestApiKeyFormat::generatedKeysHaveTheDocumentedShape()
+{
+    QRandomGenerator rng(42);
+    for (const QString& prefix : {u"sk-"_s, u"sk-sub-"_s, u"sk-aisa-"_s, u"sk-aqta-"_s}) {
+        const QString key = ApiKeyFormat::generate(prefix, rng);
+        QVERIFY(key.startsWith(prefix));
+        QCOMPARE(key.size(), prefix.size() + 38);
+        const QString rest = key.mid(prefix.size());
+        for (QChar c : rest)
+            QVERIFY2(c.isLetterOrNumber() && c.unicode() < 128, qPrintable(key));
+    }
+}
+
+void TestApiKeyFormat::generatedKeysParseAndVerify()
+{
+    QRandomGenerator rng(7);
+    for (int i = 0; i < 500; ++i) {
+        const QString key = ApiKeyFormat::generate(u"sk-aisa-", rng);
+        QString error;
+        const auto parts = ApiKeyFormat::parse(key, &error);
+        QVERIFY2(parts, qPrintable(error));
+        QCOMPARE(parts->prefix, u"sk-aisa-"_s);
+        QCOMPARE(parts->random.size(), ApiKeyFormat::RandomLength);
+        QCOMPARE(parts->checksum, ApiKeyFormat::checksum(QString(parts->prefix + parts->random)));
+    }
+}
+
+void TestApiKeyFormat::systemGeneratorKeysAreUnique()
+{
+    QSet<QString> seen;
+    for (int i = 0; i < 2000; ++i)
+        seen.insert(ApiKeyFormat::generate(u"sk-", *QRandomGenerator::system()));
+    QCOMPARE(seen.size(), 2000);
+}
+
+void TestApiKeyFormat::seededGeneratorIsDeterministic()
+{
+    QRandomGenerator a(1234), b(1234);
+    QCOMPARE(ApiKeyFormat::generate(u"sk-", a), ApiKeyFormat::generate(u"sk-", b));
+}
+
+void TestApiKeyFormat::base62IsUniform()
+{
+    // With modulo bias (byte % 62) the first 8 symbols would come up ~25% more often.
+    QRandomGenerator rng(99);
+    const QString sample = ApiKeyFormat::randomBase62(620'000, rng);
+    QHash<QChar, int> counts;
+    for (QChar c : sample)
+        ++counts[c];
+    QCOMPARE(counts.size(), 62);
+    double chi2 = 0;
+    for (int n : std::as_const(counts))
+        chi2 += std::pow(n - 10'000.0, 2) / 10'000.0;
+    // 61 degrees of freedom: p = 0.001 at about 100.9.
+    QVERIFY2(chi2 < 100.9, qPrintable(u"chi-square %1"_s.arg(chi2)));
+}
+
+void TestApiKeyFormat::typosAndTruncationsAreCaught_data()
+{
+    QTest::addColumn<QString>("mutation");
+    QTest::newRow("truncated") << u"truncate"_s;
+    QTest::newRow("one char changed") << u"flip"_s;
+    QTest::newRow("swapped neighbours") << u"swap"_s;
+    QTest::newRow("extra char") << u"append"_s;
+    QTest::newRow("space inside") << u"space"_s;
+    QTest::newRow("no prefix") << u"noprefix"_s;
+    QTest::newRow("upper-case prefix") << u"upper"_s;
+}
+
+void TestApiKeyFormat::typosAndTruncationsAreCaught()
+{
+    QFETCH(QString, mutation);
+    QRandomGenerator rng(3);
+    QString key = ApiKeyFormat::generate(u"sk-", rng);
+    if (mutation == u"truncate")
+        key.chop(1);
+    else if (mutation == u"flip")
+        key[10] = key[10] == u'a' ? u'b' : u'a';
+    else if (mutation == u"swap") {
+        int i = 5;
+        while (key[i] == key[i + 1])
+            ++i;
+        std::swap(key[i], key[i + 1]);
+    } else if (mutation == u"append")
+        key.append(u'x');
+    else if (mutation == u"space")
+        key.insert(12, u' ');
+    else if (mutation == u"noprefix")
+        key = key.mid(3);
+    else if (mutation == u"upper")
+        key = u"SK-"_s + key.mid(3);
+    QString error;
+    QVERIFY(!ApiKeyFormat::parse(key, &error));
+    QVERIFY(!error.isEmpty());
+}
+
+void TestApiKeyFormat::prefixRules_data()
+{
+    QTest::addColumn<QString>("prefix");
+    QTest::addColumn<bool>("valid");
+    QTest::newRow("sk-") << u"sk-"_s << true;
+    QTest::newRow("sk-sub-") << u"sk-sub-"_s << true;
+    QTest::newRow("branded") << u"sk-aisa-"_s << true;
+    QTest::newRow("no dash") << u"sk"_s << false;
+    QTest::newRow("double dash") << u"sk--"_s << false;
+    QTest::newRow("leading dash") << u"-sk-"_s << false;
+    QTest::newRow("upper") << u"SK-"_s << false;
+    QTest::newRow("underscore") << u"sk_live-"_s << false;
+    QTest::newRow("too long") << u"sk-abcdefghijklmnop-"_s << false;
+    QTest::newRow("non-ascii") << u"sk-é-"_s << false;
+}
+
+void TestApiKeyFormat::prefixRules()
+{
+    QFETCH(QString, prefix);
+    QFETCH(bool, valid);
+    QString error;
+    QCOMPARE(ApiKeyFormat::isValidPrefix(prefix, &error), valid);
+    QCOMPARE(error.isEmpty(), valid);
+}
+
+void TestApiKeyFormat::hintShowsPrefixFirstAndLastFour()
+{
+    QRandomGenerator rng(5);
+    const QString key = ApiKeyFormat::generate(u"sk-aisa-", rng);
+    const QString hint = ApiKeyFormat::displayHint(key);
+    QCOMPARE(hint, u"sk-aisa-"_s + key.mid(8, 4) + u"…"_s + key.right(4));
+    QVERIFY(!ApiKeyFormat::isWellFormed(hint));
+}
+
+void TestApiKeyFormat::digestIsSha256Hex()
+{
+    QCOMPARE(ApiKeyFormat::digestHex(u"abc"),
+             QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+}
+
+QTEST_GUILESS_MAIN(TestApiKeyFormat)
+#include "tst_apikeyformat.moc"

@@ -1,0 +1,115 @@
+#include "KeyJson.h"
+#include "UtcTime.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestKeyJson final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void specRoundTrips();
+    void absentMembersKeepTheBase();
+    void nullClearsLimits();
+    void badMembersAreNamed();
+    void recordJsonCarriesNoSecret();
+};
+
+namespace {
+KeySpec fullSpec()
+{
+    KeySpec s;
+    s.label = u"prod-web-app"_s;
+    s.environment = u"prod"_s;
+    s.type = KeyType::Subscription;
+    s.billingCycleDay = 15;
+    s.permissions = Permissions(Permission::Read) | Permission::Webhook;
+    s.expiresAtMs = *UtcTime::parseRfc3339(u"2027-01-31T00:00:00Z");
+    s.quotaLimitMicros = 25'000'000;
+    s.spendCapDayMicros = 1'000'000;
+    s.spendCapWeekMicros = 5'000'000;
+    s.spendCapMonthMicros = 20'000'000;
+    s.tier = Tier::Pro;
+    s.rpmOverride = 100;
+    s.tpmOverride = 50'000;
+    s.models = {u"gpt-4o-mini"_s, u"claude-3-5-sonnet"_s};
+    s.ipAllowlist = *CidrBlock::parseList(u"192.168.1.0/24, 10.0.0.1, 2001:db8::/32");
+    return s;
+}
+} // namespace
+
+void TestKeyJson::specRoundTrips()
+{
+    const KeySpec spec = fullSpec();
+    FieldErrors errors;
+    const QJsonObject json = KeyJson::specToJson(spec);
+    // Through text, as the CLI and the REST API see it.
+    const QJsonObject reparsed = QJsonDocument::fromJson(QJsonDocument(json).toJson()).object();
+    QCOMPARE(KeyJson::specFromJson(reparsed, KeySpec{}, &errors), spec);
+    QVERIFY(errors.isEmpty());
+    QCOMPARE(json.value(u"quota_usd"_s).toString(), u"25.00"_s);
+    QCOMPARE(json.value(u"expires_at"_s).toString(), u"2027-01-31T00:00:00Z"_s);
+}
+
+void TestKeyJson::absentMembersKeepTheBase()
+{
+    FieldErrors errors;
+    const KeySpec updated = KeyJson::specFromJson(QJsonObject{{u"tier"_s, u"starter"_s}}, fullSpec(), &errors);
+    QVERIFY(errors.isEmpty());
+    KeySpec expected = fullSpec();
+    expected.tier = Tier::Starter;
+    QCOMPARE(updated, expected);
+}
+
+void TestKeyJson::nullClearsLimits()
+{
+    FieldErrors errors;
+    const QJsonObject patch{{u"quota_usd"_s, u"unlimited"_s},
+                            {u"expires_at"_s, QJsonValue::Null},
+                            {u"spend_cap_day"_s, QJsonValue::Null},
+                            {u"rpm"_s, QJsonValue::Null}};
+    const KeySpec s = KeyJson::specFromJson(patch, fullSpec(), &errors);
+    QVERIFY(errors.isEmpty());
+    QVERIFY(!s.quotaLimitMicros && !s.expiresAtMs && !s.spendCapDayMicros && !s.rpmOverride);
+    QCOMPARE(s.spendCapWeekMicros, fullSpec().spendCapWeekMicros);
+}
+
+void TestKeyJson::badMembersAreNamed()
+{
+    FieldErrors errors;
+    const QJsonObject bad{{u"label"_s, 5},
+                          {u"expires_at"_s, u"2027-01-31"_s},
+                          {u"quota_usd"_s, u"-3"_s},
+                          {u"tier"_s, u"gold"_s},
+                          {u"rpm"_s, 1.5},
+                          {u"ips"_s, QJsonArray{u"10.0.0.1/8"_s}},
+                          {u"permissions"_s, QJsonArray{u"read"_s, u"owner"_s}}};
+    KeyJson::specFromJson(bad, KeySpec{}, &errors);
+    QStringList fields;
+    for (const FieldError& e : errors)
+        fields << e.field;
+    fields.sort();
+    QCOMPARE(fields, (QStringList{u"expires_at"_s, u"ips"_s, u"label"_s, u"permissions"_s, u"quota_usd"_s,
+                                  u"rpm"_s, u"tier"_s}));
+}
+
+void TestKeyJson::recordJsonCarriesNoSecret()
+{
+    ApiKeyRecord r;
+    r.id = u"key_1"_s;
+    r.spec = fullSpec();
+    r.hint = u"sk-AbCd…wxyz"_s;
+    r.digestHex = "00ff";
+    const QJsonObject json = KeyJson::toJson(r, 0);
+    QVERIFY(!json.contains(u"secret"_s));
+    QVERIFY(!json.contains(u"digest"_s));
+    QCOMPARE(json.value(u"status"_s).toString(), u"active"_s);
+    QCOMPARE(json.value(u"quota_remaining_usd"_s).toString(), u"25.00"_s);
+}
+
+QTEST_GUILESS_MAIN(TestKeyJson)
+#include "tst_keyjson.moc"
