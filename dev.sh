@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# One entry point for humans and CI:
+#   ./dev.sh run [app args]  install what is missing, build, start KeyDeck on the local store
+#   ./dev.sh test            install what is missing, build with warnings as errors, run every test
+#   ./dev.sh bench           build and run the benchmarks
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+    build-essential cmake ninja-build pkg-config
+    qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev qtkeychain-qt6-dev
+    libgl-dev libxkbcommon-dev fonts-dejavu-core
+    dbus dbus-bin gnome-keyring libsecret-tools
+    xvfb xauth libbenchmark-dev sqlite3
+)
+
+install_deps() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "dev.sh: installing ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+build() {
+    local preset=$1
+    cmake --preset "$preset"
+    cmake --build --preset "$preset" -j "$(nproc)"
+}
+
+cmd=${1:-run}
+shift || true
+case "$cmd" in
+run)
+    install_deps
+    build default
+    exec ./build/ui/keydeck "$@"
+    ;;
+test)
+    install_deps
+    build ci
+    ctest --preset ci -j "$(nproc)" "$@"
+    ;;
+bench)
+    install_deps
+    build default
+    for b in build/benchmarks/keydeck_bench_*; do
+        [ -x "$b" ] && QT_QPA_PLATFORM=offscreen "$b"
+    done
+    ;;
+*)
+    echo "usage: ./dev.sh run|test|bench" >&2
+    exit 2
+    ;;
+esac
