@@ -1,0 +1,243 @@
+#include "UsageCodec.h"
+
+#include "IpAddress.h"
+#include "UsdAmount.h"
+#include "UtcTime.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qint64 MaxTokens = 1'000'000'000;
+constexpr qint64 MaxLatencyMs = 100'000'000;
+constexpr int MaxTextLength = 256;
+
+// A value as read from the file: JSON keeps its type, CSV cells are strings; absent is nullopt.
+using Getter = std::function<std::optional<QJsonValue>(const QString&)>;
+
+bool fail(FieldError* error, const QString& field, const QString& message)
+{
+    if (error)
+        *error = FieldError{field, message};
+    return false;
+}
+
+bool readText(const Getter& get, const QString& field, bool required, QString* out, FieldError* error)
+{
+    const auto value = get(field);
+    if (!value || value->isNull() || (value->isString() && value->toString().isEmpty())) {
+        if (required)
+            return fail(error, field, u"is required"_s);
+        out->clear();
+        return true;
+    }
+    if (!value->isString())
+        return fail(error, field, u"must be a string"_s);
+    *out = value->toString();
+    if (out->size() > MaxTextLength)
+        return fail(error, field, u"is longer than %1 characters"_s.arg(MaxTextLength));
+    for (QChar c : *out) {
+        if (c.category() == QChar::Other_Control)
+            return fail(error, field, u"contains control characters"_s);
+    }
+    return true;
+}
+
+bool readInt(const Getter& get, const QString& field, qint64 max, qint64 fallback, qint64* out, FieldError* error)
+{
+    const auto value = get(field);
+    if (!value || value->isNull() || (value->isString() && value->toString().isEmpty())) {
+        *out = fallback;
+        return true;
+    }
+    bool ok = false;
+    qint64 n = 0;
+    if (value->isDouble()) {
+        const double d = value->toDouble();
+        ok = d >= 0 && d <= double(max) && d == double(qint64(d));
+        n = qint64(d);
+    } else if (value->isString()) {
+        const QString s = value->toString();
+        ok = !s.isEmpty() && std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+        n = ok ? s.toLongLong(&ok) : 0;
+        ok = ok && n <= max;
+    }
+    if (!ok)
+        return fail(error, field, u"must be a whole number from 0 to %1"_s.arg(max));
+    *out = n;
+    return true;
+}
+
+std::optional<UsageEvent> parseEvent(const Getter& get, FieldError* error)
+{
+    UsageEvent e;
+    QString timeText;
+    if (!readText(get, u"time"_s, true, &timeText, error))
+        return std::nullopt;
+    QString why;
+    const auto time = UtcTime::parseRfc3339(timeText, &why);
+    if (!time) {
+        fail(error, u"time"_s, why);
+        return std::nullopt;
+    }
+    e.timeMs = *time;
+    if (!readText(get, u"key"_s, true, &e.key, error) || !readText(get, u"model"_s, true, &e.model, error)
+        || !readText(get, u"endpoint"_s, false, &e.endpoint, error)
+        || !readText(get, u"request_id"_s, false, &e.requestId, error))
+        return std::nullopt;
+    qint64 status = 0;
+    if (!readInt(get, u"status"_s, 599, 200, &status, error))
+        return std::nullopt;
+    if (status < 100) {
+        fail(error, u"status"_s, u"must be an HTTP status from 100 to 599"_s);
+        return std::nullopt;
+    }
+    e.status = int(status);
+    if (!readInt(get, u"prompt_tokens"_s, MaxTokens, 0, &e.promptTokens, error)
+        || !readInt(get, u"completion_tokens"_s, MaxTokens, 0, &e.completionTokens, error)
+        || !readInt(get, u"latency_ms"_s, MaxLatencyMs, 0, &e.latencyMs, error))
+        return std::nullopt;
+    const auto cost = get(u"cost_usd"_s);
+    if (cost && !cost->isNull() && !(cost->isString() && cost->toString().isEmpty())) {
+        // A JSON number is a double: round it to micro-USD through fixed-point text.
+        const QString text = cost->isDouble() ? QString::number(cost->toDouble(), 'f', 6) : cost->toString();
+        const auto micros = cost->isDouble() || cost->isString() ? UsdAmount::parse(text, &why) : std::nullopt;
+        if (!micros) {
+            fail(error, u"cost_usd"_s, cost->isDouble() || cost->isString() ? why : u"must be a decimal"_s);
+            return std::nullopt;
+        }
+        e.costMicros = micros;
+    }
+    QString ip;
+    if (!readText(get, u"ip"_s, false, &ip, error))
+        return std::nullopt;
+    if (!ip.isEmpty()) {
+        const auto address = IpAddress::parse(ip, &why);
+        if (!address) {
+            fail(error, u"ip"_s, why);
+            return std::nullopt;
+        }
+        e.clientIp = address->toString();
+    }
+    return e;
+}
+
+QByteArray csvCell(const QString& text)
+{
+    QByteArray utf8 = text.toUtf8();
+    if (!utf8.contains(',') && !utf8.contains('"') && !utf8.contains('\n') && !utf8.contains('\r'))
+        return utf8;
+    utf8.replace("\"", "\"\"");
+    return '"' + utf8 + '"';
+}
+} // namespace
+
+QStringList UsageCodec::columns()
+{
+    return {u"time"_s,          u"key"_s,      u"model"_s,      u"endpoint"_s, u"status"_s,    u"prompt_tokens"_s,
+            u"completion_tokens"_s, u"cost_usd"_s, u"latency_ms"_s, u"ip"_s,       u"request_id"_s};
+}
+
+UsageCodec::Format UsageCodec::formatForPath(const QString& path)
+{
+    return path.endsWith(u".csv"_s, Qt::CaseInsensitive) ? Format::Csv : Format::JsonLines;
+}
+
+std::optional<UsageEvent> UsageCodec::fromJsonLine(QByteArrayView line, FieldError* error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        fail(error, u"line"_s,
+             doc.isNull() ? u"is not valid JSON: "_s + parseError.errorString() : u"is not a JSON object"_s);
+        return std::nullopt;
+    }
+    const QJsonObject object = doc.object();
+    return parseEvent([&](const QString& f) -> std::optional<QJsonValue> {
+        return object.contains(f) ? std::optional<QJsonValue>(object.value(f)) : std::nullopt;
+    }, error);
+}
+
+std::optional<QHash<QString, int>> UsageCodec::csvHeader(const QStringList& header, FieldError* error)
+{
+    QHash<QString, int> positions;
+    for (int i = 0; i < header.size(); ++i) {
+        const QString name = header[i].trimmed();
+        if (!columns().contains(name)) {
+            fail(error, name, u"is not a usage column (expected: %1)"_s.arg(columns().join(u", ")));
+            return std::nullopt;
+        }
+        if (positions.contains(name)) {
+            fail(error, name, u"appears twice in the header"_s);
+            return std::nullopt;
+        }
+        positions.insert(name, i);
+    }
+    for (const QString& required : {u"time"_s, u"key"_s, u"model"_s}) {
+        if (!positions.contains(required)) {
+            fail(error, required, u"column is missing from the header"_s);
+            return std::nullopt;
+        }
+    }
+    return positions;
+}
+
+std::optional<UsageEvent> UsageCodec::fromCsvRecord(const QStringList& record, const QHash<QString, int>& header,
+                                                    FieldError* error)
+{
+    if (record.size() != header.size()) {
+        fail(error, u"line"_s, u"has %1 columns, the header has %2"_s.arg(record.size()).arg(header.size()));
+        return std::nullopt;
+    }
+    return parseEvent([&](const QString& f) -> std::optional<QJsonValue> {
+        const int index = header.value(f, -1);
+        return index < 0 ? std::nullopt : std::optional<QJsonValue>(QJsonValue(record[index]));
+    }, error);
+}
+
+QByteArray UsageCodec::toJsonLine(const UsageEvent& e, const QString& keyText)
+{
+    QJsonObject o{{u"time"_s, UtcTime::toRfc3339(e.timeMs)},
+                  {u"key"_s, keyText},
+                  {u"model"_s, e.model},
+                  {u"endpoint"_s, e.endpoint},
+                  {u"status"_s, e.status},
+                  {u"prompt_tokens"_s, e.promptTokens},
+                  {u"completion_tokens"_s, e.completionTokens},
+                  {u"cost_usd"_s, UsdAmount::format(e.costMicros.value_or(0))},
+                  {u"latency_ms"_s, e.latencyMs},
+                  {u"ip"_s, e.clientIp},
+                  {u"request_id"_s, e.requestId}};
+    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+}
+
+QByteArray UsageCodec::csvHeaderLine()
+{
+    return columns().join(u',').toUtf8() + '\n';
+}
+
+QByteArray UsageCodec::toCsvLine(const UsageEvent& e, const QString& keyText)
+{
+    const QStringList cells{UtcTime::toRfc3339(e.timeMs),
+                            keyText,
+                            e.model,
+                            e.endpoint,
+                            QString::number(e.status),
+                            QString::number(e.promptTokens),
+                            QString::number(e.completionTokens),
+                            UsdAmount::format(e.costMicros.value_or(0)),
+                            QString::number(e.latencyMs),
+                            e.clientIp,
+                            e.requestId};
+    QByteArray line;
+    for (qsizetype i = 0; i < cells.size(); ++i) {
+        if (i)
+            line += ',';
+        line += csvCell(cells[i]);
+    }
+    return line + '\n';
+}
