@@ -19,6 +19,10 @@ struct ApiKeyRecord
     std::optional<qint64> lastUsedAtMs;
     std::optional<qint64> revokedAtMs;
     qint64 quotaUsedMicros = 0;
+    // Derived from usage: spend in the current UTC day, ISO week (from Monday) and month.
+    qint64 spendDayMicros = 0;
+    qint64 spendWeekMicros = 0;
+    qint64 spendMonthMicros = 0;
 
     // Revoked wins over expired, expired over disabled: it says why a request would fail.
     KeyStatus effectiveStatus(qint64 nowUtcMs) const;

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "PriceTable.h"
+#include "UsageEvent.h"
+#include "UsageGroupRow.h"
+#include "UsageImport.h"
+#include "UsageQuery.h"
+#include "UsageSeries.h"
+
+#include <QFuture>
+
+// Usage events and their roll-ups, beside the keys (SqliteStore and RestStore implement both
+// KeyStore and this). Asynchronous like KeyStore; failures are StoreError. Changes are announced
+// by KeyStore::usageChanged().
+class UsageStore
+{
+public:
+    virtual ~UsageStore() = default;
+
+    enum class Grouping { Key, Model };
+    enum class LogColumn { Time, Key, Model, Endpoint, Status, PromptTokens, CompletionTokens, Cost, Latency };
+
+    // Events name their key by id; an unknown id fails the whole batch. Events without a cost
+    // are priced from the price table. An event whose request_id is already stored is skipped.
+    // Returns how many events were new.
+    virtual QFuture<qint64> recordUsage(const QList<UsageEvent>& events) = 0;
+    // Reads the file on the store's side of the fence, streaming: memory does not grow with it.
+    // Keys are named by id or label. Without skipBadLines the first bad line fails the import
+    // (StoreError::Invalid, fields "line N: field") and nothing is stored.
+    virtual QFuture<UsageImportReport> importUsage(const QString& path, const UsageImportOptions& options) = 0;
+
+    virtual QFuture<UsageTotals> usageTotals(const UsageQuery& query) = 0;
+    // Per 15-minute slot (Point::startMs = slot start), for UsageSeries::build.
+    virtual QFuture<QList<UsageSeries::Point>> usageSlots(const UsageQuery& query) = 0;
+    // Highest cost first.
+    virtual QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query, Grouping grouping) = 0;
+    virtual QFuture<QList<UsageEvent>> usageLogs(const UsageQuery& query, qint64 offset, int limit,
+                                                 LogColumn sortColumn, Qt::SortOrder order) = 0;
+    virtual QFuture<qint64> usageLogCount(const UsageQuery& query) = 0;
+    // Every model seen in usage, for filters.
+    virtual QFuture<QStringList> usageModels() = 0;
+
+    virtual QFuture<PriceTable> priceTable() = 0;
+    virtual QFuture<PriceTable> setPriceTable(const PriceTable& table) = 0;
+};
