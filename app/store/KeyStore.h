@@ -1,0 +1,48 @@
+#pragma once
+
+#include "ApiKeyRecord.h"
+#include "WorkspaceSettings.h"
+
+#include <QFuture>
+#include <QObject>
+
+// The one door to key data for the UI and the CLI. Every call is asynchronous and never does
+// its work on the caller's thread; failures arrive as a StoreError inside the future.
+// SqliteStore (local) and RestStore (keydeck-server) pass the same contract test suite.
+class KeyStore : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KeyStore)
+
+public:
+    explicit KeyStore(QObject* parent = nullptr) : QObject(parent) {}
+    ~KeyStore() override = default;
+
+    // Human-readable location: "local: /home/u/.local/share/KeyDeck/keydeck.sqlite".
+    virtual QString location() const = 0;
+
+    // Validates, generates the secret, stores digest + hint only, and returns the secret once.
+    virtual QFuture<CreatedKey> createKey(const KeySpec& spec) = 0;
+    // Newest first.
+    virtual QFuture<QList<ApiKeyRecord>> listKeys() = 0;
+    // By id, or else by exact label.
+    virtual QFuture<ApiKeyRecord> findKey(const QString& idOrLabel) = 0;
+    virtual QFuture<ApiKeyRecord> updateKey(const QString& id, const KeySpec& spec) = 0;
+    // Active <-> Disabled, or -> Revoked (final). Expired cannot be set.
+    virtual QFuture<ApiKeyRecord> setKeyStatus(const QString& id, KeyStatus status) = 0;
+    virtual QFuture<void> deleteKey(const QString& id) = 0;
+
+    virtual QFuture<WorkspaceSettings> workspaceSettings() = 0;
+    virtual QFuture<WorkspaceSettings> updateWorkspaceSettings(const WorkspaceSettings& settings) = 0;
+
+    QFuture<ApiKeyRecord> disableKey(const QString& id) { return setKeyStatus(id, KeyStatus::Disabled); }
+    QFuture<ApiKeyRecord> enableKey(const QString& id) { return setKeyStatus(id, KeyStatus::Active); }
+    QFuture<ApiKeyRecord> revokeKey(const QString& id) { return setKeyStatus(id, KeyStatus::Revoked); }
+
+Q_SIGNALS:
+    // Emitted on the store's thread affinity (the thread that created it) after any change,
+    // made here or, where the store can see it, by another process.
+    void keysChanged();
+    // Emitted like keysChanged() when usage events arrive (import, recordUsage, another process).
+    void usageChanged();
+};

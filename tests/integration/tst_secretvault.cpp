@@ -1,0 +1,216 @@
+#include "SecretServiceTools.h"
+#include "SecretVault.h"
+#include "TestSupport.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTest>
+#include <thread>
+
+using namespace Qt::StringLiterals;
+using Code = SecretVault::Error::Code;
+
+// SecretVault against a real Secret Service (gnome-keyring in a private D-Bus session).
+class TestSecretVault final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void probeReportsAvailableAndLeavesNoEntry();
+    void storeReadRemoveRoundTrip();
+    void storingAgainReplacesTheSecret();
+    void readingAnUnknownKeyIsNotFound();
+    void removedSecretIsNotFound();
+    void removingAnAbsentSecretSucceeds();
+    void secretsOver2000BytesAreRefused();
+    void emptyAndReservedKeyIdsAreRefused();
+    void secretLivesInTheSecretServiceAndInNoPlainFile();
+    void callsFromAnotherThreadRunOnTheVaultThread();
+
+private:
+    void store(const QString& keyId, const QString& secret);
+    QString read(const QString& keyId);
+
+    SecretVault m_vault{u"KeyDeck"_s};
+};
+
+void TestSecretVault::initTestCase()
+{
+    QVERIFY2(SecretServiceTools::insidePrivateKeyring(),
+             "run through tests/support/with-keyring.sh (ctest does)");
+    m_vault.setTimeout(std::chrono::seconds(15));
+}
+
+void TestSecretVault::store(const QString& keyId, const QString& secret)
+{
+    const auto future = m_vault.storeSecret(keyId, secret);
+    QVERIFY(waitForFuture(future));
+    const auto error = SecretServiceTools::errorOf(future);
+    QVERIFY2(!error, error ? qPrintable(error->message()) : "");
+}
+
+QString TestSecretVault::read(const QString& keyId)
+{
+    const auto future = m_vault.readSecret(keyId);
+    if (!waitForFuture(future))
+        return u"<timed out>"_s;
+    if (const auto error = SecretServiceTools::errorOf(future))
+        return u"<error: %1>"_s.arg(error->message());
+    return future.result();
+}
+
+void TestSecretVault::probeReportsAvailableAndLeavesNoEntry()
+{
+    const auto future = m_vault.probe();
+    QVERIFY(waitForFuture(future));
+    QVERIFY2(future.result().available, qPrintable(future.result().reason));
+    QVERIFY(future.result().reason.isEmpty());
+
+    QString error;
+    QCOMPARE(SecretServiceTools::itemsOf(m_vault.service(), &error), QStringList());
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+}
+
+void TestSecretVault::storeReadRemoveRoundTrip()
+{
+    const QString secret = SecretServiceTools::randomSecret();
+    store(u"key-roundtrip"_s, secret);
+    QCOMPARE(read(u"key-roundtrip"_s), secret);
+
+    const auto removed = m_vault.removeSecret(u"key-roundtrip"_s);
+    QVERIFY(waitForFuture(removed));
+    QVERIFY(!SecretServiceTools::errorOf(removed));
+    QString error;
+    QCOMPARE(SecretServiceTools::lookup(m_vault.service(), u"key-roundtrip"_s, &error),
+             std::nullopt);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+}
+
+void TestSecretVault::storingAgainReplacesTheSecret()
+{
+    store(u"key-overwrite"_s, SecretServiceTools::randomSecret());
+    const QString second = SecretServiceTools::randomSecret();
+    store(u"key-overwrite"_s, second);
+    QCOMPARE(read(u"key-overwrite"_s), second);
+
+    QString error;
+    const QStringList items = SecretServiceTools::itemsOf(m_vault.service(), &error);
+    QCOMPARE(items.count(u"key-overwrite"_s), 1);
+}
+
+void TestSecretVault::readingAnUnknownKeyIsNotFound()
+{
+    const auto future = m_vault.readSecret(u"key-never-stored"_s);
+    QVERIFY(waitForFuture(future));
+    const auto error = SecretServiceTools::errorOf(future);
+    QVERIFY(error);
+    QCOMPARE(error->code(), Code::NotFound);
+}
+
+void TestSecretVault::removedSecretIsNotFound()
+{
+    store(u"key-removed"_s, SecretServiceTools::randomSecret());
+    const auto removed = m_vault.removeSecret(u"key-removed"_s);
+    QVERIFY(waitForFuture(removed));
+    QVERIFY(!SecretServiceTools::errorOf(removed));
+
+    const auto future = m_vault.readSecret(u"key-removed"_s);
+    QVERIFY(waitForFuture(future));
+    const auto error = SecretServiceTools::errorOf(future);
+    QVERIFY(error);
+    QCOMPARE(error->code(), Code::NotFound);
+}
+
+void TestSecretVault::removingAnAbsentSecretSucceeds()
+{
+    const auto removed = m_vault.removeSecret(u"key-absent"_s);
+    QVERIFY(waitForFuture(removed));
+    const auto error = SecretServiceTools::errorOf(removed);
+    QVERIFY2(!error, error ? qPrintable(error->message()) : "");
+}
+
+void TestSecretVault::secretsOver2000BytesAreRefused()
+{
+    const QString atLimit = SecretServiceTools::randomSecret().leftJustified(2000, u'x');
+    store(u"key-2000"_s, atLimit);
+    QCOMPARE(read(u"key-2000"_s), atLimit);
+
+    const QString overLimit = atLimit + u'y';
+    const auto refused = m_vault.storeSecret(u"key-2001"_s, overLimit);
+    QVERIFY(waitForFuture(refused));
+    const auto error = SecretServiceTools::errorOf(refused);
+    QVERIFY(error);
+    QVERIFY2(error->message().contains(u"2000"_s), qPrintable(error->message()));
+    QString toolError;
+    QCOMPARE(SecretServiceTools::lookup(m_vault.service(), u"key-2001"_s, &toolError),
+             std::nullopt);
+    QVERIFY2(toolError.isEmpty(), qPrintable(toolError));
+
+    // Bytes count, not characters: 1000 two-byte characters plus one more byte are too many.
+    const auto wide = m_vault.storeSecret(u"key-wide"_s, QString(1000, QChar(0xe9)) + u'a');
+    QVERIFY(waitForFuture(wide));
+    QVERIFY(SecretServiceTools::errorOf(wide));
+}
+
+void TestSecretVault::emptyAndReservedKeyIdsAreRefused()
+{
+    const QString secret = SecretServiceTools::randomSecret();
+    for (const QString& keyId : {QString(), u"__keydeck_probe__-1-1"_s}) {
+        const auto stored = m_vault.storeSecret(keyId, secret);
+        QVERIFY(waitForFuture(stored));
+        const auto error = SecretServiceTools::errorOf(stored);
+        QVERIFY2(error, qPrintable(keyId));
+        QCOMPARE(error->code(), Code::Other);
+    }
+    QString toolError;
+    QCOMPARE(SecretServiceTools::itemsOf(m_vault.service(), &toolError).filter(u"probe"_s),
+             QStringList());
+}
+
+void TestSecretVault::secretLivesInTheSecretServiceAndInNoPlainFile()
+{
+    const QString secret = SecretServiceTools::randomSecret();
+    store(u"key-where"_s, secret);
+
+    QString error;
+    QCOMPARE(SecretServiceTools::lookup(m_vault.service(), u"key-where"_s, &error), secret);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    // The wrapper keeps the keyring's files under the throwaway HOME, so scanning HOME covers
+    // the keyring file, QtKeychain's would-be plaintext fallback (~/.config) and everything else.
+    const QString home = QDir::homePath();
+    const QString keyringFile =
+        QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+        u"/keyrings/login.keyring"_s;
+    QVERIFY2(QFileInfo::exists(keyringFile), qPrintable(keyringFile));
+    QVERIFY2(keyringFile.startsWith(home + u'/'), qPrintable(keyringFile));
+    for (const QString& dir : {home, qEnvironmentVariable("XDG_RUNTIME_DIR")}) {
+        int scanned = 0;
+        QCOMPARE(SecretServiceTools::filesContaining(dir, secret.toUtf8(), &scanned),
+                 QStringList());
+        if (dir == home)
+            QVERIFY(scanned > 0);
+    }
+}
+
+void TestSecretVault::callsFromAnotherThreadRunOnTheVaultThread()
+{
+    const QString secret = SecretServiceTools::randomSecret();
+    QFuture<void> stored;
+    QFuture<QString> readBack;
+    // The worker has no event loop and is gone when the jobs run: they must run on ours.
+    std::thread worker([&] { stored = m_vault.storeSecret(u"key-thread"_s, secret); });
+    worker.join();
+    QVERIFY(waitForFuture(stored));
+    QVERIFY(!SecretServiceTools::errorOf(stored));
+    std::thread reader([&] { readBack = m_vault.readSecret(u"key-thread"_s); });
+    reader.join();
+    QVERIFY(waitForFuture(readBack));
+    QVERIFY(!SecretServiceTools::errorOf(readBack));
+    QCOMPARE(readBack.result(), secret);
+}
+
+QTEST_GUILESS_MAIN(TestSecretVault)
+#include "tst_secretvault.moc"

@@ -1,0 +1,382 @@
+#include "ApiKeyFormat.h"
+#include "KeyStoreContract.h"
+#include "RecordPrinting.h"
+#include "SqliteStore.h"
+#include "StoreOutcome.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QSemaphore>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <thread>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Runs one statement on a connection of its own, as another program would, and returns the
+// first column of the first row.
+QVariant queryOnce(const QString& path, const QString& sql)
+{
+    static int connections = 0;
+    const QString name = u"probe-%1"_s.arg(++connections);
+    QVariant value;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(sql) && query.next())
+                value = query.value(0);
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return value;
+}
+
+// The database file and every sidecar SQLite keeps beside it (-wal, -shm, -journal).
+QByteArray bytesOfStoreFiles(const QString& path)
+{
+    const QFileInfo info(path);
+    QByteArray bytes;
+    const QFileInfoList files = info.dir().entryInfoList({info.fileName() + u'*'}, QDir::Files);
+    for (const QFileInfo& file : files) {
+        QFile f(file.filePath());
+        if (f.open(QIODevice::ReadOnly))
+            bytes += f.readAll();
+    }
+    return bytes;
+}
+
+QString secretLeak(const QByteArray& bytes, const QList<CreatedKey>& keys)
+{
+    for (const CreatedKey& key : keys) {
+        const QString random = ApiKeyFormat::parse(key.secret)->random;
+        const QByteArray utf16(reinterpret_cast<const char*>(random.utf16()), random.size() * 2);
+        if (!bytes.contains(key.record.digestHex))
+            return u"digest of %1 not found: the files read are not the store"_s.arg(key.record.id);
+        if (bytes.contains(key.secret.toUtf8()) || bytes.contains(random.toUtf8()) ||
+            bytes.contains(utf16))
+            return u"the secret of %1 is in the store's files"_s.arg(key.record.id);
+    }
+    return {};
+}
+
+KeySpec specNamed(const QString& label)
+{
+    KeySpec spec;
+    spec.label = label;
+    return spec;
+}
+} // namespace
+
+class TestSqliteStore final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void reopenKeepsKeysAndSettings();
+    void secretIsInNoFileOfTheStore();
+    void usesWalAndTheLatestSchema();
+    void refusesANewerSchemaUntouched();
+    void callsBeforeOpenAreUnavailable();
+    void unopenableFolderIsUnavailable();
+    void notADatabaseIsUnavailable();
+    void anotherInstanceSeesWritesAndIsNotified();
+    void callsReturnWhileTheDatabaseIsLocked();
+    void blockingOnAResultRunsNoSqlOnTheCallerThread();
+    void defaultPathFollowsXdgDataHome();
+
+private:
+    QString pathFor(const QString& name) const { return m_dir.filePath(name); }
+    std::unique_ptr<SqliteStore> openedStore(const QString& path);
+
+    QTemporaryDir m_dir;
+    ManualClock m_clock{KeyStoreContract::StartMs};
+};
+
+void TestSqliteStore::initTestCase()
+{
+    QVERIFY2(m_dir.isValid(), qPrintable(m_dir.errorString()));
+}
+
+std::unique_ptr<SqliteStore> TestSqliteStore::openedStore(const QString& path)
+{
+    auto store = std::make_unique<SqliteStore>(path, m_clock, *QRandomGenerator::system());
+    const auto opened = outcomeOf(store->open());
+    if (!opened.ok()) {
+        qWarning("cannot open %s: %s", qPrintable(path), qPrintable(opened.describe()));
+        return nullptr;
+    }
+    return store;
+}
+
+void TestSqliteStore::reopenKeepsKeysAndSettings()
+{
+    const QString path = pathFor(u"reopen.sqlite"_s);
+    const WorkspaceSettings branded{u"sk-aisa-"_s, u"sk-aisa-sub-"_s};
+    QList<ApiKeyRecord> before;
+    {
+        auto store = openedStore(path);
+        QVERIFY(store);
+        QVERIFY(outcomeOf(store->updateWorkspaceSettings(branded)).ok());
+        for (const QString& label : {u"prod-web-app"_s, u"ci-tests"_s, u"revoked-one"_s}) {
+            const auto created = outcomeOf(store->createKey(specNamed(label)));
+            QVERIFY2(created.ok(), qPrintable(created.describe()));
+            m_clock.advanceMs(1000);
+        }
+        const auto revokedOne = outcomeOf(store->findKey(u"revoked-one"_s));
+        QVERIFY(revokedOne.ok());
+        QVERIFY(outcomeOf(store->revokeKey(revokedOne.value().id)).ok());
+        const auto listed = outcomeOf(store->listKeys());
+        QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+        before = listed.value();
+    }
+    auto reopened = openedStore(path);
+    QVERIFY(reopened);
+    const auto listed = outcomeOf(reopened->listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    QCOMPARE(listed.value().size(), 3);
+    QCOMPARE(listed.value(), before);
+    QCOMPARE(listed.value().first().status, KeyStatus::Revoked);
+    const auto settings = outcomeOf(reopened->workspaceSettings());
+    QVERIFY2(settings.ok(), qPrintable(settings.describe()));
+    QCOMPARE(settings.value(), branded);
+}
+
+void TestSqliteStore::secretIsInNoFileOfTheStore()
+{
+    const QString path = pathFor(u"secrets.sqlite"_s);
+    QList<CreatedKey> keys;
+    {
+        auto store = openedStore(path);
+        QVERIFY(store);
+        for (int i = 0; i < 5; ++i) {
+            KeySpec spec = specNamed(u"key-%1"_s.arg(i));
+            spec.type = i % 2 ? KeyType::Subscription : KeyType::Standard;
+            const auto created = outcomeOf(store->createKey(spec));
+            QVERIFY2(created.ok(), qPrintable(created.describe()));
+            keys << created.value();
+        }
+        KeySpec changed = keys.first().record.spec;
+        changed.environment = u"prod"_s;
+        QVERIFY(outcomeOf(store->updateKey(keys.first().record.id, changed)).ok());
+        QVERIFY(outcomeOf(store->revokeKey(keys.last().record.id)).ok());
+
+        const QString whileOpen = secretLeak(bytesOfStoreFiles(path), keys);
+        QVERIFY2(whileOpen.isEmpty(), qPrintable(whileOpen));
+    }
+    const QString afterClose = secretLeak(bytesOfStoreFiles(path), keys);
+    QVERIFY2(afterClose.isEmpty(), qPrintable(afterClose));
+}
+
+void TestSqliteStore::usesWalAndTheLatestSchema()
+{
+    const QString path = pathFor(u"wal.sqlite"_s);
+    auto store = openedStore(path);
+    QVERIFY(store);
+    QVERIFY(outcomeOf(store->createKey(specNamed(u"prod-web-app"_s))).ok());
+
+    QVERIFY(SqliteStore::schemaVersion() >= 1);
+    QCOMPARE(queryOnce(path, u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
+    QCOMPARE(queryOnce(path, u"PRAGMA user_version"_s).toInt(), SqliteStore::schemaVersion());
+    QCOMPARE(queryOnce(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+    QCOMPARE(queryOnce(path, u"SELECT count(*) FROM keys"_s).toInt(), 1);
+    QVERIFY(QFile::exists(path + u"-wal"_s));
+}
+
+void TestSqliteStore::refusesANewerSchemaUntouched()
+{
+    const QString path = pathFor(u"newer.sqlite"_s);
+    const int newer = SqliteStore::schemaVersion() + 1;
+    queryOnce(path, u"PRAGMA user_version = %1"_s.arg(newer));
+    QCOMPARE(queryOnce(path, u"PRAGMA user_version"_s).toInt(), newer);
+
+    SqliteStore store(path, m_clock, *QRandomGenerator::system());
+    const auto opened = outcomeOf(store.open());
+    QVERIFY2(opened.failedWith(StoreError::Code::Unavailable), qPrintable(opened.describe()));
+    QVERIFY2(opened.error()->message().contains(QDir::toNativeSeparators(path)),
+             qPrintable(opened.describe()));
+    QVERIFY2(opened.error()->message().contains(u"newer"_s), qPrintable(opened.describe()));
+
+    const auto listed = outcomeOf(store.listKeys());
+    QVERIFY2(listed.failedWith(StoreError::Code::Unavailable), qPrintable(listed.describe()));
+    QVERIFY2(listed.error()->message().contains(u"newer"_s), qPrintable(listed.describe()));
+
+    QCOMPARE(queryOnce(path, u"PRAGMA user_version"_s).toInt(), newer);
+    QCOMPARE(queryOnce(path, u"PRAGMA journal_mode"_s).toString(), u"delete"_s);
+    QCOMPARE(queryOnce(path, u"SELECT count(*) FROM sqlite_master"_s).toInt(), 0);
+}
+
+void TestSqliteStore::callsBeforeOpenAreUnavailable()
+{
+    const QString path = pathFor(u"never-opened.sqlite"_s);
+    SqliteStore store(path, m_clock, *QRandomGenerator::system());
+    const auto listed = outcomeOf(store.listKeys());
+    QVERIFY2(listed.failedWith(StoreError::Code::Unavailable), qPrintable(listed.describe()));
+    QVERIFY2(listed.error()->message().contains(QDir::toNativeSeparators(path)),
+             qPrintable(listed.describe()));
+    const auto created = outcomeOf(store.createKey(specNamed(u"prod-web-app"_s)));
+    QVERIFY2(created.failedWith(StoreError::Code::Unavailable), qPrintable(created.describe()));
+    QVERIFY(!QFile::exists(path));
+}
+
+void TestSqliteStore::unopenableFolderIsUnavailable()
+{
+    QFile blocker(pathFor(u"blocker"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString path = blocker.fileName() + u"/sub/keydeck.sqlite"_s;
+
+    SqliteStore store(path, m_clock, *QRandomGenerator::system());
+    const auto opened = outcomeOf(store.open());
+    QVERIFY2(opened.failedWith(StoreError::Code::Unavailable), qPrintable(opened.describe()));
+    QVERIFY2(opened.error()->message().contains(QDir::toNativeSeparators(path)),
+             qPrintable(opened.describe()));
+    const auto created = outcomeOf(store.createKey(specNamed(u"prod-web-app"_s)));
+    QVERIFY2(created.failedWith(StoreError::Code::Unavailable), qPrintable(created.describe()));
+    QCOMPARE(created.error()->message(), opened.error()->message());
+}
+
+void TestSqliteStore::notADatabaseIsUnavailable()
+{
+    const QString path = pathFor(u"garbage.sqlite"_s);
+    const QByteArray garbage(8192, 'x');
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(garbage);
+    }
+    SqliteStore store(path, m_clock, *QRandomGenerator::system());
+    const auto opened = outcomeOf(store.open());
+    QVERIFY2(opened.failedWith(StoreError::Code::Unavailable), qPrintable(opened.describe()));
+    QVERIFY2(opened.error()->message().contains(QDir::toNativeSeparators(path)),
+             qPrintable(opened.describe()));
+    QVERIFY2(opened.error()->message().contains(u"not a database"_s),
+             qPrintable(opened.describe()));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), garbage);
+}
+
+void TestSqliteStore::anotherInstanceSeesWritesAndIsNotified()
+{
+    const QString path = pathFor(u"shared.sqlite"_s);
+    auto writer = openedStore(path);
+    QVERIFY(writer);
+    auto watcher = openedStore(path);
+    QVERIFY(watcher);
+    QSignalSpy writerChanged(writer.get(), &KeyStore::keysChanged);
+    QSignalSpy watcherChanged(watcher.get(), &KeyStore::keysChanged);
+
+    const auto created = outcomeOf(writer->createKey(specNamed(u"prod-web-app"_s)));
+    QVERIFY2(created.ok(), qPrintable(created.describe()));
+    QTRY_COMPARE_WITH_TIMEOUT(watcherChanged.count(), 1, 5000);
+    const auto seen = outcomeOf(watcher->findKey(created.value().record.id));
+    QVERIFY2(seen.ok(), qPrintable(seen.describe()));
+    QCOMPARE(seen.value(), created.value().record);
+
+    const auto revoked = outcomeOf(watcher->revokeKey(created.value().record.id));
+    QVERIFY2(revoked.ok(), qPrintable(revoked.describe()));
+    QTRY_COMPARE_WITH_TIMEOUT(writerChanged.count(), 2, 5000);
+    const auto seenRevoked = outcomeOf(writer->findKey(created.value().record.id));
+    QVERIFY2(seenRevoked.ok(), qPrintable(seenRevoked.describe()));
+    QCOMPARE(seenRevoked.value().status, KeyStatus::Revoked);
+
+    // A store's own writes are announced once, not echoed again by the change poll.
+    QTest::qWait(2500);
+    QCOMPARE(writerChanged.count(), 2);
+    QCOMPARE(watcherChanged.count(), 2);
+}
+
+void TestSqliteStore::callsReturnWhileTheDatabaseIsLocked()
+{
+    const QString path = pathFor(u"locked.sqlite"_s);
+    auto store = openedStore(path);
+    QVERIFY(store);
+    const QString lockName = u"test-lock"_s;
+    {
+        QSqlDatabase lock = QSqlDatabase::addDatabase(u"QSQLITE"_s, lockName);
+        lock.setDatabaseName(path);
+        QVERIFY(lock.open());
+        QSqlQuery begin(lock);
+        QVERIFY(begin.exec(u"BEGIN IMMEDIATE"_s));
+
+        const QFuture<CreatedKey> future = store->createKey(specNamed(u"prod-web-app"_s));
+        QVERIFY(!future.isFinished());
+        QTest::qWait(300);
+        QVERIFY2(!future.isFinished(),
+                 "a write must wait for the lock (busy timeout), not fail at once");
+
+        QVERIFY(begin.exec(u"ROLLBACK"_s));
+        const auto created = outcomeOf(future);
+        QVERIFY2(created.ok(), qPrintable(created.describe()));
+    }
+    QSqlDatabase::removeDatabase(lockName);
+}
+
+void TestSqliteStore::blockingOnAResultRunsNoSqlOnTheCallerThread()
+{
+    const QString path = pathFor(u"blocking.sqlite"_s);
+    auto store = openedStore(path);
+    QVERIFY(store);
+
+    // Another thread holds the write lock for a moment, so the store's worker is busy with the
+    // create while this thread blocks on the list queued behind it.
+    QSemaphore locked;
+    bool lockTaken = false;
+    std::jthread locker([&] {
+        const QString name = u"thread-lock"_s;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+            db.setDatabaseName(path);
+            QSqlQuery query(db);
+            lockTaken = db.open() && query.exec(u"BEGIN IMMEDIATE"_s);
+            locked.release();
+            QThread::msleep(300);
+            query.exec(u"ROLLBACK"_s);
+        }
+        QSqlDatabase::removeDatabase(name);
+    });
+    locked.acquire();
+    QVERIFY(lockTaken);
+
+    const QFuture<CreatedKey> create = store->createKey(specNamed(u"prod-web-app"_s));
+    const QFuture<QList<ApiKeyRecord>> list = store->listKeys();
+    QList<ApiKeyRecord> listed;
+    QString problem;
+    try {
+        listed = list.result();
+    } catch (const std::exception& error) {
+        problem = QString::fromUtf8(error.what());
+    }
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const auto created = outcomeOf(create);
+    QVERIFY2(created.ok(), qPrintable(created.describe()));
+    QCOMPARE(listed, QList<ApiKeyRecord>{created.value().record});
+}
+
+void TestSqliteStore::defaultPathFollowsXdgDataHome()
+{
+    const QString dataHome = pathFor(u"xdg-data"_s);
+    const QByteArray previous = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", QFile::encodeName(dataHome));
+    // The CLI and the server name themselves differently; the store they find must not change.
+    QCoreApplication::setOrganizationName(u"SomeOrganization"_s);
+    QCoreApplication::setApplicationName(u"keydeckctl"_s);
+    const QString path = SqliteStore::defaultPath();
+    if (previous.isNull())
+        qunsetenv("XDG_DATA_HOME");
+    else
+        qputenv("XDG_DATA_HOME", previous);
+    QCOMPARE(path, dataHome + u"/KeyDeck/keydeck.sqlite"_s);
+}
+
+QTEST_GUILESS_MAIN(TestSqliteStore)
+#include "tst_sqlitestore.moc"
