@@ -1,0 +1,63 @@
+#pragma once
+
+#include "FieldError.h"
+
+#include <QHash>
+#include <QSet>
+#include <QStringList>
+#include <optional>
+
+// One keydeckctl command line, checked against what each command accepts. Options are
+// "--name value" or "--name=value"; a value never starts with "--" unless given with "=".
+// Anything after a bare "--" is a positional argument (labels that start with a dash).
+class CliArguments final
+{
+public:
+    enum class Command
+    {
+        Help,
+        Version,
+        KeysCreate,
+        KeysList,
+        KeysShow,
+        KeysUpdate,
+        KeysDisable,
+        KeysEnable,
+        KeysRevoke,
+        KeysDelete,
+        WorkspaceShow,
+        WorkspaceSet,
+    };
+    enum class HelpTopic
+    {
+        General,
+        Keys,
+        Workspace
+    };
+
+    // arguments excludes the program name. On failure, error names the offending flag or word.
+    static std::optional<CliArguments> parse(const QStringList& arguments, FieldError* error);
+
+    Command command() const { return m_command; }
+    HelpTopic helpTopic() const { return m_helpTopic; }
+    // The ID|LABEL of show, update, disable, enable, revoke and delete.
+    const QString& target() const { return m_target; }
+
+    bool has(const QString& flag) const
+    {
+        return m_values.contains(flag) || m_switches.contains(flag);
+    }
+    QString value(const QString& flag) const { return m_values.value(flag); }
+    const QHash<QString, QString>& values() const { return m_values; }
+    bool json() const { return m_switches.contains(QStringLiteral("--json")); }
+
+private:
+    CliArguments() = default;
+
+    Command m_command = Command::Help;
+    HelpTopic m_helpTopic = HelpTopic::General;
+    QString m_commandName;
+    QString m_target;
+    QHash<QString, QString> m_values;
+    QSet<QString> m_switches;
+};

@@ -1,0 +1,170 @@
+#include "KeyPrinter.h"
+
+#include "KeyJson.h"
+#include "TextTable.h"
+#include "TierLimits.h"
+#include "UsdAmount.h"
+#include "UtcTime.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QLocale>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString moneyOr(const std::optional<qint64>& micros, const QString& absent)
+{
+    return micros ? UsdAmount::display(*micros) : absent;
+}
+
+// "10,000": the C locale's digits with its group separator switched back on.
+QString count(qint64 n)
+{
+    QLocale locale = QLocale::c();
+    locale.setNumberOptions(QLocale::DefaultNumberOptions);
+    return locale.toString(n);
+}
+
+QString limitText(const std::optional<qint64>& override, const std::optional<qint64>& tierValue)
+{
+    const QString tier = tierValue ? count(*tierValue) : u"unlimited"_s;
+    if (override)
+        return u"%1 (override; tier: %2)"_s.arg(count(*override), tier);
+    return u"%1 (tier default)"_s.arg(tier);
+}
+
+// "2027-01-31 01:00" in the local time zone.
+QString localTime(qint64 utcMs)
+{
+    return QDateTime::fromMSecsSinceEpoch(utcMs).toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s);
+}
+
+QString timeOr(const std::optional<qint64>& ms, const QString& absent)
+{
+    return ms ? localTime(*ms) : absent;
+}
+
+QString detailTime(qint64 ms)
+{
+    return u"%1 (%2)"_s.arg(localTime(ms), UtcTime::toRfc3339(ms));
+}
+} // namespace
+
+QString KeyPrinter::printable(QStringView text)
+{
+    QString out;
+    out.reserve(text.size());
+    for (QChar c : text) {
+        const auto category = c.category();
+        const bool hidden = category == QChar::Other_Control || category == QChar::Other_Format ||
+                            c == QChar::LineSeparator || c == QChar::ParagraphSeparator;
+        out += hidden ? QChar(QChar::ReplacementCharacter) : c;
+    }
+    return out;
+}
+
+QString KeyPrinter::table(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)
+{
+    TextTable table({u"ID"_s, u"LABEL"_s, u"KEY"_s, u"ENV"_s, u"TYPE"_s, u"STATUS"_s, u"CREATED"_s,
+                     u"EXPIRES"_s, u"QUOTA (USED/LIMIT)"_s});
+    for (const ApiKeyRecord& r : records) {
+        table.addRow({
+            printable(r.id),
+            printable(r.spec.label),
+            printable(r.hint),
+            printable(r.spec.environment),
+            KeyEnums::typeName(r.spec.type),
+            KeyEnums::statusName(r.effectiveStatus(nowUtcMs)),
+            localTime(r.createdAtMs),
+            timeOr(r.spec.expiresAtMs, u"never"_s),
+            UsdAmount::display(r.quotaUsedMicros) + u" / "_s +
+                moneyOr(r.spec.quotaLimitMicros, u"unlimited"_s),
+        });
+    }
+    return table.toString();
+}
+
+QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs)
+{
+    const KeySpec& s = r.spec;
+    const TierLimits tier = TierLimits::forTier(s.tier);
+    const KeyStatus status = r.effectiveStatus(nowUtcMs);
+
+    QString type = KeyEnums::typeName(s.type);
+    if (s.type == KeyType::Subscription)
+        type += u" (quota resets on day %1 of each month)"_s.arg(s.billingCycleDay);
+    QString statusText = KeyEnums::statusName(status);
+    if (status == KeyStatus::Expired && r.status == KeyStatus::Disabled)
+        statusText += u" (and disabled)"_s;
+    QString quota = u"unlimited (%1 used)"_s.arg(UsdAmount::display(r.quotaUsedMicros));
+    if (s.quotaLimitMicros) {
+        quota = u"%1 used of %2, %3 remaining"_s.arg(
+            UsdAmount::display(r.quotaUsedMicros), UsdAmount::display(*s.quotaLimitMicros),
+            UsdAmount::display(r.quotaRemainingMicros().value_or(0)));
+    }
+    QStringList models;
+    for (const QString& m : s.models)
+        models << printable(m);
+
+    const QList<std::pair<QString, QString>> rows = {
+        {u"ID"_s, printable(r.id)},
+        {u"Label"_s, printable(s.label)},
+        {u"Key"_s, printable(r.hint)},
+        {u"Environment"_s, printable(s.environment)},
+        {u"Type"_s, type},
+        {u"Status"_s, statusText},
+        {u"Permissions"_s, KeyEnums::permissionNames(s.permissions).join(u", ")},
+        {u"Created"_s, detailTime(r.createdAtMs)},
+        {u"Updated"_s, detailTime(r.updatedAtMs)},
+        {u"Last used"_s, r.lastUsedAtMs ? detailTime(*r.lastUsedAtMs) : u"never"_s},
+        {u"Expires"_s, s.expiresAtMs ? detailTime(*s.expiresAtMs) : u"never"_s},
+        {u"Revoked"_s, r.revokedAtMs ? detailTime(*r.revokedAtMs) : u"no"_s},
+        {u"Quota"_s, quota},
+        {u"Spend cap/day"_s, moneyOr(s.spendCapDayMicros, u"none"_s)},
+        {u"Spend cap/week"_s, moneyOr(s.spendCapWeekMicros, u"none"_s)},
+        {u"Spend cap/month"_s, moneyOr(s.spendCapMonthMicros, u"none"_s)},
+        {u"Tier"_s, KeyEnums::tierName(s.tier) + u" ("_s +
+                        (tier.requestsPerMonth ? count(*tier.requestsPerMonth) : u"unlimited"_s) +
+                        u" requests/month)"_s},
+        {u"Requests/min"_s, limitText(s.rpmOverride, tier.requestsPerMinute)},
+        {u"Tokens/min"_s, limitText(s.tpmOverride, tier.tokensPerMinute)},
+        {u"Models"_s, models.isEmpty() ? u"all"_s : models.join(u", ")},
+        {u"IP allowlist"_s,
+         s.ipAllowlist.isEmpty() ? u"any address"_s : CidrBlock::joinList(s.ipAllowlist)},
+    };
+    QString text;
+    for (const auto& [name, value] : rows)
+        text += (name + u':').leftJustified(17) + value + u'\n';
+    return text;
+}
+
+QString KeyPrinter::workspace(const WorkspaceSettings& settings)
+{
+    return u"Standard prefix:      %1\nSubscription prefix:  %2\n"_s.arg(
+        printable(settings.standardPrefix), printable(settings.subscriptionPrefix));
+}
+
+QJsonObject KeyPrinter::workspaceJson(const WorkspaceSettings& settings)
+{
+    return {{u"standard_prefix"_s, settings.standardPrefix},
+            {u"subscription_prefix"_s, settings.subscriptionPrefix}};
+}
+
+QJsonArray KeyPrinter::json(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)
+{
+    QJsonArray array;
+    for (const ApiKeyRecord& r : records)
+        array.append(KeyJson::toJson(r, nowUtcMs));
+    return array;
+}
+
+QString KeyPrinter::jsonText(const QJsonObject& object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
+}
+
+QString KeyPrinter::jsonText(const QJsonArray& array)
+{
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
+}
