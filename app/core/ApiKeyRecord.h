@@ -18,6 +18,9 @@ struct ApiKeyRecord
     qint64 updatedAtMs = 0;
     std::optional<qint64> lastUsedAtMs;
     std::optional<qint64> revokedAtMs;
+    // Rotation links: the key this one replaced, and the key that replaced it.
+    QString rotatedFromId;
+    QString rotatedToId;
     qint64 quotaUsedMicros = 0;
     // Derived from usage: spend in the current UTC day, ISO week (from Monday) and month.
     qint64 spendDayMicros = 0;

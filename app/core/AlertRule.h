@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QString>
+
+// A condition worth a warning. Thresholds: micro-USD for money kinds, a percentage (1-99) for
+// QuotaRemainingBelowPercent, days for ExpiringWithinDays and RotationDue.
+struct AlertRule
+{
+    enum class Kind {
+        QuotaRemainingBelowUsd,
+        QuotaRemainingBelowPercent,
+        SpendPerDayAbove,
+        SpendPerWeekAbove,
+        ExpiringWithinDays,
+        RotationDue,
+    };
+
+    qint64 id = 0; // assigned by the store
+    Kind kind = Kind::RotationDue;
+    qint64 threshold = 90;
+    QString keyId; // empty: every key
+    bool enabled = true;
+
+    static QString kindName(Kind kind);
+    static std::optional<Kind> kindFromName(QStringView name);
+    // "Quota remaining below 20%", "Spend over $5.00 per day", "Rotation due after 90 days".
+    QString describe() const;
+    // Empty when the rule is usable; otherwise what is wrong with the threshold.
+    QString validate() const;
+
+    friend bool operator==(const AlertRule&, const AlertRule&) = default;
+};
