@@ -1,0 +1,294 @@
+#include "ApiKeyFormat.h"
+#include "KeyFilterProxyModel.h"
+#include "KeyTableModel.h"
+#include "ManualClock.h"
+#include "UsdAmount.h"
+#include "UtcTime.h"
+
+#include <QAbstractItemModelTester>
+#include <QColor>
+#include <QFont>
+#include <QFontDatabase>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTest>
+#include <limits>
+#include <time.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+qint64 utc(const QString& text)
+{
+    return *UtcTime::parseRfc3339(text);
+}
+
+const qint64 Now = utc(u"2026-03-01T10:00:00Z"_s);
+} // namespace
+
+class TestKeyTableModel : public QObject
+{
+    Q_OBJECT
+
+private:
+    ApiKeyRecord makeRecord(const QString& label, const QString& environment, qint64 createdMs)
+    {
+        const QString secret = ApiKeyFormat::generate(u"sk-", m_rng);
+        ApiKeyRecord record;
+        record.id = u"key_%1"_s.arg(++m_nextId);
+        record.spec.label = label;
+        record.spec.environment = environment;
+        record.prefix = u"sk-"_s;
+        record.hint = ApiKeyFormat::displayHint(secret);
+        record.digestHex = ApiKeyFormat::digestHex(secret);
+        record.createdAtMs = createdMs;
+        record.updatedAtMs = createdMs;
+        m_secrets.insert(record.id, secret);
+        return record;
+    }
+
+    QVariant cell(const QAbstractItemModel& model, int row, int column, int role = Qt::DisplayRole)
+    {
+        return model.data(model.index(row, column), role);
+    }
+
+    QStringList labelsInOrder(const QAbstractItemModel& model)
+    {
+        QStringList labels;
+        for (int row = 0; row < model.rowCount(); ++row)
+            labels << cell(model, row, KeyTableModel::Label).toString();
+        return labels;
+    }
+
+    QRandomGenerator m_rng{42};
+    int m_nextId = 0;
+    QHash<QString, QString> m_secrets;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        // A zone with a half-hour offset and no DST makes "shown in local time" unambiguous.
+        qputenv("TZ", "Asia/Kolkata");
+        tzset();
+    }
+
+    void displaysLocalTimesNeverAndMoney()
+    {
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        ApiKeyRecord limited =
+            makeRecord(u"prod-web-app"_s, u"prod"_s, utc(u"2026-01-15T12:00:00Z"_s));
+        limited.spec.permissions = Permissions(Permission::Read) | Permission::Admin;
+        limited.spec.quotaLimitMicros = 25 * UsdAmount::MicrosPerUsd;
+        limited.quotaUsedMicros = 1'500'000;
+        limited.lastUsedAtMs = utc(u"2026-02-28T23:45:00Z"_s);
+        limited.spec.expiresAtMs = utc(u"2027-01-31T00:00:00Z"_s);
+        ApiKeyRecord open = makeRecord(u"ci-tests"_s, u"dev"_s, utc(u"2026-01-10T08:00:00Z"_s));
+        open.spec.type = KeyType::Subscription;
+        open.spec.billingCycleDay = 5;
+        model.setRecords({limited, open});
+
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.columnCount(), int(KeyTableModel::ColumnCount));
+        QCOMPARE(cell(model, 0, KeyTableModel::Label).toString(), u"prod-web-app"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Key).toString(), limited.hint);
+        QVERIFY(
+            !cell(model, 0, KeyTableModel::Key).toString().contains(m_secrets.value(limited.id)));
+        QCOMPARE(cell(model, 0, KeyTableModel::Environment).toString(), u"prod"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Type).toString(), u"Standard"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::Type).toString(), u"Subscription"_s);
+        QVERIFY(cell(model, 1, KeyTableModel::Type, Qt::ToolTipRole).toString().contains(u"day 5"));
+        QCOMPARE(cell(model, 0, KeyTableModel::Status).toString(), u"Active"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Permissions).toString(), u"read, admin"_s);
+        // UTC 12:00 is 17:30 in Kolkata; 23:45 UTC is already the next day there.
+        QCOMPARE(cell(model, 0, KeyTableModel::Created).toString(), u"2026-01-15 17:30"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::LastUsed).toString(), u"2026-03-01 05:15"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Expires).toString(), u"2027-01-31 05:30"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::QuotaUsed).toString(), u"$1.50"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::QuotaRemaining).toString(), u"$23.50"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::LastUsed).toString(), u"Never"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::Expires).toString(), u"Never"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::QuotaUsed).toString(), u"$0.00"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::QuotaRemaining).toString(), u"Unlimited"_s);
+
+        QVERIFY(cell(model, 0, KeyTableModel::Key, Qt::ToolTipRole).toString().contains(u"masked"));
+        QCOMPARE(cell(model, 0, KeyTableModel::Key, Qt::FontRole).value<QFont>(),
+                 QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        QVERIFY(!cell(model, 0, KeyTableModel::Label, Qt::FontRole).isValid());
+        QCOMPARE(cell(model, 0, KeyTableModel::Label, KeyTableModel::KeyIdRole).toString(),
+                 limited.id);
+    }
+
+    void rawValuesSortAfterRealOnes()
+    {
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        ApiKeyRecord record = makeRecord(u"raw"_s, u"dev"_s, utc(u"2026-02-01T00:00:00Z"_s));
+        record.quotaUsedMicros = 42;
+        model.setRecords({record});
+        constexpr qint64 Max = std::numeric_limits<qint64>::max();
+        const int raw = KeyTableModel::RawValueRole;
+        QCOMPARE(cell(model, 0, KeyTableModel::Created, raw).toLongLong(), record.createdAtMs);
+        QCOMPARE(cell(model, 0, KeyTableModel::LastUsed, raw).toLongLong(), -1);
+        QCOMPARE(cell(model, 0, KeyTableModel::Expires, raw).toLongLong(), Max);
+        QCOMPARE(cell(model, 0, KeyTableModel::QuotaUsed, raw).toLongLong(), 42);
+        QCOMPARE(cell(model, 0, KeyTableModel::QuotaRemaining, raw).toLongLong(), Max);
+        QCOMPARE(cell(model, 0, KeyTableModel::Status, raw).toInt(), int(KeyStatus::Active));
+        QCOMPARE(cell(model, 0, KeyTableModel::Type, raw).toInt(), int(KeyType::Standard));
+    }
+
+    void statusFollowsTheClock()
+    {
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ApiKeyRecord expiring = makeRecord(u"expiring"_s, u"dev"_s, Now - 1000);
+        expiring.spec.expiresAtMs = Now + 60'000;
+        ApiKeyRecord revoked = makeRecord(u"revoked"_s, u"dev"_s, Now - 2000);
+        revoked.status = KeyStatus::Revoked;
+        revoked.revokedAtMs = Now - 500;
+        revoked.spec.expiresAtMs = Now - 100; // revoked wins over expired
+        ApiKeyRecord disabled = makeRecord(u"disabled"_s, u"dev"_s, Now - 3000);
+        disabled.status = KeyStatus::Disabled;
+        model.setRecords({expiring, revoked, disabled});
+
+        QCOMPARE(cell(model, 0, KeyTableModel::Status).toString(), u"Active"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::Status).toString(), u"Revoked"_s);
+        QCOMPARE(cell(model, 2, KeyTableModel::Status).toString(), u"Disabled"_s);
+        const QColor active =
+            cell(model, 0, KeyTableModel::Status, Qt::ForegroundRole).value<QColor>();
+        const QColor dead =
+            cell(model, 1, KeyTableModel::Status, Qt::ForegroundRole).value<QColor>();
+        QVERIFY(active.isValid() && dead.isValid() && active != dead);
+        QVERIFY(!cell(model, 0, KeyTableModel::Label, Qt::ForegroundRole).isValid());
+        QVERIFY(cell(model, 1, KeyTableModel::Label, Qt::ForegroundRole).isValid());
+        QVERIFY(!cell(model, 0, KeyTableModel::Status, Qt::DecorationRole).value<QIcon>().isNull());
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.refreshTimeDependentColumns();
+        QCOMPARE(changed.count(), 0);
+        clock.advanceMs(60'000);
+        model.refreshTimeDependentColumns();
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).value<QModelIndex>().row(), 0);
+        QCOMPARE(cell(model, 0, KeyTableModel::Status).toString(), u"Expired"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::Status).toString(), u"Revoked"_s);
+    }
+
+    void incrementalUpdateKeepsRowsInPlace()
+    {
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QList<ApiKeyRecord> records;
+        for (int i = 0; i < 10; ++i)
+            records << makeRecord(u"key-%1"_s.arg(i), u"dev"_s, Now - i * 1000);
+        QVERIFY(model.setRecords(records)); // the first load is a reset
+
+        const QPersistentModelIndex tracked = model.index(5, KeyTableModel::Label);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        // A new key on top, one removed, one changed: what a reload after three actions sees.
+        QList<ApiKeyRecord> next = records;
+        next.prepend(makeRecord(u"new-key"_s, u"prod"_s, Now));
+        next.removeAt(3);
+        next[7].status = KeyStatus::Disabled;
+        QVERIFY(!model.setRecords(next));
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(labelsInOrder(model).constFirst(), u"new-key"_s);
+        QVERIFY(!labelsInOrder(model).contains(u"key-2"_s));
+        QVERIFY(tracked.isValid());
+        QCOMPARE(tracked.data().toString(), u"key-5"_s);
+        QCOMPARE(model.rowForId(next.at(7).id), 7);
+        QCOMPARE(cell(model, 7, KeyTableModel::Status).toString(), u"Disabled"_s);
+        QCOMPARE(model.environments(), QStringList({u"dev"_s, u"prod"_s}));
+
+        // A reordering cannot be expressed as inserts and removals: reset.
+        std::reverse(next.begin(), next.end());
+        QVERIFY(model.setRecords(next));
+        QCOMPARE(resets.count(), 1);
+        QCOMPARE(labelsInOrder(model).constLast(), u"new-key"_s);
+
+        model.removeRecord(next.constLast().id);
+        QCOMPARE(model.rowCount(), 9);
+        QCOMPARE(model.rowForId(next.constLast().id), -1);
+        model.upsertRecord(next.constLast());
+        QCOMPARE(model.rowForId(next.constLast().id), 0);
+    }
+
+    void proxyFiltersAndSorts()
+    {
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        KeyFilterProxyModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester sourceTester(
+            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        ApiKeyRecord web = makeRecord(u"Prod-Web-App"_s, u"prod"_s, Now - 3000);
+        web.spec.quotaLimitMicros = 10 * UsdAmount::MicrosPerUsd;
+        web.quotaUsedMicros = 9 * UsdAmount::MicrosPerUsd;
+        ApiKeyRecord batch = makeRecord(u"batch-jobs"_s, u"prod"_s, Now - 2000);
+        batch.spec.models = {u"gpt-4o-mini"_s};
+        batch.spec.quotaLimitMicros = 50 * UsdAmount::MicrosPerUsd;
+        ApiKeyRecord ci = makeRecord(u"ci-tests"_s, u"staging"_s, Now - 1000);
+        ci.spec.expiresAtMs = Now - 1; // expired
+        ApiKeyRecord old = makeRecord(u"old-service"_s, u"dev"_s, Now - 4000);
+        old.status = KeyStatus::Revoked;
+        model.setRecords({ci, batch, web, old});
+        QCOMPARE(proxy.rowCount(), 4);
+
+        proxy.setSearchText(u"WEB"_s);
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"Prod-Web-App"_s}));
+        proxy.setSearchText(u"4o-MINI"_s);
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"batch-jobs"_s}));
+        proxy.setSearchText(ci.hint.right(4));
+        QVERIFY(labelsInOrder(proxy).contains(u"ci-tests"_s));
+        proxy.setSearchText(old.id);
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"old-service"_s}));
+        // A pasted full key finds its record by digest, even though no field contains it.
+        proxy.setSearchText(u"  "_s + m_secrets.value(batch.id) + u" "_s);
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"batch-jobs"_s}));
+        proxy.setSearchText(QString());
+        QVERIFY(!proxy.isFiltering());
+
+        proxy.setEnvironmentFilter(u"prod"_s);
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setEnvironmentFilter(QString());
+        proxy.setStatusFilter(KeyStatus::Expired);
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"ci-tests"_s}));
+        proxy.setStatusFilter(KeyStatus::Active);
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setStatusFilter(std::nullopt);
+
+        proxy.sort(KeyTableModel::Label, Qt::AscendingOrder);
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"batch-jobs"_s, u"ci-tests"_s,
+                                                    u"old-service"_s, u"Prod-Web-App"_s}));
+        proxy.sort(KeyTableModel::QuotaRemaining, Qt::AscendingOrder);
+        // $1 left, $50 left, then the two unlimited keys (oldest first on a tie).
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"Prod-Web-App"_s, u"batch-jobs"_s,
+                                                    u"old-service"_s, u"ci-tests"_s}));
+        proxy.sort(KeyTableModel::Created, Qt::DescendingOrder);
+        QCOMPARE(labelsInOrder(proxy), QStringList({u"ci-tests"_s, u"batch-jobs"_s,
+                                                    u"Prod-Web-App"_s, u"old-service"_s}));
+
+        // Rows arriving while sorted and filtered land in place.
+        proxy.setEnvironmentFilter(u"prod"_s);
+        ApiKeyRecord fresh = makeRecord(u"prod-new"_s, u"prod"_s, Now);
+        model.upsertRecord(fresh);
+        QCOMPARE(labelsInOrder(proxy).constFirst(), u"prod-new"_s);
+        QCOMPARE(proxy.rowCount(), 3);
+        model.removeRecord(web.id);
+        QCOMPARE(proxy.rowCount(), 2);
+    }
+};
+
+QTEST_MAIN(TestKeyTableModel)
+#include "tst_keytablemodel.moc"

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QObject>
+#include <QTimer>
+
+class QClipboard;
+
+// Puts a secret on the clipboard marked for password managers (x-kde-passwordManagerHint) and
+// clears it after a delay, but only if the clipboard still holds that secret.
+class ClipboardGuard final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ClipboardGuard)
+
+public:
+    explicit ClipboardGuard(QClipboard* clipboard, QObject* parent = nullptr);
+
+    void setClearDelaySeconds(int seconds); // 0 disables clearing
+    int clearDelaySeconds() const;
+    void copySecret(const QString& secret);
+    bool isClearPending() const;
+
+Q_SIGNALS:
+    void cleared();
+
+private:
+    QClipboard* m_clipboard;
+    QTimer m_timer;
+    QString m_secret;
+};

@@ -1,0 +1,77 @@
+#include "KeyEditorDialog.h"
+
+#include "KeySpecForm.h"
+
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+KeyEditorDialog::KeyEditorDialog(Mode mode, const Clock& clock, QWidget* parent)
+    : QDialog(parent)
+    , m_mode(mode)
+{
+    setObjectName(u"keyEditorDialog"_s);
+    setWindowTitle(mode == Mode::Create ? u"Generate New Key"_s : u"Edit Key"_s);
+
+    m_form = new KeySpecForm(clock, this);
+    // The form is taller than a 768-pixel screen once errors show: let it scroll.
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName(u"keyEditorScroll"_s);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setWidget(m_form);
+
+    auto* buttons = new QDialogButtonBox(this);
+    buttons->addButton(QDialogButtonBox::Cancel);
+    m_acceptButton = buttons->addButton(mode == Mode::Create ? u"Create"_s : u"Save"_s,
+                                        QDialogButtonBox::AcceptRole);
+    m_acceptButton->setObjectName(mode == Mode::Create ? u"createButton"_s : u"saveButton"_s);
+    m_acceptButton->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(scroll, 1);
+    layout->addWidget(buttons);
+
+    connect(m_form, &KeySpecForm::errorsChanged, this, &KeyEditorDialog::updateAcceptButton);
+    updateAcceptButton();
+
+    // Tall enough to show the whole form where the screen allows, scrolling on small screens.
+    setMinimumSize(560, 600);
+    int height = m_form->sizeHint().height() + buttons->sizeHint().height() + layout->spacing() +
+                 layout->contentsMargins().top() + layout->contentsMargins().bottom();
+    if (const QScreen* display = screen())
+        height = qMin(height, display->availableGeometry().height() - 80);
+    resize(640, qMax(minimumHeight(), height));
+}
+
+void KeyEditorDialog::setSpec(const KeySpec& spec)
+{
+    m_form->setSpec(spec);
+    if (m_mode == Mode::Edit) {
+        setWindowTitle(u"Edit Key — %1"_s.arg(spec.label));
+        m_form->showAllErrors();
+    }
+    updateAcceptButton();
+}
+
+KeySpec KeyEditorDialog::spec() const
+{
+    return m_form->spec();
+}
+
+void KeyEditorDialog::updateAcceptButton()
+{
+    const FieldErrors errors = m_form->errors();
+    m_acceptButton->setEnabled(errors.isEmpty());
+    // A disabled button still shows its tooltip: it says what blocks it, even for a field
+    // whose error is not on screen yet (the empty label of a fresh form).
+    m_acceptButton->setToolTip(errors.isEmpty() ? QString()
+                                                : KeySpecForm::errorText(errors.constFirst()));
+}

@@ -1,0 +1,102 @@
+#pragma once
+
+#include "FieldError.h"
+#include "KeySpec.h"
+
+#include <QHash>
+#include <QSet>
+#include <QWidget>
+
+class Clock;
+class QCheckBox;
+class QComboBox;
+class QDateTimeEdit;
+class QGridLayout;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSpinBox;
+
+// Every field of a key, validated live with KeyValidator: a bad field is marked and explained
+// next to it. Used by Generate New Key and Edit. Child objectNames (stable, for tests):
+// labelEdit, environmentCombo, typeCombo, billingDaySpin, permRead/permWrite/permAdmin/
+// permWebhook (checkboxes), expiryNeverCheck, expiryEdit, quotaUnlimitedCheck, quotaEdit,
+// spendCapDayEdit, spendCapWeekEdit, spendCapMonthEdit, tierCombo, rpmEdit, tpmEdit,
+// modelsEdit, ipsEdit, and one QLabel "<field>Error" per validator field name.
+class KeySpecForm final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KeySpecForm)
+
+public:
+    explicit KeySpecForm(const Clock& clock, QWidget* parent = nullptr);
+
+    void setSpec(const KeySpec& spec);
+    // The spec as typed; meaningful when errors() is empty.
+    KeySpec spec() const;
+    FieldErrors errors() const;
+    bool isValid() const { return errors().isEmpty(); }
+
+    // Errors normally appear only on fields the user changed; Edit shows them all at once,
+    // since a stored key may no longer pass (e.g. its expiry has passed).
+    void showAllErrors();
+    // "IP allowlist: ..." — the field's on-screen name and the problem.
+    static QString errorText(const FieldError& error);
+
+Q_SIGNALS:
+    void validityChanged(bool valid);
+    // After every change of any field, valid or not.
+    void errorsChanged();
+
+private:
+    struct Parsed
+    {
+        KeySpec spec;
+        FieldErrors errors;
+    };
+
+    void buildKeySection();
+    void buildExpirySection();
+    void buildLimitsSection();
+    void buildAccessSection();
+    void addSection(const QString& title);
+    void addRow(const QString& title, QWidget* field, QWidget* firstInput);
+    // The input (or a row of inputs), its hint and its error label, stacked as one form field.
+    QWidget* fieldBox(const QString& field, QWidget* input, const QString& hint = {});
+    QWidget* fieldBox(const QString& field, QLayout* inputs, const QString& hint = {});
+    void markInvalid(QWidget* input, bool invalid);
+    QWidget* outlined(QWidget* input);
+    void touch(const QString& field);
+    void refresh();
+    void updateTierHints();
+    Parsed parse() const;
+
+    const Clock& m_clock;
+    QGridLayout* m_grid = nullptr;
+    QLineEdit* m_labelEdit = nullptr;
+    QComboBox* m_environmentCombo = nullptr;
+    QComboBox* m_typeCombo = nullptr;
+    QSpinBox* m_billingDaySpin = nullptr;
+    QCheckBox* m_permRead = nullptr;
+    QCheckBox* m_permWrite = nullptr;
+    QCheckBox* m_permAdmin = nullptr;
+    QCheckBox* m_permWebhook = nullptr;
+    QCheckBox* m_expiryNeverCheck = nullptr;
+    QDateTimeEdit* m_expiryEdit = nullptr;
+    QCheckBox* m_quotaUnlimitedCheck = nullptr;
+    QLineEdit* m_quotaEdit = nullptr;
+    QLineEdit* m_spendCapDayEdit = nullptr;
+    QLineEdit* m_spendCapWeekEdit = nullptr;
+    QLineEdit* m_spendCapMonthEdit = nullptr;
+    QComboBox* m_tierCombo = nullptr;
+    QLineEdit* m_rpmEdit = nullptr;
+    QLineEdit* m_tpmEdit = nullptr;
+    QPlainTextEdit* m_modelsEdit = nullptr;
+    QPlainTextEdit* m_ipsEdit = nullptr;
+
+    QHash<QString, QLabel*> m_errorLabels;
+    QHash<QString, QList<QWidget*>> m_inputs;
+    QSet<QString> m_touched;
+    bool m_filling = false;
+    bool m_valid = false;
+};

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QObject>
+
+class QSettings;
+
+// Desktop-only preferences, kept in the platform's QSettings (not in the key store).
+class UiSettings final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UiSettings)
+
+public:
+    static constexpr int DefaultClipboardClearSeconds = 30;
+    static constexpr int MaxClipboardClearSeconds = 3600;
+
+    explicit UiSettings(QSettings& settings, QObject* parent = nullptr);
+
+    // 0: never clear the clipboard after copying a key.
+    int clipboardClearSeconds() const;
+    void setClipboardClearSeconds(int seconds);
+
+Q_SIGNALS:
+    void clipboardClearSecondsChanged(int seconds);
+
+private:
+    QSettings& m_settings;
+};
