@@ -8,6 +8,10 @@ struct WorkspaceSettings
 {
     QString standardPrefix = ApiKeyFormat::defaultPrefix();
     QString subscriptionPrefix = ApiKeyFormat::subscriptionPrefix();
+    // The API Keys page flags keys expiring within this many days, and keys older than the
+    // rotation period (the seeds advise rotating every 90 days).
+    int expiryWarningDays = 14;
+    int rotationPeriodDays = 90;
 
     QString prefixFor(KeyType type) const
     {

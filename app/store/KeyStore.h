@@ -45,4 +45,6 @@ Q_SIGNALS:
     void keysChanged();
     // Emitted like keysChanged() when usage events arrive (import, recordUsage, another process).
     void usageChanged();
+    // Emitted when alert rules or raised alerts change.
+    void alertsChanged();
 };
