@@ -57,7 +57,7 @@ QString KeyValidator::normalizedLabel(QStringView label)
     return label.trimmed().toString();
 }
 
-FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs)
+FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const KeySpec* stored)
 {
     FieldErrors errors;
 
@@ -94,7 +94,8 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs)
     if (!spec.permissions)
         errors << FieldError{u"permissions"_s, u"choose at least one of read, write, admin, webhook"_s};
 
-    if (spec.expiresAtMs && *spec.expiresAtMs <= nowUtcMs)
+    const bool expiryUnchanged = stored && stored->expiresAtMs == spec.expiresAtMs;
+    if (spec.expiresAtMs && *spec.expiresAtMs <= nowUtcMs && !expiryUnchanged)
         errors << FieldError{u"expires"_s, u"is in the past; choose a later date or never"_s};
 
     checkPositiveMoney(errors, u"quota_usd"_s, spec.quotaLimitMicros);

@@ -15,7 +15,9 @@ public:
     static constexpr int MaxModels = 200;
     static constexpr int MaxIpEntries = 200;
 
-    // nowUtcMs judges the expiry: a key cannot be given an expiry in the past.
-    static FieldErrors validate(const KeySpec& spec, qint64 nowUtcMs);
+    // nowUtcMs judges the expiry: a key cannot be given an expiry in the past. When editing,
+    // pass the stored spec: an expiry left as it was is not re-judged, so an expired key's other
+    // fields can still be changed.
+    static FieldErrors validate(const KeySpec& spec, qint64 nowUtcMs, const KeySpec* stored = nullptr);
     static QString normalizedLabel(QStringView label);
 };

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void tierFiguresMatchTheSeed();
     void overridesMayLowerButNotRaise();
     void expiryIsExclusive();
+    void unchangedPastExpiryIsNotRejudged();
     void revokedWinsOverExpired();
     void quotaRemainingNeverNegative();
 };
@@ -150,6 +151,17 @@ void TestKeyValidator::expiryIsExclusive()
     QCOMPARE(r.effectiveStatus(Now), KeyStatus::Expired);
     r.spec.expiresAtMs.reset();
     QCOMPARE(r.effectiveStatus(Now), KeyStatus::Active);
+}
+
+void TestKeyValidator::unchangedPastExpiryIsNotRejudged()
+{
+    KeySpec stored = validSpec();
+    stored.expiresAtMs = Now - 1000;
+    KeySpec edited = stored;
+    edited.tier = Tier::Pro;
+    QVERIFY(KeyValidator::validate(edited, Now, &stored).isEmpty());
+    edited.expiresAtMs = Now - 1;
+    QCOMPARE(fieldsOf(KeyValidator::validate(edited, Now, &stored)), QStringList{u"expires"_s});
 }
 
 void TestKeyValidator::revokedWinsOverExpired()
