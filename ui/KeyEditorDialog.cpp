@@ -53,6 +53,11 @@ KeyEditorDialog::KeyEditorDialog(Mode mode, const Clock& clock, QWidget* parent)
 
 void KeyEditorDialog::setSpec(const KeySpec& spec)
 {
+    // The first spec an Edit dialog gets is the stored key; later ones are the user's retries.
+    if (m_mode == Mode::Edit && !m_storedSet) {
+        m_form->setStoredSpec(spec);
+        m_storedSet = true;
+    }
     m_form->setSpec(spec);
     if (m_mode == Mode::Edit) {
         setWindowTitle(u"Edit Key — %1"_s.arg(spec.label));

@@ -33,6 +33,7 @@ private:
     void updateAcceptButton();
 
     Mode m_mode;
+    bool m_storedSet = false;
     KeySpecForm* m_form = nullptr;
     QPushButton* m_acceptButton = nullptr;
 };

@@ -467,7 +467,8 @@ FieldErrors KeySpecForm::errors() const
     for (const FieldError& error : std::as_const(parsed.errors))
         unparsed.insert(error.field);
     // A field that did not parse has no value to judge: its parse error says it all.
-    const FieldErrors checked = KeyValidator::validate(parsed.spec, m_clock.nowUtcMs());
+    const FieldErrors checked =
+        KeyValidator::validate(parsed.spec, m_clock.nowUtcMs(), m_stored ? &*m_stored : nullptr);
     for (const FieldError& error : checked) {
         if (!unparsed.contains(error.field))
             parsed.errors << error;

@@ -6,6 +6,7 @@
 #include <QHash>
 #include <QSet>
 #include <QWidget>
+#include <optional>
 
 class Clock;
 class QCheckBox;
@@ -32,6 +33,8 @@ public:
     explicit KeySpecForm(const Clock& clock, QWidget* parent = nullptr);
 
     void setSpec(const KeySpec& spec);
+    // Edit: the key as stored, so an expiry the user leaves alone is not judged again.
+    void setStoredSpec(const KeySpec& stored) { m_stored = stored; }
     // The spec as typed; meaningful when errors() is empty.
     KeySpec spec() const;
     FieldErrors errors() const;
@@ -72,6 +75,7 @@ private:
     Parsed parse() const;
 
     const Clock& m_clock;
+    std::optional<KeySpec> m_stored;
     QGridLayout* m_grid = nullptr;
     QLineEdit* m_labelEdit = nullptr;
     QComboBox* m_environmentCombo = nullptr;

@@ -80,7 +80,7 @@ private Q_SLOTS:
     void expiryInThePastIsRejected();
     void filledFormYieldsSpec();
     void setSpecRoundTrips();
-    void editShowsErrorsOfStoredKey();
+    void editKeepsAnExpiredKeysExpiry();
     void showOnceNeedsStoredCheck();
     void showOnceSecretFieldIsReadOnlyMonospace();
     void showOnceKeychainStatus();
@@ -300,13 +300,23 @@ void TestKeyDialogs::setSpecRoundTrips()
     QVERIFY(dialog.spec() == KeySpec{});
 }
 
-void TestKeyDialogs::editShowsErrorsOfStoredKey()
+void TestKeyDialogs::editKeepsAnExpiredKeysExpiry()
 {
     KeySpec spec;
     spec.label = u"old-key"_s;
-    spec.expiresAtMs = Now - 1000;
+    spec.expiresAtMs = Now - 3'600'000;
     KeyEditorDialog dialog(KeyEditorDialog::Mode::Edit, m_clock);
     dialog.setSpec(spec);
+    // The expired key can still be edited: its unchanged expiry is not judged again.
+    QVERIFY(dialog.acceptButton()->isEnabled());
+    QVERIFY(!errorShown(&dialog, u"expires"_s));
+    child<QComboBox>(&dialog, u"tierCombo"_s)->setCurrentIndex(2);
+    QVERIFY(dialog.acceptButton()->isEnabled());
+    QCOMPARE(dialog.spec().expiresAtMs, spec.expiresAtMs);
+
+    // A new expiry in the past is refused, as on creation.
+    child<QDateTimeEdit>(&dialog, u"expiryEdit"_s)
+        ->setDateTime(QDateTime::fromMSecsSinceEpoch(Now - 7'200'000));
     QVERIFY(!dialog.acceptButton()->isEnabled());
     QVERIFY(errorShown(&dialog, u"expires"_s));
     QVERIFY(dialog.acceptButton()->toolTip().startsWith(u"Expiry: "_s));
