@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 
 // A raised alert: one per rule, key and occurrence of the condition. It stays open until the

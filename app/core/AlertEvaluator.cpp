@@ -17,9 +17,11 @@ QString daysText(qint64 ms)
 }
 } // namespace
 
-bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint64 now, QString* message)
+bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint64 now,
+                           QString* message)
 {
-    if (!rule.enabled || key.status == KeyStatus::Revoked || (!rule.keyId.isEmpty() && rule.keyId != key.id))
+    if (!rule.enabled || key.status == KeyStatus::Revoked ||
+        (!rule.keyId.isEmpty() && rule.keyId != key.id))
         return false;
     const QString& label = key.spec.label;
     QString text;
@@ -30,7 +32,7 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
         result = remaining && *remaining < rule.threshold;
         if (result)
             text = u"%1: quota remaining %2 (below %3)"_s.arg(label, UsdAmount::display(*remaining),
-                                                               UsdAmount::display(rule.threshold));
+                                                              UsdAmount::display(rule.threshold));
         break;
     }
     case AlertRule::Kind::QuotaRemainingBelowPercent: {
@@ -47,18 +49,18 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
     case AlertRule::Kind::SpendPerDayAbove:
         result = key.spendDayMicros > rule.threshold;
         if (result)
-            text = u"%1: spent %2 today (over %3)"_s.arg(label, UsdAmount::display(key.spendDayMicros),
-                                                         UsdAmount::display(rule.threshold));
+            text = u"%1: spent %2 today (over %3)"_s.arg(
+                label, UsdAmount::display(key.spendDayMicros), UsdAmount::display(rule.threshold));
         break;
     case AlertRule::Kind::SpendPerWeekAbove:
         result = key.spendWeekMicros > rule.threshold;
         if (result)
-            text = u"%1: spent %2 this week (over %3)"_s.arg(label, UsdAmount::display(key.spendWeekMicros),
-                                                             UsdAmount::display(rule.threshold));
+            text = u"%1: spent %2 this week (over %3)"_s.arg(
+                label, UsdAmount::display(key.spendWeekMicros), UsdAmount::display(rule.threshold));
         break;
     case AlertRule::Kind::ExpiringWithinDays:
-        result = key.spec.expiresAtMs && *key.spec.expiresAtMs > now
-            && *key.spec.expiresAtMs - now <= rule.threshold * DayMs;
+        result = key.spec.expiresAtMs && *key.spec.expiresAtMs > now &&
+                 *key.spec.expiresAtMs - now <= rule.threshold * DayMs;
         if (result)
             text = u"%1: expires in %2"_s.arg(label, *key.spec.expiresAtMs - now < DayMs
                                                          ? u"less than a day"_s
@@ -68,7 +70,8 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
         // A key already replaced by rotation is waiting to be revoked, not to be rotated again.
         result = key.rotatedToId.isEmpty() && now - key.createdAtMs >= rule.threshold * DayMs;
         if (result)
-            text = u"%1: created %2 ago, rotation is due (every %3 days)"_s.arg(label, daysText(now - key.createdAtMs))
+            text = u"%1: created %2 ago, rotation is due (every %3 days)"_s
+                       .arg(label, daysText(now - key.createdAtMs))
                        .arg(rule.threshold);
         break;
     }
@@ -77,7 +80,8 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
     return result;
 }
 
-AlertEvaluator::Outcome AlertEvaluator::evaluate(const QList<AlertRule>& rules, const QList<ApiKeyRecord>& keys,
+AlertEvaluator::Outcome AlertEvaluator::evaluate(const QList<AlertRule>& rules,
+                                                 const QList<ApiKeyRecord>& keys,
                                                  const QList<Alert>& openAlerts, qint64 now)
 {
     QHash<QPair<qint64, QString>, qint64> open;
@@ -94,7 +98,8 @@ AlertEvaluator::Outcome AlertEvaluator::evaluate(const QList<AlertRule>& rules, 
                 continue;
             stillHolding.insert({rule.id, key.id});
             if (!open.contains({rule.id, key.id}))
-                outcome.raised << Alert{0, rule.id, key.id, message, now, std::nullopt, std::nullopt};
+                outcome.raised << Alert{0,   rule.id,      key.id,      message,
+                                        now, std::nullopt, std::nullopt};
         }
     }
     for (auto it = open.cbegin(); it != open.cend(); ++it) {

@@ -12,12 +12,13 @@ class AlertEvaluator final
 public:
     struct Outcome
     {
-        QList<Alert> raised;       // new alerts, id 0
-        QList<qint64> clearedIds;  // open alerts whose condition no longer holds
+        QList<Alert> raised;      // new alerts, id 0
+        QList<qint64> clearedIds; // open alerts whose condition no longer holds
     };
 
     // message: what a notification says, e.g. "prod-web-app: quota remaining $1.20 (below $5.00)".
-    static bool holds(const AlertRule& rule, const ApiKeyRecord& key, qint64 nowUtcMs, QString* message = nullptr);
+    static bool holds(const AlertRule& rule, const ApiKeyRecord& key, qint64 nowUtcMs,
+                      QString* message = nullptr);
     static Outcome evaluate(const QList<AlertRule>& rules, const QList<ApiKeyRecord>& keys,
                             const QList<Alert>& openAlerts, qint64 nowUtcMs);
 };

@@ -61,10 +61,12 @@ QString AlertRule::validate() const
 {
     switch (kind) {
     case Kind::QuotaRemainingBelowPercent:
-        return threshold >= 1 && threshold <= 99 ? QString() : u"the percentage must be from 1 to 99"_s;
+        return threshold >= 1 && threshold <= 99 ? QString()
+                                                 : u"the percentage must be from 1 to 99"_s;
     case Kind::ExpiringWithinDays:
     case Kind::RotationDue:
-        return threshold >= 1 && threshold <= 3650 ? QString() : u"the number of days must be from 1 to 3650"_s;
+        return threshold >= 1 && threshold <= 3650 ? QString()
+                                                   : u"the number of days must be from 1 to 3650"_s;
     case Kind::QuotaRemainingBelowUsd:
     case Kind::SpendPerDayAbove:
     case Kind::SpendPerWeekAbove:

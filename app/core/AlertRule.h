@@ -6,7 +6,8 @@
 // QuotaRemainingBelowPercent, days for ExpiringWithinDays and RotationDue.
 struct AlertRule
 {
-    enum class Kind {
+    enum class Kind
+    {
         QuotaRemainingBelowUsd,
         QuotaRemainingBelowPercent,
         SpendPerDayAbove,

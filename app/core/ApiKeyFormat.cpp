@@ -2,7 +2,6 @@
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
-
 #include <array>
 
 using namespace Qt::StringLiterals;
@@ -40,8 +39,7 @@ bool isBase62(QChar c)
     return (c >= u'0' && c <= u'9') || (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
 }
 
-template<typename T>
-std::optional<T> failWith(QString* error, const QString& message)
+template <typename T> std::optional<T> failWith(QString* error, const QString& message)
 {
     if (error)
         *error = message;
@@ -81,7 +79,8 @@ bool ApiKeyFormat::isValidPrefix(QStringView prefix, QString* error)
         return false;
     };
     if (prefix.size() < 2 || prefix.size() > MaxPrefixLength)
-        return fail(u"a key prefix has 2 to %1 characters, e.g. sk- or sk-aisa-"_s.arg(MaxPrefixLength));
+        return fail(
+            u"a key prefix has 2 to %1 characters, e.g. sk- or sk-aisa-"_s.arg(MaxPrefixLength));
     if (!prefix.endsWith(u'-'))
         return fail(u"a key prefix ends with \"-\", e.g. sk-aisa-"_s);
     QChar previous = u'-';
@@ -90,7 +89,8 @@ bool ApiKeyFormat::isValidPrefix(QStringView prefix, QString* error)
         const bool lowerAlnum = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
         if (c == u'-') {
             if (previous == u'-')
-                return fail(u"a key prefix has no empty groups (\"--\") and does not start with \"-\""_s);
+                return fail(
+                    u"a key prefix has no empty groups (\"--\") and does not start with \"-\""_s);
         } else if (!lowerAlnum) {
             return fail(u"a key prefix uses lower-case letters, digits and \"-\" only"_s);
         }
@@ -112,17 +112,20 @@ std::optional<ApiKeyFormat::Parts> ApiKeyFormat::parse(QStringView input, QStrin
         return failWith<Parts>(error, u"malformed key prefix: "_s + prefixError);
     for (QChar c : rest) {
         if (!isBase62(c))
-            return failWith<Parts>(error, u"an API key has only letters and digits after its prefix"_s);
+            return failWith<Parts>(error,
+                                   u"an API key has only letters and digits after its prefix"_s);
     }
     if (rest.size() != RandomLength + ChecksumLength) {
-        return failWith<Parts>(error, u"an API key has %1 characters after its prefix, this one has %2 "
-                                      u"(truncated or extra characters?)"_s
-                                          .arg(RandomLength + ChecksumLength)
-                                          .arg(rest.size()));
+        return failWith<Parts>(
+            error, u"an API key has %1 characters after its prefix, this one has %2 "
+                   u"(truncated or extra characters?)"_s.arg(RandomLength + ChecksumLength)
+                       .arg(rest.size()));
     }
-    Parts parts{prefix.toString(), rest.left(RandomLength).toString(), rest.mid(RandomLength).toString()};
+    Parts parts{prefix.toString(), rest.left(RandomLength).toString(),
+                rest.mid(RandomLength).toString()};
     if (checksum(QString(parts.prefix + parts.random)) != parts.checksum)
-        return failWith<Parts>(error, u"the key's checksum does not match: it was mistyped or altered"_s);
+        return failWith<Parts>(error,
+                               u"the key's checksum does not match: it was mistyped or altered"_s);
     return parts;
 }
 

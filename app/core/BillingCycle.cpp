@@ -20,6 +20,7 @@ qint64 BillingCycle::cycleStart(int billingDay, qint64 nowUtcMs)
 
 qint64 BillingCycle::nextCycleStart(int billingDay, qint64 nowUtcMs)
 {
-    const QDate start = QDateTime::fromMSecsSinceEpoch(cycleStart(billingDay, nowUtcMs), QTimeZone::utc()).date();
+    const QDate start =
+        QDateTime::fromMSecsSinceEpoch(cycleStart(billingDay, nowUtcMs), QTimeZone::utc()).date();
     return startOf(start.addMonths(1));
 }

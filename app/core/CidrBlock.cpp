@@ -35,22 +35,27 @@ std::optional<CidrBlock> CidrBlock::parse(QStringView text, QString* error)
     if (slash >= 0) {
         const QStringView prefixText = text.mid(slash + 1);
         if (prefixText.contains(u'.'))
-            return failed(error, quoted + u": netmasks are not accepted, use a prefix length such as /24"_s);
+            return failed(
+                error, quoted + u": netmasks are not accepted, use a prefix length such as /24"_s);
         bool digits = !prefixText.isEmpty() && prefixText.size() <= 3;
         for (QChar c : prefixText)
             digits = digits && c >= u'0' && c <= u'9';
         if (!digits || (prefixText.size() > 1 && prefixText.front() == u'0'))
-            return failed(error, quoted + u": the prefix length must be a number without leading zeros"_s);
+            return failed(error,
+                          quoted + u": the prefix length must be a number without leading zeros"_s);
         prefix = prefixText.toInt();
         if (prefix > raw->bitLength())
-            return failed(error, quoted + u": the prefix length must be at most %1"_s.arg(raw->bitLength()));
+            return failed(
+                error, quoted + u": the prefix length must be at most %1"_s.arg(raw->bitLength()));
     }
     IpAddress network = *raw;
     if (looksV6) {
         const auto folded = IpAddress::parse(addressText);
         if (folded && folded->isV4()) {
             if (prefix < 96)
-                return failed(error, quoted + u": an IPv4-mapped network needs a prefix length of at least 96"_s);
+                return failed(
+                    error,
+                    quoted + u": an IPv4-mapped network needs a prefix length of at least 96"_s);
             network = *folded;
             prefix -= 96;
         }
@@ -60,8 +65,9 @@ std::optional<CidrBlock> CidrBlock::parse(QStringView text, QString* error)
             IpAddress masked = network;
             for (int j = prefix; j < network.bitLength(); ++j)
                 masked.m_bytes[j / 8] &= quint8(~(1u << (7 - j % 8)));
-            return failed(error, quoted + u" has host bits set; did you mean %1/%2?"_s.arg(masked.toString())
-                                     .arg(prefix));
+            return failed(
+                error, quoted + u" has host bits set; did you mean %1/%2?"_s.arg(masked.toString())
+                                    .arg(prefix));
         }
     }
     return CidrBlock(network, prefix);

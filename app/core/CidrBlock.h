@@ -23,7 +23,10 @@ public:
     friend bool operator==(const CidrBlock&, const CidrBlock&) = default;
 
 private:
-    CidrBlock(IpAddress network, int prefix) : m_network(network), m_prefix(prefix) {}
+    CidrBlock(IpAddress network, int prefix)
+        : m_network(network)
+        , m_prefix(prefix)
+    {}
 
     IpAddress m_network;
     int m_prefix;

@@ -9,9 +9,16 @@ class QIODevice;
 class CsvReader final
 {
 public:
-    explicit CsvReader(QIODevice& device) : m_device(device) {}
+    explicit CsvReader(QIODevice& device)
+        : m_device(device)
+    {}
 
-    enum class Result { Record, End, Error };
+    enum class Result
+    {
+        Record,
+        End,
+        Error
+    };
     Result readRecord(QStringList* fields, QString* error);
     // The physical line the last record started on (1-based).
     qint64 recordLine() const { return m_recordLine; }

@@ -41,7 +41,8 @@ std::optional<IpAddress> IpAddress::parse(QStringView text, QString* error)
         if (c.isSpace())
             return failed(error, u"\"%1\" contains white space"_s.arg(text.toString()));
     }
-    std::optional<IpAddress> address = text.contains(u':') ? parseV6(text, error) : parseV4(text, error);
+    std::optional<IpAddress> address =
+        text.contains(u':') ? parseV6(text, error) : parseV4(text, error);
     if (address && !address->m_v4 && isMappedV4(address->m_bytes)) {
         IpAddress v4;
         for (int i = 0; i < 4; ++i)
@@ -56,7 +57,8 @@ std::optional<IpAddress> IpAddress::parseV4(QStringView text, QString* error)
     const QString quoted = u"\""_s + text.toString() + u"\""_s;
     const auto parts = text.split(u'.');
     if (parts.size() != 4)
-        return failed(error, quoted + u" is not an IPv4 address: it needs four numbers, e.g. 10.0.0.1"_s);
+        return failed(error,
+                      quoted + u" is not an IPv4 address: it needs four numbers, e.g. 10.0.0.1"_s);
     IpAddress address;
     for (int i = 0; i < 4; ++i) {
         const QStringView part = parts[i];
@@ -175,7 +177,8 @@ QString IpAddress::toString() const
     for (int i = 0; i < 8; ++i) {
         if (bestStart >= 0 && i >= bestStart && i < bestStart + bestLength)
             continue;
-        (bestStart >= 0 && i >= bestStart + bestLength ? tail : head) << QString::number(groups[i], 16);
+        (bestStart >= 0 && i >= bestStart + bestLength ? tail : head)
+            << QString::number(groups[i], 16);
     }
     if (bestStart < 0)
         return head.join(u':');

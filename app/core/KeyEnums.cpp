@@ -33,7 +33,8 @@ QString KeyEnums::statusName(KeyStatus status)
 
 std::optional<KeyStatus> KeyEnums::statusFromName(QStringView name)
 {
-    for (KeyStatus s : {KeyStatus::Active, KeyStatus::Disabled, KeyStatus::Revoked, KeyStatus::Expired}) {
+    for (KeyStatus s :
+         {KeyStatus::Active, KeyStatus::Disabled, KeyStatus::Revoked, KeyStatus::Expired}) {
         if (name == statusName(s))
             return s;
     }

@@ -3,17 +3,33 @@
 #include <QFlags>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
-enum class KeyType { Standard, Subscription };
+enum class KeyType
+{
+    Standard,
+    Subscription
+};
 
 // What is stored. Expired is never stored: it is derived from expires_at (see ApiKeyRecord).
-enum class KeyStatus { Active, Disabled, Revoked, Expired };
+enum class KeyStatus
+{
+    Active,
+    Disabled,
+    Revoked,
+    Expired
+};
 
-enum class Tier { Free, Starter, Pro, Enterprise };
+enum class Tier
+{
+    Free,
+    Starter,
+    Pro,
+    Enterprise
+};
 
-enum class Permission : unsigned {
+enum class Permission : unsigned
+{
     Read = 0x1,
     Write = 0x2,
     Admin = 0x4,

@@ -6,7 +6,16 @@
 // subscription renewal, disabled, enabled, revoked.
 struct KeyEvent
 {
-    enum class Kind { Created, Updated, Rotated, QuotaReset, Disabled, Enabled, Revoked };
+    enum class Kind
+    {
+        Created,
+        Updated,
+        Rotated,
+        QuotaReset,
+        Disabled,
+        Enabled,
+        Revoked
+    };
 
     qint64 id = 0;
     QString keyId;

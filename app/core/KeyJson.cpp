@@ -49,7 +49,8 @@ QStringList stringList(const QJsonValue& value, bool* ok)
 }
 
 // null or the given keyword clears; a decimal string or a number sets.
-std::optional<std::optional<qint64>> money(const QJsonValue& value, QStringView clearWord, QString* error)
+std::optional<std::optional<qint64>> money(const QJsonValue& value, QStringView clearWord,
+                                           QString* error)
 {
     if (value.isNull() || (value.isString() && value.toString() == clearWord))
         return std::optional<qint64>();
@@ -75,8 +76,9 @@ QJsonObject KeyJson::specToJson(const KeySpec& spec)
     o[u"label"_s] = spec.label;
     o[u"environment"_s] = spec.environment;
     o[u"type"_s] = KeyEnums::typeName(spec.type);
-    o[u"billing_cycle_day"_s] = spec.type == KeyType::Subscription ? QJsonValue(spec.billingCycleDay)
-                                                                    : QJsonValue(QJsonValue::Null);
+    o[u"billing_cycle_day"_s] = spec.type == KeyType::Subscription
+                                    ? QJsonValue(spec.billingCycleDay)
+                                    : QJsonValue(QJsonValue::Null);
     o[u"permissions"_s] = QJsonArray::fromStringList(KeyEnums::permissionNames(spec.permissions));
     o[u"expires_at"_s] = timeOrNull(spec.expiresAtMs);
     o[u"quota_usd"_s] = moneyOrNull(spec.quotaLimitMicros);
@@ -114,7 +116,9 @@ KeySpec KeyJson::specFromJson(const QJsonObject& o, const KeySpec& base, FieldEr
 {
     KeySpec spec = base;
     FieldErrors found;
-    auto bad = [&](const QString& field, const QString& message) { found << FieldError{field, message}; };
+    auto bad = [&](const QString& field, const QString& message) {
+        found << FieldError{field, message};
+    };
     auto text = [&](const QString& field, QString* out) {
         if (!o.contains(field))
             return;
@@ -161,7 +165,8 @@ KeySpec KeyJson::specFromJson(const QJsonObject& o, const KeySpec& base, FieldEr
             if (ms)
                 spec.expiresAtMs = ms;
             else
-                bad(u"expires_at"_s, v.isString() ? error : u"must be an RFC 3339 string or null"_s);
+                bad(u"expires_at"_s,
+                    v.isString() ? error : u"must be an RFC 3339 string or null"_s);
         }
     }
     const std::pair<QString, std::optional<qint64>*> moneyFields[] = {
@@ -174,7 +179,8 @@ KeySpec KeyJson::specFromJson(const QJsonObject& o, const KeySpec& base, FieldEr
         if (!o.contains(field))
             continue;
         QString error;
-        const auto value = money(o.value(field), field == u"quota_usd" ? u"unlimited" : u"none", &error);
+        const auto value =
+            money(o.value(field), field == u"quota_usd" ? u"unlimited" : u"none", &error);
         if (value)
             *target = *value;
         else
@@ -197,7 +203,8 @@ KeySpec KeyJson::specFromJson(const QJsonObject& o, const KeySpec& base, FieldEr
         const QJsonValue v = o.value(field);
         if (v.isNull())
             target->reset();
-        else if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble())) || v.toDouble() > 1e15)
+        else if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble())) ||
+                 v.toDouble() > 1e15)
             bad(field, u"must be a whole number or null"_s);
         else
             *target = qint64(v.toDouble());

@@ -13,5 +13,6 @@ public:
     static QJsonObject toJson(const ApiKeyRecord& record, qint64 nowUtcMs);
     static QJsonObject specToJson(const KeySpec& spec);
     // Members not present keep the value from base, so the same call serves create and update.
-    static KeySpec specFromJson(const QJsonObject& object, const KeySpec& base, FieldErrors* errors);
+    static KeySpec specFromJson(const QJsonObject& object, const KeySpec& base,
+                                FieldErrors* errors);
 };

@@ -4,7 +4,6 @@
 #include "KeyEnums.h"
 
 #include <QStringList>
-
 #include <optional>
 
 // Everything an admin chooses about a key: what Generate New Key and Edit set.
@@ -23,7 +22,7 @@ struct KeySpec
     Tier tier = Tier::Free;
     std::optional<qint64> rpmOverride; // never above the tier's figure
     std::optional<qint64> tpmOverride;
-    QStringList models; // empty: every model
+    QStringList models;           // empty: every model
     QList<CidrBlock> ipAllowlist; // empty: every address
 
     friend bool operator==(const KeySpec&, const KeySpec&) = default;

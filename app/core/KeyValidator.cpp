@@ -10,8 +10,8 @@ using namespace Qt::StringLiterals;
 namespace {
 bool isModelChar(QChar c)
 {
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'.'
-        || c == u'-' || c == u'_' || c == u':' || c == u'/' || c == u'@' || c == u'+';
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
+           c == u'.' || c == u'-' || c == u'_' || c == u':' || c == u'/' || c == u'@' || c == u'+';
 }
 
 bool isEnvironmentChar(QChar c, bool first)
@@ -27,7 +27,8 @@ QString tierTitle(Tier tier)
     return name;
 }
 
-void checkPositiveMoney(FieldErrors& errors, const QString& field, const std::optional<qint64>& micros)
+void checkPositiveMoney(FieldErrors& errors, const QString& field,
+                        const std::optional<qint64>& micros)
 {
     if (!micros)
         return;
@@ -43,11 +44,14 @@ void checkOverride(FieldErrors& errors, const QString& field, const std::optiona
     if (!value)
         return;
     if (*value <= 0) {
-        errors << FieldError{field, u"must be a whole number above 0 (leave it empty for the tier default)"_s};
+        errors << FieldError{
+            field, u"must be a whole number above 0 (leave it empty for the tier default)"_s};
     } else if (tierValue && *value > *tierValue) {
-        errors << FieldError{field, u"%1 is above the %2 tier's %3 %4; overrides can only lower the tier limit"_s
-                                        .arg(QLocale::c().toString(*value), tierTitle(tier),
-                                             QLocale::c().toString(*tierValue), unit)};
+        errors << FieldError{
+            field,
+            u"%1 is above the %2 tier's %3 %4; overrides can only lower the tier limit"_s.arg(
+                QLocale::c().toString(*value), tierTitle(tier), QLocale::c().toString(*tierValue),
+                unit)};
     }
 }
 } // namespace
@@ -67,15 +71,18 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
     } else {
         bool control = false;
         for (QChar c : label)
-            control = control || c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
-                || c == QChar::LineSeparator || c == QChar::ParagraphSeparator;
+            control = control || c.category() == QChar::Other_Control ||
+                      c.category() == QChar::Other_Format || c == QChar::LineSeparator ||
+                      c == QChar::ParagraphSeparator;
         if (control)
-            errors << FieldError{u"label"_s, u"must not contain line breaks or control characters"_s};
+            errors << FieldError{u"label"_s,
+                                 u"must not contain line breaks or control characters"_s};
         else if (label != label.trimmed())
             errors << FieldError{u"label"_s, u"must not start or end with spaces"_s};
         else if (label.size() > MaxLabelLength)
-            errors << FieldError{u"label"_s, u"has %1 characters; at most %2 are allowed"_s.arg(label.size())
-                                                 .arg(MaxLabelLength)};
+            errors << FieldError{u"label"_s,
+                                 u"has %1 characters; at most %2 are allowed"_s.arg(label.size())
+                                     .arg(MaxLabelLength)};
     }
 
     const QString& env = spec.environment;
@@ -83,16 +90,19 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
     for (qsizetype i = 0; envOk && i < env.size(); ++i)
         envOk = isEnvironmentChar(env[i], i == 0);
     if (!envOk) {
-        errors << FieldError{u"environment"_s,
-                             u"use 1 to %1 lower-case letters, digits, \"-\" or \"_\", starting with a letter "
-                             u"or digit (e.g. dev, staging, prod)"_s.arg(MaxEnvironmentLength)};
+        errors << FieldError{
+            u"environment"_s,
+            u"use 1 to %1 lower-case letters, digits, \"-\" or \"_\", starting with a letter "
+            u"or digit (e.g. dev, staging, prod)"_s.arg(MaxEnvironmentLength)};
     }
 
-    if (spec.type == KeyType::Subscription && (spec.billingCycleDay < 1 || spec.billingCycleDay > 28))
+    if (spec.type == KeyType::Subscription &&
+        (spec.billingCycleDay < 1 || spec.billingCycleDay > 28))
         errors << FieldError{u"billing_cycle_day"_s, u"must be a day of the month from 1 to 28"_s};
 
     if (!spec.permissions)
-        errors << FieldError{u"permissions"_s, u"choose at least one of read, write, admin, webhook"_s};
+        errors << FieldError{u"permissions"_s,
+                             u"choose at least one of read, write, admin, webhook"_s};
 
     const bool expiryUnchanged = stored && stored->expiresAtMs == spec.expiresAtMs;
     if (spec.expiresAtMs && *spec.expiresAtMs <= nowUtcMs && !expiryUnchanged)
@@ -102,17 +112,21 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
     checkPositiveMoney(errors, u"spend_cap_day"_s, spec.spendCapDayMicros);
     checkPositiveMoney(errors, u"spend_cap_week"_s, spec.spendCapWeekMicros);
     checkPositiveMoney(errors, u"spend_cap_month"_s, spec.spendCapMonthMicros);
-    const auto positive = [](const std::optional<qint64>& v) { return v && *v > 0; };
-    if (positive(spec.spendCapDayMicros) && positive(spec.spendCapWeekMicros)
-        && *spec.spendCapDayMicros > *spec.spendCapWeekMicros)
+    const auto positive = [](const std::optional<qint64>& v) {
+        return v && *v > 0;
+    };
+    if (positive(spec.spendCapDayMicros) && positive(spec.spendCapWeekMicros) &&
+        *spec.spendCapDayMicros > *spec.spendCapWeekMicros)
         errors << FieldError{u"spend_cap_day"_s, u"is above the weekly cap"_s};
-    if (positive(spec.spendCapWeekMicros) && positive(spec.spendCapMonthMicros)
-        && *spec.spendCapWeekMicros > *spec.spendCapMonthMicros)
+    if (positive(spec.spendCapWeekMicros) && positive(spec.spendCapMonthMicros) &&
+        *spec.spendCapWeekMicros > *spec.spendCapMonthMicros)
         errors << FieldError{u"spend_cap_week"_s, u"is above the monthly cap"_s};
 
     const TierLimits tier = TierLimits::forTier(spec.tier);
-    checkOverride(errors, u"rpm"_s, spec.rpmOverride, tier.requestsPerMinute, spec.tier, u"requests/minute"_s);
-    checkOverride(errors, u"tpm"_s, spec.tpmOverride, tier.tokensPerMinute, spec.tier, u"tokens/minute"_s);
+    checkOverride(errors, u"rpm"_s, spec.rpmOverride, tier.requestsPerMinute, spec.tier,
+                  u"requests/minute"_s);
+    checkOverride(errors, u"tpm"_s, spec.tpmOverride, tier.tokensPerMinute, spec.tier,
+                  u"tokens/minute"_s);
 
     if (spec.models.size() > MaxModels)
         errors << FieldError{u"models"_s, u"at most %1 models"_s.arg(MaxModels)};
@@ -122,9 +136,10 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
         for (QChar c : model)
             ok = ok && isModelChar(c);
         if (!ok) {
-            errors << FieldError{u"models"_s, u"\"%1\" is not a model name (letters, digits and . - _ : / @ +, "
-                                              u"at most %2 characters)"_s
-                                                  .arg(model.left(MaxModelLength), QString::number(MaxModelLength))};
+            errors << FieldError{u"models"_s,
+                                 u"\"%1\" is not a model name (letters, digits and . - _ : / @ +, "
+                                 u"at most %2 characters)"_s.arg(model.left(MaxModelLength),
+                                                                 QString::number(MaxModelLength))};
             break;
         }
         if (seen.contains(model)) {

@@ -18,6 +18,7 @@ public:
     // nowUtcMs judges the expiry: a key cannot be given an expiry in the past. When editing,
     // pass the stored spec: an expiry left as it was is not re-judged, so an expired key's other
     // fields can still be changed.
-    static FieldErrors validate(const KeySpec& spec, qint64 nowUtcMs, const KeySpec* stored = nullptr);
+    static FieldErrors validate(const KeySpec& spec, qint64 nowUtcMs,
+                                const KeySpec* stored = nullptr);
     static QString normalizedLabel(QStringView label);
 };

@@ -8,7 +8,9 @@
 class ManualClock final : public Clock
 {
 public:
-    explicit ManualClock(qint64 nowUtcMs = 0) : m_now(nowUtcMs) {}
+    explicit ManualClock(qint64 nowUtcMs = 0)
+        : m_now(nowUtcMs)
+    {}
     qint64 nowUtcMs() const override { return m_now.load(); }
     qint64 monotonicMs() const override { return m_mono.load(); }
     void setNowUtcMs(qint64 ms) { m_now.store(ms); }

@@ -3,7 +3,6 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
-
 #include <optional>
 
 // USD per million tokens per model, as integer micro-USD. Prices events that arrive without a

@@ -6,7 +6,6 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -26,7 +25,8 @@ bool fail(FieldError* error, const QString& field, const QString& message)
     return false;
 }
 
-bool readText(const Getter& get, const QString& field, bool required, QString* out, FieldError* error)
+bool readText(const Getter& get, const QString& field, bool required, QString* out,
+              FieldError* error)
 {
     const auto value = get(field);
     if (!value || value->isNull() || (value->isString() && value->toString().isEmpty())) {
@@ -47,7 +47,8 @@ bool readText(const Getter& get, const QString& field, bool required, QString* o
     return true;
 }
 
-bool readInt(const Getter& get, const QString& field, qint64 max, qint64 fallback, qint64* out, FieldError* error)
+bool readInt(const Getter& get, const QString& field, qint64 max, qint64 fallback, qint64* out,
+             FieldError* error)
 {
     const auto value = get(field);
     if (!value || value->isNull() || (value->isString() && value->toString().isEmpty())) {
@@ -62,7 +63,8 @@ bool readInt(const Getter& get, const QString& field, qint64 max, qint64 fallbac
         n = qint64(d);
     } else if (value->isString()) {
         const QString s = value->toString();
-        ok = !s.isEmpty() && std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+        ok = !s.isEmpty() &&
+             std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c >= u'0' && c <= u'9'; });
         n = ok ? s.toLongLong(&ok) : 0;
         ok = ok && n <= max;
     }
@@ -85,9 +87,10 @@ std::optional<UsageEvent> parseEvent(const Getter& get, FieldError* error)
         return std::nullopt;
     }
     e.timeMs = *time;
-    if (!readText(get, u"key"_s, true, &e.key, error) || !readText(get, u"model"_s, true, &e.model, error)
-        || !readText(get, u"endpoint"_s, false, &e.endpoint, error)
-        || !readText(get, u"request_id"_s, false, &e.requestId, error))
+    if (!readText(get, u"key"_s, true, &e.key, error) ||
+        !readText(get, u"model"_s, true, &e.model, error) ||
+        !readText(get, u"endpoint"_s, false, &e.endpoint, error) ||
+        !readText(get, u"request_id"_s, false, &e.requestId, error))
         return std::nullopt;
     qint64 status = 0;
     if (!readInt(get, u"status"_s, 599, 200, &status, error))
@@ -97,17 +100,20 @@ std::optional<UsageEvent> parseEvent(const Getter& get, FieldError* error)
         return std::nullopt;
     }
     e.status = int(status);
-    if (!readInt(get, u"prompt_tokens"_s, MaxTokens, 0, &e.promptTokens, error)
-        || !readInt(get, u"completion_tokens"_s, MaxTokens, 0, &e.completionTokens, error)
-        || !readInt(get, u"latency_ms"_s, MaxLatencyMs, 0, &e.latencyMs, error))
+    if (!readInt(get, u"prompt_tokens"_s, MaxTokens, 0, &e.promptTokens, error) ||
+        !readInt(get, u"completion_tokens"_s, MaxTokens, 0, &e.completionTokens, error) ||
+        !readInt(get, u"latency_ms"_s, MaxLatencyMs, 0, &e.latencyMs, error))
         return std::nullopt;
     const auto cost = get(u"cost_usd"_s);
     if (cost && !cost->isNull() && !(cost->isString() && cost->toString().isEmpty())) {
         // A JSON number is a double: round it to micro-USD through fixed-point text.
-        const QString text = cost->isDouble() ? QString::number(cost->toDouble(), 'f', 6) : cost->toString();
-        const auto micros = cost->isDouble() || cost->isString() ? UsdAmount::parse(text, &why) : std::nullopt;
+        const QString text =
+            cost->isDouble() ? QString::number(cost->toDouble(), 'f', 6) : cost->toString();
+        const auto micros =
+            cost->isDouble() || cost->isString() ? UsdAmount::parse(text, &why) : std::nullopt;
         if (!micros) {
-            fail(error, u"cost_usd"_s, cost->isDouble() || cost->isString() ? why : u"must be a decimal"_s);
+            fail(error, u"cost_usd"_s,
+                 cost->isDouble() || cost->isString() ? why : u"must be a decimal"_s);
             return std::nullopt;
         }
         e.costMicros = micros;
@@ -138,8 +144,17 @@ QByteArray csvCell(const QString& text)
 
 QStringList UsageCodec::columns()
 {
-    return {u"time"_s,          u"key"_s,      u"model"_s,      u"endpoint"_s, u"status"_s,    u"prompt_tokens"_s,
-            u"completion_tokens"_s, u"cost_usd"_s, u"latency_ms"_s, u"ip"_s,       u"request_id"_s};
+    return {u"time"_s,
+            u"key"_s,
+            u"model"_s,
+            u"endpoint"_s,
+            u"status"_s,
+            u"prompt_tokens"_s,
+            u"completion_tokens"_s,
+            u"cost_usd"_s,
+            u"latency_ms"_s,
+            u"ip"_s,
+            u"request_id"_s};
 }
 
 UsageCodec::Format UsageCodec::formatForPath(const QString& path)
@@ -153,16 +168,20 @@ std::optional<UsageEvent> UsageCodec::fromJsonLine(QByteArrayView line, FieldErr
     const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
         fail(error, u"line"_s,
-             doc.isNull() ? u"is not valid JSON: "_s + parseError.errorString() : u"is not a JSON object"_s);
+             doc.isNull() ? u"is not valid JSON: "_s + parseError.errorString()
+                          : u"is not a JSON object"_s);
         return std::nullopt;
     }
     const QJsonObject object = doc.object();
-    return parseEvent([&](const QString& f) -> std::optional<QJsonValue> {
-        return object.contains(f) ? std::optional<QJsonValue>(object.value(f)) : std::nullopt;
-    }, error);
+    return parseEvent(
+        [&](const QString& f) -> std::optional<QJsonValue> {
+            return object.contains(f) ? std::optional<QJsonValue>(object.value(f)) : std::nullopt;
+        },
+        error);
 }
 
-std::optional<QHash<QString, int>> UsageCodec::csvHeader(const QStringList& header, FieldError* error)
+std::optional<QHash<QString, int>> UsageCodec::csvHeader(const QStringList& header,
+                                                         FieldError* error)
 {
     QHash<QString, int> positions;
     for (int i = 0; i < header.size(); ++i) {
@@ -186,17 +205,21 @@ std::optional<QHash<QString, int>> UsageCodec::csvHeader(const QStringList& head
     return positions;
 }
 
-std::optional<UsageEvent> UsageCodec::fromCsvRecord(const QStringList& record, const QHash<QString, int>& header,
+std::optional<UsageEvent> UsageCodec::fromCsvRecord(const QStringList& record,
+                                                    const QHash<QString, int>& header,
                                                     FieldError* error)
 {
     if (record.size() != header.size()) {
-        fail(error, u"line"_s, u"has %1 columns, the header has %2"_s.arg(record.size()).arg(header.size()));
+        fail(error, u"line"_s,
+             u"has %1 columns, the header has %2"_s.arg(record.size()).arg(header.size()));
         return std::nullopt;
     }
-    return parseEvent([&](const QString& f) -> std::optional<QJsonValue> {
-        const int index = header.value(f, -1);
-        return index < 0 ? std::nullopt : std::optional<QJsonValue>(QJsonValue(record[index]));
-    }, error);
+    return parseEvent(
+        [&](const QString& f) -> std::optional<QJsonValue> {
+            const int index = header.value(f, -1);
+            return index < 0 ? std::nullopt : std::optional<QJsonValue>(QJsonValue(record[index]));
+        },
+        error);
 }
 
 QByteArray UsageCodec::toJsonLine(const UsageEvent& e, const QString& keyText)

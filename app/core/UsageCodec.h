@@ -13,7 +13,11 @@
 class UsageCodec final
 {
 public:
-    enum class Format { JsonLines, Csv };
+    enum class Format
+    {
+        JsonLines,
+        Csv
+    };
 
     static QStringList columns();
     // From a file name: ".csv" is CSV, anything else JSON Lines.
@@ -23,9 +27,10 @@ public:
     static std::optional<UsageEvent> fromJsonLine(QByteArrayView line, FieldError* error);
 
     // Maps the header to column positions; required columns must be present.
-    static std::optional<QHash<QString, int>> csvHeader(const QStringList& header, FieldError* error);
-    static std::optional<UsageEvent> fromCsvRecord(const QStringList& record, const QHash<QString, int>& header,
-                                                   FieldError* error);
+    static std::optional<QHash<QString, int>> csvHeader(const QStringList& header,
+                                                        FieldError* error);
+    static std::optional<UsageEvent>
+    fromCsvRecord(const QStringList& record, const QHash<QString, int>& header, FieldError* error);
 
     // keyText: what to write in "key" (a label reads better than an id in an export).
     static QByteArray toJsonLine(const UsageEvent& event, const QString& keyText);

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 
 // One API request as the usage log records it. Cost is integer micro-USD; an event without a

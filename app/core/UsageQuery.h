@@ -5,7 +5,14 @@
 // Which usage events a chart, a summary or the log table looks at: [fromMs, toMs).
 struct UsageQuery
 {
-    enum class StatusClass { All, Success, ClientError, ServerError, Errors };
+    enum class StatusClass
+    {
+        All,
+        Success,
+        ClientError,
+        ServerError,
+        Errors
+    };
 
     qint64 fromMs = 0;
     qint64 toMs = 0;

@@ -1,7 +1,6 @@
 #include "UsageSeries.h"
 
 #include <QDateTime>
-
 #include <algorithm>
 
 qint64 UsageSeries::slotStart(qint64 timeMs)
@@ -16,7 +15,8 @@ UsageSeries::BucketSize UsageSeries::autoBucket(qint64 fromMs, qint64 toMs)
     return toMs - fromMs <= 7 * 24 * HourMs ? BucketSize::Hour : BucketSize::Day;
 }
 
-QList<qint64> UsageSeries::bucketStarts(qint64 fromMs, qint64 toMs, BucketSize size, const QTimeZone& zone)
+QList<qint64> UsageSeries::bucketStarts(qint64 fromMs, qint64 toMs, BucketSize size,
+                                        const QTimeZone& zone)
 {
     QList<qint64> starts;
     if (toMs <= fromMs)
@@ -37,8 +37,8 @@ QList<qint64> UsageSeries::bucketStarts(qint64 fromMs, qint64 toMs, BucketSize s
     return starts;
 }
 
-QList<UsageSeries::Point> UsageSeries::build(const QList<Point>& slotRows, qint64 fromMs, qint64 toMs,
-                                             BucketSize size, const QTimeZone& zone)
+QList<UsageSeries::Point> UsageSeries::build(const QList<Point>& slotRows, qint64 fromMs,
+                                             qint64 toMs, BucketSize size, const QTimeZone& zone)
 {
     const QList<qint64> starts = bucketStarts(fromMs, toMs, size, zone);
     QList<Point> points;

@@ -12,7 +12,11 @@
 class UsageSeries final
 {
 public:
-    enum class BucketSize { Hour, Day };
+    enum class BucketSize
+    {
+        Hour,
+        Day
+    };
 
     struct Point
     {
@@ -28,9 +32,10 @@ public:
     // Up to 7 days: hours; longer: days.
     static BucketSize autoBucket(qint64 fromMs, qint64 toMs);
     // Bucket start times covering [fromMs, toMs): the first one is at or before fromMs.
-    static QList<qint64> bucketStarts(qint64 fromMs, qint64 toMs, BucketSize size, const QTimeZone& zone);
+    static QList<qint64> bucketStarts(qint64 fromMs, qint64 toMs, BucketSize size,
+                                      const QTimeZone& zone);
     // Folds slot rows (any order; startMs = slot start) into dense points, zeros included.
     // Rows outside [bucketStarts.first(), toMs) are ignored.
-    static QList<Point> build(const QList<Point>& slotRows, qint64 fromMs, qint64 toMs, BucketSize size,
-                              const QTimeZone& zone);
+    static QList<Point> build(const QList<Point>& slotRows, qint64 fromMs, qint64 toMs,
+                              BucketSize size, const QTimeZone& zone);
 };

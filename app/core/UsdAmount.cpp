@@ -3,7 +3,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr qint64 MaxWholeUsd = 1'000'000'000'000; // 1e12 USD: far above any real cap, far below overflow
+constexpr qint64 MaxWholeUsd =
+    1'000'000'000'000; // 1e12 USD: far above any real cap, far below overflow
 
 bool fail(QString* error, const QString& message)
 {
@@ -37,8 +38,9 @@ std::optional<qint64> UsdAmount::parse(QStringView text, QString* error)
         return true;
     };
     if (whole.isEmpty() || !allDigits(whole) || !allDigits(frac) || (dot >= 0 && frac.isEmpty())) {
-        fail(error, u"\"%1\" is not a USD amount (use digits and an optional decimal point, e.g. 25.00)"_s
-                        .arg(text.toString()));
+        fail(error,
+             u"\"%1\" is not a USD amount (use digits and an optional decimal point, e.g. 25.00)"_s
+                 .arg(text.toString()));
         return std::nullopt;
     }
     if (frac.size() > 6) {

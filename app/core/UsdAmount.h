@@ -2,7 +2,6 @@
 
 #include <QString>
 #include <QStringView>
-
 #include <optional>
 
 // Money is integer micro-dollars everywhere; this converts to and from decimal text.

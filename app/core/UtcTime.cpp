@@ -36,14 +36,14 @@ std::optional<qint64> UtcTime::parseRfc3339(QStringView input, QString* error)
     };
     const QString example = u"e.g. 2027-01-31T00:00:00Z"_s;
     int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (!readDigits(text, 0, 4, &year) || text.size() < 10 || text[4] != u'-'
-        || !readDigits(text, 5, 2, &month) || text[7] != u'-' || !readDigits(text, 8, 2, &day))
+    if (!readDigits(text, 0, 4, &year) || text.size() < 10 || text[4] != u'-' ||
+        !readDigits(text, 5, 2, &month) || text[7] != u'-' || !readDigits(text, 8, 2, &day))
         return fail(u"\"%1\" is not an RFC 3339 date-time (%2)"_s.arg(text.toString(), example));
     if (text.size() == 10)
         return fail(u"\"%1\" has no time and no time zone (%2)"_s.arg(text.toString(), example));
-    if ((text[10] != u'T' && text[10] != u't') || !readDigits(text, 11, 2, &hour) || text.size() < 19
-        || text[13] != u':' || !readDigits(text, 14, 2, &minute) || text[16] != u':'
-        || !readDigits(text, 17, 2, &second))
+    if ((text[10] != u'T' && text[10] != u't') || !readDigits(text, 11, 2, &hour) ||
+        text.size() < 19 || text[13] != u':' || !readDigits(text, 14, 2, &minute) ||
+        text[16] != u':' || !readDigits(text, 17, 2, &second))
         return fail(u"\"%1\" is not an RFC 3339 date-time (%2)"_s.arg(text.toString(), example));
     qsizetype pos = 19;
     int millis = 0;
@@ -60,20 +60,22 @@ std::optional<qint64> UtcTime::parseRfc3339(QStringView input, QString* error)
             return fail(u"\"%1\" has a malformed fraction of a second"_s.arg(text.toString()));
     }
     if (pos >= text.size())
-        return fail(u"\"%1\" has no time zone: add Z for UTC or an offset like +01:00"_s.arg(text.toString()));
+        return fail(u"\"%1\" has no time zone: add Z for UTC or an offset like +01:00"_s.arg(
+            text.toString()));
     int offsetMinutes = 0;
     const QChar zone = text[pos];
     if (zone == u'Z' || zone == u'z') {
         ++pos;
     } else if (zone == u'+' || zone == u'-') {
         int oh = 0, om = 0;
-        if (!readDigits(text, pos + 1, 2, &oh) || pos + 3 >= text.size() || text[pos + 3] != u':'
-            || !readDigits(text, pos + 4, 2, &om) || oh > 23 || om > 59)
+        if (!readDigits(text, pos + 1, 2, &oh) || pos + 3 >= text.size() || text[pos + 3] != u':' ||
+            !readDigits(text, pos + 4, 2, &om) || oh > 23 || om > 59)
             return fail(u"\"%1\" has a malformed UTC offset (use +HH:MM)"_s.arg(text.toString()));
         offsetMinutes = (oh * 60 + om) * (zone == u'-' ? -1 : 1);
         pos += 6;
     } else {
-        return fail(u"\"%1\" has no time zone: add Z for UTC or an offset like +01:00"_s.arg(text.toString()));
+        return fail(u"\"%1\" has no time zone: add Z for UTC or an offset like +01:00"_s.arg(
+            text.toString()));
     }
     if (pos != text.size())
         return fail(u"\"%1\" has unexpected text after the time zone"_s.arg(text.toString()));
@@ -81,11 +83,13 @@ std::optional<qint64> UtcTime::parseRfc3339(QStringView input, QString* error)
     if (year < 1970 || !date.isValid() || hour > 23 || minute > 59 || second > 59)
         return fail(u"\"%1\" is not a valid date and time"_s.arg(text.toString()));
     const qint64 days = date.toJulianDay() - JulianDayOfEpoch;
-    return days * MsPerDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * qint64(1000) + millis;
+    return days * MsPerDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * qint64(1000) +
+           millis;
 }
 
 QString UtcTime::toRfc3339(qint64 utcMs)
 {
     const QDateTime dt = QDateTime::fromMSecsSinceEpoch(utcMs, QTimeZone::utc());
-    return dt.toString(utcMs % 1000 == 0 ? u"yyyy-MM-ddTHH:mm:ssZ"_s : u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s);
+    return dt.toString(utcMs % 1000 == 0 ? u"yyyy-MM-ddTHH:mm:ssZ"_s
+                                         : u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s);
 }

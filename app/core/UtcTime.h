@@ -2,7 +2,6 @@
 
 #include <QString>
 #include <QStringView>
-
 #include <optional>
 
 // Times are integer UTC milliseconds. Text without a zone is refused, never guessed.

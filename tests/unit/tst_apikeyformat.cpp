@@ -3,7 +3,6 @@
 #include <QRandomGenerator>
 #include <QSet>
 #include <QTest>
-
 #include <cmath>
 
 using namespace Qt::StringLiterals;

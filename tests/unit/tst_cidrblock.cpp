@@ -29,11 +29,13 @@ void TestCidrBlock::acceptsAndCanonicalizes_data()
     QTest::newRow("v4 /32") << u"10.0.0.1/32"_s << u"10.0.0.1"_s;
     QTest::newRow("v4 any") << u"0.0.0.0/0"_s << u"0.0.0.0/0"_s;
     QTest::newRow("v6 net") << u"2001:DB8::/32"_s << u"2001:db8::/32"_s;
-    QTest::newRow("v6 long form") << u"2001:0db8:0000:0000:0000:0000:0000:0001"_s << u"2001:db8::1"_s;
+    QTest::newRow("v6 long form") << u"2001:0db8:0000:0000:0000:0000:0000:0001"_s
+                                  << u"2001:db8::1"_s;
     QTest::newRow("v6 loopback") << u"::1"_s << u"::1"_s;
     QTest::newRow("v6 any") << u"::/0"_s << u"::/0"_s;
     QTest::newRow("v6 rfc5952 longest run") << u"2001:db8:0:0:1:0:0:0"_s << u"2001:db8:0:0:1::"_s;
-    QTest::newRow("v6 single zero group kept") << u"2001:db8:0:1:1:1:1:1"_s << u"2001:db8:0:1:1:1:1:1"_s;
+    QTest::newRow("v6 single zero group kept")
+        << u"2001:db8:0:1:1:1:1:1"_s << u"2001:db8:0:1:1:1:1:1"_s;
     QTest::newRow("v4-mapped host") << u"::ffff:10.1.2.3"_s << u"10.1.2.3"_s;
     QTest::newRow("v4-mapped net") << u"::ffff:10.0.0.0/104"_s << u"10.0.0.0/8"_s;
 }
@@ -125,7 +127,8 @@ void TestCidrBlock::matching()
 void TestCidrBlock::listParsing()
 {
     QString error;
-    const auto list = CidrBlock::parseList(u"192.168.1.0/24, 10.0.0.1\n2001:db8::/32,,10.0.0.1", &error);
+    const auto list =
+        CidrBlock::parseList(u"192.168.1.0/24, 10.0.0.1\n2001:db8::/32,,10.0.0.1", &error);
     QVERIFY2(list, qPrintable(error));
     QCOMPARE(CidrBlock::joinList(*list), u"192.168.1.0/24, 10.0.0.1, 2001:db8::/32"_s);
     QVERIFY(CidrBlock::parseList(u"")->isEmpty());

@@ -58,7 +58,8 @@ void TestKeyJson::specRoundTrips()
 void TestKeyJson::absentMembersKeepTheBase()
 {
     FieldErrors errors;
-    const KeySpec updated = KeyJson::specFromJson(QJsonObject{{u"tier"_s, u"starter"_s}}, fullSpec(), &errors);
+    const KeySpec updated =
+        KeyJson::specFromJson(QJsonObject{{u"tier"_s, u"starter"_s}}, fullSpec(), &errors);
     QVERIFY(errors.isEmpty());
     KeySpec expected = fullSpec();
     expected.tier = Tier::Starter;
@@ -93,8 +94,8 @@ void TestKeyJson::badMembersAreNamed()
     for (const FieldError& e : errors)
         fields << e.field;
     fields.sort();
-    QCOMPARE(fields, (QStringList{u"expires_at"_s, u"ips"_s, u"label"_s, u"permissions"_s, u"quota_usd"_s,
-                                  u"rpm"_s, u"tier"_s}));
+    QCOMPARE(fields, (QStringList{u"expires_at"_s, u"ips"_s, u"label"_s, u"permissions"_s,
+                                  u"quota_usd"_s, u"rpm"_s, u"tier"_s}));
 }
 
 void TestKeyJson::recordJsonCarriesNoSecret()

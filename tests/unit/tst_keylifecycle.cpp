@@ -87,12 +87,17 @@ void TestKeyLifecycle::labelVersionBumps()
 
 void TestKeyLifecycle::billingCycleStartsOnTheBillingDay()
 {
-    QCOMPARE(BillingCycle::cycleStart(15, at(u"2027-03-20T10:00:00Z")), at(u"2027-03-15T00:00:00Z"));
-    QCOMPARE(BillingCycle::cycleStart(15, at(u"2027-03-14T23:59:59Z")), at(u"2027-02-15T00:00:00Z"));
-    QCOMPARE(BillingCycle::cycleStart(15, at(u"2027-03-15T00:00:00Z")), at(u"2027-03-15T00:00:00Z"));
+    QCOMPARE(BillingCycle::cycleStart(15, at(u"2027-03-20T10:00:00Z")),
+             at(u"2027-03-15T00:00:00Z"));
+    QCOMPARE(BillingCycle::cycleStart(15, at(u"2027-03-14T23:59:59Z")),
+             at(u"2027-02-15T00:00:00Z"));
+    QCOMPARE(BillingCycle::cycleStart(15, at(u"2027-03-15T00:00:00Z")),
+             at(u"2027-03-15T00:00:00Z"));
     QCOMPARE(BillingCycle::cycleStart(1, at(u"2027-01-01T00:00:00Z")), at(u"2027-01-01T00:00:00Z"));
-    QCOMPARE(BillingCycle::cycleStart(28, at(u"2027-01-10T00:00:00Z")), at(u"2026-12-28T00:00:00Z"));
-    QCOMPARE(BillingCycle::nextCycleStart(28, at(u"2027-01-30T00:00:00Z")), at(u"2027-02-28T00:00:00Z"));
+    QCOMPARE(BillingCycle::cycleStart(28, at(u"2027-01-10T00:00:00Z")),
+             at(u"2026-12-28T00:00:00Z"));
+    QCOMPARE(BillingCycle::nextCycleStart(28, at(u"2027-01-30T00:00:00Z")),
+             at(u"2027-02-28T00:00:00Z"));
 }
 
 void TestKeyLifecycle::alertFiresOncePerOccurrence()
@@ -189,13 +194,17 @@ void TestKeyLifecycle::ruleForOneKeyIgnoresOthers()
 
 void TestKeyLifecycle::ruleValidation()
 {
-    QVERIFY(rule(1, AlertRule::Kind::QuotaRemainingBelowPercent, 0).validate().contains(u"percentage"));
-    QVERIFY(rule(1, AlertRule::Kind::QuotaRemainingBelowPercent, 100).validate().contains(u"percentage"));
+    QVERIFY(
+        rule(1, AlertRule::Kind::QuotaRemainingBelowPercent, 0).validate().contains(u"percentage"));
+    QVERIFY(rule(1, AlertRule::Kind::QuotaRemainingBelowPercent, 100)
+                .validate()
+                .contains(u"percentage"));
     QVERIFY(rule(1, AlertRule::Kind::SpendPerDayAbove, 0).validate().contains(u"amount"));
     QVERIFY(rule(1, AlertRule::Kind::RotationDue, 90).validate().isEmpty());
-    for (auto kind : {AlertRule::Kind::QuotaRemainingBelowUsd, AlertRule::Kind::QuotaRemainingBelowPercent,
-                      AlertRule::Kind::SpendPerDayAbove, AlertRule::Kind::SpendPerWeekAbove,
-                      AlertRule::Kind::ExpiringWithinDays, AlertRule::Kind::RotationDue})
+    for (auto kind :
+         {AlertRule::Kind::QuotaRemainingBelowUsd, AlertRule::Kind::QuotaRemainingBelowPercent,
+          AlertRule::Kind::SpendPerDayAbove, AlertRule::Kind::SpendPerWeekAbove,
+          AlertRule::Kind::ExpiringWithinDays, AlertRule::Kind::RotationDue})
         QCOMPARE(AlertRule::kindFromName(AlertRule::kindName(kind)), std::optional(kind));
 }
 

@@ -54,12 +54,23 @@ void TestKeyValidator::badFieldsAreNamed_data()
     QTest::addColumn<int>("which");
     QTest::addColumn<QString>("field");
     const char* rows[][2] = {
-        {"empty label", "label"},         {"huge label", "label"},         {"newline label", "label"},
-        {"padded label", "label"},        {"NUL label", "label"},          {"env upper", "environment"},
-        {"env space", "environment"},     {"billing day 29", "billing_cycle_day"},
-        {"no permissions", "permissions"}, {"expired", "expires"},          {"negative quota", "quota_usd"},
-        {"zero quota", "quota_usd"},      {"negative cap", "spend_cap_day"}, {"day over week", "spend_cap_day"},
-        {"rpm over tier", "rpm"},         {"tpm zero", "tpm"},             {"bad model", "models"},
+        {"empty label", "label"},
+        {"huge label", "label"},
+        {"newline label", "label"},
+        {"padded label", "label"},
+        {"NUL label", "label"},
+        {"env upper", "environment"},
+        {"env space", "environment"},
+        {"billing day 29", "billing_cycle_day"},
+        {"no permissions", "permissions"},
+        {"expired", "expires"},
+        {"negative quota", "quota_usd"},
+        {"zero quota", "quota_usd"},
+        {"negative cap", "spend_cap_day"},
+        {"day over week", "spend_cap_day"},
+        {"rpm over tier", "rpm"},
+        {"tpm zero", "tpm"},
+        {"bad model", "models"},
         {"duplicate model", "models"},
     };
     int i = 0;
@@ -73,24 +84,63 @@ void TestKeyValidator::badFieldsAreNamed()
     QFETCH(QString, field);
     KeySpec s = validSpec();
     switch (which) {
-    case 0: s.label = u"   "_s; break;
-    case 1: s.label = QString(10'000, u'x'); break;
-    case 2: s.label = u"prod\nweb"_s; break;
-    case 3: s.label = u" prod"_s; break;
-    case 4: s.label = u"prod"_s + QChar(0) + u"x"_s; break;
-    case 5: s.environment = u"Prod"_s; break;
-    case 6: s.environment = u"my env"_s; break;
-    case 7: s.type = KeyType::Subscription; s.billingCycleDay = 29; break;
-    case 8: s.permissions = {}; break;
-    case 9: s.expiresAtMs = Now - 1; break;
-    case 10: s.quotaLimitMicros = -1; break;
-    case 11: s.quotaLimitMicros = 0; break;
-    case 12: s.spendCapDayMicros = -5; break;
-    case 13: s.spendCapDayMicros = 10'000'000; s.spendCapWeekMicros = 5'000'000; break;
-    case 14: s.tier = Tier::Free; s.rpmOverride = 10; break;
-    case 15: s.tpmOverride = 0; break;
-    case 16: s.models = {u"gpt 4o"_s}; break;
-    case 17: s.models = {u"gpt-4o"_s, u"gpt-4o"_s}; break;
+    case 0:
+        s.label = u"   "_s;
+        break;
+    case 1:
+        s.label = QString(10'000, u'x');
+        break;
+    case 2:
+        s.label = u"prod\nweb"_s;
+        break;
+    case 3:
+        s.label = u" prod"_s;
+        break;
+    case 4:
+        s.label = u"prod"_s + QChar(0) + u"x"_s;
+        break;
+    case 5:
+        s.environment = u"Prod"_s;
+        break;
+    case 6:
+        s.environment = u"my env"_s;
+        break;
+    case 7:
+        s.type = KeyType::Subscription;
+        s.billingCycleDay = 29;
+        break;
+    case 8:
+        s.permissions = {};
+        break;
+    case 9:
+        s.expiresAtMs = Now - 1;
+        break;
+    case 10:
+        s.quotaLimitMicros = -1;
+        break;
+    case 11:
+        s.quotaLimitMicros = 0;
+        break;
+    case 12:
+        s.spendCapDayMicros = -5;
+        break;
+    case 13:
+        s.spendCapDayMicros = 10'000'000;
+        s.spendCapWeekMicros = 5'000'000;
+        break;
+    case 14:
+        s.tier = Tier::Free;
+        s.rpmOverride = 10;
+        break;
+    case 15:
+        s.tpmOverride = 0;
+        break;
+    case 16:
+        s.models = {u"gpt 4o"_s};
+        break;
+    case 17:
+        s.models = {u"gpt-4o"_s, u"gpt-4o"_s};
+        break;
     }
     const FieldErrors errors = KeyValidator::validate(s, Now);
     QVERIFY2(fieldsOf(errors).contains(field), qPrintable(fieldsOf(errors).join(u',')));

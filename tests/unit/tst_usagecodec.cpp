@@ -42,12 +42,13 @@ void TestUsageCodec::parsesAJsonLine()
     QCOMPARE(e->clientIp, u"10.0.0.7"_s);
     QCOMPARE(e->totalTokens(), qint64(15));
 
-    const auto number = UsageCodec::fromJsonLine(R"({"time":"2027-01-31T10:00:00Z","key":"k","model":"m","cost_usd":0.1})",
-                                                 &error);
+    const auto number = UsageCodec::fromJsonLine(
+        R"({"time":"2027-01-31T10:00:00Z","key":"k","model":"m","cost_usd":0.1})", &error);
     QVERIFY(number);
     QCOMPARE(number->costMicros, std::optional<qint64>(100'000));
     QCOMPARE(number->status, 200);
-    QVERIFY(!UsageCodec::fromJsonLine(R"({"time":"2027-01-31T10:00:00Z","key":"k","model":"m"})", &error)
+    QVERIFY(!UsageCodec::fromJsonLine(R"({"time":"2027-01-31T10:00:00Z","key":"k","model":"m"})",
+                                      &error)
                  ->costMicros);
 }
 
@@ -58,22 +59,28 @@ void TestUsageCodec::badJsonMembersAreNamed_data()
     const QByteArray ok = R"("key":"k","model":"m")";
     QTest::newRow("not json") << QByteArray("{oops") << u"line"_s;
     QTest::newRow("array") << QByteArray("[1]") << u"line"_s;
-    QTest::newRow("no zone") << QByteArray(R"({"time":"2027-01-31T10:00:00",)" + ok + "}") << u"time"_s;
+    QTest::newRow("no zone") << QByteArray(R"({"time":"2027-01-31T10:00:00",)" + ok + "}")
+                             << u"time"_s;
     QTest::newRow("no time") << QByteArray("{" + ok + "}") << u"time"_s;
-    QTest::newRow("no key") << QByteArray(R"({"time":"2027-01-31T10:00:00Z","model":"m"})") << u"key"_s;
+    QTest::newRow("no key") << QByteArray(R"({"time":"2027-01-31T10:00:00Z","model":"m"})")
+                            << u"key"_s;
     QTest::newRow("negative tokens")
-        << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"prompt_tokens":-1})") << u"prompt_tokens"_s;
+        << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"prompt_tokens":-1})")
+        << u"prompt_tokens"_s;
     QTest::newRow("fractional tokens")
         << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"completion_tokens":1.5})")
         << u"completion_tokens"_s;
-    QTest::newRow("status 700") << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"status":700})")
+    QTest::newRow("status 700") << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok +
+                                              R"(,"status":700})")
                                 << u"status"_s;
-    QTest::newRow("negative cost") << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"cost_usd":"-1"})")
-                                   << u"cost_usd"_s;
-    QTest::newRow("bad ip") << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"ip":"010.0.0.1"})")
+    QTest::newRow("negative cost")
+        << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"cost_usd":"-1"})")
+        << u"cost_usd"_s;
+    QTest::newRow("bad ip") << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok +
+                                          R"(,"ip":"010.0.0.1"})")
                             << u"ip"_s;
-    QTest::newRow("model not a string") << QByteArray(R"({"time":"2027-01-31T10:00:00Z","key":"k","model":5})")
-                                        << u"model"_s;
+    QTest::newRow("model not a string")
+        << QByteArray(R"({"time":"2027-01-31T10:00:00Z","key":"k","model":5})") << u"model"_s;
 }
 
 void TestUsageCodec::badJsonMembersAreNamed()
@@ -109,7 +116,8 @@ void TestUsageCodec::csvReaderHandlesQuotesAndLineBreaks()
 
 void TestUsageCodec::csvReaderReportsBrokenQuoting()
 {
-    for (QByteArray data : {QByteArray("\"open,b\n"), QByteArray("a\"b,c\n"), QByteArray("\"a\"b,c\n")}) {
+    for (QByteArray data :
+         {QByteArray("\"open,b\n"), QByteArray("a\"b,c\n"), QByteArray("\"a\"b,c\n")}) {
         QBuffer buffer(&data);
         buffer.open(QIODevice::ReadOnly);
         CsvReader reader(buffer);

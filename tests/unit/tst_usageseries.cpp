@@ -33,7 +33,8 @@ void TestUsageSeries::dayBucketsFollowLocalMidnightsAcrossDst()
     // 2027-03-28 is the spring-forward day in Berlin: 23 hours long.
     const qint64 from = *UtcTime::parseRfc3339(u"2027-03-27T00:00:00+01:00");
     const qint64 to = *UtcTime::parseRfc3339(u"2027-03-30T00:00:00+02:00");
-    const QList<qint64> starts = UsageSeries::bucketStarts(from, to, UsageSeries::BucketSize::Day, berlin);
+    const QList<qint64> starts =
+        UsageSeries::bucketStarts(from, to, UsageSeries::BucketSize::Day, berlin);
     QCOMPARE(starts.size(), 3);
     QCOMPARE(starts[1] - starts[0], 24 * UsageSeries::HourMs);
     QCOMPARE(starts[2] - starts[1], 23 * UsageSeries::HourMs);
@@ -43,9 +44,12 @@ void TestUsageSeries::seriesEqualsBruteForce_data()
 {
     QTest::addColumn<QString>("zone");
     QTest::addColumn<int>("bucket");
-    for (const char* zone : {"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Adelaide"}) {
-        QTest::addRow("%s hours", zone) << QString::fromLatin1(zone) << int(UsageSeries::BucketSize::Hour);
-        QTest::addRow("%s days", zone) << QString::fromLatin1(zone) << int(UsageSeries::BucketSize::Day);
+    for (const char* zone :
+         {"UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Adelaide"}) {
+        QTest::addRow("%s hours", zone)
+            << QString::fromLatin1(zone) << int(UsageSeries::BucketSize::Hour);
+        QTest::addRow("%s days", zone)
+            << QString::fromLatin1(zone) << int(UsageSeries::BucketSize::Day);
     }
 }
 

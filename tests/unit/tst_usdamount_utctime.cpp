@@ -96,14 +96,16 @@ void TestUsdAmountUtcTime::parsesTimes_data()
     QTest::addColumn<QString>("text");
     QTest::addColumn<qint64>("ms");
     const auto utc = [](int y, int mo, int d, int h, int mi, int s, int msec = 0) {
-        return QDateTime(QDate(y, mo, d), QTime(h, mi, s, msec), QTimeZone::utc()).toMSecsSinceEpoch();
+        return QDateTime(QDate(y, mo, d), QTime(h, mi, s, msec), QTimeZone::utc())
+            .toMSecsSinceEpoch();
     };
     QTest::newRow("Z") << u"2027-01-31T00:00:00Z"_s << utc(2027, 1, 31, 0, 0, 0);
     QTest::newRow("lower-case") << u"2027-01-31t00:00:00z"_s << utc(2027, 1, 31, 0, 0, 0);
     QTest::newRow("plus offset") << u"2027-01-31T01:00:00+01:00"_s << utc(2027, 1, 31, 0, 0, 0);
     QTest::newRow("minus offset") << u"2027-01-30T19:00:00-05:00"_s << utc(2027, 1, 31, 0, 0, 0);
     QTest::newRow("millis") << u"2027-01-31T00:00:00.250Z"_s << utc(2027, 1, 31, 0, 0, 0, 250);
-    QTest::newRow("nanos truncated") << u"2027-01-31T00:00:00.123456789Z"_s << utc(2027, 1, 31, 0, 0, 0, 123);
+    QTest::newRow("nanos truncated")
+        << u"2027-01-31T00:00:00.123456789Z"_s << utc(2027, 1, 31, 0, 0, 0, 123);
     QTest::newRow("leap day") << u"2028-02-29T12:00:00Z"_s << utc(2028, 2, 29, 12, 0, 0);
     QTest::newRow("epoch") << u"1970-01-01T00:00:00Z"_s << qint64(0);
 }
