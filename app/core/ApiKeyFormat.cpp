@@ -2,6 +2,7 @@
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
+#include <algorithm>
 #include <array>
 
 using namespace Qt::StringLiterals;
@@ -148,6 +149,17 @@ QString ApiKeyFormat::displayHint(QStringView key)
     if (rest.size() < 8)
         return prefix.toString() + u"…"_s;
     return prefix.toString() + rest.left(4).toString() + u"…"_s + rest.right(4).toString();
+}
+
+QString ApiKeyFormat::redacted(QStringView text)
+{
+    const qsizetype dash = text.lastIndexOf(u'-');
+    const QStringView tail = text.mid(dash + 1);
+    const bool secretShaped =
+        dash > 0 && tail.size() >= 20 && std::all_of(tail.begin(), tail.end(), isBase62);
+    if (secretShaped)
+        return displayHint(text);
+    return text.size() > 64 ? text.left(64).toString() + u"…"_s : text.toString();
 }
 
 QByteArray ApiKeyFormat::digestHex(QStringView key)

@@ -39,6 +39,10 @@ public:
     static QString checksum(QStringView prefixAndRandom);
     // "sk-AbCd…wxyz": never enough to use the key.
     static QString displayHint(QStringView key);
+    // For error messages and logs about user-supplied text that should name a key by id or
+    // label: text shaped like a secret (a prefix and 20+ letters and digits) comes back as its
+    // display hint, anything else as itself, cut to 64 characters. A pasted key never leaks.
+    static QString redacted(QStringView text);
     // Lower-case hex SHA-256 of the UTF-8 key.
     static QByteArray digestHex(QStringView key);
 };

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void prefixRules();
     void hintShowsPrefixFirstAndLastFour();
     void digestIsSha256Hex();
+    void redactedNeverShowsASecret();
 };
 
 void TestApiKeyFormat::generatedKeysHaveTheDocumentedShape()
@@ -159,6 +160,19 @@ void TestApiKeyFormat::digestIsSha256Hex()
 {
     QCOMPARE(ApiKeyFormat::digestHex(u"abc"),
              QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+}
+
+void TestApiKeyFormat::redactedNeverShowsASecret()
+{
+    QRandomGenerator rng(11);
+    const QString key = ApiKeyFormat::generate(u"sk-aisa-", rng);
+    QCOMPARE(ApiKeyFormat::redacted(key), ApiKeyFormat::displayHint(key));
+    QString truncated = key;
+    truncated.chop(3); // a damaged paste is still a secret
+    QVERIFY(!ApiKeyFormat::redacted(truncated).contains(truncated.mid(12, 16)));
+    QCOMPARE(ApiKeyFormat::redacted(u"prod-web-app"), u"prod-web-app"_s);
+    QCOMPARE(ApiKeyFormat::redacted(u"key_AbCdEfGh12345678"), u"key_AbCdEfGh12345678"_s);
+    QCOMPARE(ApiKeyFormat::redacted(QString(100, u'x')).size(), 65);
 }
 
 QTEST_GUILESS_MAIN(TestApiKeyFormat)
