@@ -1,21 +1,33 @@
 #include "SqliteStore.h"
 
+#include "AlertEvaluator.h"
 #include "ApiKeyFormat.h"
+#include "BillingCycle.h"
 #include "Clock.h"
+#include "KeyLabel.h"
 #include "KeyValidator.h"
+#include "SqliteSession.h"
 #include "StoreError.h"
+#include "UsageImporter.h"
+#include "UsageReader.h"
+#include "UsageWriter.h"
+#include "UsdAmount.h"
 
+#include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPromise>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QTimeZone>
 #include <memory>
 #include <type_traits>
 
@@ -26,9 +38,26 @@ namespace {
 constexpr int BusyTimeoutMs = 5000;
 constexpr int DataVersionPollMs = 1000;
 constexpr int IdRandomLength = 16;
+// After a million-event import the WAL would otherwise keep its size on disk for good.
+constexpr qint64 WalSizeLimitBytes = 64 * 1024 * 1024;
+constexpr int ProgressScale = 1000;
+constexpr int ImportCacheKiB = 32 * 1024;
 
 const QString StandardPrefixKey = u"standard_prefix"_s;
 const QString SubscriptionPrefixKey = u"subscription_prefix"_s;
+const QString PriceTableKey = u"price_table"_s;
+const QString ExpiryWarningDaysKey = u"expiry_warning_days"_s;
+const QString RotationPeriodDaysKey = u"rotation_period_days"_s;
+constexpr int MaxSettingDays = 3650;
+
+// Every roll-up table carries the same sums after its key columns.
+QString rollupTable(const QString& name, const QString& keyColumns, const QString& primaryKey)
+{
+    return u"CREATE TABLE %1 (%2, requests INTEGER NOT NULL, errors INTEGER NOT NULL, "
+           "prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, "
+           "cost_micros INTEGER NOT NULL, latency_ms_sum INTEGER NOT NULL, "
+           "PRIMARY KEY (%3)) WITHOUT ROWID"_s.arg(name, keyColumns, primaryKey);
+}
 
 // Step i moves the schema from version i to i + 1. Append new steps; never edit a shipped one.
 const QList<QStringList>& migrations()
@@ -64,6 +93,77 @@ const QList<QStringList>& migrations()
             u"CREATE INDEX keys_by_created_at ON keys (created_at)"_s,
             u"CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)"_s,
         },
+        {
+            // key_id has no foreign key: a deleted key's usage stays as history.
+            u"CREATE TABLE usage_events ("
+            "id INTEGER PRIMARY KEY,"
+            "time_ms INTEGER NOT NULL,"
+            "key_id TEXT NOT NULL,"
+            "model TEXT NOT NULL,"
+            "endpoint TEXT NOT NULL,"
+            "status INTEGER NOT NULL,"
+            "prompt_tokens INTEGER NOT NULL,"
+            "completion_tokens INTEGER NOT NULL,"
+            "cost_micros INTEGER NOT NULL,"
+            "latency_ms INTEGER NOT NULL,"
+            "client_ip TEXT NOT NULL,"
+            "request_id TEXT)"_s,
+            u"CREATE UNIQUE INDEX usage_events_by_request_id ON usage_events (request_id) "
+            "WHERE request_id IS NOT NULL"_s,
+            u"CREATE INDEX usage_events_by_time ON usage_events (time_ms)"_s,
+            u"CREATE INDEX usage_events_by_key_time ON usage_events (key_id, time_ms)"_s,
+            // Filtered charts and groups; by key through the second index.
+            rollupTable(u"usage_slots"_s,
+                        u"slot_ms INTEGER NOT NULL, key_id TEXT NOT NULL, model TEXT NOT NULL, "
+                        "status_class INTEGER NOT NULL"_s,
+                        u"slot_ms, key_id, model, status_class"_s),
+            u"CREATE INDEX usage_slots_by_key ON usage_slots (key_id, slot_ms)"_s,
+            // Model filters and groups without a key filter; also the list of models.
+            rollupTable(u"usage_model_slots"_s,
+                        u"model TEXT NOT NULL, slot_ms INTEGER NOT NULL, "
+                        "status_class INTEGER NOT NULL"_s,
+                        u"model, slot_ms, status_class"_s),
+            // Unfiltered charts: a few rows per slot, whatever the number of events.
+            rollupTable(u"usage_slot_totals"_s,
+                        u"slot_ms INTEGER NOT NULL, status_class INTEGER NOT NULL"_s,
+                        u"slot_ms, status_class"_s),
+            // Spend windows (UTC day, week, month) and the whole days of by-key groups.
+            rollupTable(u"usage_key_day"_s,
+                        u"key_id TEXT NOT NULL, day_ms INTEGER NOT NULL, "
+                        "status_class INTEGER NOT NULL"_s,
+                        u"key_id, day_ms, status_class"_s),
+        },
+        {
+            u"ALTER TABLE keys ADD COLUMN rotated_from_id TEXT"_s,
+            u"ALTER TABLE keys ADD COLUMN rotated_to_id TEXT"_s,
+            // Subscription keys: the cycle start whose quota reset was last recorded (NULL until
+            // the first evaluation, which records no reset for a cycle it never saw begin).
+            u"ALTER TABLE keys ADD COLUMN cycle_start_ms INTEGER"_s,
+            u"CREATE TABLE alert_rules ("
+            "id INTEGER PRIMARY KEY,"
+            "kind TEXT NOT NULL,"
+            "threshold INTEGER NOT NULL,"
+            "key_id TEXT,"
+            "enabled INTEGER NOT NULL)"_s,
+            u"INSERT INTO alert_rules (kind, threshold, key_id, enabled) VALUES "
+            "('rotation_due', 90, NULL, 1), ('expiring_within_days', 14, NULL, 1)"_s,
+            u"CREATE TABLE alerts ("
+            "id INTEGER PRIMARY KEY,"
+            "rule_id INTEGER NOT NULL,"
+            "key_id TEXT NOT NULL,"
+            "message TEXT NOT NULL,"
+            "raised_at INTEGER NOT NULL,"
+            "acknowledged_at INTEGER,"
+            "cleared_at INTEGER)"_s,
+            u"CREATE INDEX alerts_by_rule ON alerts (rule_id, cleared_at)"_s,
+            u"CREATE TABLE key_events ("
+            "id INTEGER PRIMARY KEY,"
+            "key_id TEXT NOT NULL,"
+            "kind TEXT NOT NULL,"
+            "at_ms INTEGER NOT NULL,"
+            "detail TEXT NOT NULL)"_s,
+            u"CREATE INDEX key_events_by_key ON key_events (key_id, id)"_s,
+        },
     };
     return steps;
 }
@@ -96,13 +196,15 @@ enum Column
     ColTpm,
     ColModels,
     ColIpAllowlist,
+    ColRotatedFrom,
+    ColRotatedTo,
 };
 
 const QString KeyColumns =
     u"id, label, environment, type, billing_cycle_day, permissions, status, prefix, hint, digest, "
     "created_at, updated_at, last_used_at, revoked_at, expires_at, quota_limit_micros, "
     "quota_used_micros, spend_cap_day_micros, spend_cap_week_micros, spend_cap_month_micros, tier, "
-    "rpm_override, tpm_override, models, ip_allowlist"_s;
+    "rpm_override, tpm_override, models, ip_allowlist, rotated_from_id, rotated_to_id"_s;
 
 // The columns an admin sets, as "name = :name" pairs for UPDATE and bound by bindSpec().
 const QStringList SpecColumns = {
@@ -223,6 +325,31 @@ std::optional<Tier> tierNamed(const QString& name)
     return lookUp(table, name);
 }
 
+std::optional<qint64> cycleStartFor(const KeySpec& spec, qint64 nowMs)
+{
+    if (spec.type != KeyType::Subscription)
+        return std::nullopt;
+    return BillingCycle::cycleStart(spec.billingCycleDay, nowMs);
+}
+
+std::optional<KeyEvent::Kind> eventKindNamed(const QString& name)
+{
+    static const auto table =
+        tableOf({KeyEvent::Kind::Created, KeyEvent::Kind::Updated, KeyEvent::Kind::Rotated,
+                 KeyEvent::Kind::QuotaReset, KeyEvent::Kind::Disabled, KeyEvent::Kind::Enabled,
+                 KeyEvent::Kind::Revoked},
+                &KeyEvent::kindName);
+    return lookUp(table, name);
+}
+
+QString utcDate(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).date().toString(Qt::ISODate);
+}
+
+const QString AlertColumns =
+    u"id, rule_id, key_id, message, raised_at, acknowledged_at, cleared_at"_s;
+
 StoreError notFound(const QString& idOrLabel)
 {
     return StoreError(StoreError::Code::NotFound,
@@ -278,6 +405,8 @@ template <typename T, typename Work> QFuture<T> SqliteStore::submit(Work work)
         try {
             if constexpr (std::is_void_v<T>)
                 work();
+            else if constexpr (std::is_invocable_v<const Work&, QPromise<T>&>)
+                promise->addResult(work(*promise));
             else
                 promise->addResult(work());
         } catch (const StoreError& error) {
@@ -321,11 +450,7 @@ void SqliteStore::fail(const QString& what, const QString& sqliteError) const
 
 QSqlQuery SqliteStore::prepare(const QSqlDatabase& db, const QString& sql) const
 {
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    if (!query.prepare(sql))
-        fail(u"Could not prepare a statement"_s, query.lastError().text());
-    return query;
+    return SqliteSession(db).prepare(sql);
 }
 
 void SqliteStore::execute(QSqlQuery& query) const
@@ -336,11 +461,7 @@ void SqliteStore::execute(QSqlQuery& query) const
 
 QSqlQuery SqliteStore::execute(const QSqlDatabase& db, const QString& sql) const
 {
-    QSqlQuery query(db);
-    query.setForwardOnly(true);
-    if (!query.exec(sql))
-        fail(u"Could not read or write the keys"_s, query.lastError().text());
-    return query;
+    return SqliteSession(db).run(sql);
 }
 
 QSqlDatabase SqliteStore::connection() const
@@ -397,9 +518,13 @@ void SqliteStore::openOnWorker()
                  u"journal mode is \"%1\""_s.arg(journalMode));
         execute(db, u"PRAGMA synchronous = FULL"_s);
         execute(db, u"PRAGMA foreign_keys = ON"_s);
+        execute(db, u"PRAGMA journal_size_limit = %1"_s.arg(WalSizeLimitBytes));
         migrate(db);
         QSqlQuery version = execute(db, u"PRAGMA data_version"_s);
         m_dataVersion = version.next() ? version.value(0).toLongLong() : 0;
+        version.finish();
+        const SqliteSession session(db);
+        m_lastEventId = UsageReader(session).lastEventId();
     } catch (...) {
         db.close();
         throw;
@@ -460,24 +585,117 @@ void SqliteStore::pollDataVersion()
 
 // data_version changes only when another connection commits, so this sees other processes
 // (and other SqliteStore instances) without echoing this store's own writes.
+// Another process's usage write also changes its keys' derived fields (last used, spend), so it
+// announces both; a key-only change leaves the usage charts alone.
 void SqliteStore::checkDataVersion()
 {
     if (!m_open)
         return;
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    const QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery query(db);
     if (!query.exec(u"PRAGMA data_version"_s) || !query.next())
         return;
     const qint64 version = query.value(0).toLongLong();
-    if (version != m_dataVersion) {
-        m_dataVersion = version;
-        notifyKeysChanged();
+    query.finish();
+    if (version == m_dataVersion)
+        return;
+    m_dataVersion = version;
+    try {
+        const SqliteSession session(db);
+        const qint64 lastEventId = UsageReader(session).lastEventId();
+        if (lastEventId != m_lastEventId) {
+            m_lastEventId = lastEventId;
+            notifyUsageChanged();
+        }
+    } catch (const StoreError&) {
+        // Unreadable right now: the keys signal below still makes the UI read (and report) it.
     }
+    notifyKeysChanged();
+    // Any change may be another process's rule, alert or acknowledgement, or a key change that
+    // moves a condition; re-reading alerts is cheap, missing a change is not.
+    notifyAlertsChanged();
 }
 
 void SqliteStore::notifyKeysChanged()
 {
     QMetaObject::invokeMethod(
         this, [this] { Q_EMIT keysChanged(); }, Qt::QueuedConnection);
+}
+
+void SqliteStore::notifyAlertsChanged()
+{
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT alertsChanged(); }, Qt::QueuedConnection);
+}
+
+void SqliteStore::notifyUsageChanged()
+{
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT usageChanged(); }, Qt::QueuedConnection);
+}
+
+void SqliteStore::usageWritten(const QSqlDatabase& db)
+{
+    const SqliteSession session(db);
+    m_lastEventId = UsageReader(session).lastEventId();
+    notifyUsageChanged();
+    notifyKeysChanged();
+}
+
+template <typename T, typename Read> QFuture<T> SqliteStore::readUsage(Read read)
+{
+    return submit<T>([this, read = std::move(read)] {
+        const SqliteSession session(connection());
+        return read(UsageReader(session));
+    });
+}
+
+PriceTable SqliteStore::readPrices(const QSqlDatabase& db) const
+{
+    QSqlQuery query = prepare(db, u"SELECT value FROM meta WHERE key = ?"_s);
+    query.addBindValue(PriceTableKey);
+    execute(query);
+    if (!query.next())
+        return PriceTable::defaults();
+    const QJsonDocument document = QJsonDocument::fromJson(query.value(0).toString().toUtf8());
+    QString why = u"not a JSON object"_s;
+    const auto table =
+        document.isObject() ? PriceTable::fromJson(document.object(), &why) : std::nullopt;
+    if (!table) {
+        throw StoreError(StoreError::Code::Unavailable,
+                         u"The key store %1 has an unreadable price table: %2"_s.arg(
+                             QDir::toNativeSeparators(m_path), why));
+    }
+    return *table;
+}
+
+QList<ApiKeyRecord> SqliteStore::readKeys(const QSqlDatabase& db) const
+{
+    QSqlQuery count = execute(db, u"SELECT COUNT(*) FROM keys"_s);
+    QList<ApiKeyRecord> records;
+    records.reserve(count.next() ? count.value(0).toLongLong() : 0);
+    count.finish();
+    // One aggregate for every key, not one query per key.
+    const qint64 now = m_clock.nowUtcMs();
+    const SqliteSession session(db);
+    const UsageReader reader{session};
+    const QHash<QString, UsageReader::KeySpend> spend = reader.keySpend(now);
+    const QHash<QString, qint64> cycleUsed = reader.cycleUsage(now);
+    // rowid breaks ties between keys created in the same millisecond: newest first still.
+    QSqlQuery query =
+        execute(db, u"SELECT %1 FROM keys ORDER BY created_at DESC, rowid DESC"_s.arg(KeyColumns));
+    while (query.next()) {
+        ApiKeyRecord& record = records.emplace_back(recordAt(query));
+        const auto it = spend.constFind(record.id);
+        if (it != spend.cend()) {
+            record.spendDayMicros = it->dayMicros;
+            record.spendWeekMicros = it->weekMicros;
+            record.spendMonthMicros = it->monthMicros;
+        }
+        if (record.spec.type == KeyType::Subscription)
+            record.quotaUsedMicros = cycleUsed.value(record.id);
+    }
+    return records;
 }
 
 ApiKeyRecord SqliteStore::recordAt(const QSqlQuery& query) const
@@ -535,6 +753,8 @@ ApiKeyRecord SqliteStore::recordAt(const QSqlQuery& query) const
             throw corrupt(u"ip_allowlist"_s);
         spec.ipAllowlist << *block;
     }
+    record.rotatedFromId = query.value(ColRotatedFrom).toString();
+    record.rotatedToId = query.value(ColRotatedTo).toString();
     return record;
 }
 
@@ -546,7 +766,18 @@ std::optional<ApiKeyRecord> SqliteStore::selectKey(const QSqlDatabase& db, const
     execute(query);
     if (!query.next())
         return std::nullopt;
-    return recordAt(query);
+    ApiKeyRecord record = recordAt(query);
+    query.finish();
+    const qint64 now = m_clock.nowUtcMs();
+    const SqliteSession session(db);
+    const UsageReader reader{session};
+    const auto spend = reader.keySpend(now, record.id).value(record.id);
+    record.spendDayMicros = spend.dayMicros;
+    record.spendWeekMicros = spend.weekMicros;
+    record.spendMonthMicros = spend.monthMicros;
+    if (record.spec.type == KeyType::Subscription)
+        record.quotaUsedMicros = reader.cycleUsage(now, record.id).value(record.id);
+    return record;
 }
 
 ApiKeyRecord SqliteStore::requireKey(const QSqlDatabase& db, const QString& id) const
@@ -589,8 +820,46 @@ WorkspaceSettings SqliteStore::readSettings(const QSqlDatabase& db) const
             settings.standardPrefix = query.value(1).toString();
         else if (key == SubscriptionPrefixKey)
             settings.subscriptionPrefix = query.value(1).toString();
+        else if (key == ExpiryWarningDaysKey)
+            settings.expiryWarningDays = query.value(1).toInt();
+        else if (key == RotationPeriodDaysKey)
+            settings.rotationPeriodDays = query.value(1).toInt();
     }
     return settings;
+}
+
+CreatedKey SqliteStore::insertKey(const QSqlDatabase& db, const KeySpec& spec)
+{
+    const QString prefix = readSettings(db).prefixFor(spec.type);
+    CreatedKey key;
+    key.secret = ApiKeyFormat::generate(prefix, m_rng);
+    ApiKeyRecord& record = key.record;
+    record.id = u"key_"_s + ApiKeyFormat::randomBase62(IdRandomLength, m_rng);
+    record.spec = spec;
+    record.status = KeyStatus::Active;
+    record.prefix = prefix;
+    record.hint = ApiKeyFormat::displayHint(key.secret);
+    record.digestHex = ApiKeyFormat::digestHex(key.secret);
+    record.createdAtMs = m_clock.nowUtcMs();
+    record.updatedAtMs = record.createdAtMs;
+
+    QSqlQuery insert = prepare(
+        db, u"INSERT INTO keys (id, status, prefix, hint, digest, created_at, updated_at, "
+            "cycle_start_ms, %1) VALUES (:id, :status, :prefix, :hint, :digest, :created_at, "
+            ":updated_at, :cycle_start_ms, :%2)"_s.arg(SpecColumns.join(u", "),
+                                                       SpecColumns.join(u", :")));
+    insert.bindValue(u":id"_s, record.id);
+    insert.bindValue(u":status"_s, KeyEnums::statusName(record.status));
+    insert.bindValue(u":prefix"_s, record.prefix);
+    insert.bindValue(u":hint"_s, record.hint);
+    insert.bindValue(u":digest"_s, QString::fromLatin1(record.digestHex));
+    insert.bindValue(u":created_at"_s, record.createdAtMs);
+    insert.bindValue(u":updated_at"_s, record.updatedAtMs);
+    insert.bindValue(u":cycle_start_ms"_s, optionalValue(cycleStartFor(spec, record.createdAtMs)));
+    bindSpec(insert, spec);
+    execute(insert);
+    addEvent(db, record.id, KeyEvent::Kind::Created);
+    return key;
 }
 
 QFuture<CreatedKey> SqliteStore::createKey(const KeySpec& spec)
@@ -600,34 +869,7 @@ QFuture<CreatedKey> SqliteStore::createKey(const KeySpec& spec)
         validate(spec);
         CreatedKey created = transaction(db, [&] {
             requireLabelFree(db, spec.label, QString());
-            const QString prefix = readSettings(db).prefixFor(spec.type);
-            CreatedKey key;
-            key.secret = ApiKeyFormat::generate(prefix, m_rng);
-            ApiKeyRecord& record = key.record;
-            record.id = u"key_"_s + ApiKeyFormat::randomBase62(IdRandomLength, m_rng);
-            record.spec = spec;
-            record.status = KeyStatus::Active;
-            record.prefix = prefix;
-            record.hint = ApiKeyFormat::displayHint(key.secret);
-            record.digestHex = ApiKeyFormat::digestHex(key.secret);
-            record.createdAtMs = m_clock.nowUtcMs();
-            record.updatedAtMs = record.createdAtMs;
-
-            QSqlQuery insert = prepare(
-                db,
-                u"INSERT INTO keys (id, status, prefix, hint, digest, created_at, updated_at, %1) "
-                "VALUES (:id, :status, :prefix, :hint, :digest, :created_at, :updated_at, :%2)"_s
-                    .arg(SpecColumns.join(u", "), SpecColumns.join(u", :")));
-            insert.bindValue(u":id"_s, record.id);
-            insert.bindValue(u":status"_s, KeyEnums::statusName(record.status));
-            insert.bindValue(u":prefix"_s, record.prefix);
-            insert.bindValue(u":hint"_s, record.hint);
-            insert.bindValue(u":digest"_s, QString::fromLatin1(record.digestHex));
-            insert.bindValue(u":created_at"_s, record.createdAtMs);
-            insert.bindValue(u":updated_at"_s, record.updatedAtMs);
-            bindSpec(insert, spec);
-            execute(insert);
-            return key;
+            return insertKey(db, spec);
         });
         notifyKeysChanged();
         return created;
@@ -641,16 +883,7 @@ QFuture<QList<ApiKeyRecord>> SqliteStore::listKeys()
         // One read transaction: the count and the rows see the same snapshot.
         execute(db, u"BEGIN"_s);
         try {
-            QSqlQuery count = execute(db, u"SELECT COUNT(*) FROM keys"_s);
-            QList<ApiKeyRecord> records;
-            records.reserve(count.next() ? count.value(0).toLongLong() : 0);
-            count.finish();
-            // rowid breaks ties between keys created in the same millisecond: newest first still.
-            QSqlQuery query = execute(
-                db, u"SELECT %1 FROM keys ORDER BY created_at DESC, rowid DESC"_s.arg(KeyColumns));
-            while (query.next())
-                records << recordAt(query);
-            query.finish();
+            QList<ApiKeyRecord> records = readKeys(db);
             execute(db, u"COMMIT"_s);
             return records;
         } catch (...) {
@@ -688,20 +921,30 @@ QFuture<ApiKeyRecord> SqliteStore::updateKey(const QString& id, const KeySpec& s
             }
             validate(spec);
             requireLabelFree(db, spec.label, id);
+            // A new billing day or type starts a new cycle, which is not a renewal to record.
+            const bool cycleMoved = spec.type != record.spec.type ||
+                                    spec.billingCycleDay != record.spec.billingCycleDay;
             record.spec = spec;
             record.updatedAtMs = m_clock.nowUtcMs();
 
             QStringList assignments;
             for (const QString& column : SpecColumns)
                 assignments << column + u" = :"_s + column;
+            if (cycleMoved)
+                assignments << u"cycle_start_ms = :cycle_start_ms"_s;
             QSqlQuery update =
                 prepare(db, u"UPDATE keys SET %1, updated_at = :updated_at WHERE id = :id"_s.arg(
                                 assignments.join(u", ")));
             bindSpec(update, spec);
+            if (cycleMoved) {
+                update.bindValue(u":cycle_start_ms"_s,
+                                 optionalValue(cycleStartFor(spec, record.updatedAtMs)));
+            }
             update.bindValue(u":updated_at"_s, record.updatedAtMs);
             update.bindValue(u":id"_s, id);
             execute(update);
-            return record;
+            addEvent(db, id, KeyEvent::Kind::Updated);
+            return selectKey(db, u"id"_s, id).value_or(record);
         });
         notifyKeysChanged();
         return updated;
@@ -725,6 +968,7 @@ QFuture<ApiKeyRecord> SqliteStore::setKeyStatus(const QString& id, KeyStatus sta
                                  u"Key \"%1\" is already revoked; revocation is final."_s.arg(
                                      record.spec.label));
             }
+            const bool statusChanged = record.status != status;
             record.status = status;
             record.updatedAtMs = m_clock.nowUtcMs();
             if (status == KeyStatus::Revoked)
@@ -736,6 +980,12 @@ QFuture<ApiKeyRecord> SqliteStore::setKeyStatus(const QString& id, KeyStatus sta
             update.addBindValue(optionalValue(record.revokedAtMs));
             update.addBindValue(id);
             execute(update);
+            if (statusChanged) {
+                addEvent(db, id,
+                         status == KeyStatus::Revoked    ? KeyEvent::Kind::Revoked
+                         : status == KeyStatus::Disabled ? KeyEvent::Kind::Disabled
+                                                         : KeyEvent::Kind::Enabled);
+            }
             return record;
         });
         notifyKeysChanged();
@@ -743,6 +993,8 @@ QFuture<ApiKeyRecord> SqliteStore::setKeyStatus(const QString& id, KeyStatus sta
     });
 }
 
+// The key's usage events and roll-ups stay: totals over time remain right, and the id simply no
+// longer resolves to a key (imports naming it fail like any unknown key).
 QFuture<void> SqliteStore::deleteKey(const QString& id)
 {
     return submit<void>([this, id] {
@@ -753,8 +1005,22 @@ QFuture<void> SqliteStore::deleteKey(const QString& id)
             execute(remove);
             if (remove.numRowsAffected() == 0)
                 throw notFound(id);
+            const auto run = [&](const QString& sql, const QVariantList& values) {
+                QSqlQuery query = prepare(db, sql);
+                for (const QVariant& value : values)
+                    query.addBindValue(value);
+                execute(query);
+            };
+            run(u"DELETE FROM key_events WHERE key_id = ?"_s, {id});
+            run(u"UPDATE keys SET rotated_from_id = NULL WHERE rotated_from_id = ?"_s, {id});
+            run(u"UPDATE keys SET rotated_to_id = NULL WHERE rotated_to_id = ?"_s, {id});
+            run(u"UPDATE alerts SET cleared_at = ? WHERE cleared_at IS NULL AND (key_id = ? OR "
+                "rule_id IN (SELECT id FROM alert_rules WHERE key_id = ?))"_s,
+                {m_clock.nowUtcMs(), id, id});
+            run(u"DELETE FROM alert_rules WHERE key_id = ?"_s, {id});
         });
         notifyKeysChanged();
+        notifyAlertsChanged();
     });
 }
 
@@ -773,6 +1039,11 @@ QFuture<WorkspaceSettings> SqliteStore::updateWorkspaceSettings(const WorkspaceS
             errors << FieldError{StandardPrefixKey, why};
         if (!ApiKeyFormat::isValidPrefix(settings.subscriptionPrefix, &why))
             errors << FieldError{SubscriptionPrefixKey, why};
+        const QString daysProblem = u"must be from 1 to %1 days"_s.arg(MaxSettingDays);
+        if (settings.expiryWarningDays < 1 || settings.expiryWarningDays > MaxSettingDays)
+            errors << FieldError{ExpiryWarningDaysKey, daysProblem};
+        if (settings.rotationPeriodDays < 1 || settings.rotationPeriodDays > MaxSettingDays)
+            errors << FieldError{RotationPeriodDaysKey, daysProblem};
         if (!errors.isEmpty())
             throw StoreError(StoreError::Code::Invalid, u"The workspace settings are not valid."_s,
                              errors);
@@ -780,12 +1051,487 @@ QFuture<WorkspaceSettings> SqliteStore::updateWorkspaceSettings(const WorkspaceS
             QSqlQuery upsert =
                 prepare(db, u"INSERT INTO meta (key, value) VALUES (?, ?) "
                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
-            upsert.addBindValue(QVariantList{StandardPrefixKey, SubscriptionPrefixKey});
-            upsert.addBindValue(QVariantList{settings.standardPrefix, settings.subscriptionPrefix});
+            upsert.addBindValue(QVariantList{StandardPrefixKey, SubscriptionPrefixKey,
+                                             ExpiryWarningDaysKey, RotationPeriodDaysKey});
+            upsert.addBindValue(QVariantList{settings.standardPrefix, settings.subscriptionPrefix,
+                                             QString::number(settings.expiryWarningDays),
+                                             QString::number(settings.rotationPeriodDays)});
             if (!upsert.execBatch())
                 fail(u"Could not save the workspace settings"_s, upsert.lastError().text());
         });
         notifyKeysChanged();
         return settings;
+    });
+}
+
+QFuture<qint64> SqliteStore::recordUsage(const QList<UsageEvent>& events)
+{
+    return submit<qint64>([this, events] {
+        QSqlDatabase db = connection();
+        QList<UsageEvent> checked = events;
+        for (qsizetype i = 0; i < checked.size(); ++i) {
+            if (const auto error = UsageWriter::normalize(checked[i])) {
+                throw StoreError(
+                    StoreError::Code::Invalid,
+                    u"Usage event %1 of %2 is not valid; nothing was recorded."_s.arg(i + 1).arg(
+                        checked.size()),
+                    {*error});
+            }
+        }
+        if (checked.isEmpty())
+            return qint64(0);
+        const SqliteSession session(db);
+        const qint64 inserted = transaction(db, [&] {
+            QSqlQuery keyExists = session.prepare(u"SELECT 1 FROM keys WHERE id = ?"_s);
+            QSet<QString> known;
+            for (qsizetype i = 0; i < checked.size(); ++i) {
+                const QString& key = checked[i].key;
+                if (known.contains(key))
+                    continue;
+                keyExists.bindValue(0, key);
+                session.run(keyExists);
+                const bool exists = keyExists.next();
+                keyExists.finish();
+                if (!exists) {
+                    throw StoreError(
+                        StoreError::Code::Invalid,
+                        u"Usage event %1 names no stored key; nothing was recorded."_s.arg(i + 1),
+                        {FieldError{u"key"_s, u"there is no key with the id \"%1\""_s.arg(key)}});
+                }
+                known.insert(key);
+            }
+            UsageWriter writer(session, readPrices(db));
+            qint64 count = 0;
+            for (const UsageEvent& event : std::as_const(checked))
+                count += writer.add(event) ? 1 : 0;
+            writer.finish();
+            return count;
+        });
+        if (inserted > 0)
+            usageWritten(db);
+        return inserted;
+    });
+}
+
+QFuture<UsageImportReport> SqliteStore::importUsage(const QString& path,
+                                                    const UsageImportOptions& options)
+{
+    return submit<UsageImportReport>([this, path, options](QPromise<UsageImportReport>& promise) {
+        QSqlDatabase db = connection();
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            const QString problem =
+                u"%1: %2"_s.arg(QDir::toNativeSeparators(path), file.errorString());
+            throw StoreError(StoreError::Code::Invalid,
+                             u"Could not open the usage file %1"_s.arg(problem),
+                             {FieldError{u"file"_s, problem}});
+        }
+        const qint64 size = file.size();
+        promise.setProgressRange(0, ProgressScale);
+        const SqliteSession session(db);
+        // Request ids and per-key indexes take random inserts: a bigger page cache for the
+        // import spares most page re-reads; the usual size comes back afterwards.
+        QSqlQuery cacheSize = session.run(u"PRAGMA cache_size"_s);
+        const QString usualCacheSize =
+            cacheSize.next() ? cacheSize.value(0).toString() : u"-2000"_s;
+        cacheSize.finish();
+        session.run(u"PRAGMA cache_size = -%1"_s.arg(ImportCacheKiB));
+        const auto restoreCacheSize = qScopeGuard(
+            [&] { QSqlQuery(db).exec(u"PRAGMA cache_size = %1"_s.arg(usualCacheSize)); });
+        UsageImportReport report = transaction(db, [&] {
+            UsageWriter writer(session, readPrices(db));
+            UsageImporter importer(session, writer, [&](qint64 bytesRead, qint64 linesRead) {
+                if (promise.isCanceled())
+                    return false;
+                const int done = size > 0 ? int(bytesRead * ProgressScale / size) : 0;
+                promise.setProgressValueAndText(done, u"%1 lines read"_s.arg(linesRead));
+                return true;
+            });
+            return importer.run(file, options);
+        });
+        report.committed = true;
+        promise.setProgressValue(ProgressScale);
+        if (report.imported > 0)
+            usageWritten(db);
+        return report;
+    });
+}
+
+QFuture<UsageTotals> SqliteStore::usageTotals(const UsageQuery& query)
+{
+    return readUsage<UsageTotals>(
+        [query](const UsageReader& reader) { return reader.totals(query); });
+}
+
+QFuture<QList<UsageSeries::Point>> SqliteStore::usageSlots(const UsageQuery& query)
+{
+    return readUsage<QList<UsageSeries::Point>>(
+        [query](const UsageReader& reader) { return reader.slotRows(query); });
+}
+
+QFuture<QList<UsageGroupRow>> SqliteStore::usageGroups(const UsageQuery& query, Grouping grouping)
+{
+    return readUsage<QList<UsageGroupRow>>(
+        [query, grouping](const UsageReader& reader) { return reader.groups(query, grouping); });
+}
+
+QFuture<QList<UsageEvent>> SqliteStore::usageLogs(const UsageQuery& query, qint64 offset, int limit,
+                                                  LogColumn sortColumn, Qt::SortOrder order)
+{
+    return readUsage<QList<UsageEvent>>(
+        [query, offset, limit, sortColumn, order](const UsageReader& reader) {
+            return reader.logs(query, offset, limit, sortColumn, order);
+        });
+}
+
+QFuture<qint64> SqliteStore::usageLogCount(const UsageQuery& query)
+{
+    return readUsage<qint64>([query](const UsageReader& reader) { return reader.logCount(query); });
+}
+
+QFuture<QStringList> SqliteStore::usageModels()
+{
+    return readUsage<QStringList>([](const UsageReader& reader) { return reader.models(); });
+}
+
+QFuture<PriceTable> SqliteStore::priceTable()
+{
+    return submit<PriceTable>([this] { return readPrices(connection()); });
+}
+
+QFuture<PriceTable> SqliteStore::setPriceTable(const PriceTable& table)
+{
+    return submit<PriceTable>([this, table] {
+        QSqlDatabase db = connection();
+        FieldErrors errors;
+        for (auto it = table.prices().cbegin(); it != table.prices().cend(); ++it) {
+            if (it.key().trimmed().isEmpty()) {
+                errors << FieldError{u"model"_s, u"every price needs a model name"_s};
+            } else if (it->promptMicrosPerMillion < 0 || it->completionMicrosPerMillion < 0) {
+                errors << FieldError{u"price"_s,
+                                     u"the price of \"%1\" is negative"_s.arg(it.key())};
+            }
+        }
+        if (!errors.isEmpty())
+            throw StoreError(StoreError::Code::Invalid, u"The price table is not valid."_s, errors);
+        transaction(db, [&] {
+            QSqlQuery upsert =
+                prepare(db, u"INSERT INTO meta (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
+            upsert.addBindValue(PriceTableKey);
+            upsert.addBindValue(
+                QString::fromUtf8(QJsonDocument(table.toJson()).toJson(QJsonDocument::Compact)));
+            execute(upsert);
+        });
+        return table;
+    });
+}
+
+void SqliteStore::addEvent(const QSqlDatabase& db, const QString& keyId, KeyEvent::Kind kind,
+                           const QString& detail) const
+{
+    QSqlQuery insert = prepare(db, u"INSERT INTO key_events (key_id, kind, at_ms, detail) "
+                                   "VALUES (?, ?, ?, ifnull(?, ''))"_s);
+    insert.addBindValue(keyId);
+    insert.addBindValue(KeyEvent::kindName(kind));
+    insert.addBindValue(m_clock.nowUtcMs());
+    insert.addBindValue(detail);
+    execute(insert);
+}
+
+QFuture<CreatedKey> SqliteStore::rotateKey(const QString& id)
+{
+    return submit<CreatedKey>([this, id] {
+        QSqlDatabase db = connection();
+        CreatedKey created = transaction(db, [&] {
+            const ApiKeyRecord old = requireKey(db, id);
+            if (old.status == KeyStatus::Revoked) {
+                throw StoreError(StoreError::Code::Final,
+                                 u"Key \"%1\" is revoked; a revoked key cannot be rotated."_s.arg(
+                                     old.spec.label));
+            }
+            if (!old.rotatedToId.isEmpty()) {
+                const auto successor = selectKey(db, u"id"_s, old.rotatedToId);
+                throw StoreError(
+                    StoreError::Code::Conflict,
+                    u"Key \"%1\" is already rotated to \"%2\"; revoke it once the new key is "
+                    "deployed."_s.arg(old.spec.label,
+                                      successor ? successor->spec.label : old.rotatedToId));
+            }
+            KeySpec spec = old.spec;
+            spec.label = KeyLabel::nextVersion(old.spec.label);
+            QSqlQuery taken = prepare(db, u"SELECT 1 FROM keys WHERE label = ?"_s);
+            for (;;) {
+                taken.bindValue(0, spec.label);
+                execute(taken);
+                const bool isTaken = taken.next();
+                taken.finish();
+                if (!isTaken)
+                    break;
+                spec.label = KeyLabel::nextVersion(spec.label);
+            }
+            QString detail = u"rotated from %1"_s.arg(old.spec.label);
+            // The replacement must be usable: an expiry already passed would make it dead on
+            // arrival, so it gets none and the history says why.
+            if (spec.expiresAtMs && *spec.expiresAtMs <= m_clock.nowUtcMs()) {
+                spec.expiresAtMs.reset();
+                detail += u"; the old key's expiry had passed, so this key has none"_s;
+            }
+            validate(spec);
+            CreatedKey key = insertKey(db, spec);
+            QSqlQuery link = prepare(db, u"UPDATE keys SET rotated_from_id = ? WHERE id = ?"_s);
+            link.addBindValue(old.id);
+            link.addBindValue(key.record.id);
+            execute(link);
+            link = prepare(db, u"UPDATE keys SET rotated_to_id = ? WHERE id = ?"_s);
+            link.addBindValue(key.record.id);
+            link.addBindValue(old.id);
+            execute(link);
+            key.record.rotatedFromId = old.id;
+            addEvent(db, old.id, KeyEvent::Kind::Rotated, u"rotated to %1"_s.arg(spec.label));
+            addEvent(db, key.record.id, KeyEvent::Kind::Rotated, detail);
+            return key;
+        });
+        notifyKeysChanged();
+        notifyAlertsChanged();
+        return created;
+    });
+}
+
+QList<AlertRule> SqliteStore::readRules(const QSqlDatabase& db) const
+{
+    QSqlQuery query =
+        execute(db, u"SELECT id, kind, threshold, key_id, enabled FROM alert_rules ORDER BY id"_s);
+    QList<AlertRule> rules;
+    while (query.next()) {
+        AlertRule rule;
+        rule.id = query.value(0).toLongLong();
+        const auto kind = AlertRule::kindFromName(query.value(1).toString());
+        if (!kind) {
+            throw StoreError(StoreError::Code::Unavailable,
+                             u"The key store %1 has an alert rule of an unknown kind \"%2\"."_s.arg(
+                                 QDir::toNativeSeparators(m_path), query.value(1).toString()));
+        }
+        rule.kind = *kind;
+        rule.threshold = query.value(2).toLongLong();
+        rule.keyId = query.value(3).toString();
+        rule.enabled = query.value(4).toBool();
+        rules << rule;
+    }
+    return rules;
+}
+
+QList<Alert> SqliteStore::readAlerts(const QSqlDatabase& db, const QString& where) const
+{
+    QSqlQuery query =
+        execute(db, u"SELECT %1 FROM alerts %2 ORDER BY raised_at DESC, id DESC"_s.arg(AlertColumns,
+                                                                                       where));
+    QList<Alert> alerts;
+    while (query.next()) {
+        alerts << Alert{query.value(0).toLongLong(), query.value(1).toLongLong(),
+                        query.value(2).toString(),   query.value(3).toString(),
+                        query.value(4).toLongLong(), optionalAt(query, 5),
+                        optionalAt(query, 6)};
+    }
+    return alerts;
+}
+
+QFuture<QList<AlertRule>> SqliteStore::alertRules()
+{
+    return submit<QList<AlertRule>>([this] { return readRules(connection()); });
+}
+
+QFuture<AlertRule> SqliteStore::saveAlertRule(const AlertRule& rule)
+{
+    return submit<AlertRule>([this, rule] {
+        QSqlDatabase db = connection();
+        AlertRule saved = transaction(db, [&] {
+            FieldErrors errors;
+            if (const QString problem = rule.validate(); !problem.isEmpty())
+                errors << FieldError{u"threshold"_s, problem};
+            if (!rule.keyId.isEmpty() && !selectKey(db, u"id"_s, rule.keyId)) {
+                errors << FieldError{u"key"_s,
+                                     u"there is no key with the id \"%1\""_s.arg(rule.keyId)};
+            }
+            if (!errors.isEmpty())
+                throw StoreError(StoreError::Code::Invalid, u"The alert rule is not valid."_s,
+                                 errors);
+            QSqlQuery write = prepare(
+                db, rule.id == 0 ? u"INSERT INTO alert_rules (kind, threshold, key_id, enabled) "
+                                   "VALUES (?, ?, ?, ?)"_s
+                                 : u"UPDATE alert_rules SET kind = ?, threshold = ?, key_id = ?, "
+                                   "enabled = ? WHERE id = ?"_s);
+            write.addBindValue(AlertRule::kindName(rule.kind));
+            write.addBindValue(rule.threshold);
+            write.addBindValue(rule.keyId.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                                    : QVariant(rule.keyId));
+            write.addBindValue(rule.enabled ? 1 : 0);
+            if (rule.id != 0)
+                write.addBindValue(rule.id);
+            execute(write);
+            if (rule.id != 0 && write.numRowsAffected() == 0) {
+                throw StoreError(StoreError::Code::NotFound,
+                                 u"There is no alert rule %1 in this store."_s.arg(rule.id));
+            }
+            AlertRule result = rule;
+            if (rule.id == 0)
+                result.id = write.lastInsertId().toLongLong();
+            return result;
+        });
+        notifyAlertsChanged();
+        return saved;
+    });
+}
+
+QFuture<void> SqliteStore::deleteAlertRule(qint64 ruleId)
+{
+    return submit<void>([this, ruleId] {
+        QSqlDatabase db = connection();
+        transaction(db, [&] {
+            QSqlQuery remove = prepare(db, u"DELETE FROM alert_rules WHERE id = ?"_s);
+            remove.addBindValue(ruleId);
+            execute(remove);
+            if (remove.numRowsAffected() == 0) {
+                throw StoreError(StoreError::Code::NotFound,
+                                 u"There is no alert rule %1 in this store."_s.arg(ruleId));
+            }
+            QSqlQuery clear = prepare(
+                db, u"UPDATE alerts SET cleared_at = ? WHERE rule_id = ? AND cleared_at IS NULL"_s);
+            clear.addBindValue(m_clock.nowUtcMs());
+            clear.addBindValue(ruleId);
+            execute(clear);
+        });
+        notifyAlertsChanged();
+    });
+}
+
+QFuture<QList<Alert>> SqliteStore::alerts(bool includeCleared)
+{
+    return submit<QList<Alert>>([this, includeCleared] {
+        return readAlerts(connection(), includeCleared ? QString() : u"WHERE cleared_at IS NULL"_s);
+    });
+}
+
+QFuture<Alert> SqliteStore::acknowledgeAlert(qint64 alertId)
+{
+    return submit<Alert>([this, alertId] {
+        QSqlDatabase db = connection();
+        Alert alert = transaction(db, [&] {
+            // The first acknowledgement's time stays.
+            QSqlQuery update = prepare(
+                db,
+                u"UPDATE alerts SET acknowledged_at = ifnull(acknowledged_at, ?) WHERE id = ?"_s);
+            update.addBindValue(m_clock.nowUtcMs());
+            update.addBindValue(alertId);
+            execute(update);
+            const QList<Alert> found = readAlerts(db, u"WHERE id = %1"_s.arg(alertId));
+            if (found.isEmpty()) {
+                throw StoreError(StoreError::Code::NotFound,
+                                 u"There is no alert %1 in this store."_s.arg(alertId));
+            }
+            return found.first();
+        });
+        notifyAlertsChanged();
+        return alert;
+    });
+}
+
+bool SqliteStore::resetCycles(const QSqlDatabase& db, qint64 nowMs) const
+{
+    struct Cycle
+    {
+        QString id;
+        int billingDay = 1;
+        std::optional<qint64> storedStartMs;
+    };
+    QList<Cycle> cycles;
+    QSqlQuery query = execute(db, u"SELECT id, billing_cycle_day, cycle_start_ms FROM keys "
+                                  "WHERE type = 'subscription' AND status != 'revoked'"_s);
+    while (query.next())
+        cycles << Cycle{query.value(0).toString(), query.value(1).toInt(), optionalAt(query, 2)};
+    query.finish();
+
+    const SqliteSession session(db);
+    const UsageReader reader{session};
+    QSqlQuery update = prepare(db, u"UPDATE keys SET cycle_start_ms = ? WHERE id = ?"_s);
+    bool reset = false;
+    for (const Cycle& cycle : std::as_const(cycles)) {
+        const qint64 start = BillingCycle::cycleStart(cycle.billingDay, nowMs);
+        if (cycle.storedStartMs && *cycle.storedStartMs >= start)
+            continue;
+        if (cycle.storedStartMs) {
+            const qint64 used = reader.keyCost(cycle.id, *cycle.storedStartMs, start);
+            addEvent(db, cycle.id, KeyEvent::Kind::QuotaReset,
+                     u"cycle from %1: %2 used in the previous cycle"_s.arg(
+                         utcDate(start), UsdAmount::display(used)));
+            reset = true;
+        }
+        update.addBindValue(start);
+        update.addBindValue(cycle.id);
+        execute(update);
+    }
+    return reset;
+}
+
+QFuture<QList<Alert>> SqliteStore::evaluateAlerts()
+{
+    return submit<QList<Alert>>([this] {
+        QSqlDatabase db = connection();
+        const qint64 now = m_clock.nowUtcMs();
+        bool reset = false;
+        bool changed = false;
+        QList<Alert> raised = transaction(db, [&] {
+            reset = resetCycles(db, now);
+            AlertEvaluator::Outcome outcome = AlertEvaluator::evaluate(
+                readRules(db), readKeys(db), readAlerts(db, u"WHERE cleared_at IS NULL"_s), now);
+            QSqlQuery insert = prepare(
+                db,
+                u"INSERT INTO alerts (rule_id, key_id, message, raised_at) VALUES (?, ?, ?, ?)"_s);
+            for (Alert& alert : outcome.raised) {
+                insert.addBindValue(alert.ruleId);
+                insert.addBindValue(alert.keyId);
+                insert.addBindValue(alert.message);
+                insert.addBindValue(alert.raisedAtMs);
+                execute(insert);
+                alert.id = insert.lastInsertId().toLongLong();
+            }
+            QSqlQuery clear = prepare(db, u"UPDATE alerts SET cleared_at = ? WHERE id = ?"_s);
+            for (qint64 id : std::as_const(outcome.clearedIds)) {
+                clear.addBindValue(now);
+                clear.addBindValue(id);
+                execute(clear);
+            }
+            changed = !outcome.raised.isEmpty() || !outcome.clearedIds.isEmpty();
+            return outcome.raised;
+        });
+        if (reset)
+            notifyKeysChanged();
+        if (changed)
+            notifyAlertsChanged();
+        return raised;
+    });
+}
+
+QFuture<QList<KeyEvent>> SqliteStore::keyEvents(const QString& keyId)
+{
+    return submit<QList<KeyEvent>>([this, keyId] {
+        const QSqlDatabase db = connection();
+        requireKey(db, keyId);
+        QSqlQuery query = prepare(
+            db, u"SELECT id, kind, at_ms, detail FROM key_events WHERE key_id = ? ORDER BY id"_s);
+        query.addBindValue(keyId);
+        execute(query);
+        QList<KeyEvent> events;
+        while (query.next()) {
+            const auto kind = eventKindNamed(query.value(1).toString());
+            if (!kind) {
+                throw StoreError(StoreError::Code::Unavailable,
+                                 u"The key store %1 has an unreadable event for key %2."_s.arg(
+                                     QDir::toNativeSeparators(m_path), keyId));
+            }
+            events << KeyEvent{query.value(0).toLongLong(), keyId, *kind,
+                               query.value(2).toLongLong(), query.value(3).toString()};
+        }
+        return events;
     });
 }

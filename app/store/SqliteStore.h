@@ -1,6 +1,8 @@
 #pragma once
 
 #include "KeyStore.h"
+#include "LifecycleStore.h"
+#include "UsageStore.h"
 
 #include <QThreadPool>
 #include <QTimer>
@@ -15,7 +17,20 @@ class QSqlQuery;
 // The local store: one SQLite file, WAL + synchronous=FULL, one transaction per write, schema
 // migrations keyed by PRAGMA user_version. All SQL runs on one private worker thread that owns
 // the connection, so no call ever blocks the caller.
-class SqliteStore final : public KeyStore
+//
+// Usage: events and their roll-ups (UsageRollup) are written in one transaction, so charts
+// never see events without their sums. Roll-up reads work at 15-minute slot granularity (see
+// UsageReader); log reads are exact. Costs are fixed when an event is stored: a later price
+// table change does not reprice history. Deleting a key keeps its usage (history and totals
+// stay right) but the id no longer resolves to a key. importUsage() reports progress in
+// permille of the file and stops, storing nothing, when its future is cancelled; it holds the
+// write lock for its whole run, so other writers wait (or time out) meanwhile.
+//
+// Lifecycle: a subscription key's quota used is its cost since the start of its current billing
+// cycle (read from the UTC day roll-ups), so it drops to zero on the cycle day by itself;
+// evaluateAlerts() records that reset as a QuotaReset event. Deleting a key deletes its events,
+// clears its open alerts and unlinks its rotation partner.
+class SqliteStore final : public KeyStore, public UsageStore, public LifecycleStore
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SqliteStore)
@@ -43,10 +58,35 @@ public:
     QFuture<WorkspaceSettings> workspaceSettings() override;
     QFuture<WorkspaceSettings> updateWorkspaceSettings(const WorkspaceSettings& settings) override;
 
+    QFuture<qint64> recordUsage(const QList<UsageEvent>& events) override;
+    QFuture<UsageImportReport> importUsage(const QString& path,
+                                           const UsageImportOptions& options) override;
+    QFuture<UsageTotals> usageTotals(const UsageQuery& query) override;
+    QFuture<QList<UsageSeries::Point>> usageSlots(const UsageQuery& query) override;
+    QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query, Grouping grouping) override;
+    QFuture<QList<UsageEvent>> usageLogs(const UsageQuery& query, qint64 offset, int limit,
+                                         LogColumn sortColumn, Qt::SortOrder order) override;
+    QFuture<qint64> usageLogCount(const UsageQuery& query) override;
+    QFuture<QStringList> usageModels() override;
+    QFuture<PriceTable> priceTable() override;
+    QFuture<PriceTable> setPriceTable(const PriceTable& table) override;
+
+    QFuture<CreatedKey> rotateKey(const QString& id) override;
+    QFuture<QList<AlertRule>> alertRules() override;
+    QFuture<AlertRule> saveAlertRule(const AlertRule& rule) override;
+    QFuture<void> deleteAlertRule(qint64 ruleId) override;
+    QFuture<QList<Alert>> alerts(bool includeCleared) override;
+    QFuture<Alert> acknowledgeAlert(qint64 alertId) override;
+    QFuture<QList<Alert>> evaluateAlerts() override;
+    QFuture<QList<KeyEvent>> keyEvents(const QString& keyId) override;
+
 private:
     // Runs work on the worker thread. Not QtConcurrent::run: its futures let a thread that
     // blocks on result() run a queued task itself, on a thread that does not own the connection.
+    // Work may take the QPromise<T>& to report progress.
     template <typename T, typename Work> QFuture<T> submit(Work work);
+    // submit() with a UsageReader over the worker's connection.
+    template <typename T, typename Read> QFuture<T> readUsage(Read read);
     template <typename Work> auto transaction(QSqlDatabase& db, Work work);
 
     // Worker thread only, from here to the members marked likewise.
@@ -60,6 +100,19 @@ private:
     QSqlQuery execute(const QSqlDatabase& db, const QString& sql) const;
     [[noreturn]] void fail(const QString& what, const QString& sqliteError) const;
     ApiKeyRecord recordAt(const QSqlQuery& query) const;
+    // Every key with its derived fields (spend, cycle quota), newest first.
+    QList<ApiKeyRecord> readKeys(const QSqlDatabase& db) const;
+    // Generates the secret and inserts the key; inside the caller's transaction.
+    CreatedKey insertKey(const QSqlDatabase& db, const KeySpec& spec);
+    void addEvent(const QSqlDatabase& db, const QString& keyId, KeyEvent::Kind kind,
+                  const QString& detail = {}) const;
+    QList<AlertRule> readRules(const QSqlDatabase& db) const;
+    QList<Alert> readAlerts(const QSqlDatabase& db, const QString& where) const;
+    // Records a QuotaReset for each subscription key whose cycle moved on; true if any did.
+    bool resetCycles(const QSqlDatabase& db, qint64 nowMs) const;
+    PriceTable readPrices(const QSqlDatabase& db) const;
+    // After this store's own usage write: announces it and keeps the change poll from echoing it.
+    void usageWritten(const QSqlDatabase& db);
     std::optional<ApiKeyRecord> selectKey(const QSqlDatabase& db, const QString& column,
                                           const QString& value) const;
     ApiKeyRecord requireKey(const QSqlDatabase& db, const QString& id) const;
@@ -69,6 +122,8 @@ private:
     WorkspaceSettings readSettings(const QSqlDatabase& db) const;
     void checkDataVersion();
     void notifyKeysChanged();
+    void notifyUsageChanged();
+    void notifyAlertsChanged();
 
     // Store thread: queues a data_version check unless one is pending.
     void pollDataVersion();
@@ -83,6 +138,7 @@ private:
     bool m_open = false;
     QString m_openError;
     qint64 m_dataVersion = 0;
+    qint64 m_lastEventId = 0;
     // Last: destroyed first, after the destructor has drained it.
     QThreadPool m_pool;
 };

@@ -17,8 +17,23 @@ class UsageStore
 public:
     virtual ~UsageStore() = default;
 
-    enum class Grouping { Key, Model };
-    enum class LogColumn { Time, Key, Model, Endpoint, Status, PromptTokens, CompletionTokens, Cost, Latency };
+    enum class Grouping
+    {
+        Key,
+        Model
+    };
+    enum class LogColumn
+    {
+        Time,
+        Key,
+        Model,
+        Endpoint,
+        Status,
+        PromptTokens,
+        CompletionTokens,
+        Cost,
+        Latency
+    };
 
     // Events name their key by id; an unknown id fails the whole batch. Events without a cost
     // are priced from the price table. An event whose request_id is already stored is skipped.
@@ -27,13 +42,20 @@ public:
     // Reads the file on the store's side of the fence, streaming: memory does not grow with it.
     // Keys are named by id or label. Without skipBadLines the first bad line fails the import
     // (StoreError::Invalid, fields "line N: field") and nothing is stored.
-    virtual QFuture<UsageImportReport> importUsage(const QString& path, const UsageImportOptions& options) = 0;
+    virtual QFuture<UsageImportReport> importUsage(const QString& path,
+                                                   const UsageImportOptions& options) = 0;
 
+    // Totals, slots and groups read roll-ups, so they count whole 15-minute slots: those starting
+    // at or after UsageSeries::slotStart(query.fromMs) and before query.toMs. Logs and their count
+    // read the events themselves in the exact [fromMs, toMs).
     virtual QFuture<UsageTotals> usageTotals(const UsageQuery& query) = 0;
     // Per 15-minute slot (Point::startMs = slot start), for UsageSeries::build.
     virtual QFuture<QList<UsageSeries::Point>> usageSlots(const UsageQuery& query) = 0;
-    // Highest cost first.
-    virtual QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query, Grouping grouping) = 0;
+    // Highest cost first, ties by group name.
+    virtual QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query,
+                                                      Grouping grouping) = 0;
+    // Sorted by the column (Key: by key id), ties broken by storage order in the same direction,
+    // so pages never overlap or skip.
     virtual QFuture<QList<UsageEvent>> usageLogs(const UsageQuery& query, qint64 offset, int limit,
                                                  LogColumn sortColumn, Qt::SortOrder order) = 0;
     virtual QFuture<qint64> usageLogCount(const UsageQuery& query) = 0;

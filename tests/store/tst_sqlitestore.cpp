@@ -73,6 +73,16 @@ KeySpec specNamed(const QString& label)
     spec.label = label;
     return spec;
 }
+
+// Back to what version 2 wrote: no rotation links, cycles, alerts or key events.
+void downgradeToVersion2(const QString& path)
+{
+    for (const QString& table : {u"alert_rules"_s, u"alerts"_s, u"key_events"_s})
+        queryOnce(path, u"DROP TABLE %1"_s.arg(table));
+    for (const QString& column : {u"rotated_from_id"_s, u"rotated_to_id"_s, u"cycle_start_ms"_s})
+        queryOnce(path, u"ALTER TABLE keys DROP COLUMN %1"_s.arg(column));
+    queryOnce(path, u"PRAGMA user_version = 2"_s);
+}
 } // namespace
 
 class TestSqliteStore final : public QObject
@@ -84,11 +94,14 @@ private Q_SLOTS:
     void reopenKeepsKeysAndSettings();
     void secretIsInNoFileOfTheStore();
     void usesWalAndTheLatestSchema();
+    void upgradesAVersion1StoreInPlace();
+    void upgradesAVersion2StoreInPlace();
     void refusesANewerSchemaUntouched();
     void callsBeforeOpenAreUnavailable();
     void unopenableFolderIsUnavailable();
     void notADatabaseIsUnavailable();
     void anotherInstanceSeesWritesAndIsNotified();
+    void anotherInstancesAlertWritesAreAnnounced();
     void callsReturnWhileTheDatabaseIsLocked();
     void blockingOnAResultRunsNoSqlOnTheCallerThread();
     void defaultPathFollowsXdgDataHome();
@@ -189,6 +202,99 @@ void TestSqliteStore::usesWalAndTheLatestSchema()
     QCOMPARE(queryOnce(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
     QCOMPARE(queryOnce(path, u"SELECT count(*) FROM keys"_s).toInt(), 1);
     QVERIFY(QFile::exists(path + u"-wal"_s));
+}
+
+void TestSqliteStore::upgradesAVersion1StoreInPlace()
+{
+    const QString path = pathFor(u"version1.sqlite"_s);
+    QList<ApiKeyRecord> before;
+    {
+        auto store = openedStore(path);
+        QVERIFY(store);
+        QVERIFY(outcomeOf(store->createKey(specNamed(u"prod-web-app"_s))).ok());
+        const auto listed = outcomeOf(store->listKeys());
+        QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+        before = listed.value();
+    }
+    downgradeToVersion2(path);
+    // Back to what version 1 wrote: the usage tables (and their indexes) did not exist.
+    for (const QString& table : {u"usage_events"_s, u"usage_slots"_s, u"usage_model_slots"_s,
+                                 u"usage_slot_totals"_s, u"usage_key_day"_s})
+        queryOnce(path, u"DROP TABLE %1"_s.arg(table));
+    queryOnce(path, u"PRAGMA user_version = 1"_s);
+    QCOMPARE(
+        queryOnce(path, u"SELECT count(*) FROM sqlite_master WHERE name LIKE 'usage%'"_s).toInt(),
+        0);
+
+    auto upgraded = openedStore(path);
+    QVERIFY(upgraded);
+    QCOMPARE(queryOnce(path, u"PRAGMA user_version"_s).toInt(), SqliteStore::schemaVersion());
+    const auto listed = outcomeOf(upgraded->listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    QCOMPARE(listed.value(), before);
+    UsageEvent event;
+    event.timeMs = KeyStoreContract::StartMs;
+    event.key = before.first().id;
+    event.model = u"gpt-4o"_s;
+    event.costMicros = 1234;
+    const auto recorded = outcomeOf(upgraded->recordUsage({event}));
+    QVERIFY2(recorded.ok(), qPrintable(recorded.describe()));
+    QCOMPARE(recorded.value(), qint64(1));
+    const auto found = outcomeOf(upgraded->findKey(event.key));
+    QVERIFY2(found.ok(), qPrintable(found.describe()));
+    QCOMPARE(found.value().quotaUsedMicros, qint64(1234));
+    QCOMPARE(queryOnce(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
+}
+
+void TestSqliteStore::upgradesAVersion2StoreInPlace()
+{
+    const QString path = pathFor(u"version2.sqlite"_s);
+    QList<ApiKeyRecord> before;
+    {
+        auto store = openedStore(path);
+        QVERIFY(store);
+        KeySpec subscription = specNamed(u"team-subscription"_s);
+        subscription.type = KeyType::Subscription;
+        subscription.billingCycleDay = 20;
+        subscription.quotaLimitMicros = 50'000'000;
+        const auto created = outcomeOf(store->createKey(subscription));
+        QVERIFY2(created.ok(), qPrintable(created.describe()));
+        QVERIFY(outcomeOf(store->createKey(specNamed(u"prod-web-app"_s))).ok());
+        UsageEvent event;
+        event.timeMs = m_clock.nowUtcMs();
+        event.key = created.value().record.id;
+        event.model = u"gpt-4o"_s;
+        event.costMicros = 4'000'000;
+        QVERIFY(outcomeOf(store->recordUsage({event})).ok());
+        const auto listed = outcomeOf(store->listKeys());
+        QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+        before = listed.value();
+    }
+    downgradeToVersion2(path);
+    QCOMPARE(queryOnce(path, u"SELECT count(*) FROM sqlite_master WHERE name = 'alerts'"_s).toInt(),
+             0);
+
+    auto upgraded = openedStore(path);
+    QVERIFY(upgraded);
+    QCOMPARE(queryOnce(path, u"PRAGMA user_version"_s).toInt(), SqliteStore::schemaVersion());
+    const auto listed = outcomeOf(upgraded->listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    QCOMPARE(listed.value(), before);
+    QCOMPARE(listed.value().at(1).quotaUsedMicros, 4'000'000);
+    const auto rules = outcomeOf(upgraded->alertRules());
+    QVERIFY2(rules.ok(), qPrintable(rules.describe()));
+    QCOMPARE(rules.value().size(), 2);
+    QCOMPARE(rules.value().at(0).kind, AlertRule::Kind::RotationDue);
+    QCOMPARE(rules.value().at(1).kind, AlertRule::Kind::ExpiringWithinDays);
+    // The first evaluation adopts the subscription's cycle without inventing a reset.
+    QVERIFY(outcomeOf(upgraded->evaluateAlerts()).ok());
+    const auto history = outcomeOf(upgraded->keyEvents(before.at(1).id));
+    QVERIFY2(history.ok(), qPrintable(history.describe()));
+    QCOMPARE(history.value(), QList<KeyEvent>());
+    const auto rotated = outcomeOf(upgraded->rotateKey(before.at(0).id));
+    QVERIFY2(rotated.ok(), qPrintable(rotated.describe()));
+    QCOMPARE(rotated.value().record.spec.label, u"prod-web-app-v2"_s);
+    QCOMPARE(queryOnce(path, u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
 }
 
 void TestSqliteStore::refusesANewerSchemaUntouched()
@@ -293,6 +399,29 @@ void TestSqliteStore::anotherInstanceSeesWritesAndIsNotified()
     QTest::qWait(2500);
     QCOMPARE(writerChanged.count(), 2);
     QCOMPARE(watcherChanged.count(), 2);
+}
+
+void TestSqliteStore::anotherInstancesAlertWritesAreAnnounced()
+{
+    const QString path = pathFor(u"shared-alerts.sqlite"_s);
+    auto writer = openedStore(path);
+    QVERIFY(writer);
+    auto watcher = openedStore(path);
+    QVERIFY(watcher);
+    QSignalSpy watcherAlerts(watcher.get(), &KeyStore::alertsChanged);
+
+    AlertRule rule;
+    rule.kind = AlertRule::Kind::SpendPerDayAbove;
+    rule.threshold = 1'000'000;
+    const auto saved = outcomeOf(writer->saveAlertRule(rule));
+    QVERIFY2(saved.ok(), qPrintable(saved.describe()));
+    QTRY_COMPARE_WITH_TIMEOUT(watcherAlerts.count(), 1, 5000);
+    const auto rules = outcomeOf(watcher->alertRules());
+    QVERIFY2(rules.ok(), qPrintable(rules.describe()));
+    QCOMPARE(rules.value().last(), saved.value());
+
+    QVERIFY(outcomeOf(writer->deleteAlertRule(saved.value().id)).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(watcherAlerts.count(), 2, 5000);
 }
 
 void TestSqliteStore::callsReturnWhileTheDatabaseIsLocked()
