@@ -5,12 +5,20 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+enum class Positional
+{
+    None,
+    Key,   // ID|LABEL
+    Alert, // alerts ack ID
+    File,  // usage import FILE
+};
+
 struct CommandSpec
 {
     QString group;
     QString name;
     CliArguments::Command command;
-    bool takesTarget;
+    Positional positional;
     QStringList flags;
 };
 
@@ -22,21 +30,36 @@ const QList<CommandSpec>& commandSpecs()
         const QStringList create =
             KeySpecFlags::names() + QStringList{u"--no-keychain"_s, u"--json"_s};
         const QStringList update = KeySpecFlags::names() + json;
+        const QStringList range = {u"--from"_s, u"--to"_s, u"--key"_s, u"--json"_s};
+        constexpr auto None = Positional::None;
+        constexpr auto Key = Positional::Key;
         return QList<CommandSpec>{
-            {u"keys"_s, u"create"_s, C::KeysCreate, false, create},
-            {u"keys"_s, u"list"_s, C::KeysList, false, json},
-            {u"keys"_s, u"show"_s, C::KeysShow, true, json},
-            {u"keys"_s, u"update"_s, C::KeysUpdate, true, update},
-            {u"keys"_s, u"disable"_s, C::KeysDisable, true, json},
-            {u"keys"_s, u"enable"_s, C::KeysEnable, true, json},
-            {u"keys"_s, u"revoke"_s, C::KeysRevoke, true, json},
-            {u"keys"_s, u"delete"_s, C::KeysDelete, true, json},
-            {u"workspace"_s, u"show"_s, C::WorkspaceShow, false, json},
+            {u"keys"_s, u"create"_s, C::KeysCreate, None, create},
+            {u"keys"_s, u"list"_s, C::KeysList, None, json},
+            {u"keys"_s, u"show"_s, C::KeysShow, Key, json},
+            {u"keys"_s, u"update"_s, C::KeysUpdate, Key, update},
+            {u"keys"_s, u"disable"_s, C::KeysDisable, Key, json},
+            {u"keys"_s, u"enable"_s, C::KeysEnable, Key, json},
+            {u"keys"_s, u"revoke"_s, C::KeysRevoke, Key, json},
+            {u"keys"_s, u"delete"_s, C::KeysDelete, Key, json},
+            {u"keys"_s, u"rotate"_s, C::KeysRotate, Key, {u"--no-keychain"_s, u"--json"_s}},
+            {u"workspace"_s, u"show"_s, C::WorkspaceShow, None, json},
             {u"workspace"_s,
              u"set"_s,
              C::WorkspaceSet,
-             false,
+             None,
              {u"--prefix"_s, u"--subscription-prefix"_s, u"--json"_s}},
+            {u"usage"_s,
+             u"import"_s,
+             C::UsageImport,
+             Positional::File,
+             {u"--format"_s, u"--skip-bad-lines"_s, u"--json"_s}},
+            {u"usage"_s, u"summary"_s, C::UsageSummary, None, range + QStringList{u"--by"_s}},
+            {u"usage"_s, u"logs"_s, C::UsageLogs, None,
+             range + QStringList{u"--limit"_s, u"--format"_s}},
+            {u"alerts"_s, u"list"_s, C::AlertsList, None, {u"--all"_s, u"--json"_s}},
+            {u"alerts"_s, u"ack"_s, C::AlertsAck, Positional::Alert, json},
+            {u"alerts"_s, u"rules"_s, C::AlertsRules, None, json},
         };
     }();
     return specs;
@@ -45,12 +68,15 @@ const QList<CommandSpec>& commandSpecs()
 QStringList valueFlags()
 {
     return KeySpecFlags::names() +
-           QStringList{u"--store"_s, u"--prefix"_s, u"--subscription-prefix"_s};
+           QStringList{u"--store"_s, u"--prefix"_s, u"--subscription-prefix"_s,
+                       u"--from"_s,  u"--to"_s,     u"--key"_s,
+                       u"--by"_s,    u"--limit"_s,  u"--format"_s};
 }
 
 const QStringList& switchFlags()
 {
-    static const QStringList flags = {u"--json"_s, u"--no-keychain"_s, u"--help"_s, u"--version"_s};
+    static const QStringList flags = {u"--json"_s, u"--no-keychain"_s, u"--skip-bad-lines"_s,
+                                      u"--all"_s,  u"--help"_s,        u"--version"_s};
     return flags;
 }
 
@@ -119,6 +145,8 @@ std::optional<CliArguments> CliArguments::parse(const QStringList& arguments, Fi
     const QString group = words.value(0);
     result.m_helpTopic = group == u"keys"        ? HelpTopic::Keys
                          : group == u"workspace" ? HelpTopic::Workspace
+                         : group == u"usage"     ? HelpTopic::Usage
+                         : group == u"alerts"    ? HelpTopic::Alerts
                                                  : HelpTopic::General;
     if (result.m_switches.contains(u"--help"_s)) {
         result.m_command = Command::Help;
@@ -132,7 +160,7 @@ std::optional<CliArguments> CliArguments::parse(const QStringList& arguments, Fi
         return fail({}, u"missing command; see keydeckctl --help"_s);
     const QStringList subcommands = subcommandsOf(group);
     if (subcommands.isEmpty())
-        return fail(group, u"unknown command; use keys or workspace"_s);
+        return fail(group, u"unknown command; use keys, usage, alerts or workspace"_s);
     if (words.size() < 2) {
         return fail(group, u"missing subcommand: one of %1"_s.arg(subcommands.join(u", ")));
     }
@@ -148,14 +176,37 @@ std::optional<CliArguments> CliArguments::parse(const QStringList& arguments, Fi
     result.m_commandName = group + u' ' + spec->name;
 
     const QStringList rest = words.mid(2);
-    if (spec->takesTarget) {
+    switch (spec->positional) {
+    case Positional::Key:
         if (rest.isEmpty() || rest.first().isEmpty())
             return fail(result.m_commandName, u"missing ID|LABEL of the key"_s);
         if (rest.size() > 1)
             return fail(rest.at(1), u"unexpected argument (quote a label that contains spaces)"_s);
         result.m_target = rest.first();
-    } else if (!rest.isEmpty()) {
-        return fail(rest.first(), u"unexpected argument"_s);
+        break;
+    case Positional::Alert: {
+        if (rest.isEmpty() || rest.first().isEmpty())
+            return fail(result.m_commandName,
+                        u"missing ID of the alert (see keydeckctl alerts list)"_s);
+        if (rest.size() > 1)
+            return fail(rest.at(1), u"unexpected argument (one alert ID)"_s);
+        bool number = false;
+        if (rest.first().toLongLong(&number) <= 0 || !number)
+            return fail(rest.first(), u"is not an alert ID (a positive number)"_s);
+        result.m_target = rest.first();
+        break;
+    }
+    case Positional::File:
+        if (rest.isEmpty() || rest.first().isEmpty())
+            return fail(result.m_commandName, u"missing FILE to import"_s);
+        if (rest.size() > 1)
+            return fail(rest.at(1), u"unexpected argument (one FILE per import)"_s);
+        result.m_file = rest.first();
+        break;
+    case Positional::None:
+        if (!rest.isEmpty())
+            return fail(rest.first(), u"unexpected argument"_s);
+        break;
     }
 
     QStringList given = result.m_values.keys() + result.m_switches.values();
@@ -171,6 +222,8 @@ std::optional<CliArguments> CliArguments::parse(const QStringList& arguments, Fi
         return fail(result.m_commandName,
                     u"nothing to change; give at least one flag such as --label or --tier"_s);
     }
+    if (spec->command == Command::UsageLogs && result.has(u"--format"_s) && result.json())
+        return fail(u"--format"_s, u"cannot be combined with --json; choose one output"_s);
     if (spec->command == Command::WorkspaceSet && !result.has(u"--prefix"_s) &&
         !result.has(u"--subscription-prefix"_s)) {
         return fail(result.m_commandName, u"give --prefix and/or --subscription-prefix"_s);

@@ -25,14 +25,23 @@ public:
         KeysEnable,
         KeysRevoke,
         KeysDelete,
+        KeysRotate,
         WorkspaceShow,
         WorkspaceSet,
+        UsageImport,
+        UsageSummary,
+        UsageLogs,
+        AlertsList,
+        AlertsAck,
+        AlertsRules,
     };
     enum class HelpTopic
     {
         General,
         Keys,
-        Workspace
+        Workspace,
+        Usage,
+        Alerts
     };
 
     // arguments excludes the program name. On failure, error names the offending flag or word.
@@ -40,8 +49,11 @@ public:
 
     Command command() const { return m_command; }
     HelpTopic helpTopic() const { return m_helpTopic; }
-    // The ID|LABEL of show, update, disable, enable, revoke and delete.
+    // The ID|LABEL of show, update, disable, enable, revoke, delete and rotate; the ID of
+    // alerts ack.
     const QString& target() const { return m_target; }
+    // The FILE of usage import.
+    const QString& file() const { return m_file; }
 
     bool has(const QString& flag) const
     {
@@ -58,6 +70,7 @@ private:
     HelpTopic m_helpTopic = HelpTopic::General;
     QString m_commandName;
     QString m_target;
+    QString m_file;
     QHash<QString, QString> m_values;
     QSet<QString> m_switches;
 };

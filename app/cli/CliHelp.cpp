@@ -19,21 +19,38 @@ Commands:
   keys disable|enable ID|LABEL [--json]
   keys revoke ID|LABEL [--json]     immediate and final
   keys delete ID|LABEL [--json]     also removes the secret from the keychain
+  keys rotate ID|LABEL [--no-keychain] [--json]
+                                    a replacement with the same settings and the label's
+                                    version bumped (-v2, -v3); prints its secret once
   workspace show [--json]
   workspace set [--prefix P] [--subscription-prefix P] [--json]
+  usage import FILE [--format jsonl|csv] [--skip-bad-lines] [--json]
+                                    add usage events from a JSON Lines or CSV file
+  usage summary [--from T] [--to T] [--key ID|LABEL] [--by hour|day|key|model] [--json]
+                                    requests, errors, tokens and cost; last 30 days by default
+  usage logs [--from T] [--to T] [--key ID|LABEL] [--limit N] [--json | --format jsonl|csv]
+                                    the events, newest first
+  alerts list [--all] [--json]      evaluates the alert rules, then lists the open alerts
+  alerts ack ID [--json]            acknowledge an alert (it stays open until it clears)
+  alerts rules [--json]             the alert rules
+  export-env --out PATH --key ID|LABEL[=VAR] [--key ...] [--base-url URL]
+                                    write keys from the keychain to a .env file (mode 0600)
 
 Global options:
   --store PATH   the SQLite store (default: $KEYDECK_STORE, else the app's store)
-  --help, -h     this help; "keydeckctl keys --help" lists the key options
+  --help, -h     this help; "keydeckctl keys --help" lists the key options,
+                 "keydeckctl usage --help" the usage options and file format,
+                 "keydeckctl alerts --help" the alerts,
+                 "keydeckctl export-env --help" the .env export options
   --version      the version
 
-The secret of a key is printed by "keys create" only, and saved in the OS keychain
+The secret of a key is printed by "keys create" and "keys rotate" only, and saved in the OS keychain
 (Secret Service) unless --no-keychain is given. No other command prints it.
 
 Exit codes:
   0  success
   1  runtime error (the store or the keychain could not be used)
-  2  usage or validation error; nothing was changed
+  2  usage or validation error (for usage import: a bad line); nothing was changed
   3  no key with that id or label
   4  refused: the key is revoked (revocation is final) or the label is in use
 )"_s;
@@ -41,13 +58,14 @@ Exit codes:
 
 QString keys()
 {
-    return uR"(Usage: keydeckctl [--store PATH] keys <create|list|show|update|disable|enable|revoke|delete>
+    return uR"(Usage: keydeckctl [--store PATH] keys <create|list|show|update|disable|enable|revoke|delete|rotate>
 
   keys create --label L [key options] [--no-keychain] [--json]
   keys list [--json]
   keys show ID|LABEL [--json]
   keys update ID|LABEL [key options] [--json]
   keys disable|enable|revoke|delete ID|LABEL [--json]
+  keys rotate ID|LABEL [--no-keychain] [--json]
 
 Key options (update changes only those given):
   --label L                     required for create; unique; at most 64 characters
@@ -72,6 +90,12 @@ Create only:
   --json                        print the record with "secret" and "keychain"
                                 ("saved", "not_saved" or "skipped")
 
+Rotate: step 1 of a rotation. Creates a key with the same settings (an expiry that has
+passed is dropped) and the label's version bumped (prod-web-app -> prod-web-app-v2; a
+label in use bumps further), prints its secret once like create and links the two keys
+("rotated to" / "rotated from" in keys show). Deploy the new key, then finish with
+"keys revoke OLD". Revoked keys and keys already rotated cannot be rotated (exit 4).
+
 ID|LABEL is a key's id or its exact label; put it after -- if it starts with "-".
 )"_s;
 }
@@ -90,6 +114,76 @@ Prefixes are lower-case letters and digits in groups ending with "-". Existing k
 their prefix.
 )"_s;
 }
+QString usage()
+{
+    return uR"(Usage: keydeckctl [--store PATH] usage <import|summary|logs>
+
+  usage import FILE [--format jsonl|csv] [--skip-bad-lines] [--json]
+  usage summary [--from T] [--to T] [--key ID|LABEL] [--by hour|day|key|model] [--json]
+  usage logs [--from T] [--to T] [--key ID|LABEL] [--limit N] [--json | --format jsonl|csv]
+
+Import:
+  --format jsonl|csv   the file's format (default: .csv files are CSV, others JSON Lines)
+  --skip-bad-lines     import the good lines and report the bad ones; without it a bad
+                       line fails the whole import (exit 2) and nothing is imported
+  --json               print {lines_read, imported, duplicates, skipped, errors}
+  Events whose request_id is already stored are skipped, so importing a file twice
+  counts it once.
+
+Range and filter (summary and logs):
+  --from T, --to T     RFC 3339 with Z or an offset, e.g. 2027-01-31T00:00:00Z; the range
+                       is [from, to), widened to quarter hours (usage is rolled up per 15
+                       minutes). Default: the 30 days up to now.
+  --key ID|LABEL       one key (exit 3 when there is none)
+
+Summary:
+  --by hour|day        one row per hour or day of the LOCAL time zone (TZ), empty ones
+                       included; a day may have 23 or 25 hours
+  --by key|model       one row per key or model, highest cost first
+  --json               {from, to, requests, errors, prompt_tokens, completion_tokens,
+                       cost_usd} (cost as an exact decimal string) and, with --by, "rows":
+                       [{group, same fields}]; key rows add "label", time rows name their
+                       start in RFC 3339 with the local offset
+
+Logs:
+  --limit N            the newest N events, 1-10000 (default 50; with --format every event
+                       in the range)
+  --json               a JSON array of events in the import format
+  --format jsonl|csv   export in exactly the import format, one event per line, keys named
+                       by label: "usage logs --format csv > u.csv" then "usage import u.csv"
+                       on another store (with keys of the same labels) gives the same totals
+
+File format (import and export), one event per JSON object or CSV row:
+  time               RFC 3339 with Z or an offset (required)
+  key                the key's id or label (required)
+  model              (required)
+  endpoint, status (default 200), prompt_tokens, completion_tokens,
+  cost_usd           decimal string or number; priced from the price table when absent
+  latency_ms, ip, request_id
+Times are shown in the local time zone; JSON carries UTC.
+)"_s;
+}
+
+QString alerts()
+{
+    return uR"(Usage: keydeckctl [--store PATH] alerts <list|ack|rules>
+
+  alerts list [--all] [--json]   evaluate the rules, then list the open alerts, newest first
+  alerts ack ID [--json]         acknowledge alert ID: it stops asking for attention
+  alerts rules [--json]          the alert rules the KeyDeck app edits
+
+An alert is raised once when its rule's condition starts to hold for a key, and stays open
+(acknowledged or not) until the condition clears; it is raised again only if the
+condition comes back. A new store has two rules: rotation due after 90 days and
+expiring within 14 days.
+
+  --all    also the alerts whose condition has cleared
+  --json   list: [{id, rule_id, key_id, key_label, message, raised_at, acknowledged_at,
+           cleared_at, status}] with status "open", "acknowledged" or "cleared";
+           rules: [{id, kind, threshold, key_id, enabled, description}] where threshold is
+           a decimal USD string for money rules and a number of days or percent otherwise
+)"_s;
+}
 } // namespace
 
 QString CliHelp::text(CliArguments::HelpTopic topic)
@@ -99,6 +193,10 @@ QString CliHelp::text(CliArguments::HelpTopic topic)
         return keys();
     case CliArguments::HelpTopic::Workspace:
         return workspace();
+    case CliArguments::HelpTopic::Usage:
+        return usage();
+    case CliArguments::HelpTopic::Alerts:
+        return alerts();
     case CliArguments::HelpTopic::General:
         break;
     }

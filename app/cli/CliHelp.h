@@ -2,7 +2,7 @@
 
 #include "CliArguments.h"
 
-// keydeckctl --help, keys --help and workspace --help.
+// keydeckctl --help, keys --help, workspace --help and usage --help.
 class CliHelp final
 {
 public:

@@ -18,36 +18,22 @@ QString moneyOr(const std::optional<qint64>& micros, const QString& absent)
     return micros ? UsdAmount::display(*micros) : absent;
 }
 
-// "10,000": the C locale's digits with its group separator switched back on.
-QString count(qint64 n)
-{
-    QLocale locale = QLocale::c();
-    locale.setNumberOptions(QLocale::DefaultNumberOptions);
-    return locale.toString(n);
-}
-
 QString limitText(const std::optional<qint64>& override, const std::optional<qint64>& tierValue)
 {
-    const QString tier = tierValue ? count(*tierValue) : u"unlimited"_s;
+    const QString tier = tierValue ? KeyPrinter::count(*tierValue) : u"unlimited"_s;
     if (override)
-        return u"%1 (override; tier: %2)"_s.arg(count(*override), tier);
+        return u"%1 (override; tier: %2)"_s.arg(KeyPrinter::count(*override), tier);
     return u"%1 (tier default)"_s.arg(tier);
-}
-
-// "2027-01-31 01:00" in the local time zone.
-QString localTime(qint64 utcMs)
-{
-    return QDateTime::fromMSecsSinceEpoch(utcMs).toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s);
 }
 
 QString timeOr(const std::optional<qint64>& ms, const QString& absent)
 {
-    return ms ? localTime(*ms) : absent;
+    return ms ? KeyPrinter::localTime(*ms) : absent;
 }
 
 QString detailTime(qint64 ms)
 {
-    return u"%1 (%2)"_s.arg(localTime(ms), UtcTime::toRfc3339(ms));
+    return u"%1 (%2)"_s.arg(KeyPrinter::localTime(ms), UtcTime::toRfc3339(ms));
 }
 } // namespace
 
@@ -62,6 +48,19 @@ QString KeyPrinter::printable(QStringView text)
         out += hidden ? QChar(QChar::ReplacementCharacter) : c;
     }
     return out;
+}
+
+QString KeyPrinter::count(qint64 n)
+{
+    // The C locale's digits with its group separator switched back on.
+    QLocale locale = QLocale::c();
+    locale.setNumberOptions(QLocale::DefaultNumberOptions);
+    return locale.toString(n);
+}
+
+QString KeyPrinter::localTime(qint64 utcMs)
+{
+    return QDateTime::fromMSecsSinceEpoch(utcMs).toLocalTime().toString(u"yyyy-MM-dd HH:mm"_s);
 }
 
 QString KeyPrinter::table(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)
@@ -85,7 +84,8 @@ QString KeyPrinter::table(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)
     return table.toString();
 }
 
-QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs)
+QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs,
+                            const QHash<QString, QString>& labels)
 {
     const KeySpec& s = r.spec;
     const TierLimits tier = TierLimits::forTier(s.tier);
@@ -133,8 +133,18 @@ QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs)
         {u"IP allowlist"_s,
          s.ipAllowlist.isEmpty() ? u"any address"_s : CidrBlock::joinList(s.ipAllowlist)},
     };
+    QList<std::pair<QString, QString>> links;
+    const auto keyName = [&](const QString& id) {
+        const auto label = labels.constFind(id);
+        return label == labels.cend() ? printable(id)
+                                      : u"%1 (%2)"_s.arg(printable(*label), printable(id));
+    };
+    if (!r.rotatedFromId.isEmpty())
+        links.append({u"Rotated from"_s, keyName(r.rotatedFromId)});
+    if (!r.rotatedToId.isEmpty())
+        links.append({u"Rotated to"_s, keyName(r.rotatedToId)});
     QString text;
-    for (const auto& [name, value] : rows)
+    for (const auto& [name, value] : rows + links)
         text += (name + u':').leftJustified(17) + value + u'\n';
     return text;
 }
@@ -151,11 +161,22 @@ QJsonObject KeyPrinter::workspaceJson(const WorkspaceSettings& settings)
             {u"subscription_prefix"_s, settings.subscriptionPrefix}};
 }
 
+QJsonObject KeyPrinter::json(const ApiKeyRecord& record, qint64 nowUtcMs)
+{
+    const auto idOrNull = [](const QString& id) {
+        return id.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(id);
+    };
+    QJsonObject object = KeyJson::toJson(record, nowUtcMs);
+    object[u"rotated_from_id"_s] = idOrNull(record.rotatedFromId);
+    object[u"rotated_to_id"_s] = idOrNull(record.rotatedToId);
+    return object;
+}
+
 QJsonArray KeyPrinter::json(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)
 {
     QJsonArray array;
     for (const ApiKeyRecord& r : records)
-        array.append(KeyJson::toJson(r, nowUtcMs));
+        array.append(json(r, nowUtcMs));
     return array;
 }
 

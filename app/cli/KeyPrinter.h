@@ -3,6 +3,7 @@
 #include "ApiKeyRecord.h"
 #include "WorkspaceSettings.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -12,14 +13,23 @@ class KeyPrinter final
 {
 public:
     static QString table(const QList<ApiKeyRecord>& records, qint64 nowUtcMs);
-    // Every field of one key, one "Name:  value" line each.
-    static QString details(const ApiKeyRecord& record, qint64 nowUtcMs);
+    // Every field of one key, one "Name:  value" line each. labels (id -> label) name the keys
+    // of its rotation links.
+    static QString details(const ApiKeyRecord& record, qint64 nowUtcMs,
+                           const QHash<QString, QString>& labels = {});
     static QString workspace(const WorkspaceSettings& settings);
     static QJsonObject workspaceJson(const WorkspaceSettings& settings);
+    // KeyJson's object plus the rotation links, "rotated_from_id" and "rotated_to_id" (null
+    // when there is none).
+    static QJsonObject json(const ApiKeyRecord& record, qint64 nowUtcMs);
     static QJsonArray json(const QList<ApiKeyRecord>& records, qint64 nowUtcMs);
     static QString jsonText(const QJsonObject& object);
     static QString jsonText(const QJsonArray& array);
 
     // Control and format characters replaced, so stored text cannot drive the terminal.
     static QString printable(QStringView text);
+    // "10,000": thousands grouped, whatever the locale.
+    static QString count(qint64 n);
+    // "2027-01-31 01:00" in the local time zone.
+    static QString localTime(qint64 utcMs);
 };

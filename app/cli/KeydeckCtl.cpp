@@ -1,18 +1,24 @@
 #include "KeydeckCtl.h"
 
+#include "AlertPrinter.h"
 #include "CliHelp.h"
 #include "Clock.h"
+#include "ExportEnvCommand.h"
 #include "KeyJson.h"
 #include "KeyPrinter.h"
 #include "KeySpecFlags.h"
 #include "SecretVault.h"
 #include "SqliteStore.h"
 #include "StoreError.h"
+#include "UsagePrinter.h"
+#include "UsageStore.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QTextStream>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 
@@ -44,9 +50,32 @@ bool isVaultNotFound(const std::exception_ptr& error)
     }
 }
 
+std::optional<StoreError> storeErrorOf(const std::exception_ptr& error)
+{
+    try {
+        std::rethrow_exception(error);
+    } catch (const StoreError& e) {
+        return e;
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
 QString quoted(const QString& text)
 {
     return u'"' + KeyPrinter::printable(text) + u'"';
+}
+
+// A label as one shell word, to paste into a suggested command.
+QString shellWord(const QString& text)
+{
+    static const QRegularExpression plain(u"^[A-Za-z0-9._@%+=:,/-]+$"_s);
+    const QString printable = KeyPrinter::printable(text);
+    if (plain.match(printable).hasMatch() && !printable.startsWith(u'-'))
+        return printable;
+    QString escaped = printable;
+    escaped.replace(u"'"_s, u"'\\''"_s);
+    return (printable.startsWith(u'-') ? u"-- '"_s : u"'"_s) + escaped + u'\'';
 }
 
 // The spec members whose values differ, by their JSON names ("tier", "rpm").
@@ -106,6 +135,17 @@ template <typename T, typename OnValue> void KeydeckCtl::await(QFuture<T> future
 
 void KeydeckCtl::start()
 {
+    // export-env repeats --key, which CliArguments refuses: it reads its own command line.
+    if (ExportEnvCommand::handles(m_arguments)) {
+        auto* command = new ExportEnvCommand(m_arguments, m_defaultStorePath, m_clock, m_rng, m_out,
+                                             m_err, this);
+        connect(command, &ExportEnvCommand::finished, this, [this](int code) {
+            m_finished = true;
+            Q_EMIT finished(code);
+        });
+        command->start();
+        return;
+    }
     FieldError usage;
     m_args = CliArguments::parse(m_arguments, &usage);
     if (!m_args) {
@@ -146,11 +186,32 @@ void KeydeckCtl::start()
     case C::KeysDelete:
         deleteKey();
         return;
+    case C::KeysRotate:
+        rotateKey();
+        return;
     case C::WorkspaceShow:
         showWorkspace();
         return;
     case C::WorkspaceSet:
         setWorkspace();
+        return;
+    case C::UsageImport:
+        importUsage();
+        return;
+    case C::UsageSummary:
+        usageSummary();
+        return;
+    case C::UsageLogs:
+        usageLogs();
+        return;
+    case C::AlertsList:
+        listAlerts();
+        return;
+    case C::AlertsAck:
+        acknowledgeAlert();
+        return;
+    case C::AlertsRules:
+        listAlertRules();
         return;
     }
 }
@@ -165,47 +226,63 @@ void KeydeckCtl::createKey()
         return;
     }
     withStore(StoreAccess::CreateIfMissing, [this, spec] {
+        withKeychain([this, spec](bool usable, const QString& reason) {
+            saveCreated(m_store->createKey(spec), usable, reason);
+        });
+    });
+}
+
+void KeydeckCtl::rotateKey()
+{
+    withStore(StoreAccess::Existing, [this] {
+        withTarget([this](const ApiKeyRecord& record) {
+            withKeychain([this, record](bool usable, const QString& reason) {
+                saveCreated(m_store->rotateKey(record.id), usable, reason, record);
+            });
+        });
+    });
+}
+
+void KeydeckCtl::withKeychain(std::function<void(bool usable, const QString& reason)> next)
+{
+    if (m_args->has(u"--no-keychain"_s)) {
+        next(false, {});
+        return;
+    }
+    // Probe first: QtKeychain's own errors mislead (SPEC §7); the probe says what is wrong.
+    m_vault = std::make_unique<SecretVault>();
+    await(
+        m_vault->probe(),
+        [next](const SecretVault::Probe& probe) { next(probe.available, probe.reason); },
+        [next](const std::exception_ptr& error) { next(false, errorText(error)); });
+}
+
+void KeydeckCtl::saveCreated(QFuture<CreatedKey> creating, bool keychainUsable,
+                             const QString& unavailableReason,
+                             const std::optional<ApiKeyRecord>& replaced)
+{
+    await(std::move(creating), [this, keychainUsable, unavailableReason,
+                                replaced](const CreatedKey& created) {
         if (m_args->has(u"--no-keychain"_s)) {
-            createAndSave(spec, false, {});
+            printCreated(created, Keychain::Skipped, {}, replaced);
             return;
         }
-        // Probe first: QtKeychain's own errors mislead (SPEC §7); the probe says what is wrong.
-        m_vault = std::make_unique<SecretVault>();
+        if (!keychainUsable) {
+            printCreated(created, Keychain::NotSaved, unavailableReason, replaced);
+            return;
+        }
+        // Whatever happens in the keychain, the secret is printed: it exists nowhere else.
         await(
-            m_vault->probe(),
-            [this, spec](const SecretVault::Probe& probe) {
-                createAndSave(spec, probe.available, probe.reason);
-            },
-            [this, spec](const std::exception_ptr& error) {
-                createAndSave(spec, false, errorText(error));
+            m_vault->storeSecret(created.record.id, created.secret),
+            [this, created, replaced] { printCreated(created, Keychain::Saved, {}, replaced); },
+            [this, created, replaced](const std::exception_ptr& error) {
+                printCreated(created, Keychain::NotSaved, errorText(error), replaced);
             });
     });
 }
 
-void KeydeckCtl::createAndSave(const KeySpec& spec, bool keychainUsable,
-                               const QString& unavailableReason)
-{
-    await(m_store->createKey(spec),
-          [this, keychainUsable, unavailableReason](const CreatedKey& created) {
-              if (m_args->has(u"--no-keychain"_s)) {
-                  printCreated(created, Keychain::Skipped, {});
-                  return;
-              }
-              if (!keychainUsable) {
-                  printCreated(created, Keychain::NotSaved, unavailableReason);
-                  return;
-              }
-              // Whatever happens in the keychain, the secret is printed: it exists nowhere else.
-              await(
-                  m_vault->storeSecret(created.record.id, created.secret),
-                  [this, created] { printCreated(created, Keychain::Saved, {}); },
-                  [this, created](const std::exception_ptr& error) {
-                      printCreated(created, Keychain::NotSaved, errorText(error));
-                  });
-          });
-}
-
-void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, const QString& reason)
+void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, const QString& reason,
+                              const std::optional<ApiKeyRecord>& replaced)
 {
     const qint64 now = m_clock.nowUtcMs();
     if (keychain == Keychain::NotSaved) {
@@ -215,8 +292,10 @@ void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, cons
               << u"standard output now; it will not be shown again.\n"_s;
     }
     if (m_args->json()) {
-        QJsonObject object = KeyJson::toJson(created.record, now);
+        QJsonObject object = KeyPrinter::json(created.record, now);
         object[u"secret"_s] = created.secret;
+        if (replaced)
+            object[u"rotated_from_label"_s] = replaced->spec.label;
         object[u"keychain"_s] = keychain == Keychain::Saved      ? u"saved"_s
                                 : keychain == Keychain::NotSaved ? u"not_saved"_s
                                                                  : u"skipped"_s;
@@ -230,10 +309,23 @@ void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, cons
             : keychain == Keychain::NotSaved
                 ? u"NOT saved (see the warning); store the key yourself now"_s
                 : u"not saved (--no-keychain); store the key yourself now"_s;
-        m_out << u"Created key %1 in %2.\n\n"_s.arg(quoted(created.record.spec.label),
-                                                    m_store->location())
-              << created.secret << u"\n\nThis key will not be shown again.\nKeychain: "_s << where
-              << u"\n\n"_s << KeyPrinter::details(created.record, now);
+        if (replaced) {
+            m_out << u"Rotated key %1: created %2 with the same settings in %3.\n\n"_s.arg(
+                quoted(replaced->spec.label), quoted(created.record.spec.label),
+                m_store->location());
+        } else {
+            m_out << u"Created key %1 in %2.\n\n"_s.arg(quoted(created.record.spec.label),
+                                                        m_store->location());
+        }
+        m_out << created.secret << u"\n\nThis key will not be shown again.\nKeychain: "_s << where
+              << u"\n\n"_s;
+        if (replaced) {
+            m_out << u"Deploy it, then revoke the old key: keydeckctl keys revoke %1\n\n"_s.arg(
+                shellWord(replaced->spec.label));
+        }
+        m_out << KeyPrinter::details(created.record, now,
+                                     replaced ? Labels{{replaced->id, replaced->spec.label}}
+                                              : Labels());
     }
     finish(CliExitCode::Ok);
 }
@@ -267,8 +359,15 @@ void KeydeckCtl::showKey()
 {
     withStore(StoreAccess::Existing, [this] {
         withTarget([this](const ApiKeyRecord& record) {
-            printRecord(record, {});
-            finish(CliExitCode::Ok);
+            if (record.rotatedFromId.isEmpty() && record.rotatedToId.isEmpty()) {
+                printRecord(record, {});
+                finish(CliExitCode::Ok);
+                return;
+            }
+            withLabels([this, record](const Labels& labels) {
+                printRecord(record, {}, labels);
+                finish(CliExitCode::Ok);
+            });
         });
     });
 }
@@ -426,6 +525,320 @@ void KeydeckCtl::setWorkspace()
     });
 }
 
+bool KeydeckCtl::parseUsageFlags()
+{
+    FieldError error;
+    m_usageFlags = UsageFlags::parse(*m_args, m_clock.nowUtcMs(), &error);
+    if (!m_usageFlags)
+        fail(CliExitCode::Usage, error.field, error.message);
+    return m_usageFlags.has_value();
+}
+
+void KeydeckCtl::importUsage()
+{
+    if (!parseUsageFlags())
+        return;
+    const QFileInfo file(m_args->file());
+    if (!file.isFile() || !file.isReadable()) {
+        fail(CliExitCode::Usage, m_args->file(),
+             file.exists() ? u"is not a readable file"_s : u"no such file"_s);
+        return;
+    }
+    UsageImportOptions options;
+    options.format = m_usageFlags->format();
+    options.skipBadLines = m_args->has(u"--skip-bad-lines"_s);
+    withStore(StoreAccess::Existing, [this, options, path = file.absoluteFilePath()] {
+        await(
+            usageStore().importUsage(path, options),
+            [this](const UsageImportReport& report) { printImport(report); },
+            [this](const std::exception_ptr& error) { failImport(error); });
+    });
+}
+
+void KeydeckCtl::printImport(const UsageImportReport& report)
+{
+    const QString& file = m_args->file();
+    if (m_args->json()) {
+        m_out << KeyPrinter::jsonText(UsagePrinter::importJson(report, file));
+    } else {
+        for (const UsageImportReport::LineError& e : report.errors)
+            m_err << u"keydeckctl: "_s << KeyPrinter::printable(e.toString())
+                  << u" (line skipped)\n"_s;
+        if (report.skipped > report.errors.size()) {
+            m_err << u"keydeckctl: %1 more bad lines skipped\n"_s.arg(report.skipped -
+                                                                      report.errors.size());
+        }
+        m_out << UsagePrinter::importSummary(report, file);
+    }
+    finish(CliExitCode::Ok);
+}
+
+void KeydeckCtl::failImport(const std::exception_ptr& error)
+{
+    const std::optional<StoreError> e = storeErrorOf(error);
+    if (!e || e->code() != StoreError::Code::Invalid) {
+        failWith(error);
+        return;
+    }
+    // The fields are "line N: field": printed as they are, not turned into flag names.
+    if (e->fieldErrors().isEmpty())
+        m_err << u"keydeckctl: "_s << KeyPrinter::printable(e->message()) << u'\n';
+    for (const FieldError& f : e->fieldErrors())
+        m_err << u"keydeckctl: "_s << KeyPrinter::printable(f.toString()) << u'\n';
+    fail(CliExitCode::Usage, m_args->file(),
+         u"nothing was imported; fix the line, or give --skip-bad-lines to import the other "
+         u"lines"_s);
+}
+
+void KeydeckCtl::usageSummary()
+{
+    if (!parseUsageFlags())
+        return;
+    withStore(StoreAccess::Existing, [this] {
+        withUsageQuery([this](const UsageQuery& query, const QString& scope) {
+            using G = UsageFlags::Grouping;
+            switch (m_usageFlags->grouping()) {
+            case G::None:
+                await(usageStore().usageTotals(query), [this, query,
+                                                        scope](const UsageTotals& totals) {
+                    if (m_args->json())
+                        m_out << KeyPrinter::jsonText(
+                            UsagePrinter::summaryJson(totals, query.fromMs, query.toMs));
+                    else
+                        m_out << UsagePrinter::summary(totals, query.fromMs, query.toMs, scope);
+                    finish(CliExitCode::Ok);
+                });
+                return;
+            case G::Hour:
+            case G::Day: {
+                const auto size = m_usageFlags->grouping() == G::Hour
+                                      ? UsageSeries::BucketSize::Hour
+                                      : UsageSeries::BucketSize::Day;
+                await(usageStore().usageSlots(query),
+                      [this, query, scope, size](const QList<UsageSeries::Point>& slotRows) {
+                          // Hours and days as the user's clock shows them (TZ).
+                          const QTimeZone zone = QTimeZone::systemTimeZone();
+                          const QList<UsageSeries::Point> points =
+                              UsageSeries::build(slotRows, query.fromMs, query.toMs, size, zone);
+                          printGroups(UsagePrinter::timeRows(points, zone), scope, {});
+                      });
+                return;
+            }
+            case G::Key:
+                withLabels([this, query, scope](const Labels& labels) {
+                    await(usageStore().usageGroups(query, UsageStore::Grouping::Key),
+                          [this, scope, labels](const QList<UsageGroupRow>& rows) {
+                              printGroups(rows, scope, labels);
+                          });
+                });
+                return;
+            case G::Model:
+                await(usageStore().usageGroups(query, UsageStore::Grouping::Model),
+                      [this, scope](const QList<UsageGroupRow>& rows) {
+                          printGroups(rows, scope, {});
+                      });
+                return;
+            }
+        });
+    });
+}
+
+void KeydeckCtl::printGroups(const QList<UsageGroupRow>& rows, const QString& scope,
+                             const Labels& labels)
+{
+    const qint64 from = m_usageFlags->fromMs();
+    const qint64 to = m_usageFlags->toMs();
+    const UsageFlags::Grouping grouping = m_usageFlags->grouping();
+    if (m_args->json()) {
+        UsageTotals totals;
+        for (const UsageGroupRow& row : rows)
+            totals.merge(row.totals);
+        QJsonObject object = UsagePrinter::summaryJson(totals, from, to);
+        object[u"rows"_s] = UsagePrinter::groupJson(rows, grouping, labels);
+        m_out << KeyPrinter::jsonText(object);
+    } else {
+        m_out << UsagePrinter::groupTable(rows, grouping, from, to, scope, labels);
+    }
+    finish(CliExitCode::Ok);
+}
+
+void KeydeckCtl::usageLogs()
+{
+    if (!parseUsageFlags())
+        return;
+    withStore(StoreAccess::Existing, [this] {
+        withUsageQuery([this](const UsageQuery& query, const QString& scope) {
+            withLabels([this, query, scope](const Labels& labels) {
+                if (const auto format = m_usageFlags->format()) {
+                    if (*format == UsageCodec::Format::Csv)
+                        m_out << QString::fromUtf8(UsageCodec::csvHeaderLine());
+                    exportLogs(query, labels, 0);
+                    return;
+                }
+                const int limit = m_usageFlags->limit().value_or(UsageFlags::DefaultLimit);
+                await(
+                    usageStore().usageLogs(query, 0, limit, UsageStore::LogColumn::Time,
+                                           Qt::DescendingOrder),
+                    [this, query, scope, labels, limit](const QList<UsageEvent>& events) {
+                        if (m_args->json()) {
+                            m_out << KeyPrinter::jsonText(UsagePrinter::logJson(events, labels));
+                        } else if (events.isEmpty()) {
+                            m_out << u"No usage events from %1 to %2 (local time) for %3.\n"_s.arg(
+                                KeyPrinter::localTime(query.fromMs),
+                                KeyPrinter::localTime(query.toMs), KeyPrinter::printable(scope));
+                        } else {
+                            m_out << UsagePrinter::logTable(events, labels);
+                            if (events.size() == limit)
+                                m_out << u"\nThe newest %1 events; --limit shows up to %2, "
+                                         u"--from/--to narrow the range.\n"_s.arg(
+                                             KeyPrinter::count(limit),
+                                             KeyPrinter::count(UsageFlags::MaxLimit));
+                        }
+                        finish(CliExitCode::Ok);
+                    });
+            });
+        });
+    });
+}
+
+void KeydeckCtl::exportLogs(const UsageQuery& query, const Labels& labels, qint64 offset)
+{
+    // Pages keep memory flat however many events the range holds.
+    constexpr qint64 PageSize = 5000;
+    const std::optional<int> limit = m_usageFlags->limit();
+    const int page = int(limit ? qMin(PageSize, *limit - offset) : PageSize);
+    await(usageStore().usageLogs(query, offset, page, UsageStore::LogColumn::Time,
+                                 Qt::DescendingOrder),
+          [this, query, labels, offset, page, limit](const QList<UsageEvent>& events) {
+              const UsageCodec::Format format = *m_usageFlags->format();
+              for (const UsageEvent& e : events)
+                  m_out << QString::fromUtf8(UsagePrinter::exportLine(e, format, labels));
+              const qint64 next = offset + events.size();
+              if (events.size() < page || (limit && next >= *limit))
+                  finish(CliExitCode::Ok);
+              else
+                  exportLogs(query, labels, next);
+          });
+}
+
+void KeydeckCtl::withUsageQuery(
+    std::function<void(const UsageQuery& query, const QString& scope)> next)
+{
+    UsageQuery query;
+    query.fromMs = m_usageFlags->fromMs();
+    query.toMs = m_usageFlags->toMs();
+    if (!m_args->has(u"--key"_s)) {
+        next(query, u"all keys"_s);
+        return;
+    }
+    const QString key = m_args->value(u"--key"_s);
+    await(
+        m_store->findKey(key),
+        [query, next = std::move(next)](const ApiKeyRecord& record) mutable {
+            query.keyIds = {record.id};
+            next(query, u"key %1 (%2)"_s.arg(quoted(record.spec.label), record.id));
+        },
+        [this, key](const std::exception_ptr& error) {
+            const std::optional<StoreError> e = storeErrorOf(error);
+            if (e && e->code() == StoreError::Code::NotFound)
+                fail(CliExitCode::NotFound, u"--key"_s,
+                     u"no key with id or label %1 (see keydeckctl keys list)"_s.arg(quoted(key)));
+            else
+                failWith(error);
+        });
+}
+
+void KeydeckCtl::withLabels(std::function<void(const Labels& labels)> next)
+{
+    await(m_store->listKeys(), [next = std::move(next)](const QList<ApiKeyRecord>& records) {
+        Labels labels;
+        for (const ApiKeyRecord& r : records)
+            labels.insert(r.id, r.spec.label);
+        next(labels);
+    });
+}
+
+UsageStore& KeydeckCtl::usageStore()
+{
+    return *m_store;
+}
+
+void KeydeckCtl::listAlerts()
+{
+    // Like keys list: no store is created as a side effect.
+    if (!QFileInfo::exists(storePath())) {
+        if (m_args->json())
+            m_out << u"[]\n"_s;
+        else
+            m_out << u"No alerts: there is no store at %1 yet.\n"_s.arg(storePath());
+        finish(CliExitCode::Ok);
+        return;
+    }
+    const bool all = m_args->has(u"--all"_s);
+    withStore(StoreAccess::Existing, [this, all] {
+        await(m_store->evaluateAlerts(), [this, all](const QList<Alert>&) {
+            await(m_store->alerts(all), [this, all](const QList<Alert>& alerts) {
+                withLabels([this, all, alerts](const Labels& labels) {
+                    if (m_args->json()) {
+                        m_out << KeyPrinter::jsonText(AlertPrinter::json(alerts, labels));
+                    } else if (alerts.isEmpty()) {
+                        m_out << (all ? u"No alerts.\n"_s : u"No open alerts.\n"_s);
+                    } else {
+                        m_out << AlertPrinter::table(alerts, labels);
+                    }
+                    finish(CliExitCode::Ok);
+                });
+            });
+        });
+    });
+}
+
+void KeydeckCtl::acknowledgeAlert()
+{
+    const qint64 id = m_args->target().toLongLong();
+    withStore(StoreAccess::Existing, [this, id] {
+        await(
+            m_store->acknowledgeAlert(id),
+            [this](const Alert& alert) {
+                withLabels([this, alert](const Labels& labels) {
+                    if (m_args->json()) {
+                        m_out << KeyPrinter::jsonText(AlertPrinter::json(alert, labels));
+                    } else {
+                        m_out << u"Acknowledged alert %1: %2\nIt stays listed until its condition "
+                                 u"clears.\n"_s.arg(alert.id)
+                                     .arg(KeyPrinter::printable(alert.message));
+                    }
+                    finish(CliExitCode::Ok);
+                });
+            },
+            [this, id](const std::exception_ptr& error) {
+                const auto storeError = storeErrorOf(error);
+                if (storeError && storeError->code() == StoreError::Code::NotFound)
+                    fail(CliExitCode::NotFound, u"alert %1"_s.arg(id),
+                         u"not found (see keydeckctl alerts list --all)"_s);
+                else
+                    failWith(error);
+            });
+    });
+}
+
+void KeydeckCtl::listAlertRules()
+{
+    withStore(StoreAccess::Existing, [this] {
+        await(m_store->alertRules(), [this](const QList<AlertRule>& rules) {
+            withLabels([this, rules](const Labels& labels) {
+                if (m_args->json())
+                    m_out << KeyPrinter::jsonText(AlertPrinter::rulesJson(rules));
+                else if (rules.isEmpty())
+                    m_out << u"No alert rules.\n"_s;
+                else
+                    m_out << AlertPrinter::rulesTable(rules, labels);
+                finish(CliExitCode::Ok);
+            });
+        });
+    });
+}
+
 QString KeydeckCtl::storePath() const
 {
     return m_args->has(u"--store"_s) ? m_args->value(u"--store"_s) : m_defaultStorePath;
@@ -451,13 +864,14 @@ void KeydeckCtl::withTarget(std::function<void(const ApiKeyRecord&)> next)
     await(m_store->findKey(m_args->target()), std::move(next));
 }
 
-void KeydeckCtl::printRecord(const ApiKeyRecord& record, const QString& headline)
+void KeydeckCtl::printRecord(const ApiKeyRecord& record, const QString& headline,
+                             const Labels& labels)
 {
     const qint64 now = m_clock.nowUtcMs();
     if (m_args->json())
-        m_out << KeyPrinter::jsonText(KeyJson::toJson(record, now));
+        m_out << KeyPrinter::jsonText(KeyPrinter::json(record, now));
     else
-        m_out << headline << KeyPrinter::details(record, now);
+        m_out << headline << KeyPrinter::details(record, now, labels);
 }
 
 void KeydeckCtl::printWorkspace(const WorkspaceSettings& settings, const QString& headline)

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "ApiKeyRecord.h"
 #include "CliArguments.h"
 #include "CliExitCode.h"
 #include "KeyEnums.h"
+#include "UsageFlags.h"
 
 #include <QFuture>
 #include <QObject>
@@ -16,9 +18,11 @@ class QTextStream;
 class SecretVault;
 class SqliteStore;
 class StoreError;
-struct ApiKeyRecord;
-struct CreatedKey;
+class UsageStore;
 struct KeySpec;
+struct UsageGroupRow;
+struct UsageImportReport;
+struct UsageQuery;
 struct WorkspaceSettings;
 
 // Runs one keydeckctl command against the local store and the OS keychain. Every store and
@@ -55,8 +59,17 @@ private:
     };
 
     void createKey();
-    void createAndSave(const KeySpec& spec, bool keychainUsable, const QString& unavailableReason);
-    void printCreated(const CreatedKey& created, Keychain keychain, const QString& reason);
+    // Calls next with whether the keychain can take a secret (always false with --no-keychain)
+    // and, if not, why.
+    void withKeychain(std::function<void(bool usable, const QString& reason)> next);
+    // Waits for the new key, saves its secret in the keychain if usable, then prints it.
+    // replaced: the key a rotation replaces.
+    void saveCreated(QFuture<CreatedKey> creating, bool keychainUsable,
+                     const QString& unavailableReason,
+                     const std::optional<ApiKeyRecord>& replaced = std::nullopt);
+    void printCreated(const CreatedKey& created, Keychain keychain, const QString& reason,
+                      const std::optional<ApiKeyRecord>& replaced);
+    void rotateKey();
     void listKeys();
     void showKey();
     void updateKey();
@@ -66,10 +79,30 @@ private:
     void showWorkspace();
     void setWorkspace();
 
+    using Labels = QHash<QString, QString>;
+    bool parseUsageFlags();
+    void importUsage();
+    void printImport(const UsageImportReport& report);
+    void failImport(const std::exception_ptr& error);
+    void usageSummary();
+    void printGroups(const QList<UsageGroupRow>& rows, const QString& scope, const Labels& labels);
+    void usageLogs();
+    void exportLogs(const UsageQuery& query, const Labels& labels, qint64 offset);
+    // The query of the usage flags, with --key resolved; scope names the keys it covers.
+    void withUsageQuery(std::function<void(const UsageQuery& query, const QString& scope)> next);
+    // Key id -> label of every key in the store.
+    void withLabels(std::function<void(const Labels& labels)> next);
+    UsageStore& usageStore();
+
+    void listAlerts();
+    void acknowledgeAlert();
+    void listAlertRules();
+
     QString storePath() const;
     void withStore(StoreAccess access, std::function<void()> next);
     void withTarget(std::function<void(const ApiKeyRecord&)> next);
-    void printRecord(const ApiKeyRecord& record, const QString& headline);
+    void printRecord(const ApiKeyRecord& record, const QString& headline,
+                     const Labels& labels = {});
     void printWorkspace(const WorkspaceSettings& settings, const QString& headline);
     QString targetField() const;
 
@@ -90,6 +123,7 @@ private:
     QTextStream& m_out;
     QTextStream& m_err;
     std::optional<CliArguments> m_args;
+    std::optional<UsageFlags> m_usageFlags;
     std::unique_ptr<SqliteStore> m_store;
     std::unique_ptr<SecretVault> m_vault;
     bool m_finished = false;

@@ -6,6 +6,11 @@ TextTable::TextTable(QStringList headers)
     : m_headers(std::move(headers))
 {}
 
+void TextTable::alignRight(qsizetype column)
+{
+    m_rightAligned << column;
+}
+
 void TextTable::addRow(QStringList cells)
 {
     m_rows << std::move(cells);
@@ -28,7 +33,8 @@ QString TextTable::toString() const
         for (qsizetype c = 0; c < widths.size(); ++c) {
             if (c > 0)
                 line += u"  "_s;
-            line += cells.value(c).leftJustified(widths[c]);
+            line += m_rightAligned.contains(c) ? cells.value(c).rightJustified(widths[c])
+                                               : cells.value(c).leftJustified(widths[c]);
         }
         while (line.endsWith(u' '))
             line.chop(1);

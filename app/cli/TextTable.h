@@ -2,12 +2,14 @@
 
 #include <QStringList>
 
-// A plain-text table with left-aligned columns separated by two spaces, for terminals.
+// A plain-text table with columns separated by two spaces, for terminals. Columns are
+// left-aligned unless marked right-aligned (numbers).
 class TextTable final
 {
 public:
     explicit TextTable(QStringList headers);
 
+    void alignRight(qsizetype column);
     void addRow(QStringList cells);
     // One line per row, header first; no trailing spaces.
     QString toString() const;
@@ -15,4 +17,5 @@ public:
 private:
     QStringList m_headers;
     QList<QStringList> m_rows;
+    QList<qsizetype> m_rightAligned;
 };

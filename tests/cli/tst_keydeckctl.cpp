@@ -1,4 +1,5 @@
 #include "ApiKeyFormat.h"
+#include "KeydeckctlRunner.h"
 #include "SecretServiceTools.h"
 #include "SecretVault.h"
 #include "TestSupport.h"
@@ -10,22 +11,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-const QString Keydeckctl = QStringLiteral(KEYDECKCTL_PATH);
 const QString VaultService = u"KeyDeck"_s;
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = KeydeckctlRunner::Run;
 
 // Every line of text that is a well-formed key (shape and checksum).
 QStringList keysIn(const QString& text)
@@ -41,20 +35,12 @@ QStringList keysIn(const QString& text)
 
 QJsonObject jsonObject(const QString& text)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        qWarning().noquote() << "not a JSON object:" << error.errorString() << text.left(500);
-    return doc.object();
+    return KeydeckctlRunner::jsonObject(text);
 }
 
 QJsonArray jsonArray(const QString& text)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isArray())
-        qWarning().noquote() << "not a JSON array:" << error.errorString() << text.left(500);
-    return doc.array();
+    return KeydeckctlRunner::jsonArray(text);
 }
 
 // Whole seconds, so the RFC 3339 text round-trips exactly.
@@ -74,30 +60,10 @@ private:
     QString m_store;
     int m_storeCount = 0;
 
+    // The default store must never be a real one, even when --store is left out.
     Run run(const QStringList& arguments, const QProcessEnvironment& extraEnv = {}) const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        // The default store must never be a real one, even when --store is left out.
-        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"xdg-data"_s));
-        env.remove(u"KEYDECK_STORE"_s);
-        const QStringList extraKeys = extraEnv.keys();
-        for (const QString& key : extraKeys)
-            env.insert(key, extraEnv.value(key));
-
-        QProcess process;
-        process.setProcessEnvironment(env);
-        process.start(Keydeckctl, arguments);
-        Run result;
-        if (!process.waitForStarted(10000) || !process.waitForFinished(60000)) {
-            qWarning().noquote() << "keydeckctl did not run:" << process.errorString();
-            process.kill();
-            process.waitForFinished();
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-        result.out = QString::fromUtf8(process.readAllStandardOutput());
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
+        return KeydeckctlRunner(m_dir.filePath(u"xdg-data"_s)).run(arguments, extraEnv);
     }
 
     // keydeckctl --store <this test's store> ARGS
@@ -140,7 +106,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY2(QFileInfo(Keydeckctl).isExecutable(), qPrintable(Keydeckctl));
+        QVERIFY2(QFileInfo(KeydeckctlRunner::program()).isExecutable(),
+                 qPrintable(KeydeckctlRunner::program()));
         QVERIFY2(SecretServiceTools::insidePrivateKeyring(),
                  "run through tests/support/with-keyring.sh (ctest does)");
     }
