@@ -148,7 +148,7 @@ Figures measurePage(SqliteStore& store, SecretVault& vault, const Clock& clock)
     QElapsedTimer timer;
     heartbeat.start();
     timer.start();
-    ApiKeysPage page(store, vault, clock, clipboard);
+    ApiKeysPage page(store, store, store, vault, clock, clipboard);
     page.resize(1400, 900);
     page.show();
     auto* view = page.findChild<QTableView*>(u"keysTable"_s);

@@ -1,11 +1,13 @@
 #include "ApiKeysPage.h"
 
 #include "ClipboardGuard.h"
+#include "EnvExportDialog.h"
 #include "ErrorText.h"
 #include "KeyEditorDialog.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyStore.h"
 #include "KeyTableModel.h"
+#include "RotateKeyWizard.h"
 #include "SecretVault.h"
 #include "ShowOnceDialog.h"
 
@@ -29,6 +31,7 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -84,10 +87,13 @@ QMessageBox* confirmationBox(const QString& objectName, const QString& title, co
 }
 } // namespace
 
-ApiKeysPage::ApiKeysPage(KeyStore& store, SecretVault& vault, const Clock& clock,
-                         ClipboardGuard& clipboard, QWidget* parent)
+ApiKeysPage::ApiKeysPage(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle,
+                         SecretVault& vault, const Clock& clock, ClipboardGuard& clipboard,
+                         QWidget* parent)
     : QWidget(parent)
     , m_store(store)
+    , m_usage(usage)
+    , m_lifecycle(lifecycle)
     , m_vault(vault)
     , m_clock(clock)
     , m_clipboard(clipboard)
@@ -146,8 +152,9 @@ ApiKeysPage::ApiKeysPage(KeyStore& store, SecretVault& vault, const Clock& clock
 
 QList<QAction*> ApiKeysPage::keyActions() const
 {
-    return {m_generateAction, m_copyAction,   m_editAction,   m_disableAction,
-            m_enableAction,   m_revokeAction, m_deleteAction, m_refreshAction};
+    return {m_generateAction, m_copyAction,   m_exportEnvAction, m_usageAction,
+            m_editAction,     m_rotateAction, m_disableAction,   m_enableAction,
+            m_revokeAction,   m_deleteAction, m_refreshAction};
 }
 
 void ApiKeysPage::focusSearch()
@@ -175,8 +182,16 @@ void ApiKeysPage::buildActions()
     m_copyAction->setShortcut(QKeySequence::Copy);
     // Only in the table: Ctrl+C and Delete must keep working in the search field.
     m_copyAction->setShortcutContext(Qt::WidgetShortcut);
+    m_exportEnvAction = makeAction(u"actionExportEnv"_s, u"Export .env…"_s,
+                                   u"Write the selected keys from this computer's keychain into a "
+                                   u".env file (mode 0600)"_s);
+    m_usageAction = makeAction(u"actionShowUsage"_s, u"Usage"_s,
+                               u"Show the requests, tokens and cost of the selected keys"_s);
     m_editAction = makeAction(u"actionEditKey"_s, u"Edit…"_s,
                               u"Change the label, limits, allowlists or expiry"_s);
+    m_rotateAction = makeAction(u"actionRotateKey"_s, u"Rotate…"_s,
+                                u"Replace the key with a new version: create it, deploy it, then "
+                                u"revoke the old one once its traffic has moved"_s);
     m_disableAction = makeAction(u"actionDisableKey"_s, u"Disable"_s,
                                  u"Reject requests with this key until it is enabled again"_s);
     m_enableAction =
@@ -193,7 +208,15 @@ void ApiKeysPage::buildActions()
 
     connect(m_generateAction, &QAction::triggered, this, &ApiKeysPage::generateKey);
     connect(m_copyAction, &QAction::triggered, this, &ApiKeysPage::copyKey);
+    connect(m_exportEnvAction, &QAction::triggered, this, &ApiKeysPage::exportEnv);
+    connect(m_usageAction, &QAction::triggered, this, [this] {
+        QStringList ids;
+        for (const ApiKeyRecord& record : selectedRecords())
+            ids << record.id;
+        Q_EMIT usageRequested(ids);
+    });
     connect(m_editAction, &QAction::triggered, this, &ApiKeysPage::editKey);
+    connect(m_rotateAction, &QAction::triggered, this, &ApiKeysPage::rotateKey);
     connect(m_disableAction, &QAction::triggered, this,
             [this] { changeStatus(selectedRecords(), KeyStatus::Disabled); });
     connect(m_enableAction, &QAction::triggered, this,
@@ -243,7 +266,8 @@ void ApiKeysPage::buildUi()
         {KeyTableModel::Key, mono.horizontalAdvance(u"sk-sub-AbCd…wxyz"_s)},
         {KeyTableModel::Environment, text.horizontalAdvance(u"Environment"_s)},
         {KeyTableModel::Type, text.horizontalAdvance(u"Subscription"_s)},
-        {KeyTableModel::Status, text.horizontalAdvance(u"Disabled"_s) + 18}, // + status dot
+        // + status dot; "Disabled · rotation due" may elide, its tooltip says it all.
+        {KeyTableModel::Status, text.horizontalAdvance(u"Active · rotation due"_s) + 18},
         {KeyTableModel::Permissions, text.horizontalAdvance(u"read, write, admin"_s)},
         {KeyTableModel::Created, text.horizontalAdvance(time)},
         {KeyTableModel::LastUsed, text.horizontalAdvance(time)},
@@ -266,7 +290,8 @@ void ApiKeysPage::buildUi()
     });
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu menu(this);
-        menu.addActions({m_copyAction, m_editAction});
+        menu.addActions(
+            {m_copyAction, m_exportEnvAction, m_usageAction, m_editAction, m_rotateAction});
         menu.addSeparator();
         menu.addActions({m_disableAction, m_enableAction, m_revokeAction, m_deleteAction});
         menu.exec(m_table->viewport()->mapToGlobal(pos));
@@ -407,8 +432,9 @@ QWidget* ApiKeysPage::buildFilterBar()
     layout->addWidget(m_statusFilter);
     layout->addWidget(m_countLabel);
     layout->addStretch(1);
-    for (QAction* action : {m_copyAction, m_editAction, m_disableAction, m_enableAction,
-                            m_revokeAction, m_deleteAction, m_refreshAction}) {
+    for (QAction* action :
+         {m_copyAction, m_exportEnvAction, m_usageAction, m_editAction, m_rotateAction,
+          m_disableAction, m_enableAction, m_revokeAction, m_deleteAction, m_refreshAction}) {
         auto* button = new QToolButton(bar);
         button->setDefaultAction(action);
         button->setAutoRaise(true);
@@ -440,6 +466,7 @@ void ApiKeysPage::reload()
     }
     m_loading = true;
     m_reloadTimer.stop();
+    loadLifecycleThresholds();
     m_store
         .listKeys()
         // Pure work on plain data, so no context object: deriving search text and indexes for
@@ -562,10 +589,43 @@ void ApiKeysPage::updateActions()
     const bool single = selected.size() == 1;
     m_copyAction->setEnabled(single);
     m_editAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked);
+    m_rotateAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked &&
+                               selected.constFirst().rotatedToId.isEmpty());
     m_disableAction->setEnabled(anyActive);
     m_enableAction->setEnabled(anyDisabled);
     m_revokeAction->setEnabled(anyLive);
     m_deleteAction->setEnabled(!selected.isEmpty());
+    m_usageAction->setEnabled(!selected.isEmpty());
+    // Revoked keys are refused by the export itself; offering it would only lead to an error.
+    m_exportEnvAction->setEnabled(
+        !selected.isEmpty() &&
+        std::none_of(selected.cbegin(), selected.cend(),
+                     [](const ApiKeyRecord& r) { return r.status == KeyStatus::Revoked; }));
+}
+
+void ApiKeysPage::exportEnv()
+{
+    const QList<ApiKeyRecord> records = selectedRecords();
+    if (records.isEmpty())
+        return;
+    m_store.workspaceSettings()
+        .then(this,
+              [this, records](const WorkspaceSettings& settings) {
+                  auto* dialog = new EnvExportDialog(records, m_vault, m_clipboard,
+                                                     settings.standardPrefix, QString(), this);
+                  dialog->setAttribute(Qt::WA_DeleteOnClose);
+                  connect(
+                      dialog, &EnvExportDialog::exported, this,
+                      [this](const QString& path, int count) {
+                          Q_EMIT statusMessage(
+                              u"Exported %1 variable(s) to %2 (mode 0600)"_s.arg(count).arg(path),
+                              StatusMessageMs);
+                      });
+                  dialog->open();
+              })
+        .onFailed(this, [this](const std::exception& error) {
+            reportFailure(u"Could not read the workspace settings"_s, error);
+        });
 }
 
 QList<ApiKeyRecord> ApiKeysPage::selectedRecords() const
@@ -631,24 +691,11 @@ void ApiKeysPage::showCreatedKey(const CreatedKey& created)
 {
     auto* dialog = new ShowOnceDialog(created, m_clipboard, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setKeychainState(ShowOnceDialog::KeychainState::Saving);
+    dialog->saveToKeychain(m_vault, created.record.id);
     dialog->open();
     Q_EMIT statusMessage(
         u"Created “%1”. Copy the key now: it is shown only once."_s.arg(created.record.spec.label),
         StatusMessageMs);
-
-    const QPointer<ShowOnceDialog> guard(dialog);
-    m_vault.storeSecret(created.record.id, created.secret)
-        .then(this,
-              [guard] {
-                  if (guard)
-                      guard->setKeychainState(ShowOnceDialog::KeychainState::Saved);
-              })
-        .onFailed(this, [guard](const std::exception& error) {
-            if (guard)
-                guard->setKeychainState(ShowOnceDialog::KeychainState::Failed,
-                                        ErrorText::describe(error));
-        });
 }
 
 void ApiKeysPage::copyKey()
@@ -696,6 +743,23 @@ void ApiKeysPage::editKey()
     connect(dialog, &QDialog::accepted, this, [this, dialog, id] { submitEdit(dialog, id); });
     connect(dialog, &QDialog::rejected, dialog, &QObject::deleteLater);
     dialog->open();
+}
+
+void ApiKeysPage::rotateKey()
+{
+    const std::optional<ApiKeyRecord> record = singleSelection();
+    if (!record || record->status == KeyStatus::Revoked || !record->rotatedToId.isEmpty())
+        return;
+    auto* wizard = new RotateKeyWizard(*record, m_store, m_usage, m_lifecycle, m_vault, m_clock,
+                                       m_clipboard, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &RotateKeyWizard::keyRotated, this, [this](const ApiKeyRecord& created) {
+        m_model->upsertRecord(created);
+        Q_EMIT statusMessage(
+            u"Created “%1”. Deploy it, then revoke the old key."_s.arg(created.spec.label),
+            StatusMessageMs);
+    });
+    wizard->open();
 }
 
 void ApiKeysPage::submitEdit(KeyEditorDialog* dialog, const QString& id)
@@ -839,4 +903,18 @@ void ApiKeysPage::showPendingFailures()
     box->setObjectName(u"actionError"_s);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+void ApiKeysPage::loadLifecycleThresholds()
+{
+    // Settings changes announce themselves as keysChanged, which lands here through reload().
+    m_store.workspaceSettings()
+        .then(this,
+              [this](const WorkspaceSettings& settings) {
+                  m_model->setLifecycleThresholds(settings.expiryWarningDays,
+                                                  settings.rotationPeriodDays);
+              })
+        .onFailed(this, [this](const std::exception& error) {
+            reportFailure(u"Could not read the workspace settings"_s, error);
+        });
 }

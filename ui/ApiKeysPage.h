@@ -11,6 +11,7 @@ class Clock;
 class KeyEditorDialog;
 class KeyFilterProxyModel;
 class KeyStore;
+class LifecycleStore;
 class QAction;
 class QComboBox;
 class QLabel;
@@ -18,6 +19,7 @@ class QLineEdit;
 class QStackedWidget;
 class QTableView;
 class SecretVault;
+class UsageStore;
 
 // Settings -> API Keys: the table of keys with search, filters and every key action.
 // All data goes through KeyStore futures and SecretVault jobs; nothing here blocks.
@@ -27,8 +29,9 @@ class ApiKeysPage final : public QWidget
     Q_DISABLE_COPY_MOVE(ApiKeysPage)
 
 public:
-    ApiKeysPage(KeyStore& store, SecretVault& vault, const Clock& clock, ClipboardGuard& clipboard,
-                QWidget* parent = nullptr);
+    // usage and lifecycle are usually the same object as store (they feed the rotation wizard).
+    ApiKeysPage(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle, SecretVault& vault,
+                const Clock& clock, ClipboardGuard& clipboard, QWidget* parent = nullptr);
 
     // For the main window's menu, in menu order.
     QList<QAction*> keyActions() const;
@@ -38,6 +41,8 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString& text, int timeoutMs);
+    // "Usage" on selected keys: show the Usage page filtered to them.
+    void usageRequested(const QStringList& keyIds);
 
 private:
     enum class ViewState
@@ -55,6 +60,8 @@ private:
     void setViewState(ViewState state);
 
     void scheduleReload();
+    // Expiry warning and rotation period from the workspace settings, for the row flags.
+    void loadLifecycleThresholds();
     void applyRecords(KeyTableModel::Rows rows);
     void refreshEnvironmentFilter();
     void applyStatusFilter();
@@ -69,7 +76,9 @@ private:
     void submitCreate(KeyEditorDialog* dialog);
     void showCreatedKey(const CreatedKey& created);
     void copyKey();
+    void exportEnv();
     void editKey();
+    void rotateKey();
     void submitEdit(KeyEditorDialog* dialog, const QString& id);
     void changeStatus(const QList<ApiKeyRecord>& records, KeyStatus status);
     void confirmRevoke();
@@ -79,6 +88,8 @@ private:
     void showPendingFailures();
 
     KeyStore& m_store;
+    UsageStore& m_usage;
+    LifecycleStore& m_lifecycle;
     SecretVault& m_vault;
     const Clock& m_clock;
     ClipboardGuard& m_clipboard;
@@ -88,7 +99,10 @@ private:
 
     QAction* m_generateAction = nullptr;
     QAction* m_copyAction = nullptr;
+    QAction* m_exportEnvAction = nullptr;
+    QAction* m_usageAction = nullptr;
     QAction* m_editAction = nullptr;
+    QAction* m_rotateAction = nullptr;
     QAction* m_disableAction = nullptr;
     QAction* m_enableAction = nullptr;
     QAction* m_revokeAction = nullptr;

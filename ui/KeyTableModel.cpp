@@ -19,6 +19,13 @@ constexpr qint64 NeverUsed = -1;
 constexpr qint64 NoLimit = std::numeric_limits<qint64>::max();
 // Beyond this many separate insert/remove runs a reset is cheaper than moving rows.
 constexpr int MaxIncrementalRuns = 32;
+constexpr qint64 DayMs = 86'400'000;
+const QColor WarningColor(0xb2, 0x6a, 0x00);
+
+QString inDaysText(qint64 days)
+{
+    return days == 0 ? u"in < 1 day"_s : days == 1 ? u"in 1 day"_s : u"in %1 days"_s.arg(days);
+}
 
 QColor statusColor(KeyStatus status)
 {
@@ -186,8 +193,11 @@ QVariant KeyTableModel::displayText(const ApiKeyRecord& record, int column) cons
         return record.spec.environment;
     case Type:
         return record.spec.type == KeyType::Subscription ? u"Subscription"_s : u"Standard"_s;
-    case Status:
-        return statusText(record.effectiveStatus(nowUtcMs()));
+    case Status: {
+        const qint64 now = nowUtcMs();
+        const QString status = statusText(record.effectiveStatus(now));
+        return isRotationDue(record, now) ? status + u" · rotation due"_s : status;
+    }
     case Permissions: {
         const QStringList names = KeyEnums::permissionNames(record.spec.permissions);
         return names.isEmpty() ? u"—"_s : names.join(u", ");
@@ -197,6 +207,8 @@ QVariant KeyTableModel::displayText(const ApiKeyRecord& record, int column) cons
     case LastUsed:
         return record.lastUsedAtMs ? formatLocalTime(*record.lastUsedAtMs) : u"Never"_s;
     case Expires:
+        if (const std::optional<qint64> days = expiringSoonDays(record, nowUtcMs()))
+            return inDaysText(*days);
         return record.spec.expiresAtMs ? formatLocalTime(*record.spec.expiresAtMs) : u"Never"_s;
     case QuotaUsed:
         return UsdAmount::display(record.quotaUsedMicros);
@@ -290,11 +302,24 @@ bool KeyTableModel::lessThan(int leftRow, int rightRow, int column, qint64 now) 
     return c < 0;
 }
 
+QString KeyTableModel::labelOf(const QString& id) const
+{
+    const int row = rowForId(id);
+    // A deleted key keeps its id in the link: the id is all that is left to name it.
+    return row < 0 ? id : m_records.at(row).spec.label;
+}
+
 QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
 {
     switch (Column(column)) {
-    case Label:
-        return u"ID: %1"_s.arg(record.id);
+    case Label: {
+        QString text = u"ID: %1"_s.arg(record.id);
+        if (!record.rotatedToId.isEmpty())
+            text += u"\nRotated to “%1”"_s.arg(labelOf(record.rotatedToId));
+        if (!record.rotatedFromId.isEmpty())
+            text += u"\nRotated from “%1”"_s.arg(labelOf(record.rotatedFromId));
+        return text;
+    }
     case Key:
         return u"%1 is the masked key: only the prefix, the first 4 and the last 4 characters "
                "are kept, which is not enough to use it.\nThe full key was shown once when it "
@@ -307,12 +332,21 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
             return u"Subscription key: the quota resets on day %1 of each month"_s.arg(
                 record.spec.billingCycleDay);
         return u"Standard key"_s;
-    case Status:
-        switch (record.effectiveStatus(nowUtcMs())) {
+    case Status: {
+        const qint64 now = nowUtcMs();
+        const QString rotation =
+            isRotationDue(record, now)
+                ? u"\nRotation due: created %1 days ago, and keys are rotated every %2 days. "
+                  "Rotate it to get a new key with the same settings."_s
+                      .arg((now - record.createdAtMs) / DayMs)
+                      .arg(m_rotationPeriodDays)
+                : QString();
+        switch (record.effectiveStatus(now)) {
         case KeyStatus::Active:
-            return u"Requests with this key are accepted"_s;
+            return u"Requests with this key are accepted"_s + rotation;
         case KeyStatus::Disabled:
-            return u"Requests fail with 401 disabled_api_key until the key is enabled again"_s;
+            return u"Requests fail with 401 disabled_api_key until the key is enabled again"_s +
+                   rotation;
         case KeyStatus::Revoked:
             return u"Revoked %1: requests fail with 401 revoked_api_key. This is final."_s.arg(
                 record.revokedAtMs ? formatLocalTime(*record.revokedAtMs) : QString());
@@ -320,12 +354,19 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
             return u"Expired: requests fail with 401 expired_api_key"_s;
         }
         return {};
+    }
     case Created:
         return UtcTime::toRfc3339(record.createdAtMs);
     case LastUsed:
         return record.lastUsedAtMs ? QVariant(UtcTime::toRfc3339(*record.lastUsedAtMs))
                                    : QVariant();
     case Expires:
+        if (const std::optional<qint64> days = expiringSoonDays(record, nowUtcMs()))
+            return u"Expires %1: %2 (%3).\nKeys are flagged %4 days before they expire "
+                   "(Settings)."_s
+                       .arg(inDaysText(*days), formatLocalTime(*record.spec.expiresAtMs),
+                            UtcTime::toRfc3339(*record.spec.expiresAtMs))
+                       .arg(m_expiryWarningDays);
         return record.spec.expiresAtMs ? QVariant(UtcTime::toRfc3339(*record.spec.expiresAtMs))
                                        : QVariant(u"This key does not expire"_s);
     case QuotaRemaining:
@@ -340,9 +381,12 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
 
 QVariant KeyTableModel::foreground(const ApiKeyRecord& record, int column) const
 {
-    const KeyStatus status = record.effectiveStatus(nowUtcMs());
+    const qint64 now = nowUtcMs();
+    const KeyStatus status = record.effectiveStatus(now);
     if (column == Status)
-        return statusColor(status);
+        return isRotationDue(record, now) ? WarningColor : statusColor(status);
+    if (column == Expires && expiringSoonDays(record, now))
+        return WarningColor;
     // Keys that can no longer authenticate fade out so the live ones stand out.
     if (status == KeyStatus::Revoked || status == KeyStatus::Expired)
         return QColor(0x80, 0x80, 0x80);
@@ -534,11 +578,47 @@ void KeyTableModel::refreshTimeDependentColumns()
 {
     const qint64 now = nowUtcMs();
     for (int row = 0; row < m_records.size(); ++row) {
-        const std::optional<qint64>& expires = m_records.at(row).spec.expiresAtMs;
+        const ApiKeyRecord& record = m_records.at(row);
+        const std::optional<qint64>& expires = record.spec.expiresAtMs;
         if (expires && *expires > m_statusCheckedAtMs && *expires <= now)
             Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        else if (flagState(record, now) != flagState(record, m_statusCheckedAtMs))
+            Q_EMIT dataChanged(index(row, Status), index(row, Expires));
     }
     m_statusCheckedAtMs = now;
+}
+
+void KeyTableModel::setLifecycleThresholds(int expiryWarningDays, int rotationPeriodDays)
+{
+    if (expiryWarningDays == m_expiryWarningDays && rotationPeriodDays == m_rotationPeriodDays)
+        return;
+    m_expiryWarningDays = expiryWarningDays;
+    m_rotationPeriodDays = rotationPeriodDays;
+    if (!m_records.isEmpty())
+        Q_EMIT dataChanged(index(0, Status), index(rowCount() - 1, Expires));
+}
+
+std::optional<qint64> KeyTableModel::expiringSoonDays(const ApiKeyRecord& record, qint64 now) const
+{
+    const std::optional<qint64>& expires = record.spec.expiresAtMs;
+    if (!expires || *expires <= now || record.status == KeyStatus::Revoked ||
+        *expires - now > m_expiryWarningDays * DayMs)
+        return std::nullopt;
+    return (*expires - now) / DayMs;
+}
+
+bool KeyTableModel::isRotationDue(const ApiKeyRecord& record, qint64 now) const
+{
+    // Revoked and expired keys serve nothing; a rotated key is waiting to be revoked.
+    const KeyStatus status = record.effectiveStatus(now);
+    return (status == KeyStatus::Active || status == KeyStatus::Disabled) &&
+           record.rotatedToId.isEmpty() && now - record.createdAtMs >= m_rotationPeriodDays * DayMs;
+}
+
+qint64 KeyTableModel::flagState(const ApiKeyRecord& record, qint64 now) const
+{
+    const std::optional<qint64> days = expiringSoonDays(record, now);
+    return (days ? *days + 1 : 0) * 2 + (isRotationDue(record, now) ? 1 : 0);
 }
 
 void KeyTableModel::rebuildIndex()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiKeyRecord.h"
+#include "WorkspaceSettings.h"
 
 #include <QAbstractTableModel>
 #include <QFont>
@@ -86,6 +87,14 @@ public:
     // change; this repaints and refilters just those rows.
     void refreshTimeDependentColumns();
 
+    // From the workspace settings: keys expiring within expiryWarningDays show "in N days" in
+    // amber under Expires; live keys older than rotationPeriodDays (and not yet rotated) say
+    // "rotation due" beside their status.
+    void setLifecycleThresholds(int expiryWarningDays, int rotationPeriodDays);
+    // Whole days left when the key is flagged as expiring soon.
+    std::optional<qint64> expiringSoonDays(const ApiKeyRecord& record, qint64 nowUtcMs) const;
+    bool isRotationDue(const ApiKeyRecord& record, qint64 nowUtcMs) const;
+
     static QString statusText(KeyStatus status);
     static QString formatLocalTime(qint64 utcMs);
 
@@ -96,8 +105,12 @@ private:
     QVariant displayText(const ApiKeyRecord& record, int column) const;
     QVariant rawValue(const ApiKeyRecord& record, int column) const;
     QVariant toolTip(const ApiKeyRecord& record, int column) const;
+    // For rotation links: the label of another row, or the id when that key is not listed.
+    QString labelOf(const QString& id) const;
     QVariant foreground(const ApiKeyRecord& record, int column) const;
     QIcon statusIcon(KeyStatus status) const;
+    // Changes when a flag appears, goes or its day count moves: rows to repaint as time passes.
+    qint64 flagState(const ApiKeyRecord& record, qint64 nowUtcMs) const;
     void resetTo(Rows rows);
     bool applyIncrementally(Rows& rows);
     void rebuildIndex();
@@ -113,6 +126,8 @@ private:
     QStringList m_environments;
     bool m_loaded = false;
     qint64 m_statusCheckedAtMs = 0;
+    int m_expiryWarningDays = WorkspaceSettings().expiryWarningDays;
+    int m_rotationPeriodDays = WorkspaceSettings().rotationPeriodDays;
     QFont m_monospace;
     mutable QHash<int, QIcon> m_statusIcons;
 };

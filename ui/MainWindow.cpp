@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "AlertMonitor.h"
+#include "AlertsPage.h"
 #include "ApiKeysPage.h"
 #include "ClipboardGuard.h"
 #include "ErrorText.h"
@@ -7,6 +9,7 @@
 #include "SecretVault.h"
 #include "SettingsPage.h"
 #include "UiSettings.h"
+#include "UsagePage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -18,6 +21,7 @@
 #include <QScreen>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 
 using namespace Qt::StringLiterals;
 
@@ -26,8 +30,9 @@ constexpr int SidebarWidth = 150;
 constexpr int MaxKeychainReasonChars = 90;
 } // namespace
 
-MainWindow::MainWindow(KeyStore& store, SecretVault& vault, const Clock& clock,
-                       UiSettings& settings, QWidget* parent)
+MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle,
+                       SecretVault& vault, const Clock& clock, UiSettings& settings,
+                       QWidget* parent)
     : QMainWindow(parent)
     , m_store(store)
     , m_vault(vault)
@@ -56,10 +61,15 @@ MainWindow::MainWindow(KeyStore& store, SecretVault& vault, const Clock& clock,
                              "QListWidget#sidebar::item:selected { background: palette(highlight);"
                              " color: palette(highlighted-text); }"_s);
     m_pages = new QStackedWidget(this);
+    m_pages->setObjectName(u"pages"_s);
 
-    m_keysPage = new ApiKeysPage(store, vault, clock, *m_clipboard, m_pages);
+    m_keysPage = new ApiKeysPage(store, usage, lifecycle, vault, clock, *m_clipboard, m_pages);
+    m_usagePage = new UsagePage(store, usage, clock, m_pages);
+    m_alertsPage = new AlertsPage(store, lifecycle, clock, m_pages);
     m_settingsPage = new SettingsPage(store, settings, m_pages);
     addPage(m_keysPage, u"API Keys"_s, u":/icons/key.svg"_s);
+    addPage(m_usagePage, u"Usage"_s, u":/icons/usage.svg"_s);
+    addPage(m_alertsPage, u"Alerts"_s, u":/icons/bell.svg"_s);
     addPage(m_settingsPage, u"Settings"_s, u":/icons/settings.svg"_s);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);
@@ -75,10 +85,55 @@ MainWindow::MainWindow(KeyStore& store, SecretVault& vault, const Clock& clock,
     buildMenus();
     buildStatusBar();
     connect(m_keysPage, &ApiKeysPage::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_usagePage, &UsagePage::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_keysPage, &ApiKeysPage::usageRequested, this, [this](const QStringList& keyIds) {
+        m_usagePage->setKeyFilter(keyIds);
+        showPage(m_usagePage);
+    });
     // Wide enough for every column of the keys table; never larger than the screen.
     const QSize available = screen()->availableSize();
     resize(qMin(1400, available.width()), qMin(860, available.height()));
+    buildAlerts(store, lifecycle);
     probeKeychain();
+}
+
+void MainWindow::buildAlerts(KeyStore& store, LifecycleStore& lifecycle)
+{
+    connect(m_alertsPage, &AlertsPage::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_alertsPage, &AlertsPage::attentionCountChanged, this, &MainWindow::showAlertCount);
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setObjectName(u"trayIcon"_s);
+        m_tray->setToolTip(u"KeyDeck"_s);
+        const auto bringBack = [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        };
+        connect(m_tray, &QSystemTrayIcon::activated, this, bringBack);
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this, bringBack] {
+            bringBack();
+            showPage(m_alertsPage);
+        });
+        m_tray->show();
+    }
+    m_alertMonitor = new AlertMonitor(
+        lifecycle, store, m_tray ? AlertMonitor::trayNotifier(m_tray) : AlertMonitor::Notifier(),
+        AlertMonitor::windowInForeground(this), this);
+    // The page's first load may have finished before the connection above.
+    showAlertCount(m_alertsPage->attentionCount());
+}
+
+void MainWindow::showAlertCount(int count)
+{
+    QListWidgetItem* item = m_sidebar->item(m_pages->indexOf(m_alertsPage));
+    item->setText(count > 0 ? u"Alerts (%1)"_s.arg(count) : u"Alerts"_s);
+    item->setToolTip(count == 1  ? u"1 alert needs attention"_s
+                     : count > 0 ? u"%1 alerts need attention"_s.arg(count)
+                                 : QString());
+    if (m_tray)
+        m_tray->setToolTip(item->toolTip().isEmpty() ? u"KeyDeck"_s
+                                                     : u"KeyDeck — "_s + item->toolTip());
 }
 
 void MainWindow::addPage(QWidget* page, const QString& title, const QString& iconPath)
@@ -96,6 +151,8 @@ void MainWindow::showPage(QWidget* page)
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(u"&File"_s);
+    file->addAction(m_usagePage->importAction());
+    file->addSeparator();
     QAction* quit = file->addAction(u"&Quit"_s);
     quit->setObjectName(u"actionQuit"_s);
     quit->setShortcut(QKeySequence::Quit);

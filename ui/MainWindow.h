@@ -2,16 +2,22 @@
 
 #include <QMainWindow>
 
+class AlertMonitor;
+class AlertsPage;
 class ApiKeysPage;
 class ClipboardGuard;
 class Clock;
 class KeyStore;
+class LifecycleStore;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
+class QSystemTrayIcon;
 class SecretVault;
 class SettingsPage;
 class UiSettings;
+class UsagePage;
+class UsageStore;
 
 // Sidebar + pages. Only pages that work are listed. The status bar says where the keys live
 // and whether the keychain can hold their secrets.
@@ -21,8 +27,12 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    MainWindow(KeyStore& store, SecretVault& vault, const Clock& clock, UiSettings& settings,
-               QWidget* parent = nullptr);
+    MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle, SecretVault& vault,
+               const Clock& clock, UiSettings& settings, QWidget* parent = nullptr);
+
+    UsagePage* usagePage() const { return m_usagePage; }
+    AlertsPage* alertsPage() const { return m_alertsPage; }
+    AlertMonitor* alertMonitor() const { return m_alertMonitor; }
 
 private:
     void buildMenus();
@@ -30,6 +40,8 @@ private:
     void addPage(QWidget* page, const QString& title, const QString& iconPath);
     void showPage(QWidget* page);
     void probeKeychain();
+    void buildAlerts(KeyStore& store, LifecycleStore& lifecycle);
+    void showAlertCount(int count);
 
     KeyStore& m_store;
     SecretVault& m_vault;
@@ -38,6 +50,10 @@ private:
     QListWidget* m_sidebar = nullptr;
     QStackedWidget* m_pages = nullptr;
     ApiKeysPage* m_keysPage = nullptr;
+    UsagePage* m_usagePage = nullptr;
+    AlertsPage* m_alertsPage = nullptr;
     SettingsPage* m_settingsPage = nullptr;
+    AlertMonitor* m_alertMonitor = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
     QLabel* m_keychainLabel = nullptr;
 };

@@ -18,6 +18,9 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+constexpr int MaxLifecycleDays = 3650;
+constexpr int LifecycleSaveDelayMs = 500;
+
 QLabel* errorLabel(const QString& objectName, QWidget* parent)
 {
     auto* label = new QLabel(parent);
@@ -63,6 +66,7 @@ SettingsPage::SettingsPage(KeyStore& store, UiSettings& settings, QWidget* paren
     layout->addWidget(title);
     layout->addWidget(buildClipboardGroup());
     layout->addWidget(buildPrefixGroup());
+    layout->addWidget(buildLifecycleGroup());
     layout->addStretch();
 
     loadWorkspaceSettings();
@@ -144,6 +148,15 @@ void SettingsPage::loadWorkspaceSettings()
     m_store.workspaceSettings()
         .then(this,
               [this](const WorkspaceSettings& workspace) {
+                  m_workspace = workspace;
+                  {
+                      const QSignalBlocker expiryBlocker(m_expiryWarningSpin);
+                      const QSignalBlocker rotationBlocker(m_rotationPeriodSpin);
+                      m_expiryWarningSpin->setValue(workspace.expiryWarningDays);
+                      m_rotationPeriodSpin->setValue(workspace.rotationPeriodDays);
+                  }
+                  m_expiryWarningSpin->setEnabled(true);
+                  m_rotationPeriodSpin->setEnabled(true);
                   m_standardPrefixEdit->setText(workspace.standardPrefix);
                   m_subscriptionPrefixEdit->setText(workspace.subscriptionPrefix);
                   m_standardPrefixEdit->setEnabled(true);
@@ -181,7 +194,7 @@ void SettingsPage::validatePrefixes()
 
 void SettingsPage::savePrefixes()
 {
-    WorkspaceSettings workspace;
+    WorkspaceSettings workspace = m_workspace;
     workspace.standardPrefix = m_standardPrefixEdit->text();
     workspace.subscriptionPrefix = m_subscriptionPrefixEdit->text();
     m_saving = true;
@@ -190,6 +203,7 @@ void SettingsPage::savePrefixes()
     m_store.updateWorkspaceSettings(workspace)
         .then(this,
               [this](const WorkspaceSettings& saved) {
+                  m_workspace = saved;
                   m_standardPrefixEdit->setText(saved.standardPrefix);
                   m_subscriptionPrefixEdit->setText(saved.subscriptionPrefix);
                   setPrefixStatus(u"Saved. New keys start with %1 or %2."_s.arg(
@@ -228,4 +242,74 @@ void SettingsPage::setPrefixStatus(const QString& text, bool error)
                                                  : this->palette().color(QPalette::WindowText));
     m_prefixStatus->setPalette(palette);
     m_prefixStatus->setText(text);
+}
+
+QWidget* SettingsPage::buildLifecycleGroup()
+{
+    auto* group = new QGroupBox(u"Expiry and rotation (this workspace)"_s, this);
+    group->setObjectName(u"lifecycleGroup"_s);
+    group->setMaximumWidth(720);
+    auto* form = new QFormLayout(group);
+    form->setFieldGrowthPolicy(QFormLayout::FieldsStayAtSizeHint);
+    auto daysSpin = [group](const QString& objectName) {
+        auto* spin = new QSpinBox(group);
+        spin->setObjectName(objectName);
+        spin->setRange(1, MaxLifecycleDays);
+        spin->setSuffix(u" days"_s);
+        spin->setMinimumWidth(spin->fontMetrics().horizontalAdvance(u"3650 days"_s) + 60);
+        spin->setEnabled(false);
+        return spin;
+    };
+    m_expiryWarningSpin = daysSpin(u"expiryWarningSpin"_s);
+    m_expiryWarningSpin->setToolTip(
+        u"Keys expiring within this many days are flagged on the API Keys page"_s);
+    m_rotationPeriodSpin = daysSpin(u"rotationPeriodSpin"_s);
+    m_rotationPeriodSpin->setToolTip(
+        u"Keys older than this are flagged as due for rotation on the API Keys page"_s);
+    form->addRow(u"Warn before expiry (days)"_s, m_expiryWarningSpin);
+    form->addRow(u"Rotation period (days)"_s, m_rotationPeriodSpin);
+    form->addRow(hintLabel(u"Flags on the API Keys page. Alerts and notifications have their "
+                           "own rules on the Alerts page. Rotating every 90 days is the usual "
+                           "advice."_s,
+                           group));
+    m_lifecycleStatus = new QLabel(group);
+    m_lifecycleStatus->setObjectName(u"lifecycleStatus"_s);
+    m_lifecycleStatus->setWordWrap(true);
+    form->addRow(m_lifecycleStatus);
+
+    // Saved shortly after the last change, so stepping through values writes once.
+    m_lifecycleSaveTimer.setSingleShot(true);
+    m_lifecycleSaveTimer.setInterval(LifecycleSaveDelayMs);
+    connect(&m_lifecycleSaveTimer, &QTimer::timeout, this, &SettingsPage::saveLifecycle);
+    for (QSpinBox* spin : {m_expiryWarningSpin, m_rotationPeriodSpin})
+        connect(spin, &QSpinBox::valueChanged, this, [this] { m_lifecycleSaveTimer.start(); });
+    return group;
+}
+
+void SettingsPage::saveLifecycle()
+{
+    WorkspaceSettings workspace = m_workspace;
+    workspace.expiryWarningDays = m_expiryWarningSpin->value();
+    workspace.rotationPeriodDays = m_rotationPeriodSpin->value();
+    if (workspace == m_workspace)
+        return;
+    setLifecycleStatus(u"Saving…"_s, false);
+    m_store.updateWorkspaceSettings(workspace)
+        .then(this,
+              [this](const WorkspaceSettings& saved) {
+                  m_workspace = saved;
+                  setLifecycleStatus(u"Saved."_s, false);
+              })
+        .onFailed(this, [this](const std::exception& error) {
+            setLifecycleStatus(u"Not saved: %1"_s.arg(ErrorText::describe(error)), true);
+        });
+}
+
+void SettingsPage::setLifecycleStatus(const QString& text, bool error)
+{
+    QPalette palette = m_lifecycleStatus->palette();
+    palette.setColor(QPalette::WindowText, error ? QColor(0xc6, 0x28, 0x28)
+                                                 : this->palette().color(QPalette::WindowText));
+    m_lifecycleStatus->setPalette(palette);
+    m_lifecycleStatus->setText(text);
 }

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "WorkspaceSettings.h"
+
+#include <QTimer>
 #include <QWidget>
 
 class KeyStore;
@@ -9,7 +12,8 @@ class QPushButton;
 class QSpinBox;
 class UiSettings;
 
-// Preferences of this computer (clipboard) and of the workspace in the store (key prefixes).
+// Preferences of this computer (clipboard) and of the workspace in the store (key prefixes,
+// expiry warning and rotation period).
 class SettingsPage final : public QWidget
 {
     Q_OBJECT
@@ -23,6 +27,9 @@ public:
 private:
     QWidget* buildClipboardGroup();
     QWidget* buildPrefixGroup();
+    QWidget* buildLifecycleGroup();
+    void saveLifecycle();
+    void setLifecycleStatus(const QString& text, bool error);
     void validatePrefixes();
     void savePrefixes();
     void setPrefixStatus(const QString& text, bool error);
@@ -37,6 +44,12 @@ private:
     QLabel* m_subscriptionPrefixError = nullptr;
     QLabel* m_prefixStatus = nullptr;
     QPushButton* m_savePrefixesButton = nullptr;
+    QSpinBox* m_expiryWarningSpin = nullptr;
+    QSpinBox* m_rotationPeriodSpin = nullptr;
+    QLabel* m_lifecycleStatus = nullptr;
+    QTimer m_lifecycleSaveTimer;
+    // As last loaded or saved: each group saves its own fields over it, never the defaults.
+    WorkspaceSettings m_workspace;
     bool m_prefixesLoaded = false;
     bool m_prefixesValid = false;
     bool m_saving = false;

@@ -1,19 +1,18 @@
 #pragma once
 
 #include "ApiKeyRecord.h"
+#include "SecretPanel.h"
 
 #include <QDialog>
 
 class ClipboardGuard;
 class QCheckBox;
-class QLabel;
-class QLineEdit;
 class QPushButton;
+class SecretVault;
 
-// Shows a new key's secret exactly once: monospace read-only field ("secretField"), Copy
-// ("copyButton"), the keychain status line ("keychainStatus"), and a checkbox
-// "storedCheck" ("I have stored this key") that must be ticked before "doneButton" closes it.
-// Escape and the window close button do nothing until then.
+// Shows a new key's secret exactly once: the SecretPanel ("secretField", "copyButton",
+// "keychainStatus"), and a checkbox "storedCheck" ("I have stored this key") that must be
+// ticked before "doneButton" closes it. Escape and the window close button do nothing until then.
 class ShowOnceDialog final : public QDialog
 {
     Q_OBJECT
@@ -22,31 +21,15 @@ class ShowOnceDialog final : public QDialog
 public:
     ShowOnceDialog(const CreatedKey& created, ClipboardGuard& clipboard, QWidget* parent = nullptr);
 
-    enum class KeychainState
-    {
-        Saving,
-        Saved,
-        Failed,
-        Skipped
-    };
+    using KeychainState = SecretPanel::KeychainState;
     // detail: for Failed, why and what to do (e.g. "No keychain: copy the key now").
     void setKeychainState(KeychainState state, const QString& detail = {});
+    void saveToKeychain(SecretVault& vault, const QString& keyId);
 
     void reject() override;
 
-protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-
 private:
-    void copy();
-
-    ClipboardGuard& m_clipboard;
-    QString m_secret;
-    QLineEdit* m_secretField = nullptr;
-    QPushButton* m_copyButton = nullptr;
-    QLabel* m_copyStatus = nullptr;
-    QLabel* m_keychainStatus = nullptr;
+    SecretPanel* m_panel = nullptr;
     QCheckBox* m_storedCheck = nullptr;
     QPushButton* m_doneButton = nullptr;
-    bool m_copied = false;
 };

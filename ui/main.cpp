@@ -47,7 +47,8 @@ int main(int argc, char* argv[])
     store.open()
         .then(&app,
               [&] {
-                  window = std::make_unique<MainWindow>(store, vault, clock, uiSettings);
+                  window =
+                      std::make_unique<MainWindow>(store, store, store, vault, clock, uiSettings);
                   window->show();
               })
         .onFailed(&app, [&](const std::exception& error) {

@@ -1,5 +1,6 @@
 #include "ApiKeyFormat.h"
 #include "ApiKeysPage.h"
+#include "EnvExportDialog.h"
 #include "KeyEditorDialog.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyTableModel.h"
@@ -10,6 +11,7 @@
 #include "SqliteStore.h"
 #include "TestSupport.h"
 #include "UiSettings.h"
+#include "UsagePage.h"
 #include "UtcTime.h"
 
 #include <QAbstractItemModelTester>
@@ -21,6 +23,7 @@
 #include <QDirIterator>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
@@ -29,6 +32,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -174,7 +178,8 @@ private Q_SLOTS:
             u"KeyDeckGuiTest-%1"_s.arg(QRandomGenerator::system()->generate()));
         m_settings = std::make_unique<QSettings>(m_dir.filePath(u"ui.ini"_s), QSettings::IniFormat);
         m_uiSettings = std::make_unique<UiSettings>(*m_settings);
-        m_window = std::make_unique<MainWindow>(*m_store, *m_vault, m_clock, *m_uiSettings);
+        m_window = std::make_unique<MainWindow>(*m_store, *m_store, *m_store, *m_vault, m_clock,
+                                                *m_uiSettings);
         m_page = m_window->findChild<ApiKeysPage*>(u"apiKeysPage"_s);
         QVERIFY(m_page);
         // Attached before the first load arrives, so loading, filtering and sorting are all
@@ -202,11 +207,16 @@ private Q_SLOTS:
             child<QLabel>(m_window.get(), u"storeLocationLabel"_s)->text().contains(m_dir.path()));
         QTRY_COMPARE(child<QLabel>(m_window.get(), u"keychainStatusLabel"_s)->text(),
                      u"Keychain: available"_s);
-        QCOMPARE(child<QWidget>(m_window.get(), u"sidebar"_s)->property("count").toInt(), 2);
+        // Only pages that work are listed.
+        auto* sidebar = child<QListWidget>(m_window.get(), u"sidebar"_s);
+        QStringList pages;
+        for (int i = 0; i < sidebar->count(); ++i)
+            pages << sidebar->item(i)->text();
+        QCOMPARE(pages, (QStringList{u"API Keys"_s, u"Usage"_s, u"Alerts"_s, u"Settings"_s}));
         // Nothing selected yet: only Generate makes sense.
         QVERIFY(action(u"actionGenerateKey"_s)->isEnabled());
-        for (const QString& name :
-             {u"actionCopyKey"_s, u"actionEditKey"_s, u"actionRevokeKey"_s, u"actionDeleteKey"_s})
+        for (const QString& name : {u"actionCopyKey"_s, u"actionEditKey"_s, u"actionRotateKey"_s,
+                                    u"actionRevokeKey"_s, u"actionDeleteKey"_s})
             QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
     }
 
@@ -309,6 +319,33 @@ private Q_SLOTS:
         QTRY_VERIFY(!box);
     }
 
+    void exportEnvOpensTheDialogForTheSelection()
+    {
+        select(u"prod-web-app"_s);
+        QVERIFY(action(u"actionExportEnv"_s)->isEnabled());
+        action(u"actionExportEnv"_s)->trigger();
+        QTRY_VERIFY(m_page->findChild<EnvExportDialog*>());
+        QPointer<EnvExportDialog> dialog = m_page->findChild<EnvExportDialog*>();
+        QTRY_VERIFY(dialog->isVisible());
+        auto* names = dialog->findChild<QTableWidget*>(u"varNameTable"_s);
+        QVERIFY(names);
+        QCOMPARE(names->rowCount(), 1);
+        dialog->reject();
+        QTRY_VERIFY(!dialog);
+    }
+
+    void usageActionOpensTheUsagePageFilteredToTheKey()
+    {
+        select(u"prod-web-app"_s);
+        QVERIFY(action(u"actionShowUsage"_s)->isEnabled());
+        action(u"actionShowUsage"_s)->trigger();
+        QTRY_COMPARE(m_window->findChild<QStackedWidget*>(u"pages"_s)->currentWidget(),
+                     m_window->usagePage());
+        QTRY_COMPARE(m_window->usagePage()->shownQuery().keyIds, QStringList{m_generatedId});
+        m_window->findChild<QListWidget*>(u"sidebar"_s)->setCurrentRow(0);
+        QTRY_COMPARE(m_window->findChild<QStackedWidget*>(u"pages"_s)->currentWidget(), m_page);
+    }
+
     void revokeAsksAndDefaultsToNo()
     {
         select(u"prod-web-app"_s);
@@ -337,8 +374,9 @@ private Q_SLOTS:
         select(u"prod-web-app"_s);
         QVERIFY(action(u"actionCopyKey"_s)->isEnabled());
         QVERIFY(action(u"actionDeleteKey"_s)->isEnabled());
-        for (const QString& name : {u"actionEditKey"_s, u"actionRevokeKey"_s, u"actionDisableKey"_s,
-                                    u"actionEnableKey"_s})
+        for (const QString& name :
+             {u"actionEditKey"_s, u"actionRevokeKey"_s, u"actionDisableKey"_s, u"actionEnableKey"_s,
+              u"actionExportEnv"_s, u"actionRotateKey"_s})
             QVERIFY2(!action(name)->isEnabled(), qPrintable(name));
     }
 

@@ -288,6 +288,68 @@ private Q_SLOTS:
         model.removeRecord(web.id);
         QCOMPARE(proxy.rowCount(), 2);
     }
+
+    void flagsKeysExpiringSoonAndDueForRotation()
+    {
+        constexpr qint64 DayMs = 86'400'000;
+        const QColor amber(0xb2, 0x6a, 0x00);
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ApiKeyRecord soon = makeRecord(u"soon"_s, u"prod"_s, Now - DayMs);
+        soon.spec.expiresAtMs = Now + 3 * DayMs;
+        ApiKeyRecord later = makeRecord(u"later"_s, u"prod"_s, Now - DayMs);
+        later.spec.expiresAtMs = Now + 30 * DayMs;
+        ApiKeyRecord old = makeRecord(u"old"_s, u"prod"_s, Now - 100 * DayMs);
+        ApiKeyRecord rotated = makeRecord(u"rotated"_s, u"prod"_s, Now - 100 * DayMs);
+        rotated.rotatedToId = u"key_new"_s;
+        ApiKeyRecord revoked = makeRecord(u"revoked"_s, u"prod"_s, Now - 100 * DayMs);
+        revoked.status = KeyStatus::Revoked;
+        revoked.revokedAtMs = Now - DayMs;
+        revoked.spec.expiresAtMs = Now + 3 * DayMs;
+        model.setRecords({soon, later, old, rotated, revoked});
+
+        QCOMPARE(cell(model, 0, KeyTableModel::Expires).toString(), u"in 3 days"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Expires, Qt::ForegroundRole).value<QColor>(), amber);
+        QVERIFY(cell(model, 0, KeyTableModel::Expires, Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(u"Expires in 3 days"));
+        QCOMPARE(cell(model, 1, KeyTableModel::Expires).toString(),
+                 KeyTableModel::formatLocalTime(Now + 30 * DayMs));
+        QVERIFY(!cell(model, 1, KeyTableModel::Expires, Qt::ForegroundRole).isValid());
+        // Revoked keys are past warning.
+        QCOMPARE(cell(model, 4, KeyTableModel::Expires).toString(),
+                 KeyTableModel::formatLocalTime(Now + 3 * DayMs));
+
+        QCOMPARE(cell(model, 2, KeyTableModel::Status).toString(), u"Active · rotation due"_s);
+        QCOMPARE(cell(model, 2, KeyTableModel::Status, Qt::ForegroundRole).value<QColor>(), amber);
+        QVERIFY(cell(model, 2, KeyTableModel::Status, Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"Rotation due: created 100 days ago"));
+        QCOMPARE(cell(model, 0, KeyTableModel::Status).toString(), u"Active"_s);
+        QCOMPARE(cell(model, 3, KeyTableModel::Status).toString(), u"Active"_s); // rotated already
+        QCOMPARE(cell(model, 4, KeyTableModel::Status).toString(), u"Revoked"_s);
+        // The raw status sorts as before: the flag is not a status.
+        QCOMPARE(cell(model, 2, KeyTableModel::Status, KeyTableModel::RawValueRole).toInt(),
+                 int(KeyStatus::Active));
+
+        // The workspace settings move the thresholds.
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.setLifecycleThresholds(40, 120);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(cell(model, 1, KeyTableModel::Expires).toString(), u"in 30 days"_s);
+        QCOMPARE(cell(model, 2, KeyTableModel::Status).toString(), u"Active"_s);
+
+        // Time alone changes the flags, and the view hears of it.
+        model.setLifecycleThresholds(14, 90);
+        changed.clear();
+        clock.advanceMs(17 * DayMs);
+        model.refreshTimeDependentColumns();
+        QCOMPARE(cell(model, 1, KeyTableModel::Expires).toString(), u"in 13 days"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Status).toString(), u"Expired"_s);
+        QVERIFY(changed.count() >= 2);
+    }
 };
 
 QTEST_MAIN(TestKeyTableModel)

@@ -109,6 +109,49 @@ private Q_SLOTS:
         QVERIFY(waitForFuture(created));
         QVERIFY(created.result().secret.startsWith(u"sk-aisa-"));
     }
+
+    void expiryAndRotationDaysAreSavedWithoutTouchingPrefixes()
+    {
+        QSettings settings(iniPath(), QSettings::IniFormat);
+        UiSettings ui(settings);
+        WorkspaceSettings branded;
+        branded.standardPrefix = u"sk-aqta-"_s;
+        QFuture<WorkspaceSettings> seeded = m_store->updateWorkspaceSettings(branded);
+        QVERIFY(waitForFuture(seeded));
+
+        SettingsPage page(*m_store, ui);
+        page.show();
+        auto* expiry = page.findChild<QSpinBox*>(u"expiryWarningSpin"_s);
+        auto* rotation = page.findChild<QSpinBox*>(u"rotationPeriodSpin"_s);
+        QVERIFY(expiry && rotation);
+        QTRY_VERIFY(expiry->isEnabled());
+        QCOMPARE(expiry->value(), 14);
+        QCOMPARE(rotation->value(), 90);
+
+        expiry->setValue(7);
+        rotation->setValue(30);
+        auto* status = page.findChild<QLabel*>(u"lifecycleStatus"_s);
+        QTRY_COMPARE(status->text(), u"Saved."_s);
+        QFuture<WorkspaceSettings> stored = m_store->workspaceSettings();
+        QVERIFY(waitForFuture(stored));
+        QCOMPARE(stored.result().expiryWarningDays, 7);
+        QCOMPARE(stored.result().rotationPeriodDays, 30);
+        QCOMPARE(stored.result().standardPrefix, u"sk-aqta-"_s);
+
+        // Saving the prefixes afterwards keeps the days.
+        auto* save = page.findChild<QPushButton*>(u"savePrefixesButton"_s);
+        auto* standard = page.findChild<QLineEdit*>(u"standardPrefixEdit"_s);
+        standard->selectAll();
+        QTest::keyClicks(standard, u"sk-aisa-"_s);
+        QTRY_VERIFY(save->isEnabled());
+        QTest::mouseClick(save, Qt::LeftButton);
+        QTRY_VERIFY(page.findChild<QLabel*>(u"prefixStatus"_s)->text().startsWith(u"Saved"));
+        QFuture<WorkspaceSettings> after = m_store->workspaceSettings();
+        QVERIFY(waitForFuture(after));
+        QCOMPARE(after.result().standardPrefix, u"sk-aisa-"_s);
+        QCOMPARE(after.result().expiryWarningDays, 7);
+        QCOMPARE(after.result().rotationPeriodDays, 30);
+    }
 };
 
 QTEST_MAIN(TestSettingsPage)

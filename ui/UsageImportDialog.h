@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDialog>
+#include <exception>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class UsageStore;
+struct UsageImportReport;
+
+// Imports a usage log file (JSON Lines or CSV) into the store and shows what happened: how
+// many events went in, how many were already there, and every bad line by number and field.
+// All or nothing unless the user ticks "Skip bad lines".
+class UsageImportDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UsageImportDialog)
+
+public:
+    explicit UsageImportDialog(UsageStore& store, QWidget* parent = nullptr);
+
+    void setPath(const QString& path);
+    void startImport();
+    bool isImporting() const { return m_importing; }
+    QString reportText() const;
+
+Q_SIGNALS:
+    void importFinished(bool committed);
+
+private:
+    void browse();
+    void setImporting(bool importing);
+    void showReport(const UsageImportReport& report);
+    void showFailure(const std::exception& error);
+    void updateButtons();
+
+    UsageStore& m_store;
+    QLineEdit* m_pathEdit = nullptr;
+    QComboBox* m_formatCombo = nullptr;
+    QCheckBox* m_skipBadLines = nullptr;
+    QProgressBar* m_busy = nullptr;
+    QLabel* m_summary = nullptr;
+    QPlainTextEdit* m_report = nullptr;
+    QDialogButtonBox* m_buttons = nullptr;
+    QPushButton* m_importButton = nullptr;
+    bool m_importing = false;
+};

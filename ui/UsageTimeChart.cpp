@@ -1,0 +1,241 @@
+#include "UsageTimeChart.h"
+
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QGraphicsLayout>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QToolTip>
+#include <algorithm>
+#include <array>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qint64 DayMs = 24 * UsageSeries::HourMs;
+// Label widths: "HH:mm" / "MMM d" need about this much room to stay apart.
+constexpr int MinTickSpacingPx = 72;
+constexpr int MaxValueIntervals = 5;
+
+const QColor GridColor(0xe4, 0xe7, 0xeb);
+const QColor LabelColor(0x5f, 0x67, 0x70);
+
+// Ticks every k buckets: whole hours of the day, whole days, whole weeks.
+constexpr std::array<int, 12> NiceHourSteps{1, 2, 3, 4, 6, 8, 12, 24, 48, 72, 96, 168};
+constexpr std::array<int, 13> NiceDaySteps{1, 2, 3, 5, 7, 10, 14, 15, 30, 60, 90, 180, 365};
+
+void styleAxis(QAbstractAxis* axis)
+{
+    QFont font = axis->labelsFont();
+    font.setPointSizeF(font.pointSizeF() * 0.85);
+    axis->setLabelsFont(font);
+    axis->setLabelsColor(LabelColor);
+    axis->setGridLineColor(GridColor);
+    axis->setLinePenColor(GridColor);
+    axis->setShadesVisible(false);
+    QFont titleFont = font;
+    titleFont.setBold(false);
+    axis->setTitleFont(titleFont);
+    axis->setTitleBrush(LabelColor);
+}
+} // namespace
+
+UsageTimeChart::UsageTimeChart(const QString& unitName, ChartScale::Unit unit, QList<Layer> layers,
+                               ToolTipText toolTip, QWidget* parent)
+    : QChartView(parent)
+    , m_unit(unit)
+    , m_layers(std::move(layers))
+    , m_toolTip(std::move(toolTip))
+    , m_timeAxis(new QDateTimeAxis)
+    , m_valueAxis(new QCategoryAxis)
+{
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumHeight(260);
+
+    auto* chart = new QChart;
+    // White like the card around it; the view's own background would show grey through.
+    chart->setBackgroundBrush(palette().base());
+    chart->setBackgroundPen(Qt::NoPen);
+    chart->setBackgroundRoundness(0);
+    setBackgroundBrush(palette().base());
+    setFrameShape(QFrame::NoFrame);
+    chart->setMargins(QMargins(2, 10, 20, 2));
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->legend()->setAlignment(Qt::AlignTop);
+    chart->legend()->setVisible(m_layers.size() > 1);
+    QFont legendFont = chart->legend()->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.9);
+    chart->legend()->setFont(legendFont);
+    chart->legend()->setLabelColor(LabelColor);
+
+    styleAxis(m_timeAxis);
+    styleAxis(m_valueAxis);
+    m_timeAxis->setGridLineVisible(false);
+    m_valueAxis->setLineVisible(false);
+    m_valueAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_valueAxis->setTitleText(unitName);
+    chart->addAxis(m_timeAxis, Qt::AlignBottom);
+    chart->addAxis(m_valueAxis, Qt::AlignLeft);
+
+    for (const Layer& layer : std::as_const(m_layers)) {
+        auto* area = new QAreaSeries(new QLineSeries(chart), new QLineSeries(chart));
+        area->setName(layer.name);
+        QColor fill = layer.color;
+        fill.setAlpha(150);
+        area->setBrush(fill);
+        QPen pen(layer.color.darker(115));
+        pen.setWidthF(1.5);
+        area->setPen(pen);
+        chart->addSeries(area);
+        area->attachAxis(m_timeAxis);
+        area->attachAxis(m_valueAxis);
+        connect(area, &QAreaSeries::hovered, this, &UsageTimeChart::showToolTip);
+        m_areas << area;
+    }
+    setChart(chart);
+    updateValueAxis(0);
+}
+
+void UsageTimeChart::setPoints(const QList<UsageSeries::Point>& points,
+                               UsageSeries::BucketSize size)
+{
+    m_points = points;
+    m_size = size;
+    m_xs.clear();
+    m_xs.reserve(points.size());
+    for (int i = 0; i < points.size(); ++i) {
+        // A day is drawn at its middle, so the "MMM d" tick under it never shows the day
+        // before, whatever a daylight-saving change does to the length of the days around it.
+        const qint64 start = points[i].startMs;
+        if (size == UsageSeries::BucketSize::Hour)
+            m_xs << start;
+        else
+            m_xs << start + (i + 1 < points.size() ? (points[i + 1].startMs - start) : DayMs) / 2;
+    }
+
+    QList<double> stacked(points.size(), 0.0);
+    for (int layer = 0; layer < m_layers.size(); ++layer) {
+        QList<QPointF> lower;
+        QList<QPointF> upper;
+        lower.reserve(points.size());
+        upper.reserve(points.size());
+        for (int i = 0; i < points.size(); ++i) {
+            lower << QPointF(double(m_xs[i]), stacked[i]);
+            stacked[i] += m_layers[layer].value(points[i].totals);
+            upper << QPointF(double(m_xs[i]), stacked[i]);
+        }
+        m_areas[layer]->lowerSeries()->replace(lower);
+        m_areas[layer]->upperSeries()->replace(upper);
+    }
+    updateValueAxis(stacked.isEmpty() ? 0.0 : *std::max_element(stacked.cbegin(), stacked.cend()));
+    updateTimeAxis();
+}
+
+void UsageTimeChart::updateValueAxis(double maxValue)
+{
+    const ChartScale::Ticks ticks = ChartScale::niceTicks(maxValue, m_unit, MaxValueIntervals);
+    const QStringList old = m_valueAxis->categoriesLabels();
+    for (const QString& label : old)
+        m_valueAxis->remove(label);
+    // The zero line gets its label through a sliver of a category below it.
+    m_valueAxis->setStartValue(-ticks.step / 1000);
+    for (int i = 0; i <= ticks.intervals; ++i)
+        m_valueAxis->append(ChartScale::tickLabel(i * ticks.step, ticks, m_unit), i * ticks.step);
+    m_valueAxis->setRange(0, ticks.max);
+}
+
+void UsageTimeChart::updateTimeAxis()
+{
+    const bool hours = m_size == UsageSeries::BucketSize::Hour;
+    const qint64 bucketMs = hours ? UsageSeries::HourMs : DayMs;
+    m_timeAxis->setFormat(hours ? u"HH:mm<br>MMM d"_s : u"MMM d"_s);
+    if (m_xs.isEmpty())
+        return;
+    const int span = int(m_xs.size()) - 1;
+    if (span == 0) {
+        m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_xs.constFirst() - bucketMs),
+                             QDateTime::fromMSecsSinceEpoch(m_xs.constFirst() + bucketMs));
+        m_timeAxis->setTickCount(3);
+        return;
+    }
+    // Ticks sit every k buckets from the first one, so they fall on bucket edges; k is a
+    // round number of hours or days and the axis runs past the last bucket as little as it can.
+    const int plotWidth =
+        int(chart()->plotArea().width()) > 0 ? int(chart()->plotArea().width()) : width() - 80;
+    const int maxIntervals = qBound(2, plotWidth / MinTickSpacingPx, 12);
+    int bestIntervals = 0;
+    int bestStep = 0;
+    const auto consider = [&](int step) {
+        const int intervals = (span + step - 1) / step;
+        if (intervals > maxIntervals)
+            return;
+        const int waste = intervals * step - span;
+        const int bestWaste = bestIntervals * bestStep - span;
+        if (bestIntervals == 0 || waste < bestWaste ||
+            (waste == bestWaste && intervals > bestIntervals)) {
+            bestIntervals = intervals;
+            bestStep = step;
+        }
+    };
+    if (hours)
+        std::for_each(NiceHourSteps.cbegin(), NiceHourSteps.cend(), consider);
+    else
+        std::for_each(NiceDaySteps.cbegin(), NiceDaySteps.cend(), consider);
+    if (bestIntervals == 0) {
+        bestStep = (span + maxIntervals - 1) / maxIntervals;
+        bestIntervals = (span + bestStep - 1) / bestStep;
+    }
+    const qint64 first = m_xs.constFirst();
+    m_timeAxis->setRange(
+        QDateTime::fromMSecsSinceEpoch(first),
+        QDateTime::fromMSecsSinceEpoch(first + qint64(bestIntervals) * bestStep * bucketMs));
+    m_timeAxis->setTickCount(bestIntervals + 1);
+}
+
+void UsageTimeChart::resizeEvent(QResizeEvent* event)
+{
+    QChartView::resizeEvent(event);
+    const int plotWidth = int(chart()->plotArea().width());
+    if (plotWidth / MinTickSpacingPx != m_lastPlotWidth / MinTickSpacingPx) {
+        m_lastPlotWidth = plotWidth;
+        updateTimeAxis();
+    }
+}
+
+int UsageTimeChart::bucketAt(double x) const
+{
+    if (m_xs.isEmpty())
+        return -1;
+    const auto it = std::lower_bound(m_xs.cbegin(), m_xs.cend(), qint64(x));
+    if (it == m_xs.cend())
+        return int(m_xs.size()) - 1;
+    const int index = int(std::distance(m_xs.cbegin(), it));
+    if (index > 0 && x - double(m_xs[index - 1]) < double(*it) - x)
+        return index - 1;
+    return index;
+}
+
+QString UsageTimeChart::toolTipFor(int bucket) const
+{
+    if (bucket < 0 || bucket >= m_points.size())
+        return {};
+    const QDateTime start = QDateTime::fromMSecsSinceEpoch(m_points[bucket].startMs);
+    const QString when = m_size == UsageSeries::BucketSize::Hour
+                             ? start.toString(u"ddd, MMM d, HH:mm"_s) + u"–"_s +
+                                   start.addSecs(3600).toString(u"HH:mm"_s)
+                             : start.toString(u"ddd, MMM d, yyyy"_s);
+    return u"<p style=\"white-space:nowrap\"><b>%1</b><br>%2</p>"_s.arg(
+        when, m_toolTip(m_points[bucket].totals));
+}
+
+void UsageTimeChart::showToolTip(const QPointF& value, bool hovering)
+{
+    if (!hovering) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(QCursor::pos(), toolTipFor(bucketAt(value.x())), this);
+}
