@@ -15,7 +15,9 @@ class KeyStore : public QObject
     Q_DISABLE_COPY_MOVE(KeyStore)
 
 public:
-    explicit KeyStore(QObject* parent = nullptr) : QObject(parent) {}
+    explicit KeyStore(QObject* parent = nullptr)
+        : QObject(parent)
+    {}
     ~KeyStore() override = default;
 
     // Human-readable location: "local: /home/u/.local/share/KeyDeck/keydeck.sqlite".
@@ -33,11 +35,21 @@ public:
     virtual QFuture<void> deleteKey(const QString& id) = 0;
 
     virtual QFuture<WorkspaceSettings> workspaceSettings() = 0;
-    virtual QFuture<WorkspaceSettings> updateWorkspaceSettings(const WorkspaceSettings& settings) = 0;
+    virtual QFuture<WorkspaceSettings>
+    updateWorkspaceSettings(const WorkspaceSettings& settings) = 0;
 
-    QFuture<ApiKeyRecord> disableKey(const QString& id) { return setKeyStatus(id, KeyStatus::Disabled); }
-    QFuture<ApiKeyRecord> enableKey(const QString& id) { return setKeyStatus(id, KeyStatus::Active); }
-    QFuture<ApiKeyRecord> revokeKey(const QString& id) { return setKeyStatus(id, KeyStatus::Revoked); }
+    QFuture<ApiKeyRecord> disableKey(const QString& id)
+    {
+        return setKeyStatus(id, KeyStatus::Disabled);
+    }
+    QFuture<ApiKeyRecord> enableKey(const QString& id)
+    {
+        return setKeyStatus(id, KeyStatus::Active);
+    }
+    QFuture<ApiKeyRecord> revokeKey(const QString& id)
+    {
+        return setKeyStatus(id, KeyStatus::Revoked);
+    }
 
 Q_SIGNALS:
     // Emitted on the store's thread affinity (the thread that created it) after any change,

@@ -8,7 +8,8 @@
 class StoreError final : public QException
 {
 public:
-    enum class Code {
+    enum class Code
+    {
         NotFound,    // no key with that id or label
         Invalid,     // fieldErrors says which fields and why
         Conflict,    // e.g. a label already in use

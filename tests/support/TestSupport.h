@@ -6,8 +6,7 @@
 
 // Waits for a future while spinning the event loop (so .then(context) continuations and
 // keychain jobs run), failing the test after timeoutMs.
-template<typename T>
-bool waitForFuture(const QFuture<T>& future, int timeoutMs = 20000)
+template <typename T> bool waitForFuture(const QFuture<T>& future, int timeoutMs = 20000)
 {
     return QTest::qWaitFor([&] { return future.isFinished(); }, timeoutMs);
 }
@@ -16,8 +15,7 @@ class TestSupport final
 {
 public:
     // Runs f, returns the exception's text, or empty when nothing was thrown.
-    template<typename F>
-    static QString errorText(F&& f)
+    template <typename F> static QString errorText(F&& f)
     {
         try {
             f();
