@@ -11,7 +11,7 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev qt6-charts-dev qtkeychain-qt6-dev
     libgl-dev libxkbcommon-dev fonts-dejavu-core
     dbus dbus-bin gnome-keyring libsecret-tools
-    xvfb xauth libbenchmark-dev sqlite3
+    xvfb xauth libbenchmark-dev sqlite3 git
 )
 
 install_deps() {

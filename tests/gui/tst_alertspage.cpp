@@ -2,6 +2,7 @@
 #include "AlertRuleDialog.h"
 #include "AlertTableModel.h"
 #include "AlertsPage.h"
+#include "GuiTest.h"
 #include "MainWindow.h"
 #include "ManualClock.h"
 #include "SecretVault.h"
@@ -47,13 +48,6 @@ struct Row
     QString status;
 };
 
-template <typename T> T* child(QObject* parent, const QString& name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (!found)
-        qWarning("no child %s", qPrintable(name));
-    return found;
-}
 } // namespace
 
 class TestAlertsPage : public QObject
@@ -183,7 +177,7 @@ private Q_SLOTS:
                 m_notifications << Notification{title, message};
             },
             [this] { return m_inForeground; });
-        m_table = child<QTableView>(m_page.get(), u"alertsTable"_s);
+        m_table = GuiTest::child<QTableView>(m_page.get(), u"alertsTable"_s);
         QVERIFY(m_table);
         m_page->resize(1100, 700);
         m_page->show();
@@ -192,7 +186,7 @@ private Q_SLOTS:
 
     void newStoreListsTheDefaultRulesAndNoAlerts()
     {
-        auto* rules = child<QTableWidget>(m_page.get(), u"rulesTable"_s);
+        auto* rules = GuiTest::child<QTableWidget>(m_page.get(), u"rulesTable"_s);
         QTRY_COMPARE(rules->rowCount(), 2);
         QStringList described;
         for (int row = 0; row < rules->rowCount(); ++row) {
@@ -205,11 +199,11 @@ private Q_SLOTS:
                  (QStringList{u"Expiring within 14 days"_s, u"Rotation due after 90 days"_s}));
         QTRY_VERIFY(m_monitor->evaluationCount() >= 1);
         QCOMPARE(m_page->alertModel()->rowCount(), 0);
-        auto* empty = child<QLabel>(m_page.get(), u"alertsEmptyLabel"_s);
+        auto* empty = GuiTest::child<QLabel>(m_page.get(), u"alertsEmptyLabel"_s);
         QVERIFY(empty->isVisible());
         QVERIFY(empty->text().startsWith(u"Nothing needs attention"));
-        QVERIFY(!child<QPushButton>(m_page.get(), u"acknowledgeButton"_s)->isEnabled());
-        QVERIFY(!child<QPushButton>(m_page.get(), u"deleteRuleButton"_s)->isEnabled());
+        QVERIFY(!GuiTest::child<QPushButton>(m_page.get(), u"acknowledgeButton"_s)->isEnabled());
+        QVERIFY(!GuiTest::child<QPushButton>(m_page.get(), u"deleteRuleButton"_s)->isEnabled());
     }
 
     void ruleEditorValidatesTheThresholdInTheKindsUnit()
@@ -218,12 +212,12 @@ private Q_SLOTS:
         QVERIFY(!key.id.isEmpty());
         AlertRuleDialog dialog({key});
         QCOMPARE(dialog.objectName(), u"alertRuleDialog"_s);
-        auto* kind = child<QComboBox>(&dialog, u"kindCombo"_s);
-        auto* threshold = child<QLineEdit>(&dialog, u"thresholdEdit"_s);
-        auto* error = child<QLabel>(&dialog, u"thresholdError"_s);
-        auto* prefix = child<QLabel>(&dialog, u"thresholdPrefix"_s);
-        auto* suffix = child<QLabel>(&dialog, u"thresholdSuffix"_s);
-        auto* keys = child<QComboBox>(&dialog, u"keyCombo"_s);
+        auto* kind = GuiTest::child<QComboBox>(&dialog, u"kindCombo"_s);
+        auto* threshold = GuiTest::child<QLineEdit>(&dialog, u"thresholdEdit"_s);
+        auto* error = GuiTest::child<QLabel>(&dialog, u"thresholdError"_s);
+        auto* prefix = GuiTest::child<QLabel>(&dialog, u"thresholdPrefix"_s);
+        auto* suffix = GuiTest::child<QLabel>(&dialog, u"thresholdSuffix"_s);
+        auto* keys = GuiTest::child<QComboBox>(&dialog, u"keyCombo"_s);
         QVERIFY(kind && threshold && error && prefix && suffix && keys);
         dialog.show();
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -287,18 +281,19 @@ private Q_SLOTS:
         QVERIFY(!m_webKey.id.isEmpty());
 
         // Added through the page, watching that one key.
-        QTest::mouseClick(child<QPushButton>(m_page.get(), u"addRuleButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(m_page.get(), u"addRuleButton"_s),
+                          Qt::LeftButton);
         AlertRuleDialog* dialog = nullptr;
         QTRY_VERIFY((dialog = m_page->findChild<AlertRuleDialog*>(u"alertRuleDialog"_s)));
-        auto* kind = child<QComboBox>(dialog, u"kindCombo"_s);
+        auto* kind = GuiTest::child<QComboBox>(dialog, u"kindCombo"_s);
         kind->setCurrentIndex(kind->findData(int(AlertRule::Kind::QuotaRemainingBelowUsd)));
-        child<QLineEdit>(dialog, u"thresholdEdit"_s)->setText(u"5"_s);
-        auto* keys = child<QComboBox>(dialog, u"keyCombo"_s);
+        GuiTest::child<QLineEdit>(dialog, u"thresholdEdit"_s)->setText(u"5"_s);
+        auto* keys = GuiTest::child<QComboBox>(dialog, u"keyCombo"_s);
         QVERIFY(keys->findText(u"prod-web-app"_s) > 0);
         keys->setCurrentIndex(keys->findText(u"prod-web-app"_s));
         QTest::mouseClick(dialog->acceptButton(), Qt::LeftButton);
         QTRY_VERIFY(ruleRow(AlertRule::Kind::QuotaRemainingBelowUsd) >= 0);
-        auto* rules = child<QTableWidget>(m_page.get(), u"rulesTable"_s);
+        auto* rules = GuiTest::child<QTableWidget>(m_page.get(), u"rulesTable"_s);
         const int row = ruleRow(AlertRule::Kind::QuotaRemainingBelowUsd);
         QCOMPARE(rules->item(row, AlertsPage::RuleDescription)->text(),
                  u"Quota remaining below $5.00"_s);
@@ -329,7 +324,7 @@ private Q_SLOTS:
 
     void acknowledgedAlertStaysSilent()
     {
-        auto* acknowledge = child<QPushButton>(m_page.get(), u"acknowledgeButton"_s);
+        auto* acknowledge = GuiTest::child<QPushButton>(m_page.get(), u"acknowledgeButton"_s);
         QVERIFY(!acknowledge->isEnabled());
         selectAlertOf(u"prod-web-app"_s);
         QVERIFY(acknowledge->isEnabled());
@@ -353,7 +348,7 @@ private Q_SLOTS:
         QFuture<ApiKeyRecord> updated = m_store->updateKey(m_webKey.id, spec);
         QVERIFY(waitForFuture(updated));
         QTRY_VERIFY(rows(u"prod-web-app"_s).isEmpty());
-        auto* showCleared = child<QCheckBox>(m_page.get(), u"showClearedCheck"_s);
+        auto* showCleared = GuiTest::child<QCheckBox>(m_page.get(), u"showClearedCheck"_s);
         showCleared->setChecked(true);
         QTRY_COMPARE(statuses(u"prod-web-app"_s), QStringList{u"Cleared"_s});
 
@@ -410,7 +405,7 @@ private Q_SLOTS:
 
     void enablingAndDeletingRules()
     {
-        auto* rules = child<QTableWidget>(m_page.get(), u"rulesTable"_s);
+        auto* rules = GuiTest::child<QTableWidget>(m_page.get(), u"rulesTable"_s);
         const int rotation = ruleRow(AlertRule::Kind::RotationDue);
         QVERIFY(rotation >= 0);
 
@@ -425,7 +420,7 @@ private Q_SLOTS:
 
         // Delete asks first, with No as the default.
         rules->selectRow(ruleRow(AlertRule::Kind::QuotaRemainingBelowUsd));
-        auto* remove = child<QPushButton>(m_page.get(), u"deleteRuleButton"_s);
+        auto* remove = GuiTest::child<QPushButton>(m_page.get(), u"deleteRuleButton"_s);
         QVERIFY(remove->isEnabled());
         QTest::mouseClick(remove, Qt::LeftButton);
         QMessageBox* box = nullptr;
@@ -443,13 +438,13 @@ private Q_SLOTS:
         // Its open alert closed with it.
         QTRY_VERIFY(rows(u"prod-web-app"_s).isEmpty());
         QCOMPARE(m_page->attentionCount(), 0);
-        QVERIFY(child<QLabel>(m_page.get(), u"alertsEmptyLabel"_s)->isVisible());
+        QVERIFY(GuiTest::child<QLabel>(m_page.get(), u"alertsEmptyLabel"_s)->isVisible());
     }
 
     void sidebarCountsAlertsNeedingAttention()
     {
         // Rotation back on: three keys due again.
-        auto* rules = child<QTableWidget>(m_page.get(), u"rulesTable"_s);
+        auto* rules = GuiTest::child<QTableWidget>(m_page.get(), u"rulesTable"_s);
         rules->item(ruleRow(AlertRule::Kind::RotationDue), AlertsPage::RuleEnabled)
             ->setCheckState(Qt::Checked);
         QVERIFY(QTest::qWaitFor([&] { return storedAlerts(false).size() == 3; }, 10'000));
@@ -458,7 +453,7 @@ private Q_SLOTS:
         QSettings settings(m_dir.filePath(u"ui.ini"_s), QSettings::IniFormat);
         UiSettings ui(settings);
         MainWindow window(*m_store, *m_store, *m_store, vault, m_clock, ui);
-        auto* sidebar = child<QListWidget>(&window, u"sidebar"_s);
+        auto* sidebar = GuiTest::child<QListWidget>(&window, u"sidebar"_s);
         QVERIFY(sidebar);
         QStringList pages;
         for (int i = 0; i < sidebar->count(); ++i)

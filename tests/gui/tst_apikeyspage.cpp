@@ -1,6 +1,7 @@
 #include "ApiKeyFormat.h"
 #include "ApiKeysPage.h"
 #include "EnvExportDialog.h"
+#include "GuiTest.h"
 #include "KeyEditorDialog.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyTableModel.h"
@@ -40,52 +41,14 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-template <typename T> T* visibleTopLevel()
-{
-    const QWidgetList widgets = QApplication::topLevelWidgets();
-    for (QWidget* widget : widgets) {
-        if (auto* match = qobject_cast<T*>(widget); match && match->isVisible())
-            return match;
-    }
-    return nullptr;
-}
-
-template <typename T> T* child(QObject* parent, const QString& name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (!found)
-        qWarning("no child %s", qPrintable(name));
-    return found;
-}
-} // namespace
-
 class TestApiKeysPage : public QObject
 {
     Q_OBJECT
 
 private:
-    struct ModalAnswer
+    void answerNextModal(GuiTest::ModalAnswer* answer, QMessageBox::StandardButton button)
     {
-        QString objectName;
-        bool noWasDefault = false;
-        bool answered = false;
-    };
-
-    // Confirmations are modal: answer the next one from the event loop, as a user would, by
-    // clicking the button (never by position), and record what the box offered.
-    void answerNextModal(ModalAnswer* answer, QMessageBox::StandardButton button)
-    {
-        *answer = {};
-        QTimer::singleShot(0, this, [answer, button] {
-            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            if (!box)
-                return;
-            answer->objectName = box->objectName();
-            answer->noWasDefault = box->defaultButton() == box->button(QMessageBox::No);
-            QTest::mouseClick(box->button(button), Qt::LeftButton);
-            answer->answered = true;
-        });
+        GuiTest::answerNextModal(this, answer, button);
     }
 
     QTableView* table() const { return m_page->findChild<QTableView*>(u"keysTable"_s); }
@@ -199,16 +162,17 @@ private Q_SLOTS:
     {
         QCOMPARE(m_window->objectName(), u"mainWindow"_s);
         QCOMPARE(m_window->windowTitle(), u"KeyDeck"_s);
-        auto* empty = child<QWidget>(m_page, u"emptyState"_s);
+        auto* empty = GuiTest::child<QWidget>(m_page, u"emptyState"_s);
         QTRY_VERIFY(empty->isVisible());
         QVERIFY(!table()->isVisible());
-        QVERIFY(!child<QLineEdit>(m_page, u"searchEdit"_s)->isVisible());
-        QVERIFY(
-            child<QLabel>(m_window.get(), u"storeLocationLabel"_s)->text().contains(m_dir.path()));
-        QTRY_COMPARE(child<QLabel>(m_window.get(), u"keychainStatusLabel"_s)->text(),
+        QVERIFY(!GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s)->isVisible());
+        QVERIFY(GuiTest::child<QLabel>(m_window.get(), u"storeLocationLabel"_s)
+                    ->text()
+                    .contains(m_dir.path()));
+        QTRY_COMPARE(GuiTest::child<QLabel>(m_window.get(), u"keychainStatusLabel"_s)->text(),
                      u"Keychain: available"_s);
         // Only pages that work are listed.
-        auto* sidebar = child<QListWidget>(m_window.get(), u"sidebar"_s);
+        auto* sidebar = GuiTest::child<QListWidget>(m_window.get(), u"sidebar"_s);
         QStringList pages;
         for (int i = 0; i < sidebar->count(); ++i)
             pages << sidebar->item(i)->text();
@@ -223,24 +187,25 @@ private Q_SLOTS:
     void generateNewKeyShowsTheSecretOnce()
     {
         action(u"actionGenerateKey"_s)->trigger();
-        QTRY_VERIFY(visibleTopLevel<KeyEditorDialog>());
-        KeyEditorDialog* editor = visibleTopLevel<KeyEditorDialog>();
-        auto* create = child<QPushButton>(editor, u"createButton"_s);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<KeyEditorDialog>());
+        KeyEditorDialog* editor = GuiTest::visibleTopLevel<KeyEditorDialog>();
+        auto* create = GuiTest::child<QPushButton>(editor, u"createButton"_s);
         QVERIFY(!create->isEnabled()); // the label is required
-        QTest::keyClicks(child<QLineEdit>(editor, u"labelEdit"_s), u"prod-web-app"_s);
-        auto* environment = child<QComboBox>(editor, u"environmentCombo"_s);
+        QTest::keyClicks(GuiTest::child<QLineEdit>(editor, u"labelEdit"_s), u"prod-web-app"_s);
+        auto* environment = GuiTest::child<QComboBox>(editor, u"environmentCombo"_s);
         environment->setCurrentIndex(environment->findText(u"prod"_s));
         QTRY_VERIFY(create->isEnabled());
         QTest::mouseClick(create, Qt::LeftButton);
 
-        QTRY_VERIFY(visibleTopLevel<ShowOnceDialog>());
-        QPointer<ShowOnceDialog> shown = visibleTopLevel<ShowOnceDialog>();
-        m_secret = child<QLineEdit>(shown, u"secretField"_s)->text();
+        QTRY_VERIFY(GuiTest::visibleTopLevel<ShowOnceDialog>());
+        QPointer<ShowOnceDialog> shown = GuiTest::visibleTopLevel<ShowOnceDialog>();
+        m_secret = GuiTest::child<QLineEdit>(shown, u"secretField"_s)->text();
         QVERIFY2(ApiKeyFormat::isWellFormed(m_secret), qPrintable(m_secret.left(3)));
-        QTRY_VERIFY(child<QLabel>(shown, u"keychainStatus"_s)->text().startsWith(u"Saved"));
-        auto* done = child<QPushButton>(shown, u"doneButton"_s);
+        QTRY_VERIFY(
+            GuiTest::child<QLabel>(shown, u"keychainStatus"_s)->text().startsWith(u"Saved"));
+        auto* done = GuiTest::child<QPushButton>(shown, u"doneButton"_s);
         QVERIFY(!done->isEnabled());
-        auto* stored = child<QCheckBox>(shown, u"storedCheck"_s);
+        auto* stored = GuiTest::child<QCheckBox>(shown, u"storedCheck"_s);
         stored->setFocus();
         QTest::keyClick(stored, Qt::Key_Space);
         QVERIFY(stored->isChecked());
@@ -257,7 +222,7 @@ private Q_SLOTS:
         m_generatedId =
             proxy()->index(rowOf(u"prod-web-app"_s), 0).data(KeyTableModel::KeyIdRole).toString();
         QVERIFY(!m_generatedId.isEmpty());
-        QCOMPARE(child<QLabel>(m_page, u"countLabel"_s)->text(), u"1 key"_s);
+        QCOMPARE(GuiTest::child<QLabel>(m_page, u"countLabel"_s)->text(), u"1 key"_s);
         // The new key is selected, ready for Copy.
         QVERIFY(action(u"actionCopyKey"_s)->isEnabled());
 
@@ -288,14 +253,14 @@ private Q_SLOTS:
         QApplication::setActiveWindow(m_window.get());
         QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
         QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
-        QTRY_VERIFY(visibleTopLevel<KeyEditorDialog>());
-        QPointer<KeyEditorDialog> dialog = visibleTopLevel<KeyEditorDialog>();
+        QTRY_VERIFY(GuiTest::visibleTopLevel<KeyEditorDialog>());
+        QPointer<KeyEditorDialog> dialog = GuiTest::visibleTopLevel<KeyEditorDialog>();
         dialog->reject();
         QTRY_VERIFY(!dialog);
 
         QApplication::setActiveWindow(m_window.get());
         QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
-        QTRY_VERIFY(child<QLineEdit>(m_page, u"searchEdit"_s)->hasFocus());
+        QTRY_VERIFY(GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s)->hasFocus());
     }
 
     void copyKeyReadsTheKeychain()
@@ -353,7 +318,7 @@ private Q_SLOTS:
         QVERIFY(action(u"actionDisableKey"_s)->isEnabled());
         QVERIFY(!action(u"actionEnableKey"_s)->isEnabled());
 
-        ModalAnswer answer;
+        GuiTest::ModalAnswer answer;
         answerNextModal(&answer, QMessageBox::No);
         action(u"actionRevokeKey"_s)->trigger();
         QTRY_VERIFY(answer.answered);
@@ -396,10 +361,10 @@ private Q_SLOTS:
         QVERIFY(!createInStore(u"batch-jobs"_s, u"prod"_s).isEmpty());
         QVERIFY(!createInStore(u"ci-tests"_s, u"staging"_s).isEmpty());
         QTRY_COMPARE(proxy()->rowCount(), 4);
-        auto* count = child<QLabel>(m_page, u"countLabel"_s);
+        auto* count = GuiTest::child<QLabel>(m_page, u"countLabel"_s);
         QCOMPARE(count->text(), u"4 keys"_s);
 
-        auto* search = child<QLineEdit>(m_page, u"searchEdit"_s);
+        auto* search = GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s);
         QTest::keyClicks(search, u"BATCH"_s);
         QTRY_COMPARE(proxy()->rowCount(), 1);
         QCOMPARE(cellOf(u"batch-jobs"_s, KeyTableModel::Label), u"batch-jobs"_s);
@@ -407,13 +372,13 @@ private Q_SLOTS:
         search->clear();
         QTRY_COMPARE(proxy()->rowCount(), 4);
 
-        auto* environments = child<QComboBox>(m_page, u"environmentFilter"_s);
+        auto* environments = GuiTest::child<QComboBox>(m_page, u"environmentFilter"_s);
         QTRY_VERIFY(environments->findText(u"staging"_s) > 0);
         environments->setCurrentIndex(environments->findText(u"prod"_s));
         QCOMPARE(proxy()->rowCount(), 2);
         environments->setCurrentIndex(0);
 
-        auto* statuses = child<QComboBox>(m_page, u"statusFilter"_s);
+        auto* statuses = GuiTest::child<QComboBox>(m_page, u"statusFilter"_s);
         statuses->setCurrentIndex(statuses->findText(u"Revoked"_s));
         QCOMPARE(proxy()->rowCount(), 1);
         QVERIFY(rowOf(u"prod-web-app"_s) == 0);
@@ -432,10 +397,10 @@ private Q_SLOTS:
     void refusedKeyKeepsTheFormAndNamesTheField()
     {
         action(u"actionGenerateKey"_s)->trigger();
-        QTRY_VERIFY(visibleTopLevel<KeyEditorDialog>());
-        QPointer<KeyEditorDialog> editor = visibleTopLevel<KeyEditorDialog>();
-        QTest::keyClicks(child<QLineEdit>(editor, u"labelEdit"_s), u"batch-jobs"_s);
-        auto* create = child<QPushButton>(editor, u"createButton"_s);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<KeyEditorDialog>());
+        QPointer<KeyEditorDialog> editor = GuiTest::visibleTopLevel<KeyEditorDialog>();
+        QTest::keyClicks(GuiTest::child<QLineEdit>(editor, u"labelEdit"_s), u"batch-jobs"_s);
+        auto* create = GuiTest::child<QPushButton>(editor, u"createButton"_s);
         QTRY_VERIFY(create->isEnabled());
         QTest::mouseClick(create, Qt::LeftButton);
 
@@ -447,25 +412,25 @@ private Q_SLOTS:
                  qPrintable(error->informativeText()));
         QVERIFY(error->informativeText().contains(u"\nLabel: "));
         QVERIFY(editor->isVisible());
-        QCOMPARE(child<QLineEdit>(editor, u"labelEdit"_s)->text(), u"batch-jobs"_s);
+        QCOMPARE(GuiTest::child<QLineEdit>(editor, u"labelEdit"_s)->text(), u"batch-jobs"_s);
         error->accept();
         editor->reject();
         QTRY_VERIFY(!editor);
         QCOMPARE(proxy()->rowCount(), 4);
-        QVERIFY(!visibleTopLevel<ShowOnceDialog>());
+        QVERIFY(!GuiTest::visibleTopLevel<ShowOnceDialog>());
     }
 
     void deleteRemovesKeyAndSecret()
     {
         select(u"prod-web-app"_s);
-        ModalAnswer answer;
+        GuiTest::ModalAnswer answer;
         answerNextModal(&answer, QMessageBox::Yes);
         action(u"actionDeleteKey"_s)->trigger();
         QTRY_VERIFY(answer.answered);
         QCOMPARE(answer.objectName, u"deleteConfirm"_s);
         QVERIFY(answer.noWasDefault);
         QTRY_COMPARE(rowOf(u"prod-web-app"_s), -1);
-        QCOMPARE(child<QLabel>(m_page, u"countLabel"_s)->text(), u"3 keys"_s);
+        QCOMPARE(GuiTest::child<QLabel>(m_page, u"countLabel"_s)->text(), u"3 keys"_s);
 
         QTRY_VERIFY(secretIsGone(m_generatedId));
     }

@@ -2,6 +2,7 @@
 #include "ApiKeysPage.h"
 #include "ClipboardGuard.h"
 #include "EnvExportDialog.h"
+#include "GuiTest.h"
 #include "KeyTableModel.h"
 #include "ManualClock.h"
 #include "RotateKeyWizard.h"
@@ -40,13 +41,6 @@ void tick(QCheckBox* box)
     QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(box->height() / 2, box->height() / 2));
 }
 
-template <typename T> T* child(QObject* parent, const QString& name)
-{
-    T* found = parent->findChild<T*>(name);
-    if (!found)
-        qWarning("no child %s", qPrintable(name));
-    return found;
-}
 } // namespace
 
 class TestRotateWizard : public QObject
@@ -54,26 +48,9 @@ class TestRotateWizard : public QObject
     Q_OBJECT
 
 private:
-    struct ModalAnswer
+    void answerNextModal(GuiTest::ModalAnswer* answer, QMessageBox::StandardButton button)
     {
-        QString objectName;
-        bool noWasDefault = false;
-        bool answered = false;
-    };
-
-    // Answers the next modal box from the event loop by clicking the button, as a user would.
-    void answerNextModal(ModalAnswer* answer, QMessageBox::StandardButton button)
-    {
-        *answer = {};
-        QTimer::singleShot(0, this, [answer, button] {
-            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
-            if (!box)
-                return;
-            answer->objectName = box->objectName();
-            answer->noWasDefault = box->defaultButton() == box->button(QMessageBox::No);
-            QTest::mouseClick(box->button(button), Qt::LeftButton);
-            answer->answered = true;
-        });
+        GuiTest::answerNextModal(this, answer, button);
     }
 
     ApiKeyRecord createKey(const QString& label)
@@ -158,10 +135,12 @@ private:
     // Step 1 and 2 as a user does them; leaves the wizard on the revoke page.
     void createAndDeploy(RotateKeyWizard* wizard)
     {
-        QTest::mouseClick(child<QPushButton>(wizard, u"createNewKeyButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard, u"createNewKeyButton"_s),
+                          Qt::LeftButton);
         QTRY_VERIFY(wizard->findChild<QLineEdit*>(u"newSecretField"_s));
-        QTRY_VERIFY(child<QLabel>(wizard, u"keychainStatus"_s)->text().startsWith(u"Saved"));
-        tick(child<QCheckBox>(wizard, u"storedCheck"_s));
+        QTRY_VERIFY(
+            GuiTest::child<QLabel>(wizard, u"keychainStatus"_s)->text().startsWith(u"Saved"));
+        tick(GuiTest::child<QCheckBox>(wizard, u"storedCheck"_s));
         QTest::mouseClick(wizard->button(QWizard::CommitButton), Qt::LeftButton);
         QCOMPARE(wizard->currentPage()->objectName(), u"deployPage"_s);
         QTest::mouseClick(wizard->button(QWizard::NextButton), Qt::LeftButton);
@@ -199,18 +178,18 @@ private Q_SLOTS:
         std::unique_ptr<RotateKeyWizard> wizard = openWizard(old);
         QCOMPARE(wizard->objectName(), u"rotateKeyWizard"_s);
         QCOMPARE(wizard->currentPage()->objectName(), u"createPage"_s);
-        const QString intro = child<QLabel>(wizard.get(), u"createIntroLabel"_s)->text();
+        const QString intro = GuiTest::child<QLabel>(wizard.get(), u"createIntroLabel"_s)->text();
         QVERIFY2(intro.contains(u"<b>prod-web-app-v2</b>"), qPrintable(intro));
         QVERIFY(intro.contains(u"the old key keeps working until you revoke it"));
         // Nothing created yet: there is nothing to go on with.
         QVERIFY(!wizard->button(QWizard::CommitButton)->isEnabled());
-        QVERIFY(!child<QCheckBox>(wizard.get(), u"storedCheck"_s)->isEnabled());
+        QVERIFY(!GuiTest::child<QCheckBox>(wizard.get(), u"storedCheck"_s)->isEnabled());
 
         // Step 1: the new key, shown once, in the keychain, linked both ways.
-        QTest::mouseClick(child<QPushButton>(wizard.get(), u"createNewKeyButton"_s),
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard.get(), u"createNewKeyButton"_s),
                           Qt::LeftButton);
         QTRY_VERIFY(wizard->findChild<QLineEdit*>(u"newSecretField"_s));
-        auto* secretField = child<QLineEdit>(wizard.get(), u"newSecretField"_s);
+        auto* secretField = GuiTest::child<QLineEdit>(wizard.get(), u"newSecretField"_s);
         const QString secret = secretField->text();
         QVERIFY(secretField->isReadOnly());
         QVERIFY(secretField->font().fixedPitch() ||
@@ -219,7 +198,8 @@ private Q_SLOTS:
         QVERIFY2(ApiKeyFormat::isWellFormed(secret), qPrintable(secret.left(8)));
         const ApiKeyRecord created = wizard->newKey();
         QCOMPARE(created.spec.label, u"prod-web-app-v2"_s);
-        QTRY_VERIFY(child<QLabel>(wizard.get(), u"keychainStatus"_s)->text().startsWith(u"Saved"));
+        QTRY_VERIFY(
+            GuiTest::child<QLabel>(wizard.get(), u"keychainStatus"_s)->text().startsWith(u"Saved"));
         QCOMPARE(secretInKeychain(created.id), secret);
 
         const ApiKeyRecord storedNew = storedKey(created.id);
@@ -231,24 +211,27 @@ private Q_SLOTS:
         sameSettings.label = u"prod-web-app-v2"_s;
         QCOMPARE(storedNew.spec, sameSettings);
 
-        QTest::mouseClick(child<QPushButton>(wizard.get(), u"copyButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard.get(), u"copyButton"_s),
+                          Qt::LeftButton);
         QCOMPARE(QApplication::clipboard()->text(), secret);
 
         // Next waits for "I have stored the new key".
         QVERIFY(!wizard->button(QWizard::CommitButton)->isEnabled());
-        tick(child<QCheckBox>(wizard.get(), u"storedCheck"_s));
+        tick(GuiTest::child<QCheckBox>(wizard.get(), u"storedCheck"_s));
         QVERIFY(wizard->button(QWizard::CommitButton)->isEnabled());
         QTest::mouseClick(wizard->button(QWizard::CommitButton), Qt::LeftButton);
 
         // Step 2: copy again, from the keychain, or export.
         QCOMPARE(wizard->currentPage()->objectName(), u"deployPage"_s);
-        QVERIFY(child<QLabel>(wizard.get(), u"deployAdviceLabel"_s)
+        QVERIFY(GuiTest::child<QLabel>(wizard.get(), u"deployAdviceLabel"_s)
                     ->text()
                     .contains(u"prod-web-app-v2"));
         QApplication::clipboard()->clear();
-        QTest::mouseClick(child<QPushButton>(wizard.get(), u"copyNewKeyButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard.get(), u"copyNewKeyButton"_s),
+                          Qt::LeftButton);
         QTRY_COMPARE(QApplication::clipboard()->text(), secret);
-        QTest::mouseClick(child<QPushButton>(wizard.get(), u"exportEnvButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard.get(), u"exportEnvButton"_s),
+                          Qt::LeftButton);
         QTRY_VERIFY(wizard->findChild<EnvExportDialog*>());
         QPointer<EnvExportDialog> exportDialog = wizard->findChild<EnvExportDialog*>();
         QTRY_VERIFY(exportDialog->isVisible());
@@ -258,9 +241,9 @@ private Q_SLOTS:
 
         // Step 3: the old key's requests since the rotation, live.
         QCOMPARE(wizard->currentPage()->objectName(), u"revokePage"_s);
-        auto* requests = child<QLabel>(wizard.get(), u"oldKeyRequestsLabel"_s);
-        auto* advice = child<QLabel>(wizard.get(), u"recommendationLabel"_s);
-        QCOMPARE(child<QSpinBox>(wizard.get(), u"quietMinutesSpin"_s)->value(), 60);
+        auto* requests = GuiTest::child<QLabel>(wizard.get(), u"oldKeyRequestsLabel"_s);
+        auto* advice = GuiTest::child<QLabel>(wizard.get(), u"recommendationLabel"_s);
+        QCOMPARE(GuiTest::child<QSpinBox>(wizard.get(), u"quietMinutesSpin"_s)->value(), 60);
         QTRY_VERIFY2(requests->text().startsWith(u"No requests with “prod-web-app” since"),
                      qPrintable(requests->text()));
         // The request before the rotation still counts for the quiet period.
@@ -284,9 +267,10 @@ private Q_SLOTS:
         QCOMPARE(advice->property("safe").toBool(), false);
 
         // Too early: an explicit confirmation, No by default; No keeps the old key.
-        ModalAnswer answer;
+        GuiTest::ModalAnswer answer;
         answerNextModal(&answer, QMessageBox::No);
-        QTest::mouseClick(child<QPushButton>(wizard.get(), u"revokeOldButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard.get(), u"revokeOldButton"_s),
+                          Qt::LeftButton);
         QTRY_VERIFY(answer.answered);
         QCOMPARE(answer.objectName, u"revokeEarlyConfirm"_s);
         QVERIFY(answer.noWasDefault);
@@ -295,11 +279,12 @@ private Q_SLOTS:
         QVERIFY(!wizard->button(QWizard::FinishButton)->isEnabled());
 
         answerNextModal(&answer, QMessageBox::Yes);
-        QTest::mouseClick(child<QPushButton>(wizard.get(), u"revokeOldButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard.get(), u"revokeOldButton"_s),
+                          Qt::LeftButton);
         QTRY_VERIFY(answer.answered);
         QCOMPARE(answer.objectName, u"revokeEarlyConfirm"_s);
         QTRY_COMPARE(storedKey(old.id).status, KeyStatus::Revoked);
-        QTRY_VERIFY(child<QLabel>(wizard.get(), u"revokeStatusLabel"_s)
+        QTRY_VERIFY(GuiTest::child<QLabel>(wizard.get(), u"revokeStatusLabel"_s)
                         ->text()
                         .startsWith(u"Rotation complete"));
         QCOMPARE(storedKey(created.id).status, KeyStatus::Active);
@@ -315,8 +300,8 @@ private Q_SLOTS:
         QVERIFY(recordRequest(old.id, m_clock.nowUtcMs() - 5 * MinuteMs));
         std::unique_ptr<RotateKeyWizard> wizard = openWizard(old);
         createAndDeploy(wizard.get());
-        auto* advice = child<QLabel>(wizard.get(), u"recommendationLabel"_s);
-        auto* quiet = child<QSpinBox>(wizard.get(), u"quietMinutesSpin"_s);
+        auto* advice = GuiTest::child<QLabel>(wizard.get(), u"recommendationLabel"_s);
+        auto* quiet = GuiTest::child<QSpinBox>(wizard.get(), u"quietMinutesSpin"_s);
         QTRY_VERIFY2(advice->text().startsWith(u"Still in use: last request 5 minutes ago"),
                      qPrintable(advice->text()));
 
@@ -332,9 +317,10 @@ private Q_SLOTS:
         quiet->setValue(45);
         QCOMPARE(advice->text(), u"Safe to revoke: no traffic for 45 minutes"_s);
 
-        ModalAnswer answer;
+        GuiTest::ModalAnswer answer;
         answerNextModal(&answer, QMessageBox::Yes);
-        QTest::mouseClick(child<QPushButton>(wizard.get(), u"revokeOldButton"_s), Qt::LeftButton);
+        QTest::mouseClick(GuiTest::child<QPushButton>(wizard.get(), u"revokeOldButton"_s),
+                          Qt::LeftButton);
         QTRY_VERIFY(answer.answered);
         QCOMPARE(answer.objectName, u"revokeConfirm"_s);
         QVERIFY(answer.noWasDefault);
@@ -345,8 +331,9 @@ private Q_SLOTS:
     {
         const ApiKeyRecord old = createKey(u"svc-v9"_s);
         std::unique_ptr<RotateKeyWizard> wizard = openWizard(old);
-        QVERIFY(
-            child<QLabel>(wizard.get(), u"createIntroLabel"_s)->text().contains(u"<b>svc-v10</b>"));
+        QVERIFY(GuiTest::child<QLabel>(wizard.get(), u"createIntroLabel"_s)
+                    ->text()
+                    .contains(u"<b>svc-v10</b>"));
         createAndDeploy(wizard.get());
         QCOMPARE(wizard->newKey().spec.label, u"svc-v10"_s);
 
@@ -360,9 +347,9 @@ private Q_SLOTS:
 
         // A second rotation of the same (stale) record is refused, on the page.
         std::unique_ptr<RotateKeyWizard> again = openWizard(old);
-        auto* create = child<QPushButton>(again.get(), u"createNewKeyButton"_s);
+        auto* create = GuiTest::child<QPushButton>(again.get(), u"createNewKeyButton"_s);
         QTest::mouseClick(create, Qt::LeftButton);
-        QTRY_VERIFY(child<QLabel>(again.get(), u"createStatusLabel"_s)
+        QTRY_VERIFY(GuiTest::child<QLabel>(again.get(), u"createStatusLabel"_s)
                         ->text()
                         .startsWith(u"The new key was not created"));
         QVERIFY(!create->isEnabled());
@@ -375,7 +362,7 @@ private Q_SLOTS:
         ApiKeysPage page(*m_store, *m_store, *m_store, *m_vault, m_clock, *m_clipboard);
         page.resize(1300, 700);
         page.show();
-        auto* table = child<QTableView>(&page, u"keysTable"_s);
+        auto* table = GuiTest::child<QTableView>(&page, u"keysTable"_s);
         QAbstractItemModel* model = table->model();
         const auto rowOf = [model](const QString& label) {
             for (int row = 0; row < model->rowCount(); ++row) {
@@ -390,7 +377,7 @@ private Q_SLOTS:
                                                          QItemSelectionModel::Rows);
         };
         QTRY_VERIFY(rowOf(u"svc-v10"_s) >= 0);
-        auto* rotate = child<QAction>(&page, u"actionRotateKey"_s);
+        auto* rotate = GuiTest::child<QAction>(&page, u"actionRotateKey"_s);
 
         const QString oldTip =
             model->index(rowOf(u"svc-v9"_s), KeyTableModel::Label).data(Qt::ToolTipRole).toString();
@@ -411,7 +398,7 @@ private Q_SLOTS:
         QTRY_VERIFY(page.findChild<RotateKeyWizard*>());
         QPointer<RotateKeyWizard> wizard = page.findChild<RotateKeyWizard*>();
         QTRY_VERIFY(wizard->isVisible());
-        QVERIFY(child<QLabel>(wizard.data(), u"createIntroLabel"_s)
+        QVERIFY(GuiTest::child<QLabel>(wizard.data(), u"createIntroLabel"_s)
                     ->text()
                     .contains(u"<b>svc-v11</b>"));
         wizard->reject();
