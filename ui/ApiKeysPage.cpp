@@ -29,6 +29,7 @@
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTableView>
+#include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -432,15 +433,17 @@ QWidget* ApiKeysPage::buildFilterBar()
     layout->addWidget(m_statusFilter);
     layout->addWidget(m_countLabel);
     layout->addStretch(1);
-    for (QAction* action :
-         {m_copyAction, m_exportEnvAction, m_usageAction, m_editAction, m_rotateAction,
-          m_disableAction, m_enableAction, m_revokeAction, m_deleteAction, m_refreshAction}) {
-        auto* button = new QToolButton(bar);
-        button->setDefaultAction(action);
-        button->setAutoRaise(true);
-        button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-        layout->addWidget(button);
-    }
+    // A tool bar, not a row of buttons: on a narrow window the actions that do not fit move into
+    // its extension menu instead of pushing the page wider than the screen.
+    auto* actions = new QToolBar(bar);
+    actions->setObjectName(u"keyActionsBar"_s);
+    actions->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    actions->setStyleSheet(u"QToolBar#keyActionsBar { border: none; background: transparent; }"_s);
+    actions->addActions({m_copyAction, m_exportEnvAction, m_usageAction, m_editAction,
+                         m_rotateAction, m_disableAction, m_enableAction, m_revokeAction,
+                         m_deleteAction, m_refreshAction});
+    actions->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    layout->addWidget(actions, 0, Qt::AlignRight);
     return bar;
 }
 

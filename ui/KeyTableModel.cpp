@@ -211,10 +211,10 @@ QVariant KeyTableModel::displayText(const ApiKeyRecord& record, int column) cons
             return inDaysText(*days);
         return record.spec.expiresAtMs ? formatLocalTime(*record.spec.expiresAtMs) : u"Never"_s;
     case QuotaUsed:
-        return UsdAmount::display(record.quotaUsedMicros);
+        return UsdAmount::displayCents(record.quotaUsedMicros);
     case QuotaRemaining: {
         const std::optional<qint64> remaining = record.quotaRemainingMicros();
-        return remaining ? UsdAmount::display(*remaining) : u"Unlimited"_s;
+        return remaining ? UsdAmount::displayCents(*remaining) : u"Unlimited"_s;
     }
     case ColumnCount:
         break;
@@ -369,6 +369,11 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
                        .arg(m_expiryWarningDays);
         return record.spec.expiresAtMs ? QVariant(UtcTime::toRfc3339(*record.spec.expiresAtMs))
                                        : QVariant(u"This key does not expire"_s);
+    case QuotaUsed:
+        return u"%1 spent since %2"_s.arg(UsdAmount::display(record.quotaUsedMicros),
+                                          record.spec.type == KeyType::Subscription
+                                              ? u"the start of this billing cycle"_s
+                                              : u"the key was created"_s);
     case QuotaRemaining:
         if (record.spec.quotaLimitMicros)
             return u"%1 of %2 left"_s.arg(UsdAmount::display(*record.quotaRemainingMicros()),

@@ -75,6 +75,16 @@ QString UsdAmount::format(qint64 micros)
     return (negative ? u"-"_s : QString()) + QString::number(whole) + u'.' + frac;
 }
 
+QString UsdAmount::displayCents(qint64 micros)
+{
+    constexpr qint64 Cent = MicrosPerUsd / 100;
+    if (micros > 0 && micros < Cent / 2)
+        return u"< $0.01"_s;
+    const qint64 rounded =
+        micros >= 0 ? (micros + Cent / 2) / Cent * Cent : -((-micros + Cent / 2) / Cent * Cent);
+    return display(rounded);
+}
+
 QString UsdAmount::display(qint64 micros)
 {
     const QString text = format(micros);

@@ -113,6 +113,9 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 1, KeyTableModel::Expires).toString(), u"Never"_s);
         QCOMPARE(cell(model, 1, KeyTableModel::QuotaUsed).toString(), u"$0.00"_s);
         QCOMPARE(cell(model, 1, KeyTableModel::QuotaRemaining).toString(), u"Unlimited"_s);
+        QVERIFY(cell(model, 0, KeyTableModel::QuotaUsed, Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(u"$1.50 spent"));
 
         QVERIFY(cell(model, 0, KeyTableModel::Key, Qt::ToolTipRole).toString().contains(u"masked"));
         QCOMPARE(cell(model, 0, KeyTableModel::Key, Qt::FontRole).value<QFont>(),

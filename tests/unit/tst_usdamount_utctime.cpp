@@ -80,6 +80,13 @@ void TestUsdAmountUtcTime::formatsAmounts()
     QCOMPARE(UsdAmount::format(1'500'000), u"1.50"_s);
     QCOMPARE(UsdAmount::format(-1'500'000), u"-1.50"_s);
     QCOMPARE(UsdAmount::display(1'500'000), u"$1.50"_s);
+    QCOMPARE(UsdAmount::displayCents(3'479'421), u"$3.48"_s);
+    QCOMPARE(UsdAmount::displayCents(3'474'999), u"$3.47"_s);
+    QCOMPARE(UsdAmount::displayCents(3'475'000), u"$3.48"_s);
+    QCOMPARE(UsdAmount::displayCents(4'999), u"< $0.01"_s);
+    QCOMPARE(UsdAmount::displayCents(5'000), u"$0.01"_s);
+    QCOMPARE(UsdAmount::displayCents(0), u"$0.00"_s);
+    QCOMPARE(UsdAmount::displayCents(-1'505'000), u"-$1.51"_s);
     QCOMPARE(UsdAmount::format(std::numeric_limits<qint64>::min()), u"-9223372036854.775808"_s);
 }
 
