@@ -6,6 +6,7 @@
 #include "ErrorText.h"
 #include "KeyStore.h"
 #include "LifecycleStore.h"
+#include "PageHeading.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -100,26 +101,12 @@ AlertsPage::AlertsPage(KeyStore& store, LifecycleStore& lifecycle, const Clock& 
 
 QWidget* AlertsPage::buildHeader()
 {
-    auto* header = new QWidget(this);
-    auto* layout = new QVBoxLayout(header);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    auto* title = new QLabel(u"Alerts"_s, header);
-    title->setObjectName(u"pageTitle"_s);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
-    titleFont.setWeight(QFont::DemiBold);
-    title->setFont(titleFont);
-    auto* explanation = new QLabel(
+    return new PageHeading(
+        u"Alerts"_s,
         u"Rules run when keys or usage change and every %1 minutes. Each alert is raised once "
         "and stays until its condition clears; in the background it also pops up as a desktop "
         "notification."_s.arg(AlertMonitor::PeriodMs / 60'000),
-        header);
-    explanation->setWordWrap(true);
-    explanation->setForegroundRole(QPalette::PlaceholderText);
-    layout->addWidget(title);
-    layout->addWidget(explanation);
-    return header;
+        this);
 }
 
 QWidget* AlertsPage::buildAlertsSection()

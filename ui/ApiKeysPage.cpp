@@ -7,6 +7,7 @@
 #include "KeyFilterProxyModel.h"
 #include "KeyStore.h"
 #include "KeyTableModel.h"
+#include "PageHeading.h"
 #include "RotateKeyWizard.h"
 #include "SecretVault.h"
 #include "ShowOnceDialog.h"
@@ -363,24 +364,12 @@ QWidget* ApiKeysPage::buildHeader()
     auto* header = new QWidget(this);
     auto* layout = new QHBoxLayout(header);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* texts = new QVBoxLayout;
-    texts->setSpacing(2);
-    auto* title = new QLabel(u"API Keys"_s, header);
-    title->setObjectName(u"pageTitle"_s);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
-    titleFont.setWeight(QFont::DemiBold);
-    title->setFont(titleFont);
-    auto* explanation = new QLabel(
-        u"Keys authenticate requests to the API. A key's secret is shown once, when it is "
-        "created; KeyDeck keeps it only in this computer's keychain."_s,
-        header);
-    explanation->setWordWrap(true);
-    explanation->setForegroundRole(QPalette::PlaceholderText);
-    texts->addWidget(title);
-    texts->addWidget(explanation);
-    layout->addLayout(texts, 1);
-
+    layout->addWidget(new PageHeading(u"API Keys"_s,
+                                      u"Keys authenticate requests to the API. A key's secret is "
+                                      "shown once, when it is created; KeyDeck keeps it only in "
+                                      "this computer's keychain."_s,
+                                      header),
+                      1);
     auto* generate = new QToolButton(header);
     generate->setObjectName(u"generateButton"_s);
     generate->setDefaultAction(m_generateAction);

@@ -3,6 +3,7 @@
 #include "ApiKeyFormat.h"
 #include "ErrorText.h"
 #include "KeyStore.h"
+#include "PageHeading.h"
 #include "StoreError.h"
 #include "UiSettings.h"
 
@@ -58,12 +59,7 @@ SettingsPage::SettingsPage(KeyStore& store, UiSettings& settings, QWidget* paren
     layout->setContentsMargins(20, 16, 20, 12);
     layout->setSpacing(16);
 
-    auto* title = new QLabel(u"Settings"_s, this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
-    titleFont.setWeight(QFont::DemiBold);
-    title->setFont(titleFont);
-    layout->addWidget(title);
+    layout->addWidget(new PageHeading(u"Settings"_s, {}, this));
     layout->addWidget(buildClipboardGroup());
     layout->addWidget(buildPrefixGroup());
     layout->addWidget(buildLifecycleGroup());

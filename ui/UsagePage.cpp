@@ -4,6 +4,7 @@
 #include "Clock.h"
 #include "ErrorText.h"
 #include "KeyStore.h"
+#include "PageHeading.h"
 #include "SummaryCard.h"
 #include "UsageBreakdownChart.h"
 #include "UsageCsvExport.h"
@@ -162,26 +163,12 @@ void UsagePage::buildUi()
 
 QWidget* UsagePage::buildHeader()
 {
-    auto* header = new QWidget(this);
-    auto* layout = new QVBoxLayout(header);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->setSpacing(2);
-    auto* title = new QLabel(u"Usage"_s, header);
-    title->setObjectName(u"pageTitle"_s);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.6);
-    titleFont.setWeight(QFont::DemiBold);
-    title->setFont(titleFont);
     const QString zone = QString::fromUtf8(QTimeZone::systemTimeZoneId());
-    auto* explanation = new QLabel(
+    return new PageHeading(
+        u"Usage"_s,
         u"Requests, tokens and cost of every key, from the usage log; new usage appears as it "
         "arrives. Times are shown in your time zone (%1)."_s.arg(zone),
-        header);
-    explanation->setWordWrap(true);
-    explanation->setForegroundRole(QPalette::PlaceholderText);
-    layout->addWidget(title);
-    layout->addWidget(explanation);
-    return header;
+        this);
 }
 
 QWidget* UsagePage::buildToolbar()
