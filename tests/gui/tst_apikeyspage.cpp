@@ -81,15 +81,8 @@ private:
 
     ApiKeyRecord storedKey(const QString& id)
     {
-        QFuture<ApiKeyRecord> found = m_store->findKey(id);
-        if (!waitForFuture(found))
-            return {};
-        try {
-            return found.result();
-        } catch (const std::exception& error) {
-            qWarning("findKey(%s): %s", qPrintable(id), error.what());
-            return {};
-        }
+        return TestSupport::valueOf(m_store->findKey(id), u"findKey(%1)"_s.arg(id))
+            .value_or(ApiKeyRecord{});
     }
 
     bool secretIsGone(const QString& id)

@@ -75,28 +75,14 @@ private:
 
     ApiKeyRecord storedKey(const QString& id)
     {
-        QFuture<ApiKeyRecord> found = m_store->findKey(id);
-        if (!waitForFuture(found))
-            return {};
-        try {
-            return found.result();
-        } catch (const std::exception& error) {
-            qWarning("findKey(%s): %s", qPrintable(id), error.what());
-            return {};
-        }
+        return TestSupport::valueOf(m_store->findKey(id), u"findKey(%1)"_s.arg(id))
+            .value_or(ApiKeyRecord{});
     }
 
     QString secretInKeychain(const QString& id)
     {
-        QFuture<QString> read = m_vault->readSecret(id);
-        if (!waitForFuture(read))
-            return {};
-        try {
-            return read.result();
-        } catch (const std::exception& error) {
-            qWarning("readSecret(%s): %s", qPrintable(id), error.what());
-            return {};
-        }
+        return TestSupport::valueOf(m_vault->readSecret(id), u"readSecret(%1)"_s.arg(id))
+            .value_or(QString{});
     }
 
     bool recordRequest(const QString& keyId, qint64 timeMs)

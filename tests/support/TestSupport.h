@@ -3,6 +3,7 @@
 #include <QFuture>
 #include <QString>
 #include <QTest>
+#include <optional>
 
 // Waits for a future while spinning the event loop (so .then(context) continuations and
 // keychain jobs run), failing the test after timeoutMs.
@@ -23,6 +24,22 @@ public:
             return QString::fromUtf8(e.what());
         }
         return {};
+    }
+    // Waits for the future (spinning the event loop) and gives its value; on failure or timeout
+    // logs what failed, naming `what`, and gives nullopt.
+    template <typename T>
+    static std::optional<T> valueOf(const QFuture<T>& future, const QString& what)
+    {
+        if (!waitForFuture(future)) {
+            qWarning("%s: timed out", qPrintable(what));
+            return std::nullopt;
+        }
+        try {
+            return future.result();
+        } catch (const std::exception& error) {
+            qWarning("%s: %s", qPrintable(what), error.what());
+            return std::nullopt;
+        }
     }
     // A fresh key spec that passes validation, with a unique label.
     static QString uniqueLabel(const QString& stem);
