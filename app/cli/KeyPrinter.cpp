@@ -158,18 +158,14 @@ QString KeyPrinter::workspace(const WorkspaceSettings& settings)
 QJsonObject KeyPrinter::workspaceJson(const WorkspaceSettings& settings)
 {
     return {{u"standard_prefix"_s, settings.standardPrefix},
-            {u"subscription_prefix"_s, settings.subscriptionPrefix}};
+            {u"subscription_prefix"_s, settings.subscriptionPrefix},
+            {u"expiry_warning_days"_s, settings.expiryWarningDays},
+            {u"rotation_period_days"_s, settings.rotationPeriodDays}};
 }
 
 QJsonObject KeyPrinter::json(const ApiKeyRecord& record, qint64 nowUtcMs)
 {
-    const auto idOrNull = [](const QString& id) {
-        return id.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(id);
-    };
-    QJsonObject object = KeyJson::toJson(record, nowUtcMs);
-    object[u"rotated_from_id"_s] = idOrNull(record.rotatedFromId);
-    object[u"rotated_to_id"_s] = idOrNull(record.rotatedToId);
-    return object;
+    return KeyJson::toJson(record, nowUtcMs);
 }
 
 QJsonArray KeyPrinter::json(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)

@@ -165,8 +165,10 @@ FieldErrors KeySpecFlags::apply(const QHash<QString, QString>& values, KeySpec& 
 FieldErrors KeySpecFlags::applyAndValidate(const QHash<QString, QString>& values, KeySpec& spec,
                                            qint64 nowUtcMs)
 {
+    // For update, spec arrives as stored: an expiry the command leaves alone is not re-judged.
+    const KeySpec stored = spec;
     FieldErrors errors = apply(values, spec);
-    const FieldErrors invalid = withFlagNames(KeyValidator::validate(spec, nowUtcMs));
+    const FieldErrors invalid = withFlagNames(KeyValidator::validate(spec, nowUtcMs, &stored));
     for (const FieldError& e : invalid) {
         const bool reported = std::any_of(errors.cbegin(), errors.cend(),
                                           [&](const FieldError& x) { return x.field == e.field; });

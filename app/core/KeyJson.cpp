@@ -109,6 +109,10 @@ QJsonObject KeyJson::toJson(const ApiKeyRecord& record, qint64 nowUtcMs)
     o[u"revoked_at"_s] = timeOrNull(record.revokedAtMs);
     o[u"quota_used_usd"_s] = UsdAmount::format(record.quotaUsedMicros);
     o[u"quota_remaining_usd"_s] = moneyOrNull(record.quotaRemainingMicros());
+    o[u"rotated_from_id"_s] = record.rotatedFromId.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                             : QJsonValue(record.rotatedFromId);
+    o[u"rotated_to_id"_s] = record.rotatedToId.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                         : QJsonValue(record.rotatedToId);
     return o;
 }
 

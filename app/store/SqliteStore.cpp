@@ -803,9 +803,9 @@ void SqliteStore::requireLabelFree(const QSqlDatabase& db, const QString& label,
     }
 }
 
-void SqliteStore::validate(const KeySpec& spec) const
+void SqliteStore::validate(const KeySpec& spec, const KeySpec* stored) const
 {
-    const FieldErrors errors = KeyValidator::validate(spec, m_clock.nowUtcMs());
+    const FieldErrors errors = KeyValidator::validate(spec, m_clock.nowUtcMs(), stored);
     if (!errors.isEmpty())
         throw StoreError(StoreError::Code::Invalid, u"The key settings are not valid."_s, errors);
 }
@@ -919,7 +919,8 @@ QFuture<ApiKeyRecord> SqliteStore::updateKey(const QString& id, const KeySpec& s
                     u"Key \"%1\" is revoked; a revoked key cannot be changed, only deleted."_s.arg(
                         record.spec.label));
             }
-            validate(spec);
+            // An expired key stays editable: its unchanged expiry is not judged again.
+            validate(spec, &record.spec);
             requireLabelFree(db, spec.label, id);
             // A new billing day or type starts a new cycle, which is not a renewal to record.
             const bool cycleMoved = spec.type != record.spec.type ||

@@ -118,7 +118,7 @@ private:
     ApiKeyRecord requireKey(const QSqlDatabase& db, const QString& id) const;
     void requireLabelFree(const QSqlDatabase& db, const QString& label,
                           const QString& exceptId) const;
-    void validate(const KeySpec& spec) const;
+    void validate(const KeySpec& spec, const KeySpec* stored = nullptr) const;
     WorkspaceSettings readSettings(const QSqlDatabase& db) const;
     void checkDataVersion();
     void notifyKeysChanged();

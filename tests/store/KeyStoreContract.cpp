@@ -515,6 +515,28 @@ void KeyStoreContract::expiryIsDerivedFromTheClock()
     QCOMPARE(revoked.value().effectiveStatus(m_clock->nowUtcMs()), KeyStatus::Revoked);
 }
 
+void KeyStoreContract::expiredKeyStaysEditable()
+{
+    KeySpec spec = specNamed(u"expired-key"_s);
+    spec.expiresAtMs = StartMs + HourMs;
+    const auto created = outcomeOf(m_store->createKey(spec));
+    QVERIFY2(created.ok(), qPrintable(created.describe()));
+    m_clock->advanceMs(2 * HourMs);
+
+    // Other fields change; the passed expiry is left as it was, not judged again.
+    spec.tier = Tier::Pro;
+    const auto updated = outcomeOf(m_store->updateKey(created.value().record.id, spec));
+    QVERIFY2(updated.ok(), qPrintable(updated.describe()));
+    QCOMPARE(updated.value().spec.tier, Tier::Pro);
+    QCOMPARE(updated.value().effectiveStatus(m_clock->nowUtcMs()), KeyStatus::Expired);
+
+    // A new expiry in the past is still refused.
+    spec.expiresAtMs = StartMs + HourMs + 1;
+    const auto moved = outcomeOf(m_store->updateKey(created.value().record.id, spec));
+    QVERIFY2(moved.failedWith(StoreError::Code::Invalid), qPrintable(moved.describe()));
+    QVERIFY2(moved.namesField(u"expires"_s), qPrintable(moved.describe()));
+}
+
 void KeyStoreContract::keysChangedFollowsEverySuccessfulWrite()
 {
     QSignalSpy changed(m_store.get(), &KeyStore::keysChanged);

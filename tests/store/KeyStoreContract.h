@@ -46,6 +46,7 @@ private Q_SLOTS:
     void expiredCannotBeSetDirectly();
     void deleteRemovesTheKeyAndFreesItsLabel();
     void expiryIsDerivedFromTheClock();
+    void expiredKeyStaysEditable();
     void keysChangedFollowsEverySuccessfulWrite();
 
 private:

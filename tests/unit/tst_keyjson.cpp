@@ -110,6 +110,9 @@ void TestKeyJson::recordJsonCarriesNoSecret()
     QVERIFY(!json.contains(u"digest"_s));
     QCOMPARE(json.value(u"status"_s).toString(), u"active"_s);
     QCOMPARE(json.value(u"quota_remaining_usd"_s).toString(), u"25.00"_s);
+    QVERIFY(json.value(u"rotated_to_id"_s).isNull());
+    r.rotatedFromId = u"key_0"_s;
+    QCOMPARE(KeyJson::toJson(r, 0).value(u"rotated_from_id"_s).toString(), u"key_0"_s);
 }
 
 QTEST_GUILESS_MAIN(TestKeyJson)
