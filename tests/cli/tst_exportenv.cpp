@@ -1,6 +1,7 @@
 #include "ApiKeyFormat.h"
 #include "KeydeckctlRunner.h"
 #include "SecretServiceTools.h"
+#include "TestSupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,30 +14,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(bytes) == bytes.size();
-}
-
-int unixMode(const QString& path)
-{
-    struct stat st
-    {};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return -1;
-    return int(st.st_mode & 07777);
-}
-
 // What an app started with ". FILE" sees in NAME.
 QString sourcedValue(const QString& path, const QString& name)
 {
@@ -143,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(u"mode 0600"_s));
         QVERIFY(r.out.contains(QFileInfo(env).absoluteFilePath()));
 
-        QCOMPARE(unixMode(env), 0600);
+        QCOMPARE(TestSupport::unixMode(env), 0600);
         QCOMPARE(sourcedValue(env, u"AISA_PROD_WEB_APP_API_KEY"_s), web);
         QCOMPARE(sourcedValue(env, u"CI_KEY"_s), ci);
         QCOMPARE(sourcedValue(env, u"AISA_BASE_URL"_s), u"https://api.example.com/v1"_s);
@@ -154,7 +131,7 @@ private Q_SLOTS:
         const QString web = create(u"prod-web-app"_s);
         const QString env = path(u"app.env"_s);
         const QByteArray before = "# app settings\nPORT=8080\nAISA_API_KEY='old'\nDEBUG=0";
-        QVERIFY(writeAll(env, before));
+        QVERIFY(TestSupport::writeFile(env, before));
         QVERIFY(QFile::setPermissions(env, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
                                                QFile::ReadOther));
 
@@ -169,9 +146,9 @@ private Q_SLOTS:
         QCOMPARE(variable.value(u"label"_s).toString(), u"prod-web-app"_s);
         QCOMPARE(variable.value(u"replaced"_s).toBool(), true);
 
-        QCOMPARE(readAll(env),
+        QCOMPARE(TestSupport::readFile(env),
                  "# app settings\nPORT=8080\nAISA_API_KEY='" + web.toUtf8() + "'\nDEBUG=0");
-        QCOMPARE(unixMode(env), 0600);
+        QCOMPARE(TestSupport::unixMode(env), 0600);
     }
 
     void aKeyWithoutItsSecretInTheKeychainWritesNothing()
@@ -196,12 +173,12 @@ private Q_SLOTS:
 
         const QString existing = path(u"existing.env"_s);
         const QByteArray before = "KEEP=1\nAISA_PROD_WEB_APP_API_KEY='old'\n";
-        QVERIFY(writeAll(existing, before));
+        QVERIFY(TestSupport::writeFile(existing, before));
         QCOMPARE(ctl({u"export-env"_s, u"--out"_s, existing, u"--key"_s, u"prod-web-app"_s,
                       u"--key"_s, u"laptop-only"_s})
                      .exitCode,
                  1);
-        QCOMPARE(readAll(existing), before);
+        QCOMPARE(TestSupport::readFile(existing), before);
     }
 
     void badInputNamesTheFieldAndWritesNothing()
@@ -273,7 +250,8 @@ private Q_SLOTS:
                  u"--add-gitignore"_s});
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(!r.err.contains(u"warning"_s), qPrintable(r.err));
-        QCOMPARE(readAll(path(u".gitignore"_s)), QByteArrayLiteral(".env\n.env.local\n*.env\n"));
+        QCOMPARE(TestSupport::readFile(path(u".gitignore"_s)),
+                 QByteArrayLiteral(".env\n.env.local\n*.env\n"));
         QCOMPARE(git(m_work, {u"check-ignore"_s, u"-q"_s, u".env"_s}), 0);
 
         r = ctl({u"export-env"_s, u"--out"_s, path(u"notes.txt"_s), u"--key"_s, u"prod-web-app"_s,

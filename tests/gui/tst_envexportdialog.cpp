@@ -24,29 +24,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
-#include <sys/stat.h>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int VariableColumn = 2;
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
-
-int unixMode(const QString& path)
-{
-    struct stat st
-    {};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return -1;
-    return int(st.st_mode & 07777);
-}
 
 int git(const QString& dir, const QStringList& arguments)
 {
@@ -190,10 +172,10 @@ private Q_SLOTS:
         QCOMPARE(exported.at(0).at(0).toString(), path);
         QVERIFY2(status(*dialog).contains(u"Exported 3 variables to %1 (mode 0600)"_s.arg(path)),
                  qPrintable(status(*dialog)));
-        QCOMPARE(readAll(path), "AISA_PROD_WEB_APP_API_KEY='" + web.secret.toUtf8() +
-                                    "'\nCI_KEY='" + ci.secret.toUtf8() +
-                                    "'\nAISA_BASE_URL='https://api.example.com/v1'\n");
-        QCOMPARE(unixMode(path), 0600);
+        QCOMPARE(TestSupport::readFile(path),
+                 "AISA_PROD_WEB_APP_API_KEY='" + web.secret.toUtf8() + "'\nCI_KEY='" +
+                     ci.secret.toUtf8() + "'\nAISA_BASE_URL='https://api.example.com/v1'\n");
+        QCOMPARE(TestSupport::unixMode(path), 0600);
     }
 
     void anExistingFileKeepsItsLinesAndThePreviewSaysWhatIsReplaced()
@@ -213,8 +195,8 @@ private Q_SLOTS:
 
         QTest::mouseClick(exportButton(*dialog), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(status(*dialog).startsWith(u"Exported 1 variable "_s), 20000);
-        QCOMPARE(readAll(path), "# settings\r\nPORT=8080\r\nexport AISA_API_KEY='" +
-                                    web.secret.toUtf8() + "'\r\n");
+        QCOMPARE(TestSupport::readFile(path), "# settings\r\nPORT=8080\r\nexport AISA_API_KEY='" +
+                                                  web.secret.toUtf8() + "'\r\n");
     }
 
     void badFieldsAreNamedAndKeepExportDisabled()
@@ -304,10 +286,10 @@ private Q_SLOTS:
         QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(status(*dialog).startsWith(u"Exported"_s), 20000);
         QVERIFY(status(*dialog).contains(u"Added .env, .env.local, *.env"_s));
-        QCOMPARE(readAll(QDir(repo).filePath(u".gitignore"_s)),
+        QCOMPARE(TestSupport::readFile(QDir(repo).filePath(u".gitignore"_s)),
                  QByteArrayLiteral(".env\n.env.local\n*.env\n"));
         QCOMPARE(git(repo, {u"check-ignore"_s, u"-q"_s, u".env"_s}), 0);
-        QCOMPARE(readAll(path), "AISA_API_KEY='" + web.secret.toUtf8() + "'\n");
+        QCOMPARE(TestSupport::readFile(path), "AISA_API_KEY='" + web.secret.toUtf8() + "'\n");
 
         // Now ignored: no question the next time.
         QTest::mouseClick(exportButton(*dialog), Qt::LeftButton);

@@ -41,6 +41,11 @@ public:
             return std::nullopt;
         }
     }
+    // Whole-file helpers: empty / false / -1 on failure.
+    static QByteArray readFile(const QString& path);
+    static bool writeFile(const QString& path, const QByteArray& bytes);
+    // The mode bits as the kernel has them (07777), not as Qt maps them.
+    static int unixMode(const QString& path);
     // A fresh key spec that passes validation, with a unique label.
     static QString uniqueLabel(const QString& stem);
 };

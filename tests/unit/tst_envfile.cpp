@@ -4,6 +4,7 @@
 #include "EnvFile.h"
 #include "EnvVarName.h"
 #include "GitIgnoreCheck.h"
+#include "TestSupport.h"
 
 #include <QDir>
 #include <QFile>
@@ -24,31 +25,6 @@ constexpr auto OwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 QString secret()
 {
     return ApiKeyFormat::generate(u"sk-aisa-", *QRandomGenerator::global());
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    return file.readAll();
-}
-
-bool writeAll(const QString& path, const QByteArray& bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(bytes) == bytes.size();
-}
-
-// The mode bits as the kernel has them, not as Qt maps them.
-int unixMode(const QString& path)
-{
-    struct stat st
-    {};
-    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
-        return -1;
-    return int(st.st_mode & 07777);
 }
 
 bool writeEnv(const QString& path, const QList<EnvFile::Variable>& variables, QString* error)
@@ -133,21 +109,22 @@ private Q_SLOTS:
         const QString path = m_dir.filePath(u"new.env"_s);
         QString error;
         QVERIFY2(writeEnv(path, {{u"AISA_API_KEY"_s, secret()}}, &error), qPrintable(error));
-        QCOMPARE(unixMode(path), 0600);
+        QCOMPARE(TestSupport::unixMode(path), 0600);
     }
 
     void existingWorldReadableFileBecomesOwnerOnly()
     {
         const UmaskScope umask(0);
         const QString path = m_dir.filePath(u"shared.env"_s);
-        QVERIFY(writeAll(path, "# team settings\nREGION=eu\n"));
+        QVERIFY(TestSupport::writeFile(path, "# team settings\nREGION=eu\n"));
         QVERIFY(QFile::setPermissions(path,
                                       OwnerOnly | QFileDevice::ReadGroup | QFileDevice::ReadOther));
-        QCOMPARE(unixMode(path), 0644);
+        QCOMPARE(TestSupport::unixMode(path), 0644);
         QString error;
         QVERIFY2(writeEnv(path, {{u"AISA_API_KEY"_s, secret()}}, &error), qPrintable(error));
-        QCOMPARE(unixMode(path), 0600);
-        QVERIFY(readAll(path).startsWith("# team settings\nREGION=eu\nAISA_API_KEY='sk-aisa-"));
+        QCOMPARE(TestSupport::unixMode(path), 0600);
+        QVERIFY(TestSupport::readFile(path).startsWith(
+            "# team settings\nREGION=eu\nAISA_API_KEY='sk-aisa-"));
     }
 
     void valuesRoundTripThroughSh_data()
@@ -204,7 +181,7 @@ private Q_SLOTS:
         QFETCH(QString, reason);
         const QString path = m_dir.filePath(u"hostile-value.env"_s);
         const QByteArray before = "# keep\nAISA_API_KEY='old'\n";
-        QVERIFY(writeAll(path, before));
+        QVERIFY(TestSupport::writeFile(path, before));
         QVERIFY(QFile::setPermissions(path, OwnerOnly));
 
         std::optional<EnvFile> file = EnvFile::load(path, nullptr);
@@ -216,7 +193,7 @@ private Q_SLOTS:
         QVERIFY2(errors.first().message.contains(reason), qPrintable(errors.first().message));
         QVERIFY(!errors.first().message.contains(u"abc"_s)); // the value is never echoed
         QCOMPARE(file->bytes(), before);
-        QCOMPARE(readAll(path), before);
+        QCOMPARE(TestSupport::readFile(path), before);
     }
 
     void hostileNamesAreRefusedAndNothingIsWritten_data()
@@ -240,14 +217,14 @@ private Q_SLOTS:
         QFETCH(QString, reason);
         const QString path = m_dir.filePath(u"hostile-name.env"_s);
         const QByteArray before = "A=1\r\nB=2";
-        QVERIFY(writeAll(path, before));
+        QVERIFY(TestSupport::writeFile(path, before));
         std::optional<EnvFile> file = EnvFile::load(path, nullptr);
         QVERIFY(file);
         const FieldErrors errors = file->set({{u"GOOD"_s, u"x"_s}, {name, secret()}});
         QCOMPARE(errors.size(), 1);
         QVERIFY2(errors.first().message.contains(reason), qPrintable(errors.first().toString()));
         QCOMPARE(file->bytes(), before);
-        QCOMPARE(readAll(path), before);
+        QCOMPARE(TestSupport::readFile(path), before);
     }
 
     void existingLinesAreKeptByteForByte()
@@ -264,7 +241,7 @@ private Q_SLOTS:
                                   "\n"
                                   "TAIL=last-line-without-newline";
         const QString path = m_dir.filePath(u"existing.env"_s);
-        QVERIFY(writeAll(path, before));
+        QVERIFY(TestSupport::writeFile(path, before));
         const QString key = secret();
         QString error;
         QVERIFY2(writeEnv(path,
@@ -287,24 +264,24 @@ private Q_SLOTS:
                                     "\n"
                                     "TAIL=last-line-without-newline\r\n"
                                     "NEW_ONE='n'\r\n";
-        QCOMPARE(readAll(path), expected);
+        QCOMPARE(TestSupport::readFile(path), expected);
     }
 
     void lfFileGetsLfAndAMultiLineValueIsReplacedWhole()
     {
         const QString path = m_dir.filePath(u"multiline.env"_s);
-        QVERIFY(writeAll(path, "A=1\nKEY=\"line one\nline \\\" two\" # note\nB=2\n"));
+        QVERIFY(TestSupport::writeFile(path, "A=1\nKEY=\"line one\nline \\\" two\" # note\nB=2\n"));
         QString error;
         QVERIFY2(writeEnv(path, {{u"KEY"_s, u"v"_s}, {u"C"_s, u"3"_s}}, &error), qPrintable(error));
-        QCOMPARE(readAll(path), QByteArrayLiteral("A=1\nKEY='v'\nB=2\nC='3'\n"));
-        QCOMPARE(EnvFile(readAll(path)).linesAssigning(u"B"_s), QList<int>{3});
+        QCOMPARE(TestSupport::readFile(path), QByteArrayLiteral("A=1\nKEY='v'\nB=2\nC='3'\n"));
+        QCOMPARE(EnvFile(TestSupport::readFile(path)).linesAssigning(u"B"_s), QList<int>{3});
     }
 
     void aValueWhoseQuoteNeverClosesIsNotGuessedAt()
     {
         const QString path = m_dir.filePath(u"unterminated.env"_s);
         const QByteArray before = "KEY='never closed\nOTHER=1\n";
-        QVERIFY(writeAll(path, before));
+        QVERIFY(TestSupport::writeFile(path, before));
         std::optional<EnvFile> file = EnvFile::load(path, nullptr);
         QVERIFY(file);
         const FieldErrors errors = file->set({{u"KEY"_s, u"v"_s}});
@@ -323,7 +300,7 @@ private Q_SLOTS:
         QVERIFY(!EnvFile::load(m_dir.path(), &error));
         QVERIFY(error.contains(u"not a regular file"_s));
         const QString big = m_dir.filePath(u"big.env"_s);
-        QVERIFY(writeAll(big, QByteArray(EnvFile::MaxFileBytes + 1, '#')));
+        QVERIFY(TestSupport::writeFile(big, QByteArray(EnvFile::MaxFileBytes + 1, '#')));
         QVERIFY(!EnvFile::load(big, &error));
         QVERIFY(error.contains(u"larger than"_s));
     }
@@ -339,7 +316,7 @@ private Q_SLOTS:
             padding += "# padding line that keeps the file large enough to take time\n";
         const QString valueA = QString(u'A').repeated(4000);
         const QString valueB = QString(u'B').repeated(4000);
-        QVERIFY(writeAll(path, padding));
+        QVERIFY(TestSupport::writeFile(path, padding));
         const QByteArray versionA = padding + "SECRET='" + valueA.toLatin1() + "'\n";
         const QByteArray versionB = padding + "SECRET='" + valueB.toLatin1() + "'\n";
 
@@ -359,11 +336,11 @@ private Q_SLOTS:
             QVERIFY(child.waitForFinished(10000));
             QCOMPARE(child.exitStatus(), QProcess::CrashExit);
 
-            const QByteArray after = readAll(path);
+            const QByteArray after = TestSupport::readFile(path);
             QVERIFY2(
                 after == versionA || after == versionB,
                 qPrintable(u"round %1: %2 bytes, neither version"_s.arg(round).arg(after.size())));
-            QCOMPARE(unixMode(path), 0600);
+            QCOMPARE(TestSupport::unixMode(path), 0600);
         }
         const QStringList leftovers =
             QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::System);
@@ -390,7 +367,8 @@ private Q_SLOTS:
         QTemporaryDir repo;
         QVERIFY(repo.isValid());
         QCOMPARE(git(repo.path(), {u"init"_s, u"-q"_s}), QString());
-        QVERIFY(writeAll(QDir(repo.path()).filePath(u".gitignore"_s), "build/\r\nnode_modules/"));
+        QVERIFY(TestSupport::writeFile(QDir(repo.path()).filePath(u".gitignore"_s),
+                                       "build/\r\nnode_modules/"));
         QVERIFY(QDir(repo.path()).mkpath(u"app/config"_s));
         const QString envPath = QDir(repo.path()).filePath(u"app/config/.env"_s);
 
@@ -406,7 +384,7 @@ private Q_SLOTS:
 
         QString error;
         QVERIFY2(check.addMissingLines(before, &error), qPrintable(error));
-        QCOMPARE(readAll(before.gitignorePath),
+        QCOMPARE(TestSupport::readFile(before.gitignorePath),
                  QByteArrayLiteral("build/\r\nnode_modules/\r\n.env\r\n.env.local\r\n*.env\r\n"));
         const GitIgnoreCheck::Result after = check.inspect(envPath);
         QVERIFY(after.insideWorkTree);
@@ -421,7 +399,8 @@ private Q_SLOTS:
         QTemporaryDir repo;
         QVERIFY(repo.isValid());
         QCOMPARE(git(repo.path(), {u"init"_s, u"-q"_s}), QString());
-        QVERIFY(writeAll(QDir(repo.path()).filePath(u".gitignore"_s), ".env\n.env.local\n*.env\n"));
+        QVERIFY(TestSupport::writeFile(QDir(repo.path()).filePath(u".gitignore"_s),
+                                       ".env\n.env.local\n*.env\n"));
         QVERIFY(QDir(repo.path()).mkpath(u"deploy"_s));
         const QString path = QDir(repo.path()).filePath(u"deploy/.env.production"_s);
 
@@ -440,7 +419,7 @@ private Q_SLOTS:
         QVERIFY(repo.isValid());
         QCOMPARE(git(repo.path(), {u"init"_s, u"-q"_s}), QString());
         const QString path = QDir(repo.path()).filePath(u".env"_s);
-        QVERIFY(writeAll(path, "A=1\n"));
+        QVERIFY(TestSupport::writeFile(path, "A=1\n"));
         QCOMPARE(git(repo.path(), {u"add"_s, u".env"_s}), QString());
         const GitIgnoreCheck::Result result = GitIgnoreCheck().inspect(path);
         QVERIFY(result.exposed());
