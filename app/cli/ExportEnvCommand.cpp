@@ -1,5 +1,6 @@
 #include "ExportEnvCommand.h"
 
+#include "CliErrors.h"
 #include "Clock.h"
 #include "EnvExportPlan.h"
 #include "EnvFile.h"
@@ -47,31 +48,12 @@ QString quoted(const QString& text)
 // Why a secret could not be read, in the user's terms.
 QString secretProblem(const std::exception_ptr& error)
 {
-    try {
-        std::rethrow_exception(error);
-    } catch (const SecretVault::Error& e) {
-        if (e.code() == SecretVault::Error::Code::NotFound) {
-            return u"its secret is not in this computer's keychain (the key was created with "
-                   u"--no-keychain, on another computer, or the keychain was reset); keys are "
-                   u"shown only once: rotate the key to get a new secret"_s;
-        }
-        return e.message();
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    } catch (...) {
-        return u"unknown error"_s;
+    if (CliErrors::isVaultNotFound(error)) {
+        return u"its secret is not in this computer's keychain (the key was created with "
+               u"--no-keychain, on another computer, or the keychain was reset); keys are "
+               u"shown only once: rotate the key to get a new secret"_s;
     }
-}
-
-bool isStoreNotFound(const std::exception_ptr& error)
-{
-    try {
-        std::rethrow_exception(error);
-    } catch (const StoreError& e) {
-        return e.code() == StoreError::Code::NotFound;
-    } catch (...) {
-        return false;
-    }
+    return CliErrors::text(error);
 }
 
 // The plan's field names as this command's flags.
@@ -284,7 +266,7 @@ void ExportEnvCommand::findKey(qsizetype index)
             findKey(index + 1);
         },
         [this, target](const std::exception_ptr& error) {
-            if (isStoreNotFound(error)) {
+            if (CliErrors::isStoreNotFound(error)) {
                 fail(CliExitCode::NotFound, u"--key "_s + quoted(target),
                      u"no key with this id or label (see keydeckctl keys list)"_s);
             } else {

@@ -1,6 +1,7 @@
 #include "KeydeckCtl.h"
 
 #include "AlertPrinter.h"
+#include "CliErrors.h"
 #include "CliHelp.h"
 #include "Clock.h"
 #include "ExportEnvCommand.h"
@@ -23,44 +24,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-QString errorText(const std::exception_ptr& error)
-{
-    try {
-        std::rethrow_exception(error);
-    } catch (const SecretVault::Error& e) {
-        return e.message();
-    } catch (const StoreError& e) {
-        return e.fullText();
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    } catch (...) {
-        return u"unknown error"_s;
-    }
-}
-
-// Deleting an entry that is not there is not a failure: either way no secret remains.
-bool isVaultNotFound(const std::exception_ptr& error)
-{
-    try {
-        std::rethrow_exception(error);
-    } catch (const SecretVault::Error& e) {
-        return e.code() == SecretVault::Error::Code::NotFound;
-    } catch (...) {
-        return false;
-    }
-}
-
-std::optional<StoreError> storeErrorOf(const std::exception_ptr& error)
-{
-    try {
-        std::rethrow_exception(error);
-    } catch (const StoreError& e) {
-        return e;
-    } catch (...) {
-        return std::nullopt;
-    }
-}
-
 QString quoted(const QString& text)
 {
     return u'"' + KeyPrinter::printable(text) + u'"';
@@ -254,7 +217,7 @@ void KeydeckCtl::withKeychain(std::function<void(bool usable, const QString& rea
     await(
         m_vault->probe(),
         [next](const SecretVault::Probe& probe) { next(probe.available, probe.reason); },
-        [next](const std::exception_ptr& error) { next(false, errorText(error)); });
+        [next](const std::exception_ptr& error) { next(false, CliErrors::text(error)); });
 }
 
 void KeydeckCtl::saveCreated(QFuture<CreatedKey> creating, bool keychainUsable,
@@ -276,7 +239,7 @@ void KeydeckCtl::saveCreated(QFuture<CreatedKey> creating, bool keychainUsable,
             m_vault->storeSecret(created.record.id, created.secret),
             [this, created, replaced] { printCreated(created, Keychain::Saved, {}, replaced); },
             [this, created, replaced](const std::exception_ptr& error) {
-                printCreated(created, Keychain::NotSaved, errorText(error), replaced);
+                printCreated(created, Keychain::NotSaved, CliErrors::text(error), replaced);
             });
     });
 }
@@ -451,7 +414,9 @@ void KeydeckCtl::deleteKey()
                 await(
                     m_vault->removeSecret(record.id), [this, record] { printDeleted(record, {}); },
                     [this, record](const std::exception_ptr& error) {
-                        printDeleted(record, isVaultNotFound(error) ? QString() : errorText(error));
+                        printDeleted(record, CliErrors::isVaultNotFound(error)
+                                                 ? QString()
+                                                 : CliErrors::text(error));
                     });
             });
         });
@@ -575,7 +540,7 @@ void KeydeckCtl::printImport(const UsageImportReport& report)
 
 void KeydeckCtl::failImport(const std::exception_ptr& error)
 {
-    const std::optional<StoreError> e = storeErrorOf(error);
+    const std::optional<StoreError> e = CliErrors::storeError(error);
     if (!e || e->code() != StoreError::Code::Invalid) {
         failWith(error);
         return;
@@ -739,7 +704,7 @@ void KeydeckCtl::withUsageQuery(
             next(query, u"key %1 (%2)"_s.arg(quoted(record.spec.label), record.id));
         },
         [this, key](const std::exception_ptr& error) {
-            const std::optional<StoreError> e = storeErrorOf(error);
+            const std::optional<StoreError> e = CliErrors::storeError(error);
             if (e && e->code() == StoreError::Code::NotFound)
                 fail(CliExitCode::NotFound, u"--key"_s,
                      u"no key with id or label %1 (see keydeckctl keys list)"_s.arg(quoted(key)));
@@ -812,7 +777,7 @@ void KeydeckCtl::acknowledgeAlert()
                 });
             },
             [this, id](const std::exception_ptr& error) {
-                const auto storeError = storeErrorOf(error);
+                const auto storeError = CliErrors::storeError(error);
                 if (storeError && storeError->code() == StoreError::Code::NotFound)
                     fail(CliExitCode::NotFound, u"alert %1"_s.arg(id),
                          u"not found (see keydeckctl alerts list --all)"_s);
@@ -946,7 +911,7 @@ void KeydeckCtl::failWith(const std::exception_ptr& error)
     } catch (const SecretVault::Error& e) {
         fail(CliExitCode::Runtime, u"keychain"_s, e.message());
     } catch (...) {
-        fail(CliExitCode::Runtime, {}, errorText(error));
+        fail(CliExitCode::Runtime, {}, CliErrors::text(error));
     }
 }
 
