@@ -1,5 +1,6 @@
 #include "UsageBreakdownChart.h"
 
+#include "ChartStyle.h"
 #include "UsdAmount.h"
 
 #include <QBarCategoryAxis>
@@ -33,19 +34,7 @@ UsageBreakdownChart::UsageBreakdownChart(const QString& noun, const QColor& colo
     , m_labelAxis(new QBarCategoryAxis)
     , m_valueAxis(new QCategoryAxis)
 {
-    setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(260);
-
-    auto* chart = new QChart;
-    // White like the card around it; the view's own background would show grey through.
-    chart->setBackgroundBrush(palette().base());
-    chart->setBackgroundPen(Qt::NoPen);
-    chart->setBackgroundRoundness(0);
-    setBackgroundBrush(palette().base());
-    setFrameShape(QFrame::NoFrame);
-    chart->setMargins(QMargins(2, 6, 20, 2));
-    chart->layout()->setContentsMargins(0, 0, 0, 0);
-    chart->setAnimationOptions(QChart::NoAnimation);
+    auto* chart = ChartStyle::cardChart(*this, QMargins(2, 6, 20, 2));
     chart->legend()->setVisible(false);
 
     m_set->setColor(color);

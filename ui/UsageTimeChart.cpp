@@ -1,5 +1,7 @@
 #include "UsageTimeChart.h"
 
+#include "ChartStyle.h"
+
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QDateTime>
@@ -51,19 +53,7 @@ UsageTimeChart::UsageTimeChart(const QString& unitName, ChartScale::Unit unit, Q
     , m_timeAxis(new QDateTimeAxis)
     , m_valueAxis(new QCategoryAxis)
 {
-    setRenderHint(QPainter::Antialiasing);
-    setMinimumHeight(260);
-
-    auto* chart = new QChart;
-    // White like the card around it; the view's own background would show grey through.
-    chart->setBackgroundBrush(palette().base());
-    chart->setBackgroundPen(Qt::NoPen);
-    chart->setBackgroundRoundness(0);
-    setBackgroundBrush(palette().base());
-    setFrameShape(QFrame::NoFrame);
-    chart->setMargins(QMargins(2, 10, 20, 2));
-    chart->layout()->setContentsMargins(0, 0, 0, 0);
-    chart->setAnimationOptions(QChart::NoAnimation);
+    auto* chart = ChartStyle::cardChart(*this, QMargins(2, 10, 20, 2));
     chart->legend()->setAlignment(Qt::AlignTop);
     chart->legend()->setVisible(m_layers.size() > 1);
     QFont legendFont = chart->legend()->font();
