@@ -4,6 +4,7 @@
 #include "Clock.h"
 #include "EnvExportPlan.h"
 #include "EnvFile.h"
+#include "FutureCallbacks.h"
 #include "GitIgnoreCheck.h"
 #include "KeyEnums.h"
 #include "KeyPrinter.h"
@@ -22,24 +23,6 @@ const QString CommandName = u"export-env"_s;
 
 // Runs onValue with the result, or onError with what the future failed with, on context's
 // thread.
-template <typename T, typename OnValue, typename OnError>
-void whenDone(QFuture<T> future, QObject* context, OnValue onValue, OnError onError)
-{
-    future.then(context, [onValue = std::move(onValue),
-                          onError = std::move(onError)](QFuture<T> done) mutable {
-        try {
-            done.waitForFinished(); // rethrows the future's exception, if any
-        } catch (...) {
-            onError(std::current_exception());
-            return;
-        }
-        if constexpr (std::is_void_v<T>)
-            onValue();
-        else
-            onValue(done.result());
-    });
-}
-
 QString quoted(const QString& text)
 {
     return u'"' + KeyPrinter::printable(text) + u'"';
@@ -238,10 +221,10 @@ void ExportEnvCommand::start()
     const auto onError = [this](const std::exception_ptr& error) {
         failWith(error);
     };
-    whenDone(
+    FutureCallbacks::whenDone(
         m_store->open(), this,
         [this, onError] {
-            whenDone(
+            FutureCallbacks::whenDone(
                 m_store->workspaceSettings(), this,
                 [this](const WorkspaceSettings& settings) {
                     m_prefix = settings.standardPrefix;
@@ -259,7 +242,7 @@ void ExportEnvCommand::findKey(qsizetype index)
         return;
     }
     const QString target = m_requests.at(index).target;
-    whenDone(
+    FutureCallbacks::whenDone(
         m_store->findKey(target), this,
         [this, index](const ApiKeyRecord& record) {
             m_records << record;
@@ -331,7 +314,7 @@ void ExportEnvCommand::readSecret(qsizetype index)
         readSecret(index + 1);
         return;
     }
-    whenDone(
+    FutureCallbacks::whenDone(
         m_vault->readSecret(entry.keyId), this,
         [this, index, id = entry.keyId](const QString& secret) {
             m_secrets.insert(id, secret);

@@ -5,6 +5,7 @@
 #include "CliHelp.h"
 #include "Clock.h"
 #include "ExportEnvCommand.h"
+#include "FutureCallbacks.h"
 #include "KeyJson.h"
 #include "KeyPrinter.h"
 #include "KeySpecFlags.h"
@@ -71,21 +72,7 @@ KeydeckCtl::~KeydeckCtl() = default;
 template <typename T, typename OnValue, typename OnError>
 void KeydeckCtl::await(QFuture<T> future, OnValue onValue, OnError onError)
 {
-    future
-        .then(
-            this,
-            [onValue = std::move(onValue), onError = std::move(onError)](QFuture<T> done) mutable {
-                try {
-                    done.waitForFinished(); // rethrows the future's exception, if any
-                } catch (...) {
-                    onError(std::current_exception());
-                    return;
-                }
-                if constexpr (std::is_void_v<T>)
-                    onValue();
-                else
-                    onValue(done.result());
-            })
+    FutureCallbacks::whenDone(std::move(future), this, std::move(onValue), std::move(onError))
         .onCanceled(this,
                     [this] { fail(CliExitCode::Runtime, {}, u"the operation was cancelled"_s); });
 }
