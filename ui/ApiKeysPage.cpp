@@ -683,7 +683,7 @@ void ApiKeysPage::showCreatedKey(const CreatedKey& created)
 {
     auto* dialog = new ShowOnceDialog(created, m_clipboard, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->saveToKeychain(m_vault, created.record.id);
+    dialog->saveToKeychain(m_vault, created.record.vaultEntry);
     dialog->open();
     Q_EMIT statusMessage(
         u"Created “%1”. Copy the key now: it is shown only once."_s.arg(created.record.spec.label),
@@ -696,7 +696,7 @@ void ApiKeysPage::copyKey()
     if (!record)
         return;
     const QString label = record->spec.label;
-    m_vault.readSecret(record->id)
+    m_vault.readSecret(record->vaultEntry, record->digestHex)
         .then(this,
               [this](const QString& secret) {
                   m_clipboard.copySecret(secret);
@@ -857,11 +857,18 @@ void ApiKeysPage::deleteKeys(const QList<ApiKeyRecord>& records)
         const QString label = record.spec.label;
         m_store.deleteKey(id)
             .then(this,
-                  [this, id, label] {
+                  [this, id, label, entry = record.vaultEntry, owned = record.ownsVaultEntry] {
                       m_model->removeRecord(id);
+                      if (!owned) {
+                          Q_EMIT statusMessage(
+                              u"Deleted “%1”; its secret stays in the keychain: this store is a "
+                              "copy of another store, which may still use it"_s.arg(label),
+                              StatusMessageMs);
+                          return;
+                      }
                       Q_EMIT statusMessage(u"Deleted “%1”"_s.arg(label), StatusMessageMs);
-                      m_vault.removeSecret(id).onFailed(this, [this,
-                                                               label](const std::exception& error) {
+                      m_vault.removeSecret(entry).onFailed(this, [this, label](
+                                                                     const std::exception& error) {
                           const auto* vaultError = dynamic_cast<const SecretVault::Error*>(&error);
                           // Keys created elsewhere never had a secret here.
                           if (vaultError &&

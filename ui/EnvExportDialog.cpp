@@ -415,7 +415,7 @@ void EnvExportDialog::readNext(quint64 generation, qsizetype index, QHash<QStrin
     auto next = [this, generation, index, action, ready](QHash<QString, QString> s, QStringList p) {
         readNext(generation, index + 1, std::move(s), std::move(p), action, ready);
     };
-    m_vault.readSecret(entry.keyId)
+    m_vault.readSecret(entry.vaultEntry, entry.digestHex)
         .then(this,
               [next, secrets, problems, id = entry.keyId](const QString& secret) mutable {
                   secrets.insert(id, secret);

@@ -352,7 +352,7 @@ void RotateKeyWizard::showNewKey(const CreatedKey& created)
     auto* panel = new SecretPanel(created.secret, m_clipboard, m_createPage);
     panel->secretField()->setObjectName(u"newSecretField"_s);
     m_secretSlot->addWidget(panel);
-    panel->saveToKeychain(m_vault, m_newKey.id);
+    panel->saveToKeychain(m_vault, m_newKey.vaultEntry);
 
     m_storedCheck->setEnabled(true);
     updateCancelButton();
@@ -381,7 +381,7 @@ void RotateKeyWizard::reject()
 
 void RotateKeyWizard::copyNewKey()
 {
-    m_vault.readSecret(m_newKey.id)
+    m_vault.readSecret(m_newKey.vaultEntry, m_newKey.digestHex)
         .then(this,
               [this](const QString& secret) {
                   m_clipboard.copySecret(secret);

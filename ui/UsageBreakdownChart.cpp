@@ -36,6 +36,8 @@ UsageBreakdownChart::UsageBreakdownChart(const QString& noun, const QColor& colo
 {
     auto* chart = ChartStyle::cardChart(*this, QMargins(2, 6, 20, 2));
     chart->legend()->setVisible(false);
+    m_emptyText = new QGraphicsSimpleTextItem(u"No cost in this range"_s, chart);
+    m_emptyText->setBrush(LabelColor);
 
     m_set->setColor(color);
     m_set->setBorderColor(color.darker(115));
@@ -68,6 +70,10 @@ UsageBreakdownChart::UsageBreakdownChart(const QString& noun, const QColor& colo
 
 void UsageBreakdownChart::setBars(const QList<Bar>& bars)
 {
+    // The axis changes below emit plotAreaChanged synchronously, which places the value labels:
+    // drop the old labels first so that none refers to a bar that is gone.
+    qDeleteAll(m_valueLabels);
+    m_valueLabels.clear();
     m_bars = bars;
     m_totalMicros = 0;
     qint64 maxMicros = 0;
@@ -104,9 +110,8 @@ void UsageBreakdownChart::setBars(const QList<Bar>& bars)
         m_valueAxis->append(ChartScale::tickLabel(i * ticks.step, ticks, ChartScale::Unit::Usd),
                             i * ticks.step);
     m_valueAxis->setRange(0, ticks.max);
+    m_emptyText->setVisible(bars.isEmpty());
 
-    qDeleteAll(m_valueLabels);
-    m_valueLabels.clear();
     QFont font = m_labelAxis->labelsFont();
     for (const Bar& bar : bars) {
         // Sub-cent digits are noise at a bar's end; the tooltip has them.
@@ -124,6 +129,9 @@ void UsageBreakdownChart::setBars(const QList<Bar>& bars)
 void UsageBreakdownChart::placeValueLabels()
 {
     const QRectF plot = chart()->plotArea();
+    const QRectF emptyBox = m_emptyText->boundingRect();
+    m_emptyText->setPos(plot.center() - emptyBox.center());
+    Q_ASSERT(m_valueLabels.size() <= m_bars.size());
     for (qsizetype i = 0; i < m_valueLabels.size(); ++i) {
         QGraphicsSimpleTextItem* label = m_valueLabels[i];
         // Bars are categories bottom-up: bar i sits at category size - 1 - i.
@@ -166,4 +174,9 @@ void UsageBreakdownChart::showToolTip(bool hovering, int index)
     }
     // Categories run bottom-up, bars top-down.
     QToolTip::showText(QCursor::pos(), toolTipFor(int(m_bars.size()) - 1 - index), this);
+}
+
+bool UsageBreakdownChart::showsEmptyState() const
+{
+    return m_emptyText->isVisible();
 }

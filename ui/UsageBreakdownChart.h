@@ -33,6 +33,8 @@ public:
     // Biggest first.
     void setBars(const QList<Bar>& bars);
     const QList<Bar>& bars() const { return m_bars; }
+    // "No cost in this range" over the plot while there are no bars.
+    bool showsEmptyState() const;
     QString toolTipFor(int bar) const;
 
 private:
@@ -47,5 +49,6 @@ private:
     QList<Bar> m_bars;
     // Exact amounts at the bar ends: Qt Charts' own bar labels cannot format money.
     QList<QGraphicsSimpleTextItem*> m_valueLabels;
+    QGraphicsSimpleTextItem* m_emptyText = nullptr;
     qint64 m_totalMicros = 0;
 };

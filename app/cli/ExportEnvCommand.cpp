@@ -315,7 +315,7 @@ void ExportEnvCommand::readSecret(qsizetype index)
         return;
     }
     FutureCallbacks::whenDone(
-        m_vault->readSecret(entry.keyId), this,
+        m_vault->readSecret(entry.vaultEntry, entry.digestHex), this,
         [this, index, id = entry.keyId](const QString& secret) {
             m_secrets.insert(id, secret);
             readSecret(index + 1);

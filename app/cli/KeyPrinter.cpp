@@ -165,7 +165,10 @@ QJsonObject KeyPrinter::workspaceJson(const WorkspaceSettings& settings)
 
 QJsonObject KeyPrinter::json(const ApiKeyRecord& record, qint64 nowUtcMs)
 {
-    return KeyJson::toJson(record, nowUtcMs);
+    QJsonObject object = KeyJson::toJson(record, nowUtcMs);
+    // Where this computer's keychain keeps the secret (Secret Service attribute "user").
+    object[u"keychain_entry"_s] = record.vaultEntry;
+    return object;
 }
 
 QJsonArray KeyPrinter::json(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)

@@ -177,7 +177,7 @@ void KeydeckCtl::createKey()
     }
     withStore(StoreAccess::CreateIfMissing, [this, spec] {
         withKeychain([this, spec](bool usable, const QString& reason) {
-            saveCreated(m_store->createKey(spec), usable, reason);
+            saveCreated(m_store->createPendingKey(spec), usable, reason);
         });
     });
 }
@@ -187,7 +187,7 @@ void KeydeckCtl::rotateKey()
     withStore(StoreAccess::Existing, [this] {
         withTarget([this](const ApiKeyRecord& record) {
             withKeychain([this, record](bool usable, const QString& reason) {
-                saveCreated(m_store->rotateKey(record.id), usable, reason, record);
+                saveCreated(m_store->rotateKeyPending(record.id), usable, reason, record);
             });
         });
     });
@@ -214,21 +214,40 @@ void KeydeckCtl::saveCreated(QFuture<CreatedKey> creating, bool keychainUsable,
     await(std::move(creating), [this, keychainUsable, unavailableReason,
                                 replaced](const CreatedKey& created) {
         if (m_args->has(u"--no-keychain"_s)) {
-            printCreated(created, Keychain::Skipped, {}, replaced);
+            printAndActivate(created, Keychain::Skipped, {}, replaced);
             return;
         }
         if (!keychainUsable) {
-            printCreated(created, Keychain::NotSaved, unavailableReason, replaced);
+            printAndActivate(created, Keychain::NotSaved, unavailableReason, replaced);
             return;
         }
         // Whatever happens in the keychain, the secret is printed: it exists nowhere else.
         await(
-            m_vault->storeSecret(created.record.id, created.secret),
-            [this, created, replaced] { printCreated(created, Keychain::Saved, {}, replaced); },
+            m_vault->storeSecret(created.record.vaultEntry, created.secret),
+            [this, created, replaced] { printAndActivate(created, Keychain::Saved, {}, replaced); },
             [this, created, replaced](const std::exception_ptr& error) {
-                printCreated(created, Keychain::NotSaved, CliErrors::text(error), replaced);
+                printAndActivate(created, Keychain::NotSaved, CliErrors::text(error), replaced);
             });
     });
+}
+
+// The key becomes usable only once its secret is in the keychain or on standard output: a
+// kill before that leaves a pending key, which the store removes.
+void KeydeckCtl::printAndActivate(const CreatedKey& created, Keychain keychain,
+                                  const QString& reason,
+                                  const std::optional<ApiKeyRecord>& replaced)
+{
+    printCreated(created, keychain, reason, replaced);
+    m_out.flush();
+    m_err.flush();
+    await(
+        m_store->activateKey(created.record.id),
+        [this](const ApiKeyRecord&) { finish(CliExitCode::Ok); },
+        [this](const std::exception_ptr& error) {
+            fail(CliExitCode::Runtime, {},
+                 u"the key printed above could not be activated and cannot be used: %1"_s.arg(
+                     CliErrors::text(error)));
+        });
 }
 
 void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, const QString& reason,
@@ -277,7 +296,6 @@ void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, cons
                                      replaced ? Labels{{replaced->id, replaced->spec.label}}
                                               : Labels());
     }
-    finish(CliExitCode::Ok);
 }
 
 void KeydeckCtl::listKeys()
@@ -397,38 +415,49 @@ void KeydeckCtl::deleteKey()
     withStore(StoreAccess::Existing, [this] {
         withTarget([this](const ApiKeyRecord& record) {
             await(m_store->deleteKey(record.id), [this, record] {
+                if (!record.ownsVaultEntry) {
+                    printDeleted(record, SecretRemoval::KeptForOriginal, {});
+                    return;
+                }
                 m_vault = std::make_unique<SecretVault>();
                 await(
-                    m_vault->removeSecret(record.id), [this, record] { printDeleted(record, {}); },
+                    m_vault->removeSecret(record.vaultEntry),
+                    [this, record] { printDeleted(record, SecretRemoval::Removed, {}); },
                     [this, record](const std::exception_ptr& error) {
-                        printDeleted(record, CliErrors::isVaultNotFound(error)
-                                                 ? QString()
-                                                 : CliErrors::text(error));
+                        if (CliErrors::isVaultNotFound(error))
+                            printDeleted(record, SecretRemoval::Removed, {});
+                        else
+                            printDeleted(record, SecretRemoval::Failed, CliErrors::text(error));
                     });
             });
         });
     });
 }
 
-void KeydeckCtl::printDeleted(const ApiKeyRecord& record, const QString& keychainProblem)
+void KeydeckCtl::printDeleted(const ApiKeyRecord& record, SecretRemoval removal,
+                              const QString& keychainProblem)
 {
-    if (!keychainProblem.isEmpty()) {
+    if (removal == SecretRemoval::Failed) {
         m_err
             << u"keydeckctl: warning: the key is deleted, but its secret may still be in the OS "_s
             << u"keychain: "_s << KeyPrinter::printable(keychainProblem) << u'\n';
     }
-    const bool removed = keychainProblem.isEmpty();
     if (m_args->json()) {
-        m_out << KeyPrinter::jsonText(
-            QJsonObject{{u"id"_s, record.id},
-                        {u"label"_s, record.spec.label},
-                        {u"deleted"_s, true},
-                        {u"keychain"_s, removed ? u"removed"_s : u"not_removed"_s}});
+        m_out << KeyPrinter::jsonText(QJsonObject{
+            {u"id"_s, record.id},
+            {u"label"_s, record.spec.label},
+            {u"deleted"_s, true},
+            {u"keychain"_s, removal == SecretRemoval::Removed           ? u"removed"_s
+                            : removal == SecretRemoval::KeptForOriginal ? u"kept_for_original"_s
+                                                                        : u"not_removed"_s}});
     } else {
         m_out << u"Deleted key %1 (%2); %3.\n"_s.arg(
             quoted(record.spec.label), KeyPrinter::printable(record.id),
-            removed ? u"no secret of it remains in the OS keychain"_s
-                    : u"its secret could NOT be removed from the OS keychain"_s);
+            removal == SecretRemoval::Removed ? u"no secret of it remains in the OS keychain"_s
+            : removal == SecretRemoval::KeptForOriginal
+                ? u"its secret stays in the OS keychain: this store is a copy of another store, "
+                  u"which may still use the key"_s
+                : u"its secret could NOT be removed from the OS keychain"_s);
     }
     finish(CliExitCode::Ok);
 }

@@ -67,6 +67,8 @@ private:
     void saveCreated(QFuture<CreatedKey> creating, bool keychainUsable,
                      const QString& unavailableReason,
                      const std::optional<ApiKeyRecord>& replaced = std::nullopt);
+    void printAndActivate(const CreatedKey& created, Keychain keychain, const QString& reason,
+                          const std::optional<ApiKeyRecord>& replaced);
     void printCreated(const CreatedKey& created, Keychain keychain, const QString& reason,
                       const std::optional<ApiKeyRecord>& replaced);
     void rotateKey();
@@ -75,7 +77,15 @@ private:
     void updateKey();
     void setStatus(KeyStatus status);
     void deleteKey();
-    void printDeleted(const ApiKeyRecord& record, const QString& keychainProblem);
+    enum class SecretRemoval
+    {
+        Removed,
+        // The store is a copy: the secret's entry belongs to the store it was copied from.
+        KeptForOriginal,
+        Failed
+    };
+    void printDeleted(const ApiKeyRecord& record, SecretRemoval removal,
+                      const QString& keychainProblem);
     void showWorkspace();
     void setWorkspace();
 

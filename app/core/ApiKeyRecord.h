@@ -22,6 +22,10 @@ struct ApiKeyRecord
     QString rotatedFromId;
     QString rotatedToId;
     qint64 quotaUsedMicros = 0;
+    // The name of the keychain entry that holds the secret, and whether this store may remove
+    // it: a copy of a store refers to the original's entries but must not delete them.
+    QString vaultEntry;
+    bool ownsVaultEntry = true;
     // Derived from usage: spend in the current UTC day, ISO week (from Monday) and month.
     qint64 spendDayMicros = 0;
     qint64 spendWeekMicros = 0;

@@ -41,7 +41,8 @@ EnvExportPlan::EnvExportPlan(const QList<ApiKeyRecord>& records, const QString& 
     const QStringList names = EnvVarName::defaults(workspacePrefix, labels);
     for (qsizetype i = 0; i < records.size(); ++i) {
         const ApiKeyRecord& r = records.at(i);
-        m_entries << Entry{r.id, r.spec.label, r.hint, r.status, names.at(i)};
+        m_entries << Entry{r.id,   r.vaultEntry, r.digestHex, r.spec.label,
+                           r.hint, r.status,     names.at(i)};
     }
 }
 

@@ -15,6 +15,8 @@ public:
     struct Entry
     {
         QString keyId;
+        QString vaultEntry;   // the keychain entry of its secret
+        QByteArray digestHex; // what the secret read from it must hash to
         QString label;
         QString hint; // display hint, shown in place of the secret
         KeyStatus status = KeyStatus::Active;

@@ -25,6 +25,14 @@ public:
 
     // Validates, generates the secret, stores digest + hint only, and returns the secret once.
     virtual QFuture<CreatedKey> createKey(const KeySpec& spec) = 0;
+    // Creation in two steps, for callers that must save or show the secret before the key may
+    // be used: a process killed in between must not leave a usable key whose secret exists
+    // nowhere. The key is hidden (not listed, not found, its label reserved) and unusable until
+    // activateKey(); one not activated within PendingKeyLifetimeMs is removed.
+    virtual QFuture<CreatedKey> createPendingKey(const KeySpec& spec) = 0;
+    // StoreError::NotFound when the pending key is gone (too late, or never created).
+    virtual QFuture<ApiKeyRecord> activateKey(const QString& id) = 0;
+    static constexpr qint64 PendingKeyLifetimeMs = 10 * 60 * 1000;
     // Newest first.
     virtual QFuture<QList<ApiKeyRecord>> listKeys() = 0;
     // By id, or else by exact label.

@@ -20,6 +20,9 @@ public:
     // (rotatedFromId / rotatedToId). The old key is untouched until it is revoked. Revoked keys
     // and keys already rotated cannot be rotated (StoreError::Final / Conflict).
     virtual QFuture<CreatedKey> rotateKey(const QString& id) = 0;
+    // The same in two steps, like KeyStore::createPendingKey(): the successor stays hidden and
+    // unlinked until KeyStore::activateKey(), which links the two keys.
+    virtual QFuture<CreatedKey> rotateKeyPending(const QString& id) = 0;
 
     // A new store has two rules: rotation due after 90 days, expiring within 14 days.
     virtual QFuture<QList<AlertRule>> alertRules() = 0;

@@ -1,7 +1,12 @@
 #include "SecretVault.h"
 
+#include "ApiKeyFormat.h"
+
 #include <QCoreApplication>
+#include <QDir>
+#include <QLockFile>
 #include <QPromise>
+#include <QStandardPaths>
 #include <QTimer>
 #include <qt6keychain/keychain.h>
 
@@ -67,6 +72,7 @@ SecretVault::Error toError(const Failure& failure, Advice advice)
             advise = u"Copy the key now: it will not be shown again."_s;
         break;
     case Code::NotFound:
+    case Code::Mismatch:
         break;
     }
     QString message = failure.explanation;
@@ -255,9 +261,38 @@ void probeWrite(const std::shared_ptr<const ProbeRun>& run)
         });
 }
 
+// A probe killed between its write and its remove would leave its entry behind: each probe
+// holds a lock file named after its entry while the entry may exist, and every probe first
+// removes, one after the other, the entries whose lock files were left by dead processes. Then
+// next() runs; it also runs when the keychain fails or does not answer, which the probe reports.
+void removeAbandonedProbes(QObject* context, const QString& service, const QString& directory,
+                           std::chrono::milliseconds timeout, std::function<void()> next)
+{
+    const QDir dir(directory);
+    const QStringList locks = dir.entryList({kProbeKeyPrefix + u"*.lock"_s}, QDir::Files);
+    for (const QString& name : locks) {
+        auto lock = std::make_shared<QLockFile>(dir.filePath(name));
+        lock->setStaleLockTime(0);
+        // Succeeds only when the process that made the file is gone.
+        if (!lock->tryLock(0))
+            continue;
+        auto rest = [context, service, directory, timeout, next, lock] {
+            // The lock file goes with the entry.
+            lock->unlock();
+            removeAbandonedProbes(context, service, directory, timeout, next);
+        };
+        runJob(
+            new QKeychain::DeletePasswordJob(service), name.chopped(5), context, timeout,
+            [rest](const QKeychain::Job&) { rest(); }, next);
+        return;
+    }
+    next();
+}
+
 // Each probe has an entry of its own, so concurrent probes (of one vault, several vaults or
 // several processes) cannot read each other's value.
-void startProbe(QObject* context, const QString& service, std::chrono::milliseconds timeout,
+void startProbe(QObject* context, const QString& service, const QString& directory,
+                std::chrono::milliseconds timeout,
                 std::function<void(const std::optional<Failure>&)> done)
 {
     static std::atomic<quint64> sequence{0};
@@ -268,8 +303,21 @@ void startProbe(QObject* context, const QString& service, std::chrono::milliseco
     run->keyId =
         u"%1-%2-%3"_s.arg(kProbeKeyPrefix).arg(QCoreApplication::applicationPid()).arg(++sequence);
     run->value = u"probe "_s + run->keyId;
-    run->done = std::move(done);
-    probeWrite(run);
+    auto lock = std::make_shared<QLockFile>(QDir(directory).filePath(run->keyId + u".lock"_s));
+    if (!QDir().mkpath(directory) || !lock->tryLock(0)) {
+        done(Failure{Code::Other,
+                     u"Could not create the keychain probe marker in %1."_s.arg(
+                         QDir::toNativeSeparators(directory)),
+                     {}});
+        return;
+    }
+    // Released when the probe is over, entry removed or not: a live process's marker is never
+    // taken for an abandoned one, and a leftover entry of this process is cleaned next time.
+    run->done = [lock, done = std::move(done)](const std::optional<Failure>& failure) {
+        done(failure);
+        lock->unlock();
+    };
+    removeAbandonedProbes(context, service, directory, timeout, [run] { probeWrite(run); });
 }
 
 } // namespace
@@ -322,20 +370,43 @@ QFuture<void> SecretVault::storeSecret(const QString& keyId, const QString& secr
     return promise->future();
 }
 
-QFuture<QString> SecretVault::readSecret(const QString& keyId)
+QString SecretVault::probeDirectory() const
+{
+    if (!m_probeDirectory.isEmpty())
+        return m_probeDirectory;
+    QString base = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+    if (base.isEmpty())
+        base = QDir::tempPath();
+    return base + u"/keydeck-probes/"_s + QString::number(qHash(m_service), 16);
+}
+
+QFuture<QString> SecretVault::readSecret(const QString& keyId, const QByteArray& expectedDigestHex)
 {
     if (const auto invalid = invalidKeyId(keyId))
         return QtFuture::makeExceptionalFuture<QString>(*invalid);
 
     auto promise = std::make_shared<QPromise<QString>>();
     promise->start();
-    QMetaObject::invokeMethod(this, [this, promise, keyId] {
+    QMetaObject::invokeMethod(this, [this, promise, keyId, expectedDigestHex] {
         runJob(
             new QKeychain::ReadPasswordJob(m_service), keyId, this, m_timeout,
-            [this, promise](const QKeychain::Job& job) {
+            [this, promise, expectedDigestHex](const QKeychain::Job& job) {
                 if (job.error() == QKeychain::NoError) {
-                    promise->addResult(
-                        static_cast<const QKeychain::ReadPasswordJob&>(job).textData());
+                    const QString secret =
+                        static_cast<const QKeychain::ReadPasswordJob&>(job).textData();
+                    if (!ApiKeyFormat::isWellFormed(secret) ||
+                        ApiKeyFormat::digestHex(secret) != expectedDigestHex) {
+                        fail(*promise,
+                             Error(Code::Mismatch,
+                                   u"The keychain entry for this key does not hold its secret "
+                                   "(%1): it was changed outside KeyDeck. Nothing was used; "
+                                   "rotate the key if you no longer have its secret."_s.arg(
+                                       ApiKeyFormat::isWellFormed(secret)
+                                           ? u"it is another key"_s
+                                           : u"its checksum is wrong"_s)));
+                        return;
+                    }
+                    promise->addResult(secret);
                     promise->finish();
                     return;
                 }
@@ -345,7 +416,7 @@ QFuture<QString> SecretVault::readSecret(const QString& keyId)
                     return;
                 }
                 // A locked or missing collection answers reads with "not found" too (SPEC §7).
-                startProbe(this, m_service, m_timeout,
+                startProbe(this, m_service, probeDirectory(), m_timeout,
                            [promise, failure](std::optional<Failure> broken) {
                                if (broken)
                                    broken->explanation.prepend(
@@ -384,14 +455,15 @@ QFuture<SecretVault::Probe> SecretVault::probe()
     auto promise = std::make_shared<QPromise<Probe>>();
     promise->start();
     QMetaObject::invokeMethod(this, [this, promise] {
-        startProbe(this, m_service, m_timeout, [promise](const std::optional<Failure>& failure) {
-            Probe result;
-            result.available = !failure.has_value();
-            if (failure)
-                result.reason = toError(*failure, Advice::CopyKeyNow).message();
-            promise->addResult(result);
-            promise->finish();
-        });
+        startProbe(this, m_service, probeDirectory(), m_timeout,
+                   [promise](const std::optional<Failure>& failure) {
+                       Probe result;
+                       result.available = !failure.has_value();
+                       if (failure)
+                           result.reason = toError(*failure, Advice::CopyKeyNow).message();
+                       promise->addResult(result);
+                       promise->finish();
+                   });
     });
     return promise->future();
 }

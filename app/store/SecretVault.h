@@ -32,6 +32,8 @@ public:
             NotFound,
             Unavailable,
             AccessDenied,
+            // The entry holds something that is not this key's secret: changed outside KeyDeck.
+            Mismatch,
             Other
         };
         Error(Code code, QString message);
@@ -61,14 +63,22 @@ public:
     // Manager's limit), without touching the keychain.
     QFuture<void> storeSecret(const QString& keyId, const QString& secret);
     // Fails with Error::NotFound only when the keychain itself works: a "not found" answer is
-    // checked with a probe, and a failing probe turns it into that failure.
-    QFuture<QString> readSecret(const QString& keyId);
+    // checked with a probe, and a failing probe turns it into that failure. What the entry holds
+    // must be a well-formed key (checksum) whose SHA-256 is expectedDigestHex, or the read fails
+    // with Error::Mismatch: a tampered entry is never handed on (exported, copied).
+    QFuture<QString> readSecret(const QString& keyId, const QByteArray& expectedDigestHex);
     // Removing a secret that is not there succeeds.
     QFuture<void> removeSecret(const QString& keyId);
     // Writes, reads back and removes a probe entry: tells "works" from "unavailable, because".
+    // Each probe marks its entry with a lock file in probeDirectory() while it exists, so the
+    // entries of probes that were killed are removed by the next probe.
     QFuture<Probe> probe();
+    // Default: <runtime dir>/keydeck-probes/<service>.
+    void setProbeDirectory(const QString& path) { m_probeDirectory = path; }
+    QString probeDirectory() const;
 
 private:
     QString m_service;
+    QString m_probeDirectory;
     std::chrono::milliseconds m_timeout;
 };

@@ -8,6 +8,7 @@
 #include "KeyValidator.h"
 #include "SqliteSession.h"
 #include "StoreError.h"
+#include "StoreFile.h"
 #include "UsageImporter.h"
 #include "UsageReader.h"
 #include "UsageWriter.h"
@@ -48,7 +49,10 @@ const QString SubscriptionPrefixKey = u"subscription_prefix"_s;
 const QString PriceTableKey = u"price_table"_s;
 const QString ExpiryWarningDaysKey = u"expiry_warning_days"_s;
 const QString RotationPeriodDaysKey = u"rotation_period_days"_s;
+const QString StoreIdKey = u"store_id"_s;
+const QString StoreFileKey = u"store_file"_s;
 constexpr int MaxSettingDays = 3650;
+constexpr int StoreIdRandomLength = 22;
 
 // Every roll-up table carries the same sums after its key columns.
 QString rollupTable(const QString& name, const QString& keyColumns, const QString& primaryKey)
@@ -164,6 +168,18 @@ const QList<QStringList>& migrations()
             "detail TEXT NOT NULL)"_s,
             u"CREATE INDEX key_events_by_key ON key_events (key_id, id)"_s,
         },
+        {
+            // The keychain entry of a key's secret, and the store identity allowed to remove it:
+            // a copy of this file gets an identity of its own and so never removes the
+            // original's secrets. Keys from before this step keep entries named by id alone;
+            // establishIdentity() gives them an owner.
+            u"ALTER TABLE keys ADD COLUMN vault_entry TEXT NOT NULL DEFAULT ''"_s,
+            u"ALTER TABLE keys ADD COLUMN vault_owner TEXT NOT NULL DEFAULT ''"_s,
+            u"UPDATE keys SET vault_entry = id"_s,
+            // A key created in two steps (createPendingKey) is hidden and unusable until it is
+            // activated; NULL for every usable key.
+            u"ALTER TABLE keys ADD COLUMN pending_until INTEGER"_s,
+        },
     };
     return steps;
 }
@@ -198,13 +214,17 @@ enum Column
     ColIpAllowlist,
     ColRotatedFrom,
     ColRotatedTo,
+    ColVaultEntry,
+    ColVaultOwner,
 };
 
 const QString KeyColumns =
     u"id, label, environment, type, billing_cycle_day, permissions, status, prefix, hint, digest, "
     "created_at, updated_at, last_used_at, revoked_at, expires_at, quota_limit_micros, "
     "quota_used_micros, spend_cap_day_micros, spend_cap_week_micros, spend_cap_month_micros, tier, "
-    "rpm_override, tpm_override, models, ip_allowlist, rotated_from_id, rotated_to_id"_s;
+    "rpm_override, tpm_override, models, ip_allowlist, rotated_from_id, rotated_to_id, "
+    "vault_entry, "
+    "vault_owner"_s;
 
 // The columns an admin sets, as "name = :name" pairs for UPDATE and bound by bindSpec().
 const QStringList SpecColumns = {
@@ -493,11 +513,11 @@ void SqliteStore::openOnWorker()
 {
     if (m_open)
         return;
-    const QString folder = QFileInfo(m_path).absolutePath();
-    if (!QDir().mkpath(folder)) {
+    QString problem;
+    if (!StoreFile::prepare(m_path, &problem)) {
         throw StoreError(StoreError::Code::Unavailable,
-                         u"Could not create the folder %1 for the key store %2."_s.arg(
-                             QDir::toNativeSeparators(folder), QDir::toNativeSeparators(m_path)));
+                         u"Could not open the key store %1: %2."_s.arg(
+                             QDir::toNativeSeparators(m_path), problem));
     }
     QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
                           ? QSqlDatabase::database(m_connectionName, false)
@@ -520,6 +540,7 @@ void SqliteStore::openOnWorker()
         execute(db, u"PRAGMA foreign_keys = ON"_s);
         execute(db, u"PRAGMA journal_size_limit = %1"_s.arg(WalSizeLimitBytes));
         migrate(db);
+        establishIdentity(db);
         QSqlQuery version = execute(db, u"PRAGMA data_version"_s);
         m_dataVersion = version.next() ? version.value(0).toLongLong() : 0;
         version.finish();
@@ -671,7 +692,7 @@ PriceTable SqliteStore::readPrices(const QSqlDatabase& db) const
 
 QList<ApiKeyRecord> SqliteStore::readKeys(const QSqlDatabase& db) const
 {
-    QSqlQuery count = execute(db, u"SELECT COUNT(*) FROM keys"_s);
+    QSqlQuery count = execute(db, u"SELECT COUNT(*) FROM keys WHERE pending_until IS NULL"_s);
     QList<ApiKeyRecord> records;
     records.reserve(count.next() ? count.value(0).toLongLong() : 0);
     count.finish();
@@ -682,8 +703,8 @@ QList<ApiKeyRecord> SqliteStore::readKeys(const QSqlDatabase& db) const
     const QHash<QString, UsageReader::KeySpend> spend = reader.keySpend(now);
     const QHash<QString, qint64> cycleUsed = reader.cycleUsage(now);
     // rowid breaks ties between keys created in the same millisecond: newest first still.
-    QSqlQuery query =
-        execute(db, u"SELECT %1 FROM keys ORDER BY created_at DESC, rowid DESC"_s.arg(KeyColumns));
+    QSqlQuery query = execute(db, u"SELECT %1 FROM keys WHERE pending_until IS NULL "
+                                  "ORDER BY created_at DESC, rowid DESC"_s.arg(KeyColumns));
     while (query.next()) {
         ApiKeyRecord& record = records.emplace_back(recordAt(query));
         const auto it = spend.constFind(record.id);
@@ -755,13 +776,18 @@ ApiKeyRecord SqliteStore::recordAt(const QSqlQuery& query) const
     }
     record.rotatedFromId = query.value(ColRotatedFrom).toString();
     record.rotatedToId = query.value(ColRotatedTo).toString();
+    record.vaultEntry = query.value(ColVaultEntry).toString();
+    record.ownsVaultEntry = query.value(ColVaultOwner).toString() == m_storeId;
     return record;
 }
 
 std::optional<ApiKeyRecord> SqliteStore::selectKey(const QSqlDatabase& db, const QString& column,
-                                                   const QString& value) const
+                                                   const QString& value, Pending pending) const
 {
-    QSqlQuery query = prepare(db, u"SELECT %1 FROM keys WHERE %2 = ?"_s.arg(KeyColumns, column));
+    QSqlQuery query = prepare(
+        db, u"SELECT %1 FROM keys WHERE %2 = ?%3"_s.arg(
+                KeyColumns, column,
+                pending == Pending::Excluded ? u" AND pending_until IS NULL"_s : QString()));
     query.addBindValue(value);
     execute(query);
     if (!query.next())
@@ -828,7 +854,7 @@ WorkspaceSettings SqliteStore::readSettings(const QSqlDatabase& db) const
     return settings;
 }
 
-CreatedKey SqliteStore::insertKey(const QSqlDatabase& db, const KeySpec& spec)
+CreatedKey SqliteStore::insertKey(const QSqlDatabase& db, const KeySpec& spec, bool pending)
 {
     const QString prefix = readSettings(db).prefixFor(spec.type);
     CreatedKey key;
@@ -842,11 +868,14 @@ CreatedKey SqliteStore::insertKey(const QSqlDatabase& db, const KeySpec& spec)
     record.digestHex = ApiKeyFormat::digestHex(key.secret);
     record.createdAtMs = m_clock.nowUtcMs();
     record.updatedAtMs = record.createdAtMs;
+    record.vaultEntry = m_storeId + u'/' + record.id;
+    record.ownsVaultEntry = true;
 
     QSqlQuery insert = prepare(
         db, u"INSERT INTO keys (id, status, prefix, hint, digest, created_at, updated_at, "
-            "cycle_start_ms, %1) VALUES (:id, :status, :prefix, :hint, :digest, :created_at, "
-            ":updated_at, :cycle_start_ms, :%2)"_s.arg(SpecColumns.join(u", "),
+            "cycle_start_ms, vault_entry, vault_owner, pending_until, %1) VALUES (:id, :status, "
+            ":prefix, :hint, :digest, :created_at, :updated_at, :cycle_start_ms, :vault_entry, "
+            ":vault_owner, :pending_until, :%2)"_s.arg(SpecColumns.join(u", "),
                                                        SpecColumns.join(u", :")));
     insert.bindValue(u":id"_s, record.id);
     insert.bindValue(u":status"_s, KeyEnums::statusName(record.status));
@@ -856,23 +885,149 @@ CreatedKey SqliteStore::insertKey(const QSqlDatabase& db, const KeySpec& spec)
     insert.bindValue(u":created_at"_s, record.createdAtMs);
     insert.bindValue(u":updated_at"_s, record.updatedAtMs);
     insert.bindValue(u":cycle_start_ms"_s, optionalValue(cycleStartFor(spec, record.createdAtMs)));
+    insert.bindValue(u":vault_entry"_s, record.vaultEntry);
+    insert.bindValue(u":vault_owner"_s, m_storeId);
+    insert.bindValue(
+        u":pending_until"_s,
+        optionalValue(pending ? std::optional<qint64>(record.createdAtMs + PendingKeyLifetimeMs)
+                              : std::nullopt));
     bindSpec(insert, spec);
     execute(insert);
-    addEvent(db, record.id, KeyEvent::Kind::Created);
+    if (!pending)
+        addEvent(db, record.id, KeyEvent::Kind::Created);
     return key;
+}
+
+QFuture<CreatedKey> SqliteStore::create(const KeySpec& spec, bool pending)
+{
+    return submit<CreatedKey>([this, spec, pending] {
+        QSqlDatabase db = connection();
+        validate(spec);
+        CreatedKey created = transaction(db, [&] {
+            purgeAbandonedKeys(db);
+            requireLabelFree(db, spec.label, QString());
+            return insertKey(db, spec, pending);
+        });
+        if (!pending)
+            notifyKeysChanged();
+        return created;
+    });
 }
 
 QFuture<CreatedKey> SqliteStore::createKey(const KeySpec& spec)
 {
-    return submit<CreatedKey>([this, spec] {
+    return create(spec, false);
+}
+
+QFuture<CreatedKey> SqliteStore::createPendingKey(const KeySpec& spec)
+{
+    return create(spec, true);
+}
+
+QFuture<ApiKeyRecord> SqliteStore::activateKey(const QString& id)
+{
+    return submit<ApiKeyRecord>([this, id] {
         QSqlDatabase db = connection();
-        validate(spec);
-        CreatedKey created = transaction(db, [&] {
-            requireLabelFree(db, spec.label, QString());
-            return insertKey(db, spec);
+        ApiKeyRecord activated = transaction(db, [&] {
+            purgeAbandonedKeys(db);
+            QSqlQuery update = prepare(
+                db,
+                u"UPDATE keys SET pending_until = NULL WHERE id = ? AND pending_until IS NOT NULL"_s);
+            update.addBindValue(id);
+            execute(update);
+            if (update.numRowsAffected() == 0) {
+                if (selectKey(db, u"id"_s, id))
+                    return requireKey(db, id);
+                throw StoreError(StoreError::Code::NotFound,
+                                 u"The new key %1 was not activated in time and has been removed; "
+                                 "create it again."_s.arg(id));
+            }
+            ApiKeyRecord record = requireKey(db, id);
+            if (record.rotatedFromId.isEmpty()) {
+                addEvent(db, id, KeyEvent::Kind::Created);
+                return record;
+            }
+            // A rotation: link the old key now, unless it changed while the new one waited.
+            const ApiKeyRecord old = requireKey(db, record.rotatedFromId);
+            if (old.status == KeyStatus::Revoked || !old.rotatedToId.isEmpty()) {
+                throw StoreError(StoreError::Code::Conflict,
+                                 u"Key \"%1\" was revoked or rotated meanwhile; the new key was "
+                                 "not activated."_s.arg(old.spec.label));
+            }
+            QSqlQuery link = prepare(db, u"UPDATE keys SET rotated_to_id = ? WHERE id = ?"_s);
+            link.addBindValue(id);
+            link.addBindValue(old.id);
+            execute(link);
+            addEvent(db, old.id, KeyEvent::Kind::Rotated,
+                     u"rotated to %1"_s.arg(record.spec.label));
+            addEvent(db, id, KeyEvent::Kind::Rotated, u"rotated from %1"_s.arg(old.spec.label));
+            return requireKey(db, id);
         });
         notifyKeysChanged();
-        return created;
+        notifyAlertsChanged();
+        return activated;
+    });
+}
+
+void SqliteStore::purgeAbandonedKeys(const QSqlDatabase& db) const
+{
+    QSqlQuery stale = prepare(db, u"SELECT id FROM keys WHERE pending_until < ?"_s);
+    stale.addBindValue(m_clock.nowUtcMs());
+    execute(stale);
+    QStringList ids;
+    while (stale.next())
+        ids << stale.value(0).toString();
+    stale.finish();
+    for (const QString& id : std::as_const(ids)) {
+        for (const QString& sql :
+             {u"DELETE FROM keys WHERE id = ?"_s, u"DELETE FROM key_events WHERE key_id = ?"_s}) {
+            QSqlQuery query = prepare(db, sql);
+            query.addBindValue(id);
+            execute(query);
+        }
+    }
+}
+
+void SqliteStore::establishIdentity(QSqlDatabase& db)
+{
+    const QString file = StoreFile::identity(m_path);
+    transaction(db, [&] {
+        QSqlQuery query =
+            execute(db, u"SELECT key, value FROM meta WHERE key IN ('%1', '%2')"_s.arg(
+                            StoreIdKey, StoreFileKey));
+        QString storeId;
+        QString storedFile;
+        while (query.next()) {
+            if (query.value(0).toString() == StoreIdKey)
+                storeId = query.value(1).toString();
+            else
+                storedFile = query.value(1).toString();
+        }
+        query.finish();
+        const bool fresh = storeId.isEmpty();
+        // Another file than the one this identity was given to: a copy (cp, a backup, a move to
+        // another file system). It takes a new identity, so deleting a key here never removes a
+        // secret the original still relies on.
+        const bool copy = !fresh && storedFile != file;
+        if (fresh || copy) {
+            storeId = u"st_"_s + ApiKeyFormat::randomBase62(StoreIdRandomLength, m_rng);
+            QSqlQuery upsert =
+                prepare(db, u"INSERT INTO meta (key, value) VALUES (?, ?) "
+                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
+            upsert.addBindValue(QVariantList{StoreIdKey, StoreFileKey});
+            upsert.addBindValue(QVariantList{storeId, file});
+            if (!upsert.execBatch())
+                fail(u"Could not record the store identity"_s, upsert.lastError().text());
+        }
+        if (!copy) {
+            // Keys from before store identities: this is the store that created them.
+            QSqlQuery adopt =
+                prepare(db, u"UPDATE keys SET vault_owner = ? WHERE vault_owner = ''"_s);
+            adopt.addBindValue(storeId);
+            execute(adopt);
+        }
+        m_storeId = storeId;
+        purgeAbandonedKeys(db);
     });
 }
 
@@ -1242,9 +1397,20 @@ void SqliteStore::addEvent(const QSqlDatabase& db, const QString& keyId, KeyEven
 
 QFuture<CreatedKey> SqliteStore::rotateKey(const QString& id)
 {
-    return submit<CreatedKey>([this, id] {
+    return rotate(id, false);
+}
+
+QFuture<CreatedKey> SqliteStore::rotateKeyPending(const QString& id)
+{
+    return rotate(id, true);
+}
+
+QFuture<CreatedKey> SqliteStore::rotate(const QString& id, bool pending)
+{
+    return submit<CreatedKey>([this, id, pending] {
         QSqlDatabase db = connection();
         CreatedKey created = transaction(db, [&] {
+            purgeAbandonedKeys(db);
             const ApiKeyRecord old = requireKey(db, id);
             if (old.status == KeyStatus::Revoked) {
                 throw StoreError(StoreError::Code::Final,
@@ -1279,16 +1445,19 @@ QFuture<CreatedKey> SqliteStore::rotateKey(const QString& id)
                 detail += u"; the old key's expiry had passed, so this key has none"_s;
             }
             validate(spec);
-            CreatedKey key = insertKey(db, spec);
+            CreatedKey key = insertKey(db, spec, pending);
             QSqlQuery link = prepare(db, u"UPDATE keys SET rotated_from_id = ? WHERE id = ?"_s);
             link.addBindValue(old.id);
             link.addBindValue(key.record.id);
             execute(link);
+            key.record.rotatedFromId = old.id;
+            // activateKey() links the old key and records the rotation.
+            if (pending)
+                return key;
             link = prepare(db, u"UPDATE keys SET rotated_to_id = ? WHERE id = ?"_s);
             link.addBindValue(key.record.id);
             link.addBindValue(old.id);
             execute(link);
-            key.record.rotatedFromId = old.id;
             addEvent(db, old.id, KeyEvent::Kind::Rotated, u"rotated to %1"_s.arg(spec.label));
             addEvent(db, key.record.id, KeyEvent::Kind::Rotated, detail);
             return key;

@@ -50,6 +50,8 @@ public:
 
     QString location() const override;
     QFuture<CreatedKey> createKey(const KeySpec& spec) override;
+    QFuture<CreatedKey> createPendingKey(const KeySpec& spec) override;
+    QFuture<ApiKeyRecord> activateKey(const QString& id) override;
     QFuture<QList<ApiKeyRecord>> listKeys() override;
     QFuture<ApiKeyRecord> findKey(const QString& idOrLabel) override;
     QFuture<ApiKeyRecord> updateKey(const QString& id, const KeySpec& spec) override;
@@ -72,6 +74,7 @@ public:
     QFuture<PriceTable> setPriceTable(const PriceTable& table) override;
 
     QFuture<CreatedKey> rotateKey(const QString& id) override;
+    QFuture<CreatedKey> rotateKeyPending(const QString& id) override;
     QFuture<QList<AlertRule>> alertRules() override;
     QFuture<AlertRule> saveAlertRule(const AlertRule& rule) override;
     QFuture<void> deleteAlertRule(qint64 ruleId) override;
@@ -103,7 +106,7 @@ private:
     // Every key with its derived fields (spend, cycle quota), newest first.
     QList<ApiKeyRecord> readKeys(const QSqlDatabase& db) const;
     // Generates the secret and inserts the key; inside the caller's transaction.
-    CreatedKey insertKey(const QSqlDatabase& db, const KeySpec& spec);
+    CreatedKey insertKey(const QSqlDatabase& db, const KeySpec& spec, bool pending);
     void addEvent(const QSqlDatabase& db, const QString& keyId, KeyEvent::Kind kind,
                   const QString& detail = {}) const;
     QList<AlertRule> readRules(const QSqlDatabase& db) const;
@@ -113,8 +116,21 @@ private:
     PriceTable readPrices(const QSqlDatabase& db) const;
     // After this store's own usage write: announces it and keeps the change poll from echoing it.
     void usageWritten(const QSqlDatabase& db);
+    enum class Pending
+    {
+        Excluded,
+        Included
+    };
     std::optional<ApiKeyRecord> selectKey(const QSqlDatabase& db, const QString& column,
-                                          const QString& value) const;
+                                          const QString& value,
+                                          Pending pending = Pending::Excluded) const;
+    // Gives the file a store identity, and a new one when it is a copy of another store's file.
+    void establishIdentity(QSqlDatabase& db);
+    // Removes keys created in two steps whose activation never came.
+    void purgeAbandonedKeys(const QSqlDatabase& db) const;
+    // createKey() and createPendingKey(); rotateKey() and rotateKeyPending().
+    QFuture<CreatedKey> create(const KeySpec& spec, bool pending);
+    QFuture<CreatedKey> rotate(const QString& id, bool pending);
     ApiKeyRecord requireKey(const QSqlDatabase& db, const QString& id) const;
     void requireLabelFree(const QSqlDatabase& db, const QString& label,
                           const QString& exceptId) const;
@@ -139,6 +155,7 @@ private:
     QString m_openError;
     qint64 m_dataVersion = 0;
     qint64 m_lastEventId = 0;
+    QString m_storeId;
     // Last: destroyed first, after the destructor has drained it.
     QThreadPool m_pool;
 };

@@ -88,10 +88,13 @@ private:
     QString listJson() const { return ctl({u"keys"_s, u"list"_s, u"--json"_s}).out; }
 
     // The secret QtKeychain holds for a key, read through the product's vault.
-    static std::optional<QString> vaultSecret(const QString& keyId, SecretVault::Error::Code* code)
+    // The secret QtKeychain holds for a key (its entry and digest from keys show --json).
+    static std::optional<QString> vaultSecret(const QString& vaultEntry,
+                                              const QByteArray& digestHex,
+                                              SecretVault::Error::Code* code)
     {
         SecretVault vault(VaultService);
-        const QFuture<QString> future = vault.readSecret(keyId);
+        const QFuture<QString> future = vault.readSecret(vaultEntry, digestHex);
         if (!waitForFuture(future))
             return std::nullopt;
         try {
@@ -128,14 +131,19 @@ private Q_SLOTS:
         QVERIFY(r.out.contains(u"This key will not be shown again."_s));
         QVERIFY(r.out.contains(u"Keychain: saved"_s));
 
-        const QString id = showJson(u"prod-web-app"_s).value(u"id"_s).toString();
+        const QJsonObject shown = showJson(u"prod-web-app"_s);
+        const QString id = shown.value(u"id"_s).toString();
         QVERIFY(!id.isEmpty());
+        // Named by the store's identity and the key id: a copy of the store cannot collide.
+        const QString entry = shown.value(u"keychain_entry"_s).toString();
+        QVERIFY2(entry.startsWith(u"st_"_s) && entry.endsWith(u'/' + id), qPrintable(entry));
         QString error;
-        QCOMPARE(SecretServiceTools::lookup(VaultService, id, &error),
+        QCOMPARE(SecretServiceTools::lookup(VaultService, entry, &error),
                  std::optional<QString>(secret));
         QVERIFY2(error.isEmpty(), qPrintable(error));
         SecretVault::Error::Code code{};
-        QCOMPARE(vaultSecret(id, &code), std::optional<QString>(secret));
+        QCOMPARE(vaultSecret(entry, ApiKeyFormat::digestHex(secret), &code),
+                 std::optional<QString>(secret));
 
         // Digest and hint only: the secret is in no file of the store.
         int scanned = 0;
@@ -170,7 +178,7 @@ private Q_SLOTS:
         QVERIFY(ApiKeyFormat::isWellFormed(o.value(u"secret"_s).toString()));
         QCOMPARE(o.value(u"keychain"_s).toString(), u"skipped"_s);
         SecretVault::Error::Code code{};
-        QCOMPARE(vaultSecret(o.value(u"id"_s).toString(), &code), std::nullopt);
+        QCOMPARE(vaultSecret(o.value(u"keychain_entry"_s).toString(), {}, &code), std::nullopt);
         QCOMPARE(code, SecretVault::Error::Code::NotFound);
     }
 
@@ -196,7 +204,8 @@ private Q_SLOTS:
 
         QCOMPARE(ctl({u"keys"_s, u"show"_s, u"offline"_s}).exitCode, 0);
         QString error;
-        QCOMPARE(SecretServiceTools::lookup(VaultService, o.value(u"id"_s).toString(), &error),
+        QCOMPARE(SecretServiceTools::lookup(VaultService, o.value(u"keychain_entry"_s).toString(),
+                                            &error),
                  std::nullopt);
 
         // Deleting still works; the warning says the keychain could not be cleaned.
@@ -353,18 +362,51 @@ private Q_SLOTS:
         QCOMPARE(status(), u"revoked"_s);
     }
 
+    // cp keydeck.sqlite copy.sqlite; deleting a key in the copy must not destroy the secret the
+    // original still relies on: the copy notices that it is another file.
+    void aCopyOfTheStoreNeverRemovesTheOriginalsSecrets()
+    {
+        const QJsonObject created = createJson({u"--label"_s, u"shared"_s});
+        const QString secret = created.value(u"secret"_s).toString();
+        const QString entry = created.value(u"keychain_entry"_s).toString();
+        QVERIFY(ApiKeyFormat::isWellFormed(secret));
+        const QString copy = m_dir.filePath(u"copy-%1.sqlite"_s.arg(++m_storeCount));
+        QVERIFY(QFile::copy(m_store, copy));
+
+        const Run deleted =
+            run({u"--store"_s, copy, u"keys"_s, u"delete"_s, u"shared"_s, u"--json"_s});
+        QCOMPARE(deleted.exitCode, 0);
+        QCOMPARE(jsonObject(deleted.out).value(u"keychain"_s).toString(), u"kept_for_original"_s);
+        const Run text =
+            run({u"--store"_s, copy, u"keys"_s, u"create"_s, u"--label"_s, u"copy-own"_s});
+        QCOMPARE(text.exitCode, 0);
+        const Run deletedOwn =
+            run({u"--store"_s, copy, u"keys"_s, u"delete"_s, u"copy-own"_s, u"--json"_s});
+        QCOMPARE(jsonObject(deletedOwn.out).value(u"keychain"_s).toString(), u"removed"_s);
+
+        QString error;
+        QCOMPARE(SecretServiceTools::lookup(VaultService, entry, &error),
+                 std::optional<QString>(secret));
+        QCOMPARE(showJson(u"shared"_s).value(u"keychain_entry"_s).toString(), entry);
+        // The original still owns it.
+        const Run original = ctl({u"keys"_s, u"delete"_s, u"shared"_s, u"--json"_s});
+        QCOMPARE(jsonObject(original.out).value(u"keychain"_s).toString(), u"removed"_s);
+        QCOMPARE(SecretServiceTools::lookup(VaultService, entry, &error), std::nullopt);
+    }
+
     void deleteRemovesTheKeyAndItsKeychainEntry()
     {
         const QJsonObject created = createJson({u"--label"_s, u"doomed"_s});
         const QString id = created.value(u"id"_s).toString();
+        const QString entry = created.value(u"keychain_entry"_s).toString();
         QString error;
-        QVERIFY(SecretServiceTools::lookup(VaultService, id, &error).has_value());
+        QVERIFY(SecretServiceTools::lookup(VaultService, entry, &error).has_value());
 
         const Run r = ctl({u"keys"_s, u"delete"_s, u"doomed"_s, u"--json"_s});
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(jsonObject(r.out).value(u"keychain"_s).toString(), u"removed"_s);
         QCOMPARE(ctl({u"keys"_s, u"show"_s, id}).exitCode, 3);
-        QCOMPARE(SecretServiceTools::lookup(VaultService, id, &error), std::nullopt);
+        QCOMPARE(SecretServiceTools::lookup(VaultService, entry, &error), std::nullopt);
         QCOMPARE(ctl({u"keys"_s, u"delete"_s, id}).exitCode, 3);
 
         // A key created without the keychain deletes cleanly too.

@@ -135,11 +135,13 @@ private Q_SLOTS:
         QVERIFY(fresh.value(u"rotated_to_id"_s).isNull());
         QCOMPARE(showJson(oldId).value(u"rotated_to_id"_s).toString(), newId);
         QString error;
-        QCOMPARE(SecretServiceTools::lookup(VaultService, newId, &error),
+        QCOMPARE(SecretServiceTools::lookup(VaultService,
+                                            fresh.value(u"keychain_entry"_s).toString(), &error),
                  std::optional<QString>(secret));
         QVERIFY2(error.isEmpty(), qPrintable(error));
         // The old key's secret stays where it was until the old key is deleted.
-        QCOMPARE(SecretServiceTools::lookup(VaultService, oldId, &error),
+        QCOMPARE(SecretServiceTools::lookup(
+                     VaultService, showJson(oldId).value(u"keychain_entry"_s).toString(), &error),
                  std::optional<QString>(oldSecrets.first()));
 
         const Run showOld = ctl({u"keys"_s, u"show"_s, u"prod-web-app"_s});
@@ -180,7 +182,8 @@ private Q_SLOTS:
         QCOMPARE(o.value(u"rotated_from_label"_s).toString(), u"ci-runner-v9"_s);
         QVERIFY(o.value(u"rotated_to_id"_s).isNull());
         QString error;
-        QCOMPARE(SecretServiceTools::lookup(VaultService, o.value(u"id"_s).toString(), &error),
+        QCOMPARE(SecretServiceTools::lookup(VaultService, o.value(u"keychain_entry"_s).toString(),
+                                            &error),
                  std::nullopt);
     }
 

@@ -85,9 +85,9 @@ private:
             .value_or(ApiKeyRecord{});
     }
 
-    bool secretIsGone(const QString& id)
+    bool secretIsGone(const QString& vaultEntry)
     {
-        QFuture<QString> read = m_vault->readSecret(id);
+        QFuture<QString> read = m_vault->readSecret(vaultEntry, {});
         if (!waitForFuture(read))
             return false;
         try {
@@ -219,7 +219,8 @@ private Q_SLOTS:
         // The new key is selected, ready for Copy.
         QVERIFY(action(u"actionCopyKey"_s)->isEnabled());
 
-        QFuture<QString> read = m_vault->readSecret(m_generatedId);
+        QFuture<QString> read = m_vault->readSecret(storedKey(m_generatedId).vaultEntry,
+                                                    ApiKeyFormat::digestHex(m_secret));
         QVERIFY(waitForFuture(read));
         QCOMPARE(read.result(), m_secret);
 
@@ -415,6 +416,8 @@ private Q_SLOTS:
 
     void deleteRemovesKeyAndSecret()
     {
+        const QString entry = storedKey(m_generatedId).vaultEntry;
+        QVERIFY(entry.endsWith(m_generatedId) && entry != m_generatedId);
         select(u"prod-web-app"_s);
         GuiTest::ModalAnswer answer;
         answerNextModal(&answer, QMessageBox::Yes);
@@ -425,7 +428,7 @@ private Q_SLOTS:
         QTRY_COMPARE(rowOf(u"prod-web-app"_s), -1);
         QCOMPARE(GuiTest::child<QLabel>(m_page, u"countLabel"_s)->text(), u"3 keys"_s);
 
-        QTRY_VERIFY(secretIsGone(m_generatedId));
+        QTRY_VERIFY(secretIsGone(entry));
     }
 
     void cleanupTestCase()

@@ -83,8 +83,10 @@ private:
         key.record.spec.label = label;
         key.record.prefix = u"sk-aisa-"_s;
         key.record.hint = ApiKeyFormat::displayHint(key.secret);
+        key.record.digestHex = ApiKeyFormat::digestHex(key.secret);
+        key.record.vaultEntry = u"st_test/"_s + key.record.id;
         if (inKeychain) {
-            const QFuture<void> stored = m_vault->storeSecret(key.record.id, key.secret);
+            const QFuture<void> stored = m_vault->storeSecret(key.record.vaultEntry, key.secret);
             if (!waitForFuture(stored) || failed(stored))
                 qWarning("could not store the secret of %s", qPrintable(label));
         }

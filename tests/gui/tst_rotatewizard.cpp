@@ -81,7 +81,9 @@ private:
 
     QString secretInKeychain(const QString& id)
     {
-        return TestSupport::valueOf(m_vault->readSecret(id), u"readSecret(%1)"_s.arg(id))
+        const ApiKeyRecord record = storedKey(id);
+        return TestSupport::valueOf(m_vault->readSecret(record.vaultEntry, record.digestHex),
+                                    u"readSecret(%1)"_s.arg(id))
             .value_or(QString{});
     }
 

@@ -319,6 +319,48 @@ private Q_SLOTS:
         QTRY_COMPARE(m_page->logModel()->rowCount(), 1);
     }
 
+    // A brand-new key's usage, reached from its context menu, has no bars: going from N bars to
+    // none and back used to crash in the value labels of the breakdown charts.
+    void emptyViewAfterDataShowsEmptyCharts()
+    {
+        recordStandardUsage();
+        showPage();
+        auto* byKey = child<UsageBreakdownChart>(m_page.get(), u"costByKeyChart"_s);
+        auto* byModel = child<UsageBreakdownChart>(m_page.get(), u"costByModelChart"_s);
+        QTRY_COMPARE(barsOf(byKey).size(), 3);
+        QTRY_COMPARE(barsOf(byModel).size(), 3);
+        QVERIFY(!byKey->showsEmptyState());
+
+        const QString fresh = createKey(u"brand-new"_s);
+        QVERIFY(!fresh.isEmpty());
+        for (int round = 0; round < 2; ++round) {
+            m_page->setKeyFilter({fresh});
+            QTRY_COMPARE(cardValue(u"requestsCard"_s), u"0"_s);
+            QTRY_VERIFY(byKey->bars().isEmpty());
+            QTRY_VERIFY(byModel->bars().isEmpty());
+            QVERIFY(byKey->showsEmptyState());
+            QVERIFY(byModel->showsEmptyState());
+            QVERIFY(m_page->grab().width() > 0);
+
+            m_page->setKeyFilter({});
+            QTRY_COMPARE(cardValue(u"requestsCard"_s), u"5"_s);
+            QTRY_COMPARE(byKey->bars().size(), 3);
+            QTRY_COMPARE(byModel->bars().size(), 3);
+            QVERIFY(!byKey->showsEmptyState());
+            QVERIFY(m_page->grab().width() > 0);
+        }
+
+        // A custom range without data does the same.
+        m_page->setRange(UsagePage::Range::Custom);
+        child<QDateTimeEdit>(m_page.get(), u"fromEdit"_s)
+            ->setDateTime(QDateTime::fromMSecsSinceEpoch(Now - 20 * DayMs));
+        child<QDateTimeEdit>(m_page.get(), u"toEdit"_s)
+            ->setDateTime(QDateTime::fromMSecsSinceEpoch(Now - 19 * DayMs));
+        QTRY_COMPARE(cardValue(u"requestsCard"_s), u"0"_s);
+        QTRY_VERIFY(byModel->bars().isEmpty());
+        QVERIFY(byModel->showsEmptyState());
+    }
+
     void keyFilterNarrowsTotalsAndLog()
     {
         recordStandardUsage();

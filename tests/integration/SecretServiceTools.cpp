@@ -1,5 +1,7 @@
 #include "SecretServiceTools.h"
 
+#include "ApiKeyFormat.h"
+
 #include <QDBusConnection>
 #include <QDBusConnectionInterface>
 #include <QDBusMessage>
@@ -64,12 +66,7 @@ bool SecretServiceTools::insidePrivateKeyring()
 
 QString SecretServiceTools::randomSecret()
 {
-    static const QString alphabet =
-        u"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"_s;
-    QString secret = u"sk-"_s;
-    for (int i = 0; i < 38; ++i)
-        secret += alphabet.at(QRandomGenerator::global()->bounded(alphabet.size()));
-    return secret;
+    return ApiKeyFormat::generate(ApiKeyFormat::defaultPrefix(), *QRandomGenerator::global());
 }
 
 std::optional<QString> SecretServiceTools::lookup(const QString& service, const QString& keyId,

@@ -1,3 +1,4 @@
+#include "ApiKeyFormat.h"
 #include "SecretServiceTools.h"
 #include "SecretVault.h"
 #include "TestSupport.h"
@@ -28,10 +29,12 @@ private Q_SLOTS:
     void emptyAndReservedKeyIdsAreRefused();
     void secretLivesInTheSecretServiceAndInNoPlainFile();
     void callsFromAnotherThreadRunOnTheVaultThread();
+    void aTamperedEntryIsNeverHandedOn();
 
 private:
     void store(const QString& keyId, const QString& secret);
-    QString read(const QString& keyId);
+    // The secret under keyId, which must be expected.
+    QString read(const QString& keyId, const QString& expected);
 
     SecretVault m_vault{u"KeyDeck"_s};
 };
@@ -51,9 +54,9 @@ void TestSecretVault::store(const QString& keyId, const QString& secret)
     QVERIFY2(!error, error ? qPrintable(error->message()) : "");
 }
 
-QString TestSecretVault::read(const QString& keyId)
+QString TestSecretVault::read(const QString& keyId, const QString& expected)
 {
-    const auto future = m_vault.readSecret(keyId);
+    const auto future = m_vault.readSecret(keyId, ApiKeyFormat::digestHex(expected));
     if (!waitForFuture(future))
         return u"<timed out>"_s;
     if (const auto error = SecretServiceTools::errorOf(future))
@@ -77,7 +80,7 @@ void TestSecretVault::storeReadRemoveRoundTrip()
 {
     const QString secret = SecretServiceTools::randomSecret();
     store(u"key-roundtrip"_s, secret);
-    QCOMPARE(read(u"key-roundtrip"_s), secret);
+    QCOMPARE(read(u"key-roundtrip"_s, secret), secret);
 
     const auto removed = m_vault.removeSecret(u"key-roundtrip"_s);
     QVERIFY(waitForFuture(removed));
@@ -93,7 +96,7 @@ void TestSecretVault::storingAgainReplacesTheSecret()
     store(u"key-overwrite"_s, SecretServiceTools::randomSecret());
     const QString second = SecretServiceTools::randomSecret();
     store(u"key-overwrite"_s, second);
-    QCOMPARE(read(u"key-overwrite"_s), second);
+    QCOMPARE(read(u"key-overwrite"_s, second), second);
 
     QString error;
     const QStringList items = SecretServiceTools::itemsOf(m_vault.service(), &error);
@@ -102,7 +105,7 @@ void TestSecretVault::storingAgainReplacesTheSecret()
 
 void TestSecretVault::readingAnUnknownKeyIsNotFound()
 {
-    const auto future = m_vault.readSecret(u"key-never-stored"_s);
+    const auto future = m_vault.readSecret(u"key-never-stored"_s, {});
     QVERIFY(waitForFuture(future));
     const auto error = SecretServiceTools::errorOf(future);
     QVERIFY(error);
@@ -116,7 +119,7 @@ void TestSecretVault::removedSecretIsNotFound()
     QVERIFY(waitForFuture(removed));
     QVERIFY(!SecretServiceTools::errorOf(removed));
 
-    const auto future = m_vault.readSecret(u"key-removed"_s);
+    const auto future = m_vault.readSecret(u"key-removed"_s, {});
     QVERIFY(waitForFuture(future));
     const auto error = SecretServiceTools::errorOf(future);
     QVERIFY(error);
@@ -135,7 +138,10 @@ void TestSecretVault::secretsOver2000BytesAreRefused()
 {
     const QString atLimit = SecretServiceTools::randomSecret().leftJustified(2000, u'x');
     store(u"key-2000"_s, atLimit);
-    QCOMPARE(read(u"key-2000"_s), atLimit);
+    // Not a key (SecretVault would refuse to hand it on): read it with secret-tool.
+    QString lookupError;
+    QCOMPARE(SecretServiceTools::lookup(m_vault.service(), u"key-2000"_s, &lookupError),
+             std::optional<QString>(atLimit));
 
     const QString overLimit = atLimit + u'y';
     const auto refused = m_vault.storeSecret(u"key-2001"_s, overLimit);
@@ -205,11 +211,33 @@ void TestSecretVault::callsFromAnotherThreadRunOnTheVaultThread()
     worker.join();
     QVERIFY(waitForFuture(stored));
     QVERIFY(!SecretServiceTools::errorOf(stored));
-    std::thread reader([&] { readBack = m_vault.readSecret(u"key-thread"_s); });
+    std::thread reader(
+        [&] { readBack = m_vault.readSecret(u"key-thread"_s, ApiKeyFormat::digestHex(secret)); });
     reader.join();
     QVERIFY(waitForFuture(readBack));
     QVERIFY(!SecretServiceTools::errorOf(readBack));
     QCOMPARE(readBack.result(), secret);
+}
+
+// Something else wrote the entry: another key's secret, or text shaped like a key with a bad
+// checksum. Neither may be exported or copied as if it were this key's.
+void TestSecretVault::aTamperedEntryIsNeverHandedOn()
+{
+    const QString real = SecretServiceTools::randomSecret();
+    const QString other = SecretServiceTools::randomSecret();
+    QString evil = real;
+    evil[10] = evil[10] == u'A' ? u'B' : u'A';
+    for (const QString& planted : {other, evil, u"sk-EVIL"_s + real.mid(7)}) {
+        store(u"key-tampered"_s, planted);
+        const auto future = m_vault.readSecret(u"key-tampered"_s, ApiKeyFormat::digestHex(real));
+        QVERIFY(waitForFuture(future));
+        const auto error = SecretServiceTools::errorOf(future);
+        QVERIFY(error);
+        QCOMPARE(error->code(), Code::Mismatch);
+        QVERIFY2(!error->message().contains(planted), qPrintable(error->message()));
+    }
+    store(u"key-tampered"_s, real);
+    QCOMPARE(read(u"key-tampered"_s, real), real);
 }
 
 QTEST_GUILESS_MAIN(TestSecretVault)

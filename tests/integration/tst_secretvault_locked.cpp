@@ -73,7 +73,7 @@ void TestSecretVaultLocked::storeFailsAsAccessDenied()
 
 void TestSecretVaultLocked::readOfAStoredSecretIsNotNotFound()
 {
-    const auto future = m_vault.readSecret(u"key-before-lock"_s);
+    const auto future = m_vault.readSecret(u"key-before-lock"_s, {});
     QVERIFY(waitForFuture(future));
     const auto error = SecretServiceTools::errorOf(future);
     QVERIFY2(error, "a locked keychain handed out the secret");
@@ -83,7 +83,7 @@ void TestSecretVaultLocked::readOfAStoredSecretIsNotNotFound()
 
 void TestSecretVaultLocked::readOfAnUnknownKeyIsNotNotFound()
 {
-    const auto future = m_vault.readSecret(u"key-never-stored"_s);
+    const auto future = m_vault.readSecret(u"key-never-stored"_s, {});
     QVERIFY(waitForFuture(future));
     const auto error = SecretServiceTools::errorOf(future);
     QVERIFY(error);

@@ -66,7 +66,7 @@ void TestSecretVaultNoBus::storeFailsAsUnavailableAndWritesNoFile()
 
 void TestSecretVaultNoBus::readIsUnavailableNotNotFound()
 {
-    const auto future = m_vault.readSecret(u"key-nobus"_s);
+    const auto future = m_vault.readSecret(u"key-nobus"_s, {});
     QVERIFY(waitForFuture(future));
     const auto error = SecretServiceTools::errorOf(future);
     QVERIFY(error);

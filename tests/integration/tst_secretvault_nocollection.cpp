@@ -63,7 +63,7 @@ void TestSecretVaultNoCollection::storeFailsAsUnavailable()
 
 void TestSecretVaultNoCollection::readIsUnavailableNotNotFound()
 {
-    const auto future = m_vault.readSecret(u"key-in-deleted-collection"_s);
+    const auto future = m_vault.readSecret(u"key-in-deleted-collection"_s, {});
     QVERIFY(waitForFuture(future));
     const auto error = SecretServiceTools::errorOf(future);
     QVERIFY(error);

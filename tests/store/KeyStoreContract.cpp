@@ -575,3 +575,51 @@ void KeyStoreContract::keysChangedFollowsEverySuccessfulWrite()
     QTest::qWait(300);
     QCOMPARE(changed.count(), expected);
 }
+
+// keydeckctl saves or prints the secret between the two steps: until then the key exists for no
+// one, but its label is taken.
+void KeyStoreContract::aPendingKeyIsHiddenUntilActivated()
+{
+    const auto pending = outcomeOf(m_store->createPendingKey(specNamed(u"two-step"_s)));
+    QVERIFY2(pending.ok(), qPrintable(pending.describe()));
+    const ApiKeyRecord& record = pending.value().record;
+    QVERIFY(ApiKeyFormat::isWellFormed(pending.value().secret));
+
+    const auto listed = outcomeOf(m_store->listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    QVERIFY(listed.value().isEmpty());
+    for (const QString& name : {record.id, u"two-step"_s}) {
+        const auto found = outcomeOf(m_store->findKey(name));
+        QVERIFY2(found.failedWith(StoreError::Code::NotFound), qPrintable(found.describe()));
+    }
+    const auto sameLabel = outcomeOf(m_store->createKey(specNamed(u"two-step"_s)));
+    QVERIFY2(sameLabel.failedWith(StoreError::Code::Conflict), qPrintable(sameLabel.describe()));
+
+    QSignalSpy changed(m_store.get(), &KeyStore::keysChanged);
+    m_clock->advanceMs(KeyStore::PendingKeyLifetimeMs - 1000);
+    const auto activated = outcomeOf(m_store->activateKey(record.id));
+    QVERIFY2(activated.ok(), qPrintable(activated.describe()));
+    QCOMPARE(activated.value().id, record.id);
+    QCOMPARE(activated.value().digestHex, record.digestHex);
+    QTRY_VERIFY(changed.size() >= 1);
+    const auto found = outcomeOf(m_store->findKey(u"two-step"_s));
+    QVERIFY2(found.ok(), qPrintable(found.describe()));
+    QCOMPARE(found.value().id, record.id);
+    // Activating twice is harmless.
+    QVERIFY(outcomeOf(m_store->activateKey(record.id)).ok());
+}
+
+void KeyStoreContract::anAbandonedPendingKeyIsRemoved()
+{
+    const auto pending = outcomeOf(m_store->createPendingKey(specNamed(u"abandoned"_s)));
+    QVERIFY2(pending.ok(), qPrintable(pending.describe()));
+    m_clock->advanceMs(KeyStore::PendingKeyLifetimeMs + 1000);
+    const auto late = outcomeOf(m_store->activateKey(pending.value().record.id));
+    QVERIFY2(late.failedWith(StoreError::Code::NotFound), qPrintable(late.describe()));
+    // Its label is free again, and nothing of it is listed.
+    const auto again = outcomeOf(m_store->createKey(specNamed(u"abandoned"_s)));
+    QVERIFY2(again.ok(), qPrintable(again.describe()));
+    const auto listed = outcomeOf(m_store->listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    QCOMPARE(listed.value(), QList<ApiKeyRecord>{again.value().record});
+}

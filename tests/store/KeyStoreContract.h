@@ -48,6 +48,8 @@ private Q_SLOTS:
     void expiryIsDerivedFromTheClock();
     void expiredKeyStaysEditable();
     void keysChangedFollowsEverySuccessfulWrite();
+    void aPendingKeyIsHiddenUntilActivated();
+    void anAbandonedPendingKeyIsRemoved();
 
 private:
     static KeySpec specNamed(const QString& label);

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -14,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <sys/stat.h>
 #include <thread>
 
 using namespace Qt::StringLiterals;
@@ -75,8 +77,19 @@ KeySpec specNamed(const QString& label)
 }
 
 // Back to what version 2 wrote: no rotation links, cycles, alerts or key events.
+// Keys from before store identities keep keychain entries named by their id alone.
+QList<ApiKeyRecord> withLegacyEntries(QList<ApiKeyRecord> records)
+{
+    for (ApiKeyRecord& record : records)
+        record.vaultEntry = record.id;
+    return records;
+}
+
 void downgradeToVersion2(const QString& path)
 {
+    for (const QString& column : {u"vault_entry"_s, u"vault_owner"_s, u"pending_until"_s})
+        queryOnce(path, u"ALTER TABLE keys DROP COLUMN %1"_s.arg(column));
+    queryOnce(path, u"DELETE FROM meta WHERE key IN ('store_id', 'store_file')"_s);
     for (const QString& table : {u"alert_rules"_s, u"alerts"_s, u"key_events"_s})
         queryOnce(path, u"DROP TABLE %1"_s.arg(table));
     for (const QString& column : {u"rotated_from_id"_s, u"rotated_to_id"_s, u"cycle_start_ms"_s})
@@ -99,6 +112,7 @@ private Q_SLOTS:
     void refusesANewerSchemaUntouched();
     void callsBeforeOpenAreUnavailable();
     void unopenableFolderIsUnavailable();
+    void storeFilesAreTheOwnersOnlyWhateverTheUmask();
     void notADatabaseIsUnavailable();
     void anotherInstanceSeesWritesAndIsNotified();
     void anotherInstancesAlertWritesAreAnnounced();
@@ -231,7 +245,7 @@ void TestSqliteStore::upgradesAVersion1StoreInPlace()
     QCOMPARE(queryOnce(path, u"PRAGMA user_version"_s).toInt(), SqliteStore::schemaVersion());
     const auto listed = outcomeOf(upgraded->listKeys());
     QVERIFY2(listed.ok(), qPrintable(listed.describe()));
-    QCOMPARE(listed.value(), before);
+    QCOMPARE(listed.value(), withLegacyEntries(before));
     UsageEvent event;
     event.timeMs = KeyStoreContract::StartMs;
     event.key = before.first().id;
@@ -279,7 +293,7 @@ void TestSqliteStore::upgradesAVersion2StoreInPlace()
     QCOMPARE(queryOnce(path, u"PRAGMA user_version"_s).toInt(), SqliteStore::schemaVersion());
     const auto listed = outcomeOf(upgraded->listKeys());
     QVERIFY2(listed.ok(), qPrintable(listed.describe()));
-    QCOMPARE(listed.value(), before);
+    QCOMPARE(listed.value(), withLegacyEntries(before));
     QCOMPARE(listed.value().at(1).quotaUsedMicros, 4'000'000);
     const auto rules = outcomeOf(upgraded->alertRules());
     QVERIFY2(rules.ok(), qPrintable(rules.describe()));
@@ -331,6 +345,40 @@ void TestSqliteStore::callsBeforeOpenAreUnavailable()
     const auto created = outcomeOf(store.createKey(specNamed(u"prod-web-app"_s)));
     QVERIFY2(created.failedWith(StoreError::Code::Unavailable), qPrintable(created.describe()));
     QVERIFY(!QFile::exists(path));
+}
+
+// Digests, labels, usage and client addresses are in these files: no one else may read them.
+void TestSqliteStore::storeFilesAreTheOwnersOnlyWhateverTheUmask()
+{
+    const auto modeOf = [](const QString& path) {
+        struct stat info
+        {};
+        return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? int(info.st_mode & 0777)
+                                                                       : -1;
+    };
+    const mode_t previous = ::umask(0);
+    const auto restore = qScopeGuard([previous] { ::umask(previous); });
+    const QString folder = pathFor(u"new-home/KeyDeck"_s);
+    const QString path = folder + u"/keydeck.sqlite"_s;
+    {
+        auto store = openedStore(path);
+        QVERIFY(store);
+        QVERIFY(outcomeOf(store->createKey(specNamed(u"prod-web-app"_s))).ok());
+        QCOMPARE(modeOf(folder), 0700);
+        QCOMPARE(modeOf(pathFor(u"new-home"_s)), 0700);
+        for (const QString& suffix : {u""_s, u"-wal"_s, u"-shm"_s})
+            QCOMPARE(modeOf(path + suffix), 0600);
+    }
+    // A file an older KeyDeck left readable is narrowed when it is opened; a folder the user
+    // chose keeps its mode.
+    QVERIFY(QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup |
+                                            QFile::ReadOther));
+    QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                              QFile::ReadOther | QFile::ExeOther));
+    auto reopened = openedStore(path);
+    QVERIFY(reopened);
+    QCOMPARE(modeOf(path), 0600);
+    QCOMPARE(modeOf(folder), 0705);
 }
 
 void TestSqliteStore::unopenableFolderIsUnavailable()
