@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 PACKAGES=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev qt6-charts-dev qtkeychain-qt6-dev
-    libgl-dev libxkbcommon-dev fonts-dejavu-core
+    libgl-dev libqt6opengl6-dev libxkbcommon-dev fonts-dejavu-core
     dbus dbus-bin gnome-keyring libsecret-tools
     xvfb xauth libbenchmark-dev sqlite3 git
 )

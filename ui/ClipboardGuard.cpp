@@ -1,6 +1,7 @@
 #include "ClipboardGuard.h"
 
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QMimeData>
 
 using namespace Qt::StringLiterals;
@@ -16,14 +17,26 @@ ClipboardGuard::ClipboardGuard(QClipboard* clipboard, QObject* parent)
     m_timer.setSingleShot(true);
     m_timer.setInterval(DefaultClearDelaySeconds * 1000);
     connect(&m_timer, &QTimer::timeout, this, [this] {
-        // Someone copied something else meanwhile: that is theirs, leave it.
-        const bool stillOurs = m_clipboard->text() == m_secret;
-        if (stillOurs)
-            m_clipboard->clear();
-        m_secret.clear();
-        if (stillOurs)
+        if (clearIfOurs())
             Q_EMIT cleared();
     });
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &ClipboardGuard::clearIfOurs);
+}
+
+ClipboardGuard::~ClipboardGuard()
+{
+    clearIfOurs();
+}
+
+bool ClipboardGuard::clearIfOurs()
+{
+    m_timer.stop();
+    // Someone copied something else meanwhile: that is theirs, leave it.
+    const bool stillOurs = !m_secret.isEmpty() && m_clipboard->text() == m_secret;
+    if (stillOurs)
+        m_clipboard->clear();
+    m_secret.clear();
+    return stillOurs;
 }
 
 void ClipboardGuard::setClearDelaySeconds(int seconds)

@@ -13,7 +13,10 @@ class ClipboardGuard final : public QObject
     Q_DISABLE_COPY_MOVE(ClipboardGuard)
 
 public:
+    // Also clears, at the latest when the application quits or the guard is destroyed, a secret
+    // the clipboard still holds: the delay does not outlive the app.
     explicit ClipboardGuard(QClipboard* clipboard, QObject* parent = nullptr);
+    ~ClipboardGuard() override;
 
     void setClearDelaySeconds(int seconds); // 0 disables clearing
     int clearDelaySeconds() const;
@@ -24,6 +27,9 @@ Q_SIGNALS:
     void cleared();
 
 private:
+    // Clears the clipboard if it still holds the secret; true if it did.
+    bool clearIfOurs();
+
     QClipboard* m_clipboard;
     QTimer m_timer;
     QString m_secret;

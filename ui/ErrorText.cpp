@@ -1,5 +1,6 @@
 #include "ErrorText.h"
 
+#include "ApiKeyFormat.h"
 #include "SecretVault.h"
 #include "StoreError.h"
 
@@ -9,17 +10,18 @@ using namespace Qt::StringLiterals;
 
 QString ErrorText::describe(const std::exception& error)
 {
+    // Whatever failed may quote what the user typed or pasted: never a secret on screen.
     if (const auto* store = dynamic_cast<const StoreError*>(&error)) {
         QStringList lines{store->message()};
         for (const FieldError& field : store->fieldErrors())
             lines << describe(field);
         lines.removeAll(QString());
         lines.removeDuplicates();
-        return lines.join(u'\n');
+        return ApiKeyFormat::redactSecrets(lines.join(u'\n'));
     }
     if (const auto* vault = dynamic_cast<const SecretVault::Error*>(&error))
-        return vault->message();
-    return QString::fromUtf8(error.what());
+        return ApiKeyFormat::redactSecrets(vault->message());
+    return ApiKeyFormat::redactSecrets(QString::fromUtf8(error.what()));
 }
 
 QString ErrorText::describe(const FieldError& error)

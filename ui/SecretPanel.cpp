@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QTimer>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -31,8 +30,11 @@ SecretPanel::SecretPanel(const QString& secret, ClipboardGuard& clipboard, QWidg
     m_secretField->setMinimumWidth(m_secretField->fontMetrics().horizontalAdvance(m_secret) + 24);
     m_secretField->setCursorPosition(0);
     // Every copy goes through the guard (password-manager hint, timed clear): Ctrl+C is
-    // redirected in eventFilter() and the context menu's plain Copy is not offered.
+    // redirected in eventFilter() and the context menu's plain Copy is not offered. Nothing in
+    // the field can be selected either: on X11 a selection is the PRIMARY selection at once,
+    // which has no password hint and is never cleared.
     m_secretField->setContextMenuPolicy(Qt::NoContextMenu);
+    m_secretField->setDragEnabled(false);
     m_secretField->installEventFilter(this);
 
     m_copyButton = new QPushButton(u"Copy"_s, this);
@@ -115,14 +117,30 @@ void SecretPanel::saveToKeychain(SecretVault& vault, const QString& keyId)
 
 bool SecretPanel::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_secretField && event->type() == QEvent::FocusIn) {
-        // Deferred: the mouse press that gave focus would otherwise reset the selection.
-        QTimer::singleShot(0, m_secretField, &QLineEdit::selectAll);
-    }
-    if (watched == m_secretField && event->type() == QEvent::KeyPress &&
-        static_cast<QKeyEvent*>(event)->matches(QKeySequence::Copy)) {
-        copy();
+    if (watched != m_secretField)
+        return QWidget::eventFilter(watched, event);
+    switch (event->type()) {
+    case QEvent::MouseButtonPress:
+    case QEvent::MouseButtonDblClick:
+    case QEvent::MouseMove:
+    case QEvent::MouseButtonRelease:
+        // Focus still moves here, so the keyboard reaches Ctrl+C; a click never selects.
+        if (event->type() == QEvent::MouseButtonPress)
+            m_secretField->setFocus(Qt::MouseFocusReason);
         return true;
+    case QEvent::KeyPress: {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        if (key->matches(QKeySequence::Copy)) {
+            copy();
+            return true;
+        }
+        // Shift+arrows, Ctrl+A and the like would select; plain movement may stay.
+        if (key->matches(QKeySequence::SelectAll) || key->modifiers().testFlag(Qt::ShiftModifier))
+            return true;
+        break;
+    }
+    default:
+        break;
     }
     return QWidget::eventFilter(watched, event);
 }

@@ -1,5 +1,6 @@
 #include "KeyPrinter.h"
 
+#include "ApiKeyFormat.h"
 #include "KeyJson.h"
 #include "TextTable.h"
 #include "TierLimits.h"
@@ -37,8 +38,10 @@ QString detailTime(qint64 ms)
 }
 } // namespace
 
-QString KeyPrinter::printable(QStringView text)
+QString KeyPrinter::printable(QStringView raw)
 {
+    // Every message and table cell passes here: a pasted secret leaves as its hint.
+    const QString text = ApiKeyFormat::redactSecrets(raw);
     QString out;
     out.reserve(text.size());
     for (QChar c : text) {

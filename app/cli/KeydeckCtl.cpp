@@ -842,7 +842,23 @@ void KeydeckCtl::withStore(StoreAccess access, std::function<void()> next)
 
 void KeydeckCtl::withTarget(std::function<void(const ApiKeyRecord&)> next)
 {
-    await(m_store->findKey(m_args->target()), std::move(next));
+    const QString target = m_args->target();
+    if (!ApiKeyFormat::isWellFormed(target)) {
+        await(m_store->findKey(target), std::move(next));
+        return;
+    }
+    // A pasted secret names its key by digest, as the app's search does; it is never sent on.
+    const QByteArray digest = ApiKeyFormat::digestHex(target);
+    await(m_store->listKeys(), [this, digest, next](const QList<ApiKeyRecord>& records) {
+        for (const ApiKeyRecord& record : records) {
+            if (record.digestHex == digest) {
+                next(record);
+                return;
+            }
+        }
+        fail(CliExitCode::NotFound, targetField(),
+             u"no key in this store has this secret (it may be from another store, or deleted)"_s);
+    });
 }
 
 void KeydeckCtl::printRecord(const ApiKeyRecord& record, const QString& headline,

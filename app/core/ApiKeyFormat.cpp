@@ -2,6 +2,7 @@
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <algorithm>
 #include <array>
 
@@ -160,6 +161,39 @@ QString ApiKeyFormat::redacted(QStringView text)
     if (secretShaped)
         return displayHint(text);
     return text.size() > 64 ? text.left(64).toString() + u"…"_s : text.toString();
+}
+
+namespace {
+// A prefix of lower-case dash-separated groups, then the random part; the random part may run
+// into the prefix's letters ("sk-abc…"), which only moves where the hint starts.
+const QRegularExpression& secretShape()
+{
+    static const QRegularExpression pattern(
+        u"(?<![A-Za-z0-9])[a-z][a-z0-9]*-(?:[a-z0-9]+-)*[A-Za-z0-9]{20,}"_s);
+    return pattern;
+}
+} // namespace
+
+QString ApiKeyFormat::redactSecrets(QStringView text)
+{
+    QString out;
+    qsizetype last = 0;
+    QRegularExpressionMatchIterator it = secretShape().globalMatch(text);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch match = it.next();
+        out += text.sliced(last, match.capturedStart() - last);
+        out += displayHint(match.capturedView());
+        last = match.capturedEnd();
+    }
+    if (last == 0)
+        return text.toString();
+    out += text.sliced(last);
+    return out;
+}
+
+bool ApiKeyFormat::containsSecretShape(QStringView text)
+{
+    return secretShape().match(text).hasMatch();
 }
 
 QByteArray ApiKeyFormat::digestHex(QStringView key)

@@ -43,6 +43,13 @@ public:
     // label: text shaped like a secret (a prefix and 20+ letters and digits) comes back as its
     // display hint, anything else as itself, cut to 64 characters. A pasted key never leaks.
     static QString redacted(QStringView text);
+    // Any text (a message that quotes user input, a log line): every key-shaped run in it - a
+    // lower-case dashed prefix and 20+ letters and digits, also inside quotes, brackets or next
+    // to other words - replaced by its display hint. What is not key-shaped stays as it is.
+    static QString redactSecrets(QStringView text);
+    // True if text holds a key-shaped run anywhere: free-text fields (labels, models,
+    // environments) must not carry a secret into a store.
+    static bool containsSecretShape(QStringView text);
     // Lower-case hex SHA-256 of the UTF-8 key.
     static QByteArray digestHex(QStringView key);
 };

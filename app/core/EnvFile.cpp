@@ -50,6 +50,10 @@ EnvFile::EnvFile(QByteArray bytes)
 std::optional<EnvFile> EnvFile::load(const QString& path, QString* error)
 {
     const QFileInfo info(path);
+    if (const QString link = symlinkProblem(path); !link.isEmpty()) {
+        *error = link;
+        return std::nullopt;
+    }
     if (!info.exists())
         return EnvFile();
     // A FIFO or device would block or never end: only plain files are .env files.
@@ -133,13 +137,6 @@ QList<EnvFile::Assignment> EnvFile::assignments() const
     return found;
 }
 
-QByteArray EnvFile::lineEnding() const
-{
-    const qsizetype first = m_bytes.indexOf('\n');
-    return first > 0 && m_bytes.at(first - 1) == '\r' ? QByteArrayLiteral("\r\n")
-                                                      : QByteArrayLiteral("\n");
-}
-
 QList<int> EnvFile::linesAssigning(const QString& name) const
 {
     const QByteArray wanted = name.toUtf8();
@@ -205,14 +202,16 @@ FieldErrors EnvFile::set(const QList<Variable>& variables)
     const QList<Assignment> existing = assignments();
     QSet<QByteArray> replaced;
     for (const Assignment& a : existing) {
-        if (!replacement.contains(a.name))
-            continue;
+        // Whatever comes after such a line is read as part of its value: sh refuses the file
+        // and dotenv loaders swallow what KeyDeck would add.
         if (a.unterminated) {
-            errors << FieldError{QString::fromLatin1(a.name),
-                                 u"line %1 opens a quote that never closes; fix that line by "
-                                 u"hand first"_s.arg(a.line)};
+            errors << FieldError{u"file"_s,
+                                 u"line %1 (%2) opens a quote that never closes; fix that line by "
+                                 u"hand first"_s.arg(a.line)
+                                     .arg(QString::fromLatin1(a.name))};
         }
-        replaced.insert(a.name);
+        if (replacement.contains(a.name))
+            replaced.insert(a.name);
     }
     if (!errors.isEmpty())
         return errors;
@@ -226,10 +225,14 @@ FieldErrors EnvFile::set(const QList<Variable>& variables)
         out += m_bytes.sliced(pos, a.nameStart - pos);
         out += replacement.value(a.name);
         pos = a.end;
+        // sh reads a CR before the line feed into the value: KeyDeck's lines end with LF alone,
+        // whatever the rest of the file uses (dotenv loaders read both).
+        if (pos + 1 < m_bytes.size() && m_bytes.at(pos) == '\r' && m_bytes.at(pos + 1) == '\n')
+            ++pos;
     }
     out += m_bytes.sliced(pos);
 
-    const QByteArray eol = lineEnding();
+    const QByteArray eol = "\n";
     bool needsBreak = !out.isEmpty() && !out.endsWith('\n');
     for (const Variable& v : variables) {
         const QByteArray name = v.name.toUtf8();
@@ -244,8 +247,23 @@ FieldErrors EnvFile::set(const QList<Variable>& variables)
     return {};
 }
 
+QString EnvFile::symlinkProblem(const QString& path)
+{
+    const QFileInfo info(path);
+    if (!info.isSymLink())
+        return {};
+    return u"%1 is a symbolic link (to %2); KeyDeck does not write secrets through links: "
+           u"choose the file itself"_s.arg(path, info.symLinkTarget());
+}
+
 bool EnvFile::save(const QString& path, QString* error) const
 {
+    // QSaveFile would follow the link: rewrite (and chmod) its target, or create a dangling
+    // link's target wherever it points.
+    if (const QString link = symlinkProblem(path); !link.isEmpty()) {
+        *error = link;
+        return false;
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         *error = u"cannot write %1: %2"_s.arg(path, file.errorString());

@@ -27,8 +27,8 @@ public:
     EnvFile() = default;
     explicit EnvFile(QByteArray bytes);
 
-    // A missing file loads as an empty one; nullopt (with error) when it cannot be read or is
-    // not a regular file.
+    // A missing file loads as an empty one; nullopt (with error) when it cannot be read, is not
+    // a regular file or is a symbolic link.
     static std::optional<EnvFile> load(const QString& path, QString* error);
 
     const QByteArray& bytes() const { return m_bytes; }
@@ -39,7 +39,10 @@ public:
     // any problem nothing changes.
     FieldErrors set(const QList<Variable>& variables);
     // Atomic (QSaveFile) and owner-only (0600) whatever the umask or the old file's mode.
+    // Refuses a symbolic link, dangling or not.
     bool save(const QString& path, QString* error) const;
+    // Why path must not be written (it is a symbolic link), or empty.
+    static QString symlinkProblem(const QString& path);
 
     static FieldErrors validate(const QList<Variable>& variables);
     // The value between single quotes; only valid for values validate() accepts.
@@ -57,7 +60,6 @@ private:
         bool unterminated = false; // a quoted value that never closes
     };
     QList<Assignment> assignments() const;
-    QByteArray lineEnding() const;
 
     QByteArray m_bytes;
 };

@@ -1,5 +1,7 @@
 #include "KeyLabel.h"
 
+#include <QList>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -34,5 +36,13 @@ QString KeyLabel::base(QStringView label)
 
 QString KeyLabel::nextVersion(QStringView label)
 {
-    return base(label) + u"-v"_s + QString::number(version(label) + 1);
+    const QString suffix = u"-v"_s + QString::number(version(label) + 1);
+    QList<uint> stem = base(label).toUcs4();
+    const qsizetype room = MaxLength - suffix.size();
+    if (stem.size() > room)
+        stem.resize(room);
+    while (!stem.isEmpty() && (stem.last() == u' ' || stem.last() == u'-'))
+        stem.removeLast();
+    return QString::fromUcs4(reinterpret_cast<const char32_t*>(stem.constData()), stem.size()) +
+           suffix;
 }

@@ -1,9 +1,11 @@
 #include "KeyValidator.h"
 
+#include "ApiKeyFormat.h"
 #include "TierLimits.h"
 
 #include <QLocale>
 #include <QSet>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -19,6 +21,21 @@ bool isEnvironmentChar(QChar c, bool first)
     const bool alnum = (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9');
     return first ? alnum : alnum || c == u'-' || c == u'_';
 }
+
+// key_ and 16 letters or digits: what store ids look like. A label of that shape would be
+// found in place of the key whose id it is (lookups take ids first).
+bool isIdShaped(const QString& label)
+{
+    if (!label.startsWith(u"key_") || label.size() != 20)
+        return false;
+    return std::all_of(label.cbegin() + 4, label.cend(), [](QChar c) {
+        return (c >= u'0' && c <= u'9') || (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
+    });
+}
+
+const QString SecretShapeProblem =
+    u"looks like an API key; it would be stored and shown in plain text, so it must not hold "
+    u"a secret"_s;
 
 QString tierTitle(Tier tier)
 {
@@ -79,17 +96,24 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
                                  u"must not contain line breaks or control characters"_s};
         else if (label != label.trimmed())
             errors << FieldError{u"label"_s, u"must not start or end with spaces"_s};
-        else if (label.size() > MaxLabelLength)
-            errors << FieldError{u"label"_s,
-                                 u"has %1 characters; at most %2 are allowed"_s.arg(label.size())
-                                     .arg(MaxLabelLength)};
+        else if (const qsizetype length = label.toUcs4().size(); length > MaxLabelLength)
+            errors << FieldError{
+                u"label"_s,
+                u"has %1 characters; at most %2 are allowed"_s.arg(length).arg(MaxLabelLength)};
+        else if (ApiKeyFormat::containsSecretShape(label))
+            errors << FieldError{u"label"_s, SecretShapeProblem};
+        else if (isIdShaped(label))
+            errors << FieldError{u"label"_s, u"looks like a key id (key_ and 16 letters or "
+                                             u"digits); choose a name, e.g. prod-web-app"_s};
     }
 
     const QString& env = spec.environment;
     bool envOk = !env.isEmpty() && env.size() <= MaxEnvironmentLength;
     for (qsizetype i = 0; envOk && i < env.size(); ++i)
         envOk = isEnvironmentChar(env[i], i == 0);
-    if (!envOk) {
+    if (envOk && ApiKeyFormat::containsSecretShape(env)) {
+        errors << FieldError{u"environment"_s, SecretShapeProblem};
+    } else if (!envOk) {
         errors << FieldError{
             u"environment"_s,
             u"use 1 to %1 lower-case letters, digits, \"-\" or \"_\", starting with a letter "
@@ -135,11 +159,17 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
         bool ok = !model.isEmpty() && model.size() <= MaxModelLength;
         for (QChar c : model)
             ok = ok && isModelChar(c);
+        if (ok && ApiKeyFormat::containsSecretShape(model)) {
+            errors << FieldError{u"models"_s, u"\"%1\" %2"_s.arg(ApiKeyFormat::redactSecrets(model),
+                                                                 SecretShapeProblem)};
+            break;
+        }
         if (!ok) {
             errors << FieldError{u"models"_s,
                                  u"\"%1\" is not a model name (letters, digits and . - _ : / @ +, "
-                                 u"at most %2 characters)"_s.arg(model.left(MaxModelLength),
-                                                                 QString::number(MaxModelLength))};
+                                 u"at most %2 characters)"_s.arg(
+                                     ApiKeyFormat::redactSecrets(model.left(MaxModelLength)),
+                                     QString::number(MaxModelLength))};
             break;
         }
         if (seen.contains(model)) {

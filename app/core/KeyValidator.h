@@ -1,6 +1,7 @@
 #pragma once
 
 #include "FieldError.h"
+#include "KeyLabel.h"
 #include "KeySpec.h"
 
 // Field names are the CLI's flag names without dashes and the JSON members: label,
@@ -9,7 +10,7 @@
 class KeyValidator final
 {
 public:
-    static constexpr int MaxLabelLength = 64;
+    static constexpr int MaxLabelLength = int(KeyLabel::MaxLength);
     static constexpr int MaxEnvironmentLength = 32;
     static constexpr int MaxModelLength = 128;
     static constexpr int MaxModels = 200;

@@ -47,8 +47,8 @@ bool readText(const Getter& get, const QString& field, bool required, QString* o
     return true;
 }
 
-bool readInt(const Getter& get, const QString& field, qint64 max, qint64 fallback, qint64* out,
-             FieldError* error)
+bool readInt(const Getter& get, const QString& field, qint64 min, qint64 max, qint64 fallback,
+             qint64* out, FieldError* error)
 {
     const auto value = get(field);
     if (!value || value->isNull() || (value->isString() && value->toString().isEmpty())) {
@@ -59,17 +59,17 @@ bool readInt(const Getter& get, const QString& field, qint64 max, qint64 fallbac
     qint64 n = 0;
     if (value->isDouble()) {
         const double d = value->toDouble();
-        ok = d >= 0 && d <= double(max) && d == double(qint64(d));
+        ok = d >= double(min) && d <= double(max) && d == double(qint64(d));
         n = qint64(d);
     } else if (value->isString()) {
         const QString s = value->toString();
         ok = !s.isEmpty() &&
              std::all_of(s.cbegin(), s.cend(), [](QChar c) { return c >= u'0' && c <= u'9'; });
         n = ok ? s.toLongLong(&ok) : 0;
-        ok = ok && n <= max;
+        ok = ok && n >= min && n <= max;
     }
     if (!ok)
-        return fail(error, field, u"must be a whole number from 0 to %1"_s.arg(max));
+        return fail(error, field, u"must be a whole number from %1 to %2"_s.arg(min).arg(max));
     *out = n;
     return true;
 }
@@ -93,16 +93,12 @@ std::optional<UsageEvent> parseEvent(const Getter& get, FieldError* error)
         !readText(get, u"request_id"_s, false, &e.requestId, error))
         return std::nullopt;
     qint64 status = 0;
-    if (!readInt(get, u"status"_s, 599, 200, &status, error))
+    if (!readInt(get, u"status"_s, 100, 599, 200, &status, error))
         return std::nullopt;
-    if (status < 100) {
-        fail(error, u"status"_s, u"must be an HTTP status from 100 to 599"_s);
-        return std::nullopt;
-    }
     e.status = int(status);
-    if (!readInt(get, u"prompt_tokens"_s, MaxTokens, 0, &e.promptTokens, error) ||
-        !readInt(get, u"completion_tokens"_s, MaxTokens, 0, &e.completionTokens, error) ||
-        !readInt(get, u"latency_ms"_s, MaxLatencyMs, 0, &e.latencyMs, error))
+    if (!readInt(get, u"prompt_tokens"_s, 0, MaxTokens, 0, &e.promptTokens, error) ||
+        !readInt(get, u"completion_tokens"_s, 0, MaxTokens, 0, &e.completionTokens, error) ||
+        !readInt(get, u"latency_ms"_s, 0, MaxLatencyMs, 0, &e.latencyMs, error))
         return std::nullopt;
     const auto cost = get(u"cost_usd"_s);
     if (cost && !cost->isNull() && !(cost->isString() && cost->toString().isEmpty())) {

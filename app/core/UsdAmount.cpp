@@ -60,6 +60,11 @@ std::optional<qint64> UsdAmount::parse(QStringView text, QString* error)
         micros += (c.unicode() - u'0') * scale;
         scale /= 10;
     }
+    // The limit holds for the whole amount: 1000000000000.000001 is above it too.
+    if (micros > MaxWholeUsd * MicrosPerUsd) {
+        fail(error, u"is too large (the limit is 1,000,000,000,000 USD)"_s);
+        return std::nullopt;
+    }
     return micros;
 }
 

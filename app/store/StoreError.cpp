@@ -1,13 +1,20 @@
 #include "StoreError.h"
 
+#include "ApiKeyFormat.h"
+
 #include <utility>
 
+// Store errors quote what they were given (a label, an id, a line of an import): a secret pasted
+// there must not travel on in the message.
 StoreError::StoreError(Code code, QString message, FieldErrors fieldErrors)
     : m_code(code)
-    , m_message(std::move(message))
+    , m_message(ApiKeyFormat::redactSecrets(message))
     , m_fieldErrors(std::move(fieldErrors))
-    , m_what(fullText().toUtf8())
-{}
+{
+    for (FieldError& error : m_fieldErrors)
+        error.message = ApiKeyFormat::redactSecrets(error.message);
+    m_what = fullText().toUtf8();
+}
 
 QString StoreError::fullText() const
 {

@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -362,6 +363,67 @@ private Q_SLOTS:
         QCOMPARE(status(), u"revoked"_s);
     }
 
+    // A secret pasted where an id, label, command, option or value belongs never comes back in
+    // full: not in an error, not in a table. A pasted secret of a stored key finds that key.
+    void aPastedSecretIsNeverEchoed()
+    {
+        const QJsonObject created = createJson({u"--label"_s, u"echo-test"_s});
+        const QString secret = created.value(u"secret"_s).toString();
+        QVERIFY(ApiKeyFormat::isWellFormed(secret));
+        const QString random = secret.mid(3, 30);
+        const QString other = ApiKeyFormat::generate(u"sk-aisa-", *QRandomGenerator::global());
+        const QString otherRandom = other.mid(8, 30);
+
+        const Run found = ctl({u"keys"_s, u"show"_s, secret, u"--json"_s});
+        QCOMPARE(found.exitCode, 0);
+        QCOMPARE(jsonObject(found.out).value(u"label"_s).toString(), u"echo-test"_s);
+        QVERIFY(!found.out.contains(random));
+
+        const QList<QStringList> hostile{
+            {u"keys"_s, u"show"_s, other},
+            {u"keys"_s, u"revoke"_s, u"\"%1\""_s.arg(other)},
+            {u"keys"_s, u"disable"_s, u"(%1)"_s.arg(other)},
+            {u"keys"_s, u"show"_s, u"label %1 here"_s.arg(other)},
+            {u"keys"_s, other},
+            {other},
+            {u"keys"_s, u"list"_s, u"--"_s + other},
+            {u"keys"_s, u"create"_s, u"--label"_s, other},
+            {u"keys"_s, u"create"_s, u"--label"_s, u"x"_s, u"--models"_s, u"gpt-4o,"_s + other},
+            {u"keys"_s, u"create"_s, u"--label"_s, u"x"_s, u"--env"_s, other},
+            {u"keys"_s, u"create"_s, u"--label"_s, u"x"_s, u"--tier"_s, other},
+            {u"keys"_s, u"create"_s, u"--label"_s, u"x"_s, u"--expires"_s, other},
+            {u"keys"_s, u"update"_s, u"echo-test"_s, u"--label"_s, u"'%1'"_s.arg(other)},
+            {u"usage"_s, u"summary"_s, u"--key"_s, other},
+            {u"alerts"_s, u"ack"_s, other},
+        };
+        const QString listBefore = listJson();
+        for (const QStringList& arguments : hostile) {
+            const Run r = ctl(arguments);
+            const QString where = arguments.join(u' ').replace(otherRandom, u"<secret>"_s);
+            QVERIFY2(r.exitCode != 0, qPrintable(where));
+            QVERIFY2(!r.err.isEmpty(), qPrintable(where));
+            QVERIFY2(!(r.out + r.err).contains(otherRandom),
+                     qPrintable(where + u": "_s +
+                                QString(r.out + r.err).replace(otherRandom, u"<!>"_s)));
+        }
+        QCOMPARE(listJson(), listBefore);
+    }
+
+    // Lookups take ids first: a label shaped like another key's id would be found in its place.
+    void idShapedLabelsAreRefused()
+    {
+        const QJsonObject victim = createJson({u"--label"_s, u"victim"_s});
+        const QString id = victim.value(u"id"_s).toString();
+        const Run r = ctl({u"keys"_s, u"create"_s, u"--label"_s, id, u"--no-keychain"_s});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(u"--label"_s) && r.err.contains(u"key id"_s), qPrintable(r.err));
+        QCOMPARE(ctl({u"keys"_s, u"create"_s, u"--label"_s, u"key_AAAABBBBCCCCDDDD"_s,
+                      u"--no-keychain"_s})
+                     .exitCode,
+                 2);
+        QCOMPARE(showJson(id).value(u"label"_s).toString(), u"victim"_s);
+    }
+
     // cp keydeck.sqlite copy.sqlite; deleting a key in the copy must not destroy the secret the
     // original still relies on: the copy notices that it is another file.
     void aCopyOfTheStoreNeverRemovesTheOriginalsSecrets()
@@ -514,7 +576,8 @@ private Q_SLOTS:
         const QString before = listJson();
         QCOMPARE(jsonArray(before).size(), 1);
         QString error;
-        const QStringList itemsBefore = SecretServiceTools::itemsOf(VaultService, &error);
+        QStringList itemsBefore = SecretServiceTools::itemsOf(VaultService, &error);
+        itemsBefore.sort();
 
         const Run r = ctl(arguments);
         QCOMPARE(r.exitCode, exitCode);
@@ -524,7 +587,10 @@ private Q_SLOTS:
         QVERIFY(!r.err.contains(u'\x1b'));
 
         QCOMPARE(listJson(), before);
-        QCOMPARE(SecretServiceTools::itemsOf(VaultService, &error), itemsBefore);
+        // The Secret Service lists items in no set order.
+        QStringList itemsAfter = SecretServiceTools::itemsOf(VaultService, &error);
+        itemsAfter.sort();
+        QCOMPARE(itemsAfter, itemsBefore);
         QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 

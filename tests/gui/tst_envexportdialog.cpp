@@ -197,8 +197,8 @@ private Q_SLOTS:
 
         QTest::mouseClick(exportButton(*dialog), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(status(*dialog).startsWith(u"Exported 1 variable "_s), 20000);
-        QCOMPARE(TestSupport::readFile(path), "# settings\r\nPORT=8080\r\nexport AISA_API_KEY='" +
-                                                  web.secret.toUtf8() + "'\r\n");
+        QCOMPARE(TestSupport::readFile(path),
+                 "# settings\r\nPORT=8080\r\nexport AISA_API_KEY='" + web.secret.toUtf8() + "'\n");
     }
 
     void badFieldsAreNamedAndKeepExportDisabled()

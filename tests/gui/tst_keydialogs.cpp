@@ -86,6 +86,8 @@ private Q_SLOTS:
     void showOnceKeychainStatus();
     void copyMarksSecretAndClearsIt();
     void clearLeavesNewClipboardContent();
+    void theSecretCannotBeSelectedIntoPrimary();
+    void quittingClearsTheClipboardItStillHolds();
 
 private:
     ManualClock m_clock{Now};
@@ -425,6 +427,53 @@ void TestKeyDialogs::copyMarksSecretAndClearsIt()
              QByteArrayLiteral("secret"));
     QVERIFY(guard.isClearPending());
     QTRY_COMPARE_WITH_TIMEOUT(cleared.count(), 2, 5000);
+}
+
+// On X11 whatever is selected is the PRIMARY selection, with no password hint and no clearing:
+// the secret field lets nothing be selected, by mouse or keyboard.
+void TestKeyDialogs::theSecretCannotBeSelectedIntoPrimary()
+{
+    ClipboardGuard guard(QGuiApplication::clipboard());
+    const CreatedKey created = newKey(m_rng);
+    ShowOnceDialog dialog(created, guard);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto* field = child<QLineEdit>(&dialog, u"secretField"_s);
+    const QPoint left(4, field->height() / 2);
+    const QPoint right(field->width() - 4, field->height() / 2);
+    QTest::mousePress(field, Qt::LeftButton, {}, left);
+    QTest::mouseMove(field, right);
+    QTest::mouseRelease(field, Qt::LeftButton, {}, right);
+    QVERIFY(field->hasFocus());
+    QVERIFY(!field->hasSelectedText());
+    QTest::mouseDClick(field, Qt::LeftButton, {}, right);
+    QVERIFY(!field->hasSelectedText());
+    QTest::keySequence(field, QKeySequence::SelectAll);
+    QTest::keyClick(field, Qt::Key_End, Qt::ShiftModifier);
+    QTest::keyClick(field, Qt::Key_Home, Qt::ShiftModifier);
+    QVERIFY(!field->hasSelectedText());
+    QTRY_VERIFY(!field->hasSelectedText());
+    QClipboard* clipboard = QGuiApplication::clipboard();
+    if (clipboard->supportsSelection())
+        QVERIFY(clipboard->text(QClipboard::Selection) != created.secret);
+}
+
+void TestKeyDialogs::quittingClearsTheClipboardItStillHolds()
+{
+    QClipboard* clipboard = QGuiApplication::clipboard();
+    const QString secret = ApiKeyFormat::generate(ApiKeyFormat::defaultPrefix(), m_rng);
+    {
+        ClipboardGuard guard(clipboard);
+        guard.copySecret(secret);
+        QCOMPARE(clipboard->text(), secret);
+    }
+    QVERIFY(clipboard->text().isEmpty());
+    {
+        ClipboardGuard guard(clipboard);
+        guard.copySecret(secret);
+        clipboard->setText(u"copied by the user afterwards"_s);
+    }
+    QCOMPARE(clipboard->text(), u"copied by the user afterwards"_s);
 }
 
 void TestKeyDialogs::clearLeavesNewClipboardContent()

@@ -36,6 +36,7 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QPixmap>
 #include <QTest>
 #include <algorithm>
 #include <memory>
@@ -340,7 +341,11 @@ private Q_SLOTS:
             QTRY_VERIFY(byModel->bars().isEmpty());
             QVERIFY(byKey->showsEmptyState());
             QVERIFY(byModel->showsEmptyState());
-            QVERIFY(m_page->grab().width() > 0);
+            const QPixmap shot = m_page->grab();
+            QVERIFY(shot.width() > 0);
+            // For looking at: KEYDECK_SCREENSHOT_DIR=/tmp/shots ctest -R tst_usagepage
+            if (const QString dir = qEnvironmentVariable("KEYDECK_SCREENSHOT_DIR"); !dir.isEmpty())
+                QVERIFY(shot.save(dir + u"/usage-empty-key.png"_s));
 
             m_page->setKeyFilter({});
             QTRY_COMPARE(cardValue(u"requestsCard"_s), u"5"_s);

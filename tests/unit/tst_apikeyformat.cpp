@@ -173,6 +173,18 @@ void TestApiKeyFormat::redactedNeverShowsASecret()
     QCOMPARE(ApiKeyFormat::redacted(u"prod-web-app"), u"prod-web-app"_s);
     QCOMPARE(ApiKeyFormat::redacted(u"key_AbCdEfGh12345678"), u"key_AbCdEfGh12345678"_s);
     QCOMPARE(ApiKeyFormat::redacted(QString(100, u'x')).size(), 65);
+
+    // Inside any message: quoted, bracketed, beside other words or punctuation, several at once.
+    const QString other = ApiKeyFormat::generate(u"sk-sub-", rng);
+    const QString message = u"key \"%1\": not found; (%2) and '%1',%2."_s.arg(key, other);
+    const QString safe = ApiKeyFormat::redactSecrets(message);
+    QCOMPARE(safe, u"key \"%1\": not found; (%2) and '%1',%2."_s.arg(
+                       ApiKeyFormat::displayHint(key), ApiKeyFormat::displayHint(other)));
+    QVERIFY(ApiKeyFormat::containsSecretShape(message));
+    QCOMPARE(
+        ApiKeyFormat::redactSecrets(u"prod-web-app gpt-4o-mini-2024-07-18 key_AbCdEfGh12345678"),
+        u"prod-web-app gpt-4o-mini-2024-07-18 key_AbCdEfGh12345678"_s);
+    QVERIFY(!ApiKeyFormat::containsSecretShape(u"claude-3-5-sonnet-20241022"));
 }
 
 QTEST_GUILESS_MAIN(TestApiKeyFormat)

@@ -255,16 +255,19 @@ private Q_SLOTS:
                                     "export X=1\r\n"
                                     "  AISA_API_KEY='" +
                                     key.toUtf8() +
-                                    "'\r\n"
+                                    "'\n"
                                     "# AISA_API_KEY=commented-out\n"
                                     "CERT=\"-----BEGIN\n"
                                     "AISA_BASE_URL=inside-a-value\n"
                                     "-----END\"\n"
                                     "export AISA_BASE_URL='https://api.example.com/v1'\n"
                                     "\n"
-                                    "TAIL=last-line-without-newline\r\n"
-                                    "NEW_ONE='n'\r\n";
+                                    "TAIL=last-line-without-newline\n"
+                                    "NEW_ONE='n'\n";
         QCOMPARE(TestSupport::readFile(path), expected);
+        // sh would read a CR before the line feed into the value: KeyDeck's lines end in LF.
+        QCOMPARE(sourcedValue(path, u"AISA_API_KEY"_s), key.toUtf8());
+        QCOMPARE(sourcedValue(path, u"NEW_ONE"_s), QByteArrayLiteral("n"));
     }
 
     void lfFileGetsLfAndAMultiLineValueIsReplacedWhole()
@@ -286,12 +289,43 @@ private Q_SLOTS:
         QVERIFY(file);
         const FieldErrors errors = file->set({{u"KEY"_s, u"v"_s}});
         QCOMPARE(errors.size(), 1);
-        QCOMPARE(errors.first().field, u"KEY"_s);
-        QVERIFY(errors.first().message.contains(u"line 1"_s));
+        QCOMPARE(errors.first().field, u"file"_s);
+        QVERIFY(errors.first().message.contains(u"line 1 (KEY)"_s));
         QCOMPARE(file->bytes(), before);
-        // Other variables can still be set: the broken line is kept as it is.
-        QVERIFY(file->set({{u"OTHER"_s, u"2"_s}}).isEmpty());
-        QCOMPARE(file->bytes(), QByteArrayLiteral("KEY='never closed\nOTHER='2'\n"));
+        // Nor anything else: in sh, what follows the open quote is part of KEY's value, so an
+        // appended or replaced line would never be read as a variable.
+        for (const QString& name : {u"OTHER"_s, u"NEW"_s}) {
+            const FieldErrors other = file->set({{name, u"2"_s}});
+            QCOMPARE(other.size(), 1);
+            QCOMPARE(other.first().field, u"file"_s);
+            QCOMPARE(file->bytes(), before);
+        }
+    }
+
+    void aSymbolicLinkIsNeverWrittenThrough()
+    {
+        const QString target = m_dir.filePath(u"app.js"_s);
+        const QByteArray code = "console.log('hello');\n";
+        QVERIFY(TestSupport::writeFile(target, code));
+        QVERIFY(QFile::setPermissions(target, QFile::ReadOwner | QFile::WriteOwner |
+                                                  QFile::ReadGroup | QFile::ReadOther));
+        const QString link = m_dir.filePath(u"deploy.env"_s);
+        QVERIFY(QFile::link(target, link));
+        QString error;
+        QVERIFY(!EnvFile::load(link, &error));
+        QVERIFY2(error.contains(u"symbolic link"_s), qPrintable(error));
+        QVERIFY(!writeEnv(link, {{u"API_KEY"_s, secret()}}, &error));
+        QVERIFY2(error.contains(u"symbolic link"_s), qPrintable(error));
+        QCOMPARE(TestSupport::readFile(target), code);
+        QCOMPARE(QFile::permissions(target) & QFile::ReadOther, QFile::ReadOther);
+
+        // A dangling link does not create its target either.
+        const QString dangling = m_dir.filePath(u"dangling.env"_s);
+        const QString nowhere = m_dir.filePath(u"nowhere/created.env"_s);
+        QVERIFY(QFile::link(nowhere, dangling));
+        QVERIFY(!writeEnv(dangling, {{u"API_KEY"_s, secret()}}, &error));
+        QVERIFY(!EnvFile().save(dangling, &error));
+        QVERIFY(!QFileInfo::exists(nowhere));
     }
 
     void notAFileIsRefused()
@@ -425,6 +459,32 @@ private Q_SLOTS:
         QVERIFY(result.exposed());
         QVERIFY(result.tracked);
         QVERIFY(GitIgnoreCheck::warning(path, result).contains(u"git rm --cached"_s));
+    }
+
+    // A cloned repository's .git/config is the attacker's: the check must not run what it names.
+    void gitCheckRunsNothingAHostileWorkTreeNames()
+    {
+        QTemporaryDir repo;
+        QVERIFY(repo.isValid());
+        const QDir root(repo.path());
+        QCOMPARE(git(repo.path(), {u"init"_s, u"-q"_s}), QString());
+        QVERIFY(TestSupport::writeFile(root.filePath(u"tracked.txt"_s), "x\n"));
+        QCOMPARE(git(repo.path(), {u"add"_s, u"tracked.txt"_s}), QString());
+        const QString marker = root.filePath(u"PWNED"_s);
+        const QString script = root.filePath(u"monitor.sh"_s);
+        QVERIFY(TestSupport::writeFile(script,
+                                       "#!/bin/sh\ntouch '" + QFile::encodeName(marker) + "'\n"));
+        QVERIFY(
+            QFile::setPermissions(script, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QCOMPARE(git(repo.path(), {u"config"_s, u"core.fsmonitor"_s, script}), QString());
+        // The command this test relies on does run it: the check must be what stops it.
+        git(repo.path(), {u"status"_s});
+        QVERIFY(QFile::remove(marker));
+
+        const GitIgnoreCheck::Result result = GitIgnoreCheck().inspect(root.filePath(u".env"_s));
+        QVERIFY(result.insideWorkTree);
+        QVERIFY(result.exposed());
+        QVERIFY2(!QFileInfo::exists(marker), "git ran the work tree's core.fsmonitor");
     }
 
     void withoutGitThereIsNoWarning()

@@ -76,6 +76,14 @@ void TestKeyLifecycle::labelVersionBumps_data()
     QTest::newRow("not a suffix") << u"v2-api"_s << u"v2-api-v2"_s;
     QTest::newRow("bare -v") << u"api-v"_s << u"api-v-v2"_s;
     QTest::newRow("non-ascii") << u"Zürich-v3"_s << u"Zürich-v4"_s;
+    // The longest labels stay rotatable: the base gives way to the suffix.
+    QTest::newRow("64 characters") << QString(64, u'a') << QString(61, u'a') + u"-v2"_s;
+    QTest::newRow("63 and -v9") << QString(61, u'b') + u"-v9"_s << QString(60, u'b') + u"-v10"_s;
+    QString rockets;
+    for (int i = 0; i < 64; ++i)
+        rockets += u"🚀"_s;
+    QTest::newRow("64 emoji") << rockets << rockets.left(61 * 2) + u"-v2"_s;
+    QTest::newRow("cut at a dash") << QString(60, u'c') + u"-dd"_s << QString(60, u'c') + u"-v2"_s;
 }
 
 void TestKeyLifecycle::labelVersionBumps()

@@ -1,7 +1,9 @@
+#include "ApiKeyFormat.h"
 #include "ApiKeyRecord.h"
 #include "KeyValidator.h"
 #include "TierLimits.h"
 
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -35,6 +37,7 @@ private Q_SLOTS:
     void badFieldsAreNamed_data();
     void badFieldsAreNamed();
     void nonAsciiLabelIsFine();
+    void secretAndIdShapedTextIsRefused();
     void everyBadFieldIsReportedAtOnce();
     void tierFiguresMatchTheSeed();
     void overridesMayLowerButNotRaise();
@@ -153,6 +156,48 @@ void TestKeyValidator::nonAsciiLabelIsFine()
     KeySpec s = validSpec();
     s.label = u"Produktion – Zürich 🚀"_s;
     QVERIFY(KeyValidator::validate(s, Now).isEmpty());
+}
+
+// Free-text fields are stored and shown in plain text: a secret must never get in through them.
+void TestKeyValidator::secretAndIdShapedTextIsRefused()
+{
+    QRandomGenerator rng(5);
+    const QString secret = ApiKeyFormat::generate(u"sk-", rng);
+    const QString random = secret.mid(3, 30);
+    const auto errorsFor = [](const KeySpec& spec) {
+        return KeyValidator::validate(spec, Now);
+    };
+    for (const QString& label : {secret, u"my "_s + secret, u"key for "_s + secret + u" (old)"_s,
+                                 u"key_AbCdEfGh12345678"_s}) {
+        KeySpec s = validSpec();
+        s.label = label;
+        const FieldErrors errors = errorsFor(s);
+        QCOMPARE(errors.size(), 1);
+        QCOMPARE(errors.first().field, u"label"_s);
+        QVERIFY(!errors.first().message.contains(random));
+    }
+    KeySpec models = validSpec();
+    models.models = {u"gpt-4o"_s, secret};
+    FieldErrors errors = errorsFor(models);
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.first().field, u"models"_s);
+    QVERIFY2(!errors.first().message.contains(random), qPrintable(errors.first().message));
+    KeySpec env = validSpec();
+    env.environment = u"sk-abcdefghijklmnopqrstuvwx"_s;
+    QCOMPARE(errorsFor(env).value(0).field, u"environment"_s);
+
+    // Ordinary names of that kind stay fine, and 32 emoji are 32 characters, not 64.
+    KeySpec fine = validSpec();
+    fine.label = u"key_rotation-test"_s;
+    fine.models = {u"claude-3-5-sonnet-20241022"_s, u"gpt-4o-mini-2024-07-18"_s};
+    QVERIFY(errorsFor(fine).isEmpty());
+    fine.label = QString();
+    for (int i = 0; i < KeyValidator::MaxLabelLength; ++i)
+        fine.label += u"🚀"_s;
+    QVERIFY(errorsFor(fine).isEmpty());
+    fine.label += u"🚀"_s;
+    QVERIFY(errorsFor(fine).value(0).message.startsWith(
+        u"has %1 characters"_s.arg(KeyValidator::MaxLabelLength + 1)));
 }
 
 void TestKeyValidator::everyBadFieldIsReportedAtOnce()

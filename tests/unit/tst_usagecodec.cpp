@@ -73,6 +73,9 @@ void TestUsageCodec::badJsonMembersAreNamed_data()
     QTest::newRow("status 700") << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok +
                                               R"(,"status":700})")
                                 << u"status"_s;
+    QTest::newRow("status 99") << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok +
+                                             R"(,"status":99})")
+                               << u"status"_s;
     QTest::newRow("negative cost")
         << QByteArray(R"({"time":"2027-01-31T10:00:00Z",)" + ok + R"(,"cost_usd":"-1"})")
         << u"cost_usd"_s;
@@ -91,6 +94,9 @@ void TestUsageCodec::badJsonMembersAreNamed()
     QVERIFY(!UsageCodec::fromJsonLine(line, &error));
     QCOMPARE(error.field, field);
     QVERIFY(!error.message.isEmpty());
+    // Too high and too low get the same range.
+    if (field == u"status")
+        QCOMPARE(error.message, u"must be a whole number from 100 to 599"_s);
 }
 
 void TestUsageCodec::csvReaderHandlesQuotesAndLineBreaks()

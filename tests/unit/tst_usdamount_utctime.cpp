@@ -60,6 +60,8 @@ void TestUsdAmountUtcTime::rejectsBadAmounts_data()
     QTest::newRow("leading dot") << u".5"_s;
     QTest::newRow("words") << u"ten"_s;
     QTest::newRow("too large") << u"1000000000001"_s;
+    QTest::newRow("too large by a fraction") << u"1000000000000.000001"_s;
+    QTest::newRow("too large by much of a dollar") << u"1000000000000.999999"_s;
     QTest::newRow("overflow") << u"99999999999999999999999"_s;
     QTest::newRow("nan") << u"nan"_s;
     QTest::newRow("arabic digits") << u"٥"_s;
@@ -149,6 +151,9 @@ void TestUsdAmountUtcTime::rejectsTimesWithoutZone()
     QString error;
     QVERIFY(!UtcTime::parseRfc3339(text, &error));
     QVERIFY(!error.isEmpty());
+    // A real date before the epoch is not called invalid: it is too early.
+    if (text.startsWith(u"1969"))
+        QVERIFY2(error.contains(u"before 1970"_s), qPrintable(error));
 }
 
 void TestUsdAmountUtcTime::formatsTimes()
