@@ -83,8 +83,8 @@ std::optional<qint64> UtcTime::parseRfc3339(QStringView input, QString* error)
     if (!date.isValid() || hour > 23 || minute > 59 || second > 59)
         return fail(u"\"%1\" is not a valid date and time"_s.arg(text.toString()));
     if (year < 1970)
-        return fail(u"\"%1\" is before 1970, the earliest time KeyDeck stores"_s.arg(
-            text.toString()));
+        return fail(
+            u"\"%1\" is before 1970, the earliest time KeyDeck stores"_s.arg(text.toString()));
     const qint64 days = date.toJulianDay() - JulianDayOfEpoch;
     return days * MsPerDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * qint64(1000) +
            millis;

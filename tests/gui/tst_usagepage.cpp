@@ -29,6 +29,7 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QListWidget>
+#include <QPixmap>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollBar>
@@ -36,7 +37,6 @@
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
-#include <QPixmap>
 #include <QTest>
 #include <algorithm>
 #include <memory>
