@@ -4,68 +4,122 @@
 
 using namespace Qt::StringLiterals;
 
+bool CsvReader::nextLine(Line* line)
+{
+    if (!m_pending.isEmpty()) {
+        *line = m_pending.takeFirst();
+        return true;
+    }
+    // readLine(n) returns at most n - 1 bytes: one more than the limit tells an overlong line.
+    line->bytes = m_device.readLine(m_maxRecordBytes + 2);
+    if (line->bytes.isEmpty())
+        return false;
+    line->number = m_nextLine++;
+    line->overlong = line->bytes.size() > m_maxRecordBytes;
+    if (line->overlong) {
+        // Past the rest of it a chunk at a time: it is bad whatever it holds.
+        line->bytes.truncate(m_maxRecordBytes);
+        QByteArray rest;
+        do
+            rest = m_device.readLine(m_maxRecordBytes + 2);
+        while (!rest.isEmpty() && !rest.endsWith('\n'));
+    }
+    return true;
+}
+
 CsvReader::Result CsvReader::readRecord(QStringList* fields, QString* error)
 {
     fields->clear();
-    QByteArray raw = m_device.readLine();
-    if (raw.isEmpty())
+    QList<Line> lines(1);
+    if (!nextLine(&lines.first()))
         return Result::End;
-    m_recordLine = m_nextLine++;
-    QString line = QString::fromUtf8(raw);
+    m_recordLine = lines.first().number;
+    qint64 bytes = lines.first().bytes.size();
+    for (;;) {
+        Result result = Result::Error;
+        bool needsMore = false;
+        if (lines.constLast().overlong)
+            *error = u"is longer than %1 bytes"_s.arg(m_maxRecordBytes);
+        else if (!lines.constLast().bytes.isValidUtf8())
+            *error = u"is not valid UTF-8"_s;
+        else
+            result = parse(lines, fields, error, &needsMore);
+        if (result == Result::Record)
+            return result;
+        if (needsMore) {
+            Line more;
+            if (!nextLine(&more)) {
+                *error = u"a quoted field is not closed before the end of the file (a stray "
+                         u"quote?)"_s;
+            } else if (bytes + more.bytes.size() > m_maxRecordBytes || more.overlong) {
+                lines << more;
+                *error = u"a quoted field is not closed within %1 bytes (a stray quote?)"_s.arg(
+                    m_maxRecordBytes);
+            } else {
+                bytes += more.bytes.size();
+                lines << more;
+                continue;
+            }
+        }
+        // Resynchronise: what followed the bad record's first line is read again.
+        fields->clear();
+        m_pending = lines.mid(1) + m_pending;
+        return Result::Error;
+    }
+}
+
+CsvReader::Result CsvReader::parse(const QList<Line>& lines, QStringList* fields, QString* error,
+                                   bool* needsMore)
+{
+    fields->clear();
     QString field;
     bool quoted = false;
     bool fieldWasQuoted = false;
-    for (qsizetype i = 0;; ++i) {
-        if (i >= line.size()) {
-            if (!quoted)
-                break;
-            raw = m_device.readLine();
-            if (raw.isEmpty()) {
-                *error = u"a quoted field is not closed before the end of the file"_s;
-                return Result::Error;
-            }
-            ++m_nextLine;
-            line = QString::fromUtf8(raw);
-            i = -1;
-            continue;
-        }
-        const QChar c = line[i];
-        if (quoted) {
-            if (c == u'"') {
-                if (i + 1 < line.size() && line[i + 1] == u'"') {
-                    field += u'"';
-                    ++i;
+    for (const Line& physical : lines) {
+        const QString line = QString::fromUtf8(physical.bytes);
+        for (qsizetype i = 0; i < line.size(); ++i) {
+            const QChar c = line[i];
+            if (quoted) {
+                if (c == u'"') {
+                    if (i + 1 < line.size() && line[i + 1] == u'"') {
+                        field += u'"';
+                        ++i;
+                    } else {
+                        quoted = false;
+                    }
                 } else {
-                    quoted = false;
+                    field += c;
+                }
+                continue;
+            }
+            if (c == u',') {
+                *fields << field;
+                field.clear();
+                fieldWasQuoted = false;
+            } else if (c == u'"') {
+                if (!field.isEmpty() || fieldWasQuoted) {
+                    *error = u"a quote appears inside an unquoted field"_s;
+                    return Result::Error;
+                }
+                quoted = true;
+                fieldWasQuoted = true;
+            } else if (c == u'\n' || c == u'\r') {
+                if (c == u'\r' && i + 1 < line.size() && line[i + 1] != u'\n') {
+                    *error = u"a bare carriage return outside quotes"_s;
+                    return Result::Error;
                 }
             } else {
+                if (fieldWasQuoted) {
+                    *error = u"text follows a closing quote"_s;
+                    return Result::Error;
+                }
                 field += c;
             }
-            continue;
         }
-        if (c == u',') {
-            *fields << field;
-            field.clear();
-            fieldWasQuoted = false;
-        } else if (c == u'"') {
-            if (!field.isEmpty() || fieldWasQuoted) {
-                *error = u"a quote appears inside an unquoted field"_s;
-                return Result::Error;
-            }
-            quoted = true;
-            fieldWasQuoted = true;
-        } else if (c == u'\n' || c == u'\r') {
-            if (c == u'\r' && i + 1 < line.size() && line[i + 1] != u'\n') {
-                *error = u"a bare carriage return outside quotes"_s;
-                return Result::Error;
-            }
-        } else {
-            if (fieldWasQuoted) {
-                *error = u"text follows a closing quote"_s;
-                return Result::Error;
-            }
-            field += c;
-        }
+    }
+    if (quoted) {
+        *needsMore = true;
+        return Result::Error;
     }
     *fields << field;
     return Result::Record;

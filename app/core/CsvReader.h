@@ -1,16 +1,23 @@
 #pragma once
 
+#include <QByteArray>
+#include <QList>
 #include <QStringList>
 
 class QIODevice;
 
 // Streaming RFC 4180 reader: quoted fields, doubled quotes, line breaks inside quotes, CRLF or
-// LF. Reads one record at a time, so memory does not grow with the file.
+// LF. Reads one record at a time, and a record is bounded (maxRecordBytes), so memory stays
+// flat however the file is made. After a bad record the next one starts on the physical line
+// after the bad record's first line: one stray quote costs one line, not the rest of the file.
 class CsvReader final
 {
 public:
-    explicit CsvReader(QIODevice& device)
+    static constexpr qint64 DefaultMaxRecordBytes = 64 * 1024;
+
+    explicit CsvReader(QIODevice& device, qint64 maxRecordBytes = DefaultMaxRecordBytes)
         : m_device(device)
+        , m_maxRecordBytes(maxRecordBytes)
     {}
 
     enum class Result
@@ -24,7 +31,20 @@ public:
     qint64 recordLine() const { return m_recordLine; }
 
 private:
+    struct Line
+    {
+        QByteArray bytes;
+        qint64 number = 0;
+        bool overlong = false; // longer than maxRecordBytes: bytes holds only its start
+    };
+    // The next physical line, from the lines given back after a bad record or from the device.
+    bool nextLine(Line* line);
+    Result parse(const QList<Line>& lines, QStringList* fields, QString* error, bool* needsMore);
+
     QIODevice& m_device;
+    qint64 m_maxRecordBytes;
     qint64 m_nextLine = 1;
     qint64 m_recordLine = 0;
+    // Lines read past a bad record's first line, to be read again.
+    QList<Line> m_pending;
 };

@@ -1,6 +1,7 @@
 #include "KeyValidator.h"
 
 #include "ApiKeyFormat.h"
+#include "PlainText.h"
 #include "TierLimits.h"
 
 #include <QLocale>
@@ -86,14 +87,8 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
     if (label.trimmed().isEmpty()) {
         errors << FieldError{u"label"_s, u"is required, e.g. prod-web-app"_s};
     } else {
-        bool control = false;
-        for (QChar c : label)
-            control = control || c.category() == QChar::Other_Control ||
-                      c.category() == QChar::Other_Format || c == QChar::LineSeparator ||
-                      c == QChar::ParagraphSeparator;
-        if (control)
-            errors << FieldError{u"label"_s,
-                                 u"must not contain line breaks or control characters"_s};
+        if (const auto problem = PlainText::problem(label))
+            errors << FieldError{u"label"_s, *problem};
         else if (label != label.trimmed())
             errors << FieldError{u"label"_s, u"must not start or end with spaces"_s};
         else if (const qsizetype length = label.toUcs4().size(); length > MaxLabelLength)

@@ -1,11 +1,14 @@
 #include "UsageCodec.h"
 
 #include "IpAddress.h"
+#include "PlainText.h"
 #include "UsdAmount.h"
 #include "UtcTime.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSet>
 #include <functional>
 
 using namespace Qt::StringLiterals;
@@ -40,10 +43,8 @@ bool readText(const Getter& get, const QString& field, bool required, QString* o
     *out = value->toString();
     if (out->size() > MaxTextLength)
         return fail(error, field, u"is longer than %1 characters"_s.arg(MaxTextLength));
-    for (QChar c : *out) {
-        if (c.category() == QChar::Other_Control)
-            return fail(error, field, u"contains control characters"_s);
-    }
+    if (const auto problem = PlainText::problem(*out))
+        return fail(error, field, *problem);
     return true;
 }
 
@@ -158,6 +159,46 @@ UsageCodec::Format UsageCodec::formatForPath(const QString& path)
     return path.endsWith(u".csv"_s, Qt::CaseInsensitive) ? Format::Csv : Format::JsonLines;
 }
 
+namespace {
+// A member named twice in the top-level object: QJsonDocument keeps the last one silently, so
+// {"key":"k1","key":"k2"} would be charged to whichever comes last. The line is valid JSON.
+std::optional<QString> duplicateMember(QByteArrayView json)
+{
+    QSet<QByteArray> names;
+    int depth = 0;
+    bool expectName = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (c == '"') {
+            qsizetype end = i + 1;
+            while (end < json.size() && json[end] != '"')
+                end += json[end] == '\\' ? 2 : 1;
+            if (depth == 1 && expectName) {
+                QByteArray name = json.sliced(i + 1, end - i - 1).toByteArray();
+                // Escapes spell the same name other ways ("k\u0065y"): compare decoded names.
+                if (name.contains('\\')) {
+                    const QJsonDocument decoded = QJsonDocument::fromJson("[\"" + name + "\"]");
+                    name = decoded.array().at(0).toString().toUtf8();
+                }
+                if (names.contains(name))
+                    return QString::fromUtf8(name);
+                names.insert(name);
+                expectName = false;
+            }
+            i = end;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            expectName = c == '{' && depth == 1;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == ',' && depth == 1) {
+            expectName = true;
+        }
+    }
+    return std::nullopt;
+}
+} // namespace
+
 std::optional<UsageEvent> UsageCodec::fromJsonLine(QByteArrayView line, FieldError* error)
 {
     QJsonParseError parseError;
@@ -166,6 +207,10 @@ std::optional<UsageEvent> UsageCodec::fromJsonLine(QByteArrayView line, FieldErr
         fail(error, u"line"_s,
              doc.isNull() ? u"is not valid JSON: "_s + parseError.errorString()
                           : u"is not a JSON object"_s);
+        return std::nullopt;
+    }
+    if (const auto twice = duplicateMember(line)) {
+        fail(error, *twice, u"is given more than once"_s);
         return std::nullopt;
     }
     const QJsonObject object = doc.object();

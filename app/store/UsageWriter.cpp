@@ -1,6 +1,7 @@
 #include "UsageWriter.h"
 
 #include "IpAddress.h"
+#include "PlainText.h"
 #include "SqliteSession.h"
 #include "UsdAmount.h"
 
@@ -19,10 +20,8 @@ std::optional<FieldError> checkText(const QString& field, const QString& text, b
         return FieldError{field, u"is required"_s};
     if (text.size() > MaxTextLength)
         return FieldError{field, u"is longer than %1 characters"_s.arg(MaxTextLength)};
-    for (QChar c : text) {
-        if (c.category() == QChar::Other_Control)
-            return FieldError{field, u"contains control characters"_s};
-    }
+    if (const auto problem = PlainText::problem(text))
+        return FieldError{field, *problem};
     return std::nullopt;
 }
 
@@ -67,7 +66,7 @@ std::optional<FieldError> UsageWriter::normalize(UsageEvent& event)
     if (!error)
         error = checkText(u"request_id"_s, event.requestId, false);
     if (!error && (event.status < 100 || event.status > 599))
-        error = FieldError{u"status"_s, u"must be an HTTP status from 100 to 599"_s};
+        error = FieldError{u"status"_s, u"must be a whole number from 100 to 599"_s};
     if (!error)
         error = checkCount(u"prompt_tokens"_s, event.promptTokens, MaxTokens);
     if (!error)

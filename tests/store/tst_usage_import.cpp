@@ -32,14 +32,28 @@ UsageQuery allTime()
     return query;
 }
 
+// extra's members take the place of the defaults of the same name: a line never names a member
+// twice (the importer refuses that).
 QByteArray jsonLine(qint64 timeMs, const QString& key, const QString& requestId = {},
                     const QByteArray& extra = {})
 {
-    QByteArray line = "{\"time\":\"" + UtcTime::toRfc3339(timeMs).toUtf8() + "\",\"key\":\"" +
-                      key.toUtf8() +
-                      "\",\"model\":\"gpt-4o\",\"endpoint\":\"/v1/chat/completions\","
-                      "\"status\":200,\"prompt_tokens\":120,\"completion_tokens\":30,"
-                      "\"cost_usd\":\"0.000600\",\"latency_ms\":250";
+    const QList<QPair<QByteArray, QByteArray>> defaults{
+        {"time", '"' + UtcTime::toRfc3339(timeMs).toUtf8() + '"'},
+        {"key", '"' + key.toUtf8() + '"'},
+        {"model", "\"gpt-4o\""},
+        {"endpoint", "\"/v1/chat/completions\""},
+        {"status", "200"},
+        {"prompt_tokens", "120"},
+        {"completion_tokens", "30"},
+        {"cost_usd", "\"0.000600\""},
+        {"latency_ms", "250"},
+    };
+    QByteArray line = "{";
+    for (const auto& [name, value] : defaults) {
+        if (extra.contains('"' + name + "\":"))
+            continue;
+        line += (line.size() > 1 ? "," : "") + ('"' + name + "\":" + value);
+    }
     if (!requestId.isEmpty())
         line += ",\"request_id\":\"" + requestId.toUtf8() + '"';
     return line + extra + "}\n";
@@ -107,6 +121,8 @@ private Q_SLOTS:
     void missingFileIsNamed();
     void pastedSecretInKeyColumnIsNotEchoed();
     void overlongLineIsABadLine();
+    void aStrayQuoteInCsvCostsOneLine();
+    void csvTextFollowsTheSameRulesAsJsonLines();
     void importAnnouncesUsageHereAndInOtherInstances();
     void cancelledImportStoresNothing();
     void millionLinesImportInBoundedMemory();
@@ -302,6 +318,17 @@ void TestUsageImport::badJsonLineNamesItsLineAndField_data()
                             << u"line 4: ip"_s;
     QTest::newRow("unknown key") << jsonLine(T0, u"no-such-key"_s) << u"line 4: key"_s;
     QTest::newRow("label prefix is no label") << jsonLine(T0, u"ci-test"_s) << u"line 4: key"_s;
+    // The last of two members would win silently: charged to whichever key comes last.
+    QByteArray twice = jsonLine(T0, u"ci-tests"_s);
+    twice.insert(twice.size() - 2, R"(,"key":"prod-web-app")");
+    QTest::newRow("key twice") << twice << u"line 4: key"_s;
+    QTest::newRow("key twice, once escaped")
+        << jsonLine(T0, u"ci-tests"_s, {}, R"(,"k\u0065y":"prod-web-app")") << u"line 4: key"_s;
+    QTest::newRow("bidi override in model")
+        << jsonLine(T0, u"ci-tests"_s, {}, R"(,"model":"gpt-\u202e4o")") << u"line 4: model"_s;
+    QTest::newRow("zero-width in request id")
+        << jsonLine(T0, u"ci-tests"_s, {}, R"(,"request_id":"r\u200b1")")
+        << u"line 4: request_id"_s;
 }
 
 void TestUsageImport::badJsonLineNamesItsLineAndField()
@@ -521,6 +548,79 @@ void TestUsageImport::pastedSecretInKeyColumnIsNotEchoed()
     QVERIFY(!imported.error()->fullText().contains(secret));
     QVERIFY(!imported.error()->fullText().contains(secret.mid(7, 20)));
     QVERIFY(imported.error()->fullText().contains(ApiKeyFormat::displayHint(secret)));
+}
+
+// One stray quote used to swallow the rest of the file as one field: 1,000 of 1,002 events lost
+// under --skip-bad-lines, and memory grew to twice the file without it.
+void TestUsageImport::aStrayQuoteInCsvCostsOneLine()
+{
+    QByteArray csv = UsageCodec::csvHeaderLine();
+    constexpr int Lines = 1002;
+    for (int i = 0; i < Lines; ++i) {
+        QByteArray line = csvLine(T0 + i, m_prodId, u"s%1"_s.arg(i));
+        if (i == 1)
+            line.replace(",gpt-4o,", ",\"gpt-4o,");
+        csv += line;
+    }
+    const QString path = writeFile(u"stray.csv"_s, csv);
+
+    const auto strict = outcomeOf(m_store->importUsage(path, {}));
+    QVERIFY2(strict.failedWith(StoreError::Code::Invalid), qPrintable(strict.describe()));
+    QVERIFY2(strict.namesField(u"line 3: line"_s), qPrintable(strict.describe()));
+    QCOMPARE(storedCount(), 0);
+
+    UsageImportOptions skip;
+    skip.skipBadLines = true;
+    const auto skipped = outcomeOf(m_store->importUsage(path, skip));
+    QVERIFY2(skipped.ok(), qPrintable(skipped.describe()));
+    QCOMPARE(skipped.value().skipped, qint64(1));
+    QCOMPARE(skipped.value().imported, qint64(Lines - 1));
+    QCOMPARE(skipped.value().errors.value(0).line, qint64(3));
+    QVERIFY2(skipped.value().errors.value(0).error.message.contains(u"stray quote"_s),
+             qPrintable(skipped.value().errors.value(0).toString()));
+    QCOMPARE(storedCount(), Lines - 1);
+
+    // One 20 MB record that never closes its quote: read in bounded pieces, not held whole.
+    QByteArray huge = UsageCodec::csvHeaderLine() + csvLine(T0, m_prodId, u"h1"_s);
+    huge += "2026-01-01T00:00:00Z," + m_prodId.toUtf8() + ",\"";
+    huge += QByteArray(20 * 1024 * 1024, 'x');
+    huge += "\n" + csvLine(T0 + 5, m_prodId, u"h2"_s);
+    const QString hugePath = writeFile(u"huge.csv"_s, huge);
+    huge.clear();
+    huge.squeeze();
+    QVERIFY(resetPeakMemory());
+    const qint64 before = procStatusBytes("VmRSS") / 1024;
+    const auto bounded = outcomeOf(m_store->importUsage(hugePath, skip));
+    const qint64 growth = procStatusBytes("VmHWM") / 1024 - before;
+    QVERIFY2(bounded.ok(), qPrintable(bounded.describe()));
+    QCOMPARE(bounded.value().imported, qint64(2));
+    QCOMPARE(bounded.value().skipped, qint64(1));
+    qInfo("a 20 MiB unclosed quote: peak RSS grew by %lld KiB", growth);
+    QVERIFY2(growth < 8 * 1024, qPrintable(u"peak RSS grew by %1 KiB"_s.arg(growth)));
+}
+
+// The same rules in every reader: CSV used to take invalid UTF-8 (gpt-\xff4o became a new
+// model) and invisible characters that JSON Lines and labels refuse.
+void TestUsageImport::csvTextFollowsTheSameRulesAsJsonLines()
+{
+    const QList<QPair<QByteArray, QString>> bad{
+        {csvLine(T0, m_prodId, u"u1"_s)
+             .replace(",gpt-4o,", ",gpt-\xff"
+                                  "4o,"),
+         u"line 2: line"_s},
+        {csvLine(T0, m_prodId, u"u2"_s)
+             .replace(",gpt-4o,", ",gpt-\xe2\x80\xae"
+                                  "4o,"),
+         u"line 2: model"_s},
+        {csvLine(T0, m_prodId, u"u3\xe2\x80\x8b"_s), u"line 2: request_id"_s},
+    };
+    for (const auto& [line, field] : bad) {
+        const QString path = writeFile(u"rules.csv"_s, UsageCodec::csvHeaderLine() + line);
+        const auto imported = outcomeOf(m_store->importUsage(path, {}));
+        QVERIFY2(imported.failedWith(StoreError::Code::Invalid), qPrintable(imported.describe()));
+        QVERIFY2(imported.namesField(field), qPrintable(imported.describe()));
+    }
+    QCOMPARE(storedCount(), 0);
 }
 
 void TestUsageImport::overlongLineIsABadLine()
