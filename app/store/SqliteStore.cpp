@@ -36,7 +36,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int BusyTimeoutMs = 5000;
 constexpr int DataVersionPollMs = 1000;
 constexpr int IdRandomLength = 16;
 // After a million-event import the WAL would otherwise keep its size on disk for good.
@@ -476,7 +475,7 @@ QSqlQuery SqliteStore::prepare(const QSqlDatabase& db, const QString& sql) const
 void SqliteStore::execute(QSqlQuery& query) const
 {
     if (!query.exec())
-        fail(u"Could not read or write the keys"_s, query.lastError().text());
+        fail(u"Could not read or write the keys"_s, SqliteSession::describe(query.lastError()));
 }
 
 QSqlQuery SqliteStore::execute(const QSqlDatabase& db, const QString& sql) const
@@ -523,11 +522,11 @@ void SqliteStore::openOnWorker()
                           ? QSqlDatabase::database(m_connectionName, false)
                           : QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     db.setDatabaseName(m_path);
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs));
+    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(m_busyTimeoutMs));
     if (!db.open())
-        fail(u"Could not open the key store"_s, db.lastError().text());
+        fail(u"Could not open the key store"_s, SqliteSession::describe(db.lastError()));
     try {
-        execute(db, u"PRAGMA busy_timeout = %1"_s.arg(BusyTimeoutMs));
+        execute(db, u"PRAGMA busy_timeout = %1"_s.arg(m_busyTimeoutMs));
         // Before anything writes: a newer KeyDeck's file is left exactly as it is.
         checkedSchemaVersion(db);
         QSqlQuery mode = execute(db, u"PRAGMA journal_mode = WAL"_s);
@@ -1017,7 +1016,8 @@ void SqliteStore::establishIdentity(QSqlDatabase& db)
             upsert.addBindValue(QVariantList{StoreIdKey, StoreFileKey});
             upsert.addBindValue(QVariantList{storeId, file});
             if (!upsert.execBatch())
-                fail(u"Could not record the store identity"_s, upsert.lastError().text());
+                fail(u"Could not record the store identity"_s,
+                     SqliteSession::describe(upsert.lastError()));
         }
         if (!copy) {
             // Keys from before store identities: this is the store that created them.
@@ -1213,7 +1213,8 @@ QFuture<WorkspaceSettings> SqliteStore::updateWorkspaceSettings(const WorkspaceS
                                              QString::number(settings.expiryWarningDays),
                                              QString::number(settings.rotationPeriodDays)});
             if (!upsert.execBatch())
-                fail(u"Could not save the workspace settings"_s, upsert.lastError().text());
+                fail(u"Could not save the workspace settings"_s,
+                     SqliteSession::describe(upsert.lastError()));
         });
         notifyKeysChanged();
         return settings;

@@ -24,7 +24,7 @@ class QSqlQuery;
 // table change does not reprice history. Deleting a key keeps its usage (history and totals
 // stay right) but the id no longer resolves to a key. importUsage() reports progress in
 // permille of the file and stops, storing nothing, when its future is cancelled; it holds the
-// write lock for its whole run, so other writers wait (or time out) meanwhile.
+// write lock for its whole run, so other writers wait meanwhile (up to the busy timeout).
 //
 // Lifecycle: a subscription key's quota used is its cost since the start of its current billing
 // cycle (read from the UTC day roll-ups), so it drops to zero on the cycle day by itself;
@@ -39,6 +39,11 @@ public:
     // clock and rng must outlive the store. rng: QRandomGenerator::system() in production.
     SqliteStore(QString path, const Clock& clock, QRandomGenerator& rng, QObject* parent = nullptr);
     ~SqliteStore() override;
+
+    // How long a write waits for another process's write (an import of a large usage file holds
+    // the lock for its whole run) before it fails with a message that says so. Before open().
+    void setBusyTimeoutMs(int ms) { m_busyTimeoutMs = ms; }
+    static constexpr int DefaultBusyTimeoutMs = 60'000;
 
     // Opens (creating and migrating as needed). Fails with StoreError::Unavailable.
     QFuture<void> open();
@@ -150,6 +155,7 @@ private:
     QRandomGenerator& m_rng;
     QTimer m_dataVersionTimer;
     std::atomic_bool m_pollQueued = false;
+    int m_busyTimeoutMs = DefaultBusyTimeoutMs;
     // Worker thread only.
     bool m_open = false;
     QString m_openError;

@@ -12,6 +12,8 @@
 #include <QFutureWatcher>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -122,6 +124,8 @@ private Q_SLOTS:
     void pastedSecretInKeyColumnIsNotEchoed();
     void overlongLineIsABadLine();
     void aStrayQuoteInCsvCostsOneLine();
+    void otherWritersWaitForAnImportAndSucceed();
+    void aWriterThatWaitsTooLongSaysWhyInWords();
     void csvTextFollowsTheSameRulesAsJsonLines();
     void importAnnouncesUsageHereAndInOtherInstances();
     void cancelledImportStoresNothing();
@@ -597,6 +601,57 @@ void TestUsageImport::aStrayQuoteInCsvCostsOneLine()
     QCOMPARE(bounded.value().skipped, qint64(1));
     qInfo("a 20 MiB unclosed quote: peak RSS grew by %lld KiB", growth);
     QVERIFY2(growth < 8 * 1024, qPrintable(u"peak RSS grew by %1 KiB"_s.arg(growth)));
+}
+
+// A long import holds the write lock; a key created meanwhile (another process: another store
+// instance on the same file) used to fail after 5 s with "database is locked".
+void TestUsageImport::otherWritersWaitForAnImportAndSucceed()
+{
+    const QString path = writeGeneratedJsonLines(u"long.jsonl"_s, 300'000);
+    QVERIFY(!path.isEmpty());
+    auto other = openStore(u"import-%1.sqlite"_s.arg(m_stores));
+    QVERIFY(other);
+    QFuture<UsageImportReport> importing = m_store->importUsage(path, {});
+    QTRY_VERIFY(importing.progressValue() > 0 || importing.isFinished());
+    KeySpec spec;
+    spec.label = u"created-during-import"_s;
+    QFuture<CreatedKey> creating = other->createKey(spec);
+    const bool overlapped = !importing.isFinished();
+    const auto created = outcomeOf(creating, 120'000);
+    QVERIFY2(created.ok(), qPrintable(created.describe()));
+    const auto imported = answer(importing);
+    QVERIFY2(imported.ok(), qPrintable(imported.describe()));
+    QCOMPARE(imported.value().imported, qint64(300'000));
+    qInfo("the create %s the import", overlapped ? "overlapped" : "did not overlap");
+    QVERIFY(key(u"created-during-import"_s).has_value());
+}
+
+void TestUsageImport::aWriterThatWaitsTooLongSaysWhyInWords()
+{
+    const QString path = m_dir.filePath(u"import-%1.sqlite"_s.arg(m_stores));
+    SqliteStore impatient(path, m_clock, *QRandomGenerator::system());
+    impatient.setBusyTimeoutMs(200);
+    QVERIFY(outcomeOf(impatient.open()).ok());
+    const QString lockName = u"import-lock"_s;
+    {
+        QSqlDatabase lock = QSqlDatabase::addDatabase(u"QSQLITE"_s, lockName);
+        lock.setDatabaseName(path);
+        QVERIFY(lock.open());
+        QSqlQuery begin(lock);
+        QVERIFY(begin.exec(u"BEGIN IMMEDIATE"_s));
+        KeySpec spec;
+        spec.label = u"too-late"_s;
+        const auto created = outcomeOf(impatient.createKey(spec));
+        QVERIFY2(created.failedWith(StoreError::Code::Unavailable), qPrintable(created.describe()));
+        const QString message = created.error()->message();
+        QVERIFY2(message.contains(u"busy"_s) && message.contains(u"try again"_s),
+                 qPrintable(message));
+        for (const QString& raw : {u"database is locked"_s, u"Unable to fetch row"_s})
+            QVERIFY2(!message.contains(raw), qPrintable(message));
+        QVERIFY(begin.exec(u"ROLLBACK"_s));
+    }
+    QSqlDatabase::removeDatabase(lockName);
+    QVERIFY(!key(u"too-late"_s).has_value());
 }
 
 // The same rules in every reader: CSV used to take invalid UTF-8 (gpt-\xff4o became a new
