@@ -1304,7 +1304,7 @@ QFuture<UsageImportReport> SqliteStore::importUsage(const QString& path,
                 promise.setProgressValueAndText(done, u"%1 lines read"_s.arg(linesRead));
                 return true;
             });
-            return importer.run(file, options);
+            return importer.run(path, options);
         });
         report.committed = true;
         promise.setProgressValue(ProgressScale);

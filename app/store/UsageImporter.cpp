@@ -1,19 +1,69 @@
 #include "UsageImporter.h"
 
 #include "ApiKeyFormat.h"
-#include "CsvReader.h"
 #include "SqliteSession.h"
 #include "StoreError.h"
 #include "UsageWriter.h"
 
 #include <QDir>
 #include <QFile>
+#include <QScopeGuard>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 constexpr qint64 ProgressEveryLines = 4096;
-constexpr QByteArrayView Utf8Bom = "\xEF\xBB\xBF";
+constexpr qsizetype BatchLines = 2048;
+constexpr qsizetype MaxBatchesInFlight = 4;
+
+using Batch = QList<UsageFileReader::Line>;
+
+// Batches from the reading thread to the writing one; both sides stop when either closes it.
+class LineQueue final
+{
+public:
+    // Blocks while MaxBatchesInFlight are waiting; false once the queue is closed.
+    bool push(Batch&& batch)
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_closed || m_batches.size() < MaxBatchesInFlight; });
+        if (m_closed)
+            return false;
+        m_batches.push_back(std::move(batch));
+        m_changed.notify_all();
+        return true;
+    }
+    // Blocks until a batch comes; nullopt once the queue is closed and empty.
+    std::optional<Batch> pop()
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_closed || !m_batches.empty(); });
+        if (m_batches.empty())
+            return std::nullopt;
+        Batch batch = std::move(m_batches.front());
+        m_batches.pop_front();
+        m_changed.notify_all();
+        return batch;
+    }
+    void close()
+    {
+        const std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_changed.notify_all();
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<Batch> m_batches;
+    bool m_closed = false;
+};
 } // namespace
 
 UsageImporter::UsageImporter(const SqliteSession& session, UsageWriter& writer, Progress progress)
@@ -24,97 +74,89 @@ UsageImporter::UsageImporter(const SqliteSession& session, UsageWriter& writer, 
     , m_keyByLabel(session.prepare(u"SELECT id FROM keys WHERE label = ?"_s))
 {}
 
-UsageImportReport UsageImporter::run(QFile& file, const UsageImportOptions& options)
+UsageImportReport UsageImporter::run(const QString& path, const UsageImportOptions& options)
 {
     m_report = {};
     m_skipBadLines = options.skipBadLines;
-    m_path = QDir::toNativeSeparators(file.fileName());
-    const UsageCodec::Format format =
-        options.format.value_or(UsageCodec::formatForPath(file.fileName()));
-    if (format == UsageCodec::Format::Csv)
-        readCsv(file);
-    else
-        readJsonLines(file);
+    m_path = QDir::toNativeSeparators(path);
+    const UsageCodec::Format format = options.format.value_or(UsageCodec::formatForPath(path));
+
+    LineQueue queue;
+    std::atomic<qint64> bytesRead = 0;
+    QString readError;
+    // Parsing and checking beside writing: the two take about as long as each other.
+    std::thread reader([&] {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            readError = file.errorString();
+            queue.close();
+            return;
+        }
+        Batch batch;
+        batch.reserve(BatchLines);
+        const bool complete = UsageFileReader::read(
+            file, format,
+            [&](UsageFileReader::Line&& line) {
+                batch.push_back(std::move(line));
+                if (batch.size() < BatchLines)
+                    return true;
+                bytesRead = file.pos();
+                const bool open = queue.push(std::exchange(batch, Batch()));
+                batch.reserve(BatchLines);
+                return open;
+            },
+            &readError);
+        if (complete && !batch.isEmpty())
+            queue.push(std::move(batch));
+        bytesRead = file.pos();
+        queue.close();
+    });
+    auto stopReader = qScopeGuard([&] {
+        queue.close();
+        reader.join();
+    });
+
+    qint64 sinceProgress = 0;
+    while (std::optional<Batch> batch = queue.pop()) {
+        for (UsageFileReader::Line& line : *batch)
+            take(std::move(line));
+        sinceProgress += batch->size();
+        if (sinceProgress >= ProgressEveryLines) {
+            sinceProgress = 0;
+            if (m_progress && !m_progress(bytesRead, m_report.linesRead)) {
+                throw StoreError(
+                    StoreError::Code::Unavailable,
+                    u"The import of %1 was cancelled; nothing was imported."_s.arg(m_path));
+            }
+        }
+    }
+    queue.close();
+    reader.join();
+    stopReader.dismiss();
+    if (!readError.isEmpty())
+        m_session.fail(u"Could not read the usage file %1"_s.arg(m_path), readError);
     m_writer.finish();
     return m_report;
 }
 
-void UsageImporter::readJsonLines(QFile& file)
+void UsageImporter::take(UsageFileReader::Line&& line)
 {
-    // One buffer for every line: reading allocates nothing per line.
-    QByteArray buffer(MaxLineBytes + 1, Qt::Uninitialized);
-    for (qint64 lineNumber = 1; !file.atEnd(); ++lineNumber) {
-        const qint64 length = file.readLine(buffer.data(), buffer.size());
-        if (length < 0)
-            m_session.fail(u"Could not read the usage file %1"_s.arg(m_path), file.errorString());
-        QByteArrayView line(buffer.constData(), length);
-        if (length == buffer.size() - 1 && !line.endsWith('\n') && !file.atEnd()) {
-            // Past the rest of the overlong line, a buffer at a time.
-            while (file.readLine(buffer.data(), buffer.size()) == buffer.size() - 1 &&
-                   buffer.at(buffer.size() - 2) != '\n') {
-            }
-            ++m_report.linesRead;
-            reject(lineNumber, {u"line"_s, u"is longer than %1 bytes"_s.arg(MaxLineBytes)});
-            continue;
-        }
-        if (lineNumber == 1 && line.startsWith(Utf8Bom))
-            line = line.sliced(Utf8Bom.size());
-        line = line.trimmed();
-        if (line.isEmpty())
-            continue;
-        FieldError error;
-        take(UsageCodec::fromJsonLine(line, &error), lineNumber, error);
-        if (m_report.linesRead % ProgressEveryLines == 0)
-            reportProgress(file);
-    }
-}
-
-void UsageImporter::readCsv(QFile& file)
-{
-    CsvReader reader(file);
-    QStringList fields;
-    QString why;
-    CsvReader::Result result = reader.readRecord(&fields, &why);
-    if (result == CsvReader::Result::End)
-        return;
-    if (result == CsvReader::Result::Error)
-        failAt(reader.recordLine(), {u"header"_s, why});
-    if (!fields.isEmpty() && fields.first().startsWith(QChar(0xFEFF)))
-        fields.first().remove(0, 1);
-    FieldError error;
-    const auto header = UsageCodec::csvHeader(fields, &error);
-    if (!header)
-        failAt(reader.recordLine(), error);
-
-    while ((result = reader.readRecord(&fields, &why)) != CsvReader::Result::End) {
-        if (result == CsvReader::Result::Error) {
-            ++m_report.linesRead;
-            reject(reader.recordLine(), {u"line"_s, why});
-            continue;
-        }
-        if (fields.size() == 1 && fields.first().isEmpty())
-            continue;
-        take(UsageCodec::fromCsvRecord(fields, *header, &error), reader.recordLine(), error);
-        if (m_report.linesRead % ProgressEveryLines == 0)
-            reportProgress(file);
-    }
-}
-
-void UsageImporter::take(std::optional<UsageEvent> event, qint64 line, const FieldError& error)
-{
+    if (line.fatal)
+        failAt(line.number, line.error);
     ++m_report.linesRead;
-    if (!event) {
-        reject(line, error);
+    if (!line.event) {
+        reject(line.number, line.error);
         return;
     }
-    const std::optional<QString> keyId = keyIdFor(event->key);
+    UsageEvent& event = *line.event;
+    const std::optional<QString> keyId = keyIdFor(event.key);
     if (!keyId) {
-        reject(line, {u"key"_s, u"there is no key with the id or label \"%1\""_s.arg(
-                                    ApiKeyFormat::redacted(event->key))});
+        reject(line.number, {u"key"_s, u"there is no key with the id or label \"%1\""_s.arg(
+                                           ApiKeyFormat::redacted(event.key))});
         return;
     }
-    event->key = *keyId;
-    if (m_writer.add(std::move(*event)))
+    event.key = *keyId;
+    if (m_writer.add(std::move(event)))
         ++m_report.imported;
     else
         ++m_report.duplicates;
@@ -154,12 +196,4 @@ std::optional<QString> UsageImporter::keyIdFor(const QString& idOrLabel)
         }
     }
     return std::nullopt;
-}
-
-void UsageImporter::reportProgress(const QFile& file) const
-{
-    if (m_progress && !m_progress(file.pos(), m_report.linesRead)) {
-        throw StoreError(StoreError::Code::Unavailable,
-                         u"The import of %1 was cancelled; nothing was imported."_s.arg(m_path));
-    }
 }

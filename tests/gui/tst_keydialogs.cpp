@@ -453,6 +453,9 @@ void TestKeyDialogs::theSecretCannotBeSelectedIntoPrimary()
     QTest::keyClick(field, Qt::Key_Home, Qt::ShiftModifier);
     QVERIFY(!field->hasSelectedText());
     QTRY_VERIFY(!field->hasSelectedText());
+    // For looking at: KEYDECK_SCREENSHOT_DIR=/tmp/shots ctest -R tst_keydialogs
+    if (const QString dir = qEnvironmentVariable("KEYDECK_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(dialog.grab().save(dir + u"/show-once-after-drag.png"_s));
     QClipboard* clipboard = QGuiApplication::clipboard();
     if (clipboard->supportsSelection())
         QVERIFY(clipboard->text(QClipboard::Selection) != created.secret);
