@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QLockFile>
 #include <QPromise>
 #include <QStandardPaths>
@@ -261,29 +262,52 @@ void probeWrite(const std::shared_ptr<const ProbeRun>& run)
         });
 }
 
+const QString LockSuffix = u".lock"_s;
+const QString LeftSuffix = u".left"_s;
+
 // A probe killed between its write and its remove would leave its entry behind: each probe
-// holds a lock file named after its entry while the entry may exist, and every probe first
-// removes, one after the other, the entries whose lock files were left by dead processes. Then
+// holds a lock file named after its entry while the entry may exist, and a probe that failed
+// (its entry may still be there) leaves a "<entry>.left" file. Every probe first removes, one
+// after the other, the entries of left files and of lock files whose process is gone. Then
 // next() runs; it also runs when the keychain fails or does not answer, which the probe reports.
 void removeAbandonedProbes(QObject* context, const QString& service, const QString& directory,
                            std::chrono::milliseconds timeout, std::function<void()> next)
 {
     const QDir dir(directory);
-    const QStringList locks = dir.entryList({kProbeKeyPrefix + u"*.lock"_s}, QDir::Files);
-    for (const QString& name : locks) {
-        auto lock = std::make_shared<QLockFile>(dir.filePath(name));
-        lock->setStaleLockTime(0);
-        // Succeeds only when the process that made the file is gone.
-        if (!lock->tryLock(0))
-            continue;
-        auto rest = [context, service, directory, timeout, next, lock] {
-            // The lock file goes with the entry.
-            lock->unlock();
-            removeAbandonedProbes(context, service, directory, timeout, next);
-        };
+    const QStringList markers = dir.entryList(
+        {kProbeKeyPrefix + u"*"_s + LockSuffix, kProbeKeyPrefix + u"*"_s + LeftSuffix},
+        QDir::Files);
+    for (const QString& name : markers) {
+        std::shared_ptr<QLockFile> lock;
+        if (name.endsWith(LockSuffix)) {
+            lock = std::make_shared<QLockFile>(dir.filePath(name));
+            lock->setStaleLockTime(0);
+            // Succeeds only when the process that made the file is gone.
+            if (!lock->tryLock(0))
+                continue;
+        }
+        const QString entry = name.chopped(lock ? LockSuffix.size() : LeftSuffix.size());
+        const QString left = dir.filePath(entry + LeftSuffix);
         runJob(
-            new QKeychain::DeletePasswordJob(service), name.chopped(5), context, timeout,
-            [rest](const QKeychain::Job&) { rest(); }, next);
+            new QKeychain::DeletePasswordJob(service), entry, context, timeout,
+            [context, service, directory, timeout, next, lock, left](const QKeychain::Job& job) {
+                // The marker goes with the entry; one the keychain would not remove stays left.
+                const bool removed =
+                    job.error() == QKeychain::NoError || job.error() == QKeychain::EntryNotFound;
+                if (lock) {
+                    lock->unlock();
+                    if (!removed)
+                        QFile(left).open(QIODevice::WriteOnly);
+                } else if (removed) {
+                    QFile::remove(left);
+                }
+                // A marker that stays is not tried again before the next probe.
+                if (removed)
+                    removeAbandonedProbes(context, service, directory, timeout, next);
+                else
+                    next();
+            },
+            next);
         return;
     }
     next();
@@ -311,11 +335,17 @@ void startProbe(QObject* context, const QString& service, const QString& directo
                      {}});
         return;
     }
-    // Released when the probe is over, entry removed or not: a live process's marker is never
-    // taken for an abandoned one, and a leftover entry of this process is cleaned next time.
-    run->done = [lock, done = std::move(done)](const std::optional<Failure>& failure) {
-        done(failure);
+    // Held while the probe runs, so a live process's entry is never taken for an abandoned
+    // one. A failed probe may have left its entry: a left file tells the next probe.
+    run->done = [lock, directory, keyId = run->keyId,
+                 done = std::move(done)](const std::optional<Failure>& failure) {
+        if (failure) {
+            QFile left(QDir(directory).filePath(keyId + LeftSuffix));
+            if (left.open(QIODevice::WriteOnly))
+                left.close();
+        }
         lock->unlock();
+        done(failure);
     };
     removeAbandonedProbes(context, service, directory, timeout, [run] { probeWrite(run); });
 }
