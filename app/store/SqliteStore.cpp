@@ -14,6 +14,7 @@
 #include "UsageWriter.h"
 #include "UsdAmount.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -28,7 +29,10 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QSysInfo>
 #include <QTimeZone>
+#include <cerrno>
+#include <csignal>
 #include <memory>
 #include <type_traits>
 
@@ -42,6 +46,8 @@ constexpr int IdRandomLength = 16;
 constexpr qint64 WalSizeLimitBytes = 64 * 1024 * 1024;
 constexpr int ProgressScale = 1000;
 constexpr int ImportCacheKiB = 32 * 1024;
+// An import refreshes its heartbeat every chunk (a second or so): one silent this long is dead.
+constexpr qint64 AbandonedImportMs = 10 * 60 * 1000;
 
 const QString StandardPrefixKey = u"standard_prefix"_s;
 const QString SubscriptionPrefixKey = u"subscription_prefix"_s;
@@ -178,6 +184,17 @@ const QList<QStringList>& migrations()
             // A key created in two steps (createPendingKey) is hidden and unusable until it is
             // activated; NULL for every usable key.
             u"ALTER TABLE keys ADD COLUMN pending_until INTEGER"_s,
+        },
+        {
+            // An import stores its events in short transactions so that other writers go on
+            // meanwhile; they are hidden while their import_id names a running import, which
+            // publishing deletes. An import whose heartbeat stopped (its process died) is removed
+            // with its events on open, and so is one whose process is gone from this computer.
+            u"ALTER TABLE usage_events ADD COLUMN import_id INTEGER"_s,
+            // AUTOINCREMENT: an id is never given again, or a new import would hide (and, failing,
+            // delete) the events of a published one.
+            u"CREATE TABLE usage_imports (id INTEGER PRIMARY KEY AUTOINCREMENT, heartbeat_at "
+            "INTEGER NOT NULL, host TEXT NOT NULL, pid INTEGER NOT NULL)"_s,
         },
     };
     return steps;
@@ -1028,6 +1045,7 @@ void SqliteStore::establishIdentity(QSqlDatabase& db)
         }
         m_storeId = storeId;
         purgeAbandonedKeys(db);
+        removeAbandonedImports(db);
     });
 }
 
@@ -1293,25 +1311,113 @@ QFuture<UsageImportReport> SqliteStore::importUsage(const QString& path,
             cacheSize.next() ? cacheSize.value(0).toString() : u"-2000"_s;
         cacheSize.finish();
         session.run(u"PRAGMA cache_size = -%1"_s.arg(ImportCacheKiB));
+        // The staged roll-ups live in the TEMP database, which has a page cache of its own.
+        session.run(u"PRAGMA temp.cache_size = -%1"_s.arg(ImportCacheKiB));
         const auto restoreCacheSize = qScopeGuard(
             [&] { QSqlQuery(db).exec(u"PRAGMA cache_size = %1"_s.arg(usualCacheSize)); });
-        UsageImportReport report = transaction(db, [&] {
-            UsageWriter writer(session, readPrices(db));
-            UsageImporter importer(session, writer, [&](qint64 bytesRead, qint64 linesRead) {
+
+        // Stored in short transactions, hidden until published: other writers go on meanwhile,
+        // and readers see all of the file or none of it.
+        const qint64 importId = transaction(db, [&] {
+            removeAbandonedImports(db);
+            QSqlQuery start = session.prepare(
+                u"INSERT INTO usage_imports (heartbeat_at, host, pid) VALUES (?, ?, ?)"_s);
+            start.addBindValue(m_clock.nowUtcMs());
+            start.addBindValue(QSysInfo::machineHostName());
+            start.addBindValue(QCoreApplication::applicationPid());
+            session.run(start);
+            return start.lastInsertId().toLongLong();
+        });
+        bool published = false;
+        const auto discard = qScopeGuard([&] {
+            QSqlQuery(db).exec(u"ROLLBACK"_s);
+            if (!published)
+                discardImport(db, importId);
+            UsageRollup::dropStaged(session);
+        });
+        QSqlQuery heartbeat =
+            session.prepare(u"UPDATE usage_imports SET heartbeat_at = ? WHERE id = ?"_s);
+        UsageWriter writer(session, readPrices(db), importId);
+        execute(db, u"BEGIN IMMEDIATE"_s);
+        UsageImporter importer(
+            session, writer,
+            [&](qint64 bytesRead, qint64 linesRead) {
                 if (promise.isCanceled())
                     return false;
                 const int done = size > 0 ? int(bytesRead * ProgressScale / size) : 0;
                 promise.setProgressValueAndText(done, u"%1 lines read"_s.arg(linesRead));
                 return true;
+            },
+            [&] {
+                heartbeat.bindValue(0, m_clock.nowUtcMs());
+                heartbeat.bindValue(1, importId);
+                session.run(heartbeat);
+                execute(db, u"COMMIT"_s);
+                execute(db, u"BEGIN IMMEDIATE"_s);
             });
-            return importer.run(path, options);
+        UsageImportReport report = importer.run(path, options);
+        execute(db, u"COMMIT"_s);
+        transaction(db, [&] {
+            QSqlQuery first = session.prepare(u"SELECT 1 FROM usage_imports WHERE id = ?"_s);
+            first.addBindValue(importId);
+            session.run(first);
+            if (!first.next()) {
+                throw StoreError(StoreError::Code::Unavailable,
+                                 u"The import of %1 was taken for abandoned and removed; nothing "
+                                 "was imported."_s.arg(QDir::toNativeSeparators(path)));
+            }
+            first.finish();
+            UsageRollup::publishStaged(session);
+            // Events are visible once their import is no longer running: one row to delete.
+            QSqlQuery done = session.prepare(u"DELETE FROM usage_imports WHERE id = ?"_s);
+            done.addBindValue(importId);
+            session.run(done);
         });
+        published = true;
         report.committed = true;
         promise.setProgressValue(ProgressScale);
         if (report.imported > 0)
             usageWritten(db);
         return report;
     });
+}
+
+void SqliteStore::discardImport(const QSqlDatabase& db, qint64 importId) const
+{
+    QSqlQuery remove(db);
+    if (remove.prepare(u"DELETE FROM usage_events WHERE import_id = ?"_s)) {
+        remove.addBindValue(importId);
+        remove.exec();
+    }
+    QSqlQuery forget(db);
+    if (forget.prepare(u"DELETE FROM usage_imports WHERE id = ?"_s)) {
+        forget.addBindValue(importId);
+        forget.exec();
+    }
+}
+
+void SqliteStore::removeAbandonedImports(const QSqlDatabase& db) const
+{
+    QSqlQuery imports = execute(db, u"SELECT id, heartbeat_at, host, pid FROM usage_imports"_s);
+    const QString host = QSysInfo::machineHostName();
+    QList<qint64> ids;
+    while (imports.next()) {
+        const bool quiet = imports.value(1).toLongLong() < m_clock.nowUtcMs() - AbandonedImportMs;
+        // A killed import is seen at once on its own computer: its process is gone.
+        const bool gone = imports.value(2).toString() == host &&
+                          ::kill(pid_t(imports.value(3).toLongLong()), 0) != 0 && errno == ESRCH;
+        if (quiet || gone)
+            ids << imports.value(0).toLongLong();
+    }
+    imports.finish();
+    for (const qint64 id : std::as_const(ids)) {
+        for (const QString& sql : {u"DELETE FROM usage_events WHERE import_id = ?"_s,
+                                   u"DELETE FROM usage_imports WHERE id = ?"_s}) {
+            QSqlQuery query = prepare(db, sql);
+            query.addBindValue(id);
+            execute(query);
+        }
+    }
 }
 
 QFuture<UsageTotals> SqliteStore::usageTotals(const UsageQuery& query)

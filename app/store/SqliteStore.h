@@ -23,8 +23,9 @@ class QSqlQuery;
 // UsageReader); log reads are exact. Costs are fixed when an event is stored: a later price
 // table change does not reprice history. Deleting a key keeps its usage (history and totals
 // stay right) but the id no longer resolves to a key. importUsage() reports progress in
-// permille of the file and stops, storing nothing, when its future is cancelled; it holds the
-// write lock for its whole run, so other writers wait meanwhile (up to the busy timeout).
+// permille of the file and stops, storing nothing, when its future is cancelled. It stores in
+// short transactions, its events hidden until it publishes them (and their roll-ups) in one, so
+// other writers go on meanwhile and readers see all of a file or none of it.
 //
 // Lifecycle: a subscription key's quota used is its cost since the start of its current billing
 // cycle (read from the UTC day roll-ups), so it drops to zero on the cycle day by itself;
@@ -133,6 +134,10 @@ private:
     void establishIdentity(QSqlDatabase& db);
     // Removes keys created in two steps whose activation never came.
     void purgeAbandonedKeys(const QSqlDatabase& db) const;
+    // Removes the hidden events of imports whose process died; inside a transaction.
+    void removeAbandonedImports(const QSqlDatabase& db) const;
+    // Removes an import that did not publish, best effort (its heartbeat ends it otherwise).
+    void discardImport(const QSqlDatabase& db, qint64 importId) const;
     // createKey() and createPendingKey(); rotateKey() and rotateKeyPending().
     QFuture<CreatedKey> create(const KeySpec& spec, bool pending);
     QFuture<CreatedKey> rotate(const QString& id, bool pending);

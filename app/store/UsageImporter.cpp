@@ -66,10 +66,12 @@ private:
 };
 } // namespace
 
-UsageImporter::UsageImporter(const SqliteSession& session, UsageWriter& writer, Progress progress)
+UsageImporter::UsageImporter(const SqliteSession& session, UsageWriter& writer, Progress progress,
+                             ChunkDone chunkDone)
     : m_session(session)
     , m_writer(writer)
     , m_progress(std::move(progress))
+    , m_chunkDone(std::move(chunkDone))
     , m_keyById(session.prepare(u"SELECT id FROM keys WHERE id = ?"_s))
     , m_keyByLabel(session.prepare(u"SELECT id FROM keys WHERE label = ?"_s))
 {}
@@ -117,9 +119,16 @@ UsageImportReport UsageImporter::run(const QString& path, const UsageImportOptio
     });
 
     qint64 sinceProgress = 0;
+    qint64 sinceChunk = 0;
     while (std::optional<Batch> batch = queue.pop()) {
-        for (UsageFileReader::Line& line : *batch)
+        for (UsageFileReader::Line& line : *batch) {
             take(std::move(line));
+            if (++sinceChunk == ChunkLines && m_chunkDone) {
+                sinceChunk = 0;
+                m_writer.finish();
+                m_chunkDone();
+            }
+        }
         sinceProgress += batch->size();
         if (sinceProgress >= ProgressEveryLines) {
             sinceProgress = 0;

@@ -20,12 +20,17 @@ class UsageImporter final
 public:
     // Called every few thousand lines; returning false abandons the import (it throws).
     using Progress = std::function<bool(qint64 bytesRead, qint64 linesRead)>;
+    // Called after every ChunkLines lines, the writer's deltas flushed: the caller may commit.
+    using ChunkDone = std::function<void()>;
+    static constexpr qint64 ChunkLines = 100'000;
 
     // Keeps a reference to the session: a temporary would dangle.
 
-    UsageImporter(const SqliteSession&& session, UsageWriter& writer, Progress progress) = delete;
+    UsageImporter(const SqliteSession&& session, UsageWriter& writer, Progress progress,
+                  ChunkDone chunkDone) = delete;
 
-    UsageImporter(const SqliteSession& session, UsageWriter& writer, Progress progress);
+    UsageImporter(const SqliteSession& session, UsageWriter& writer, Progress progress,
+                  ChunkDone chunkDone);
 
     // path must be readable (the caller checked it opens).
     UsageImportReport run(const QString& path, const UsageImportOptions& options);
@@ -39,6 +44,7 @@ private:
     const SqliteSession& m_session;
     UsageWriter& m_writer;
     Progress m_progress;
+    ChunkDone m_chunkDone;
     QSqlQuery m_keyById;
     QSqlQuery m_keyByLabel;
     QHash<QString, QString> m_keyIds; // id or label -> id; known keys only, so bounded by them

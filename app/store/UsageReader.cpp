@@ -95,9 +95,13 @@ QString rollupTable(const UsageQuery& query)
     return u"usage_slot_totals"_s;
 }
 
-Where eventWhere(const UsageQuery& query)
+// hidden: the condition that leaves out events of running imports, empty when none runs (the
+// usual case, where the time index alone answers).
+Where eventWhere(const UsageQuery& query, const QString& hidden)
 {
     Where where;
+    if (!hidden.isEmpty())
+        where.add(hidden, {});
     where.add(u"time_ms >= ?"_s, {query.fromMs}).add(u"time_ms < ?"_s, {query.toMs});
     if (query.statusClass != UsageQuery::StatusClass::All) {
         const auto [low, high] = UsageQuery::statusRange(query.statusClass);
@@ -224,7 +228,7 @@ QList<UsageEvent> UsageReader::logs(const UsageQuery& query, qint64 offset, int 
     QList<UsageEvent> events;
     if (query.toMs <= query.fromMs || limit <= 0)
         return events;
-    const Where where = eventWhere(query);
+    const Where where = eventWhere(query, unpublished());
     const QString direction = order == Qt::AscendingOrder ? u"ASC"_s : u"DESC"_s;
     QSqlQuery sql = m_session.prepare(
         u"SELECT %1 FROM usage_events%2 ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?"_s.arg(
@@ -254,7 +258,7 @@ qint64 UsageReader::logCount(const UsageQuery& query) const
 {
     if (query.toMs <= query.fromMs)
         return 0;
-    const Where where = eventWhere(query);
+    const Where where = eventWhere(query, unpublished());
     QSqlQuery sql = m_session.prepare(u"SELECT count(*) FROM usage_events"_s + where.sql());
     bindAll(sql, where.values);
     m_session.run(sql);
@@ -344,8 +348,18 @@ qint64 UsageReader::keyCost(const QString& keyId, qint64 fromMs, qint64 toMs) co
     return sql.next() ? sql.value(0).toLongLong() : 0;
 }
 
+QString UsageReader::unpublished() const
+{
+    QSqlQuery running = m_session.run(u"SELECT EXISTS (SELECT 1 FROM usage_imports)"_s);
+    if (!running.next() || !running.value(0).toBool())
+        return {};
+    return u"(import_id IS NULL OR import_id NOT IN (SELECT id FROM usage_imports))"_s;
+}
+
 qint64 UsageReader::lastEventId() const
 {
-    QSqlQuery sql = m_session.run(u"SELECT ifnull(max(id), 0) FROM usage_events"_s);
+    const QString hidden = unpublished();
+    QSqlQuery sql = m_session.run(u"SELECT ifnull(max(id), 0) FROM usage_events"_s +
+                                  (hidden.isEmpty() ? QString() : u" WHERE "_s + hidden));
     return sql.next() ? sql.value(0).toLongLong() : 0;
 }

@@ -49,9 +49,13 @@ public:
     QHash<QString, qint64> cycleUsage(qint64 nowMs, const QString& keyId = {}) const;
     // One key's cost over the whole UTC days in [fromMs, toMs).
     qint64 keyCost(const QString& keyId, qint64 fromMs, qint64 toMs) const;
-    // Grows with every stored event (events are never deleted): tells usage writes apart.
+    // Grows with every published event: tells usage writes apart.
     qint64 lastEventId() const;
 
 private:
+    // The condition an event meets once its import (if any) has published - events of an import
+    // still running are not there for readers -, or empty when no import runs.
+    QString unpublished() const;
+
     const SqliteSession& m_session;
 };

@@ -21,6 +21,14 @@ QString upsertSql(const QString& table, const QStringList& keyColumns)
         keyColumns.join(u", "), increments.join(u", "));
 }
 
+void dropAllStaged(const SqliteSession& session)
+{
+    for (const QString& table :
+         {u"staged_usage_slots"_s, u"staged_usage_model_slots"_s, u"staged_usage_slot_totals"_s,
+          u"staged_usage_key_day"_s, u"staged_key_use"_s})
+        session.run(u"DROP TABLE IF EXISTS temp.%1"_s.arg(table));
+}
+
 qint64 floorTo(qint64 timeMs, qint64 unitMs)
 {
     const qint64 q = timeMs / unitMs;
@@ -28,20 +36,90 @@ qint64 floorTo(qint64 timeMs, qint64 unitMs)
 }
 } // namespace
 
-UsageRollup::UsageRollup(const SqliteSession& session)
+namespace {
+struct Table
+{
+    QString name;
+    QStringList keyColumns;
+};
+
+const QList<Table>& rollupTables()
+{
+    static const QList<Table> tables{
+        {u"usage_slots"_s, {u"slot_ms"_s, u"key_id"_s, u"model"_s, u"status_class"_s}},
+        {u"usage_model_slots"_s, {u"model"_s, u"slot_ms"_s, u"status_class"_s}},
+        {u"usage_slot_totals"_s, {u"slot_ms"_s, u"status_class"_s}},
+        {u"usage_key_day"_s, {u"key_id"_s, u"day_ms"_s, u"status_class"_s}},
+    };
+    return tables;
+}
+
+QString staged(const QString& table)
+{
+    return u"temp.staged_"_s + table;
+}
+
+// The staging tables mirror the store's; key uses sum up per key.
+void createStaged(const SqliteSession& session)
+{
+    dropAllStaged(session);
+    for (const Table& table : rollupTables()) {
+        QStringList sums;
+        for (const QString& sum : SumColumns)
+            sums << sum + u" INTEGER NOT NULL"_s;
+        session.run(u"CREATE TEMP TABLE %1 (%2, %3, PRIMARY KEY (%2)) WITHOUT ROWID"_s.arg(
+            staged(table.name).mid(5), table.keyColumns.join(u", "), sums.join(u", ")));
+    }
+    session.run(u"CREATE TEMP TABLE staged_key_use (key_id TEXT PRIMARY KEY NOT NULL, "
+                "last_used_ms INTEGER NOT NULL, cost_micros INTEGER NOT NULL)"_s);
+}
+} // namespace
+
+UsageRollup::UsageRollup(const SqliteSession& session, Target target)
     : m_session(session)
-    , m_slotUpsert(session.prepare(
-          upsertSql(u"usage_slots"_s, {u"slot_ms"_s, u"key_id"_s, u"model"_s, u"status_class"_s})))
-    , m_modelSlotUpsert(session.prepare(
-          upsertSql(u"usage_model_slots"_s, {u"model"_s, u"slot_ms"_s, u"status_class"_s})))
-    , m_totalsUpsert(
-          session.prepare(upsertSql(u"usage_slot_totals"_s, {u"slot_ms"_s, u"status_class"_s})))
-    , m_keyDayUpsert(session.prepare(
-          upsertSql(u"usage_key_day"_s, {u"key_id"_s, u"day_ms"_s, u"status_class"_s})))
-    , m_keyUpdate(session.prepare(
-          u"UPDATE keys SET last_used_at = CASE WHEN last_used_at IS NULL OR last_used_at < ? "
-          "THEN ? ELSE last_used_at END, quota_used_micros = quota_used_micros + ? WHERE id = ?"_s))
-{}
+    , m_target(target)
+{
+    const auto table = [target](const QString& name) {
+        return target == Target::Staging ? staged(name) : name;
+    };
+    if (target == Target::Staging)
+        createStaged(session);
+    const QList<Table>& tables = rollupTables();
+    m_slotUpsert = session.prepare(upsertSql(table(tables[0].name), tables[0].keyColumns));
+    m_modelSlotUpsert = session.prepare(upsertSql(table(tables[1].name), tables[1].keyColumns));
+    m_totalsUpsert = session.prepare(upsertSql(table(tables[2].name), tables[2].keyColumns));
+    m_keyDayUpsert = session.prepare(upsertSql(table(tables[3].name), tables[3].keyColumns));
+    m_keyUpdate = session.prepare(
+        target == Target::Staging
+            ? u"INSERT INTO temp.staged_key_use (last_used_ms, cost_micros, key_id) VALUES (?, ?, "
+              "?) ON CONFLICT (key_id) DO UPDATE SET last_used_ms = max(last_used_ms, "
+              "excluded.last_used_ms), cost_micros = cost_micros + excluded.cost_micros"_s
+            : u"UPDATE keys SET last_used_at = max(coalesce(last_used_at, ?), ?), "
+              "quota_used_micros = quota_used_micros + ? WHERE id = ?"_s);
+}
+
+void UsageRollup::publishStaged(const SqliteSession& session)
+{
+    QStringList increments;
+    for (const QString& sum : SumColumns)
+        increments << u"%1 = %1 + excluded.%1"_s.arg(sum);
+    for (const Table& table : rollupTables()) {
+        const QStringList columns = table.keyColumns + SumColumns;
+        // "WHERE true": SQLite's parser needs it to tell the upsert from a join.
+        session.run(u"INSERT INTO main.%1 (%2) SELECT %2 FROM %3 WHERE true ON CONFLICT (%4) DO "
+                    "UPDATE SET %5"_s.arg(table.name, columns.join(u", "), staged(table.name),
+                                          table.keyColumns.join(u", "), increments.join(u", ")));
+    }
+    session.run(u"UPDATE main.keys SET last_used_at = max(coalesce(last_used_at, "
+                "used.last_used_ms), used.last_used_ms), quota_used_micros = quota_used_micros + "
+                "used.cost_micros FROM temp.staged_key_use AS used WHERE keys.id = used.key_id"_s);
+    dropStaged(session);
+}
+
+void UsageRollup::dropStaged(const SqliteSession& session)
+{
+    dropAllStaged(session);
+}
 
 void UsageRollup::add(const UsageEvent& event)
 {
@@ -88,10 +166,12 @@ void UsageRollup::flush()
         write(m_keyDayUpsert, {k.keyId, k.dayMs, k.statusClass}, it.value());
     }
     for (auto it = m_keys.cbegin(); it != m_keys.cend(); ++it) {
-        m_keyUpdate.bindValue(0, it->lastUsedMs);
-        m_keyUpdate.bindValue(1, it->lastUsedMs);
-        m_keyUpdate.bindValue(2, it->costMicros);
-        m_keyUpdate.bindValue(3, it.key());
+        int position = 0;
+        m_keyUpdate.bindValue(position++, it->lastUsedMs);
+        if (m_target == Target::Store)
+            m_keyUpdate.bindValue(position++, it->lastUsedMs);
+        m_keyUpdate.bindValue(position++, it->costMicros);
+        m_keyUpdate.bindValue(position, it.key());
         m_session.run(m_keyUpdate);
     }
     m_slots.clear();

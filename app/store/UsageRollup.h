@@ -11,16 +11,28 @@ class SqliteSession;
 // transaction: usage_slots (key x model x 15-minute slot x status class), usage_model_slots,
 // usage_slot_totals, usage_key_day (spend windows), and each key's last_used_at and
 // quota_used_micros. Memory is bounded by how often the owner flushes, not by the event count.
+// An import flushes into TEMP tables of the same shape instead (Target::Staging), which only
+// publishStaged() adds to the store's roll-ups: until then readers see none of it.
 class UsageRollup final
 {
 public:
     static constexpr qint64 DayMs = 86'400'000;
 
+    enum class Target
+    {
+        Store,
+        Staging
+    };
+
     // Keeps a reference to the session: a temporary would dangle.
 
-    UsageRollup(const SqliteSession&& session) = delete;
+    UsageRollup(const SqliteSession&& session, Target target) = delete;
 
-    explicit UsageRollup(const SqliteSession& session);
+    UsageRollup(const SqliteSession& session, Target target);
+
+    // Adds what Target::Staging flushed to the store's roll-ups and empties the staging tables.
+    static void publishStaged(const SqliteSession& session);
+    static void dropStaged(const SqliteSession& session);
 
     // event.key is a key id and event.costMicros is set.
     void add(const UsageEvent& event);
@@ -80,6 +92,7 @@ private:
     void write(QSqlQuery& upsert, const QVariantList& key, const UsageTotals& totals);
 
     const SqliteSession& m_session;
+    Target m_target;
     QSqlQuery m_slotUpsert;
     QSqlQuery m_modelSlotUpsert;
     QSqlQuery m_totalsUpsert;

@@ -44,16 +44,19 @@ QString textOrEmpty(const QString& text)
 }
 } // namespace
 
-UsageWriter::UsageWriter(const SqliteSession& session, PriceTable prices)
+UsageWriter::UsageWriter(const SqliteSession& session, PriceTable prices,
+                         std::optional<qint64> importId)
     : m_session(session)
     , m_prices(std::move(prices))
     // Only a repeated request_id is skipped; any other constraint failure still fails the write.
+    // A request id an unpublished import holds counts as stored: the import will publish it.
     , m_insert(session.prepare(
           u"INSERT INTO usage_events (time_ms, key_id, model, endpoint, status, prompt_tokens, "
-          "completion_tokens, cost_micros, latency_ms, client_ip, request_id) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+          "completion_tokens, cost_micros, latency_ms, client_ip, request_id, import_id) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
           "ON CONFLICT (request_id) WHERE request_id IS NOT NULL DO NOTHING"_s))
-    , m_rollup(session)
+    , m_rollup(session, importId ? UsageRollup::Target::Staging : UsageRollup::Target::Store)
+    , m_importId(importId)
 {}
 
 std::optional<FieldError> UsageWriter::normalize(UsageEvent& event)
@@ -103,6 +106,8 @@ bool UsageWriter::add(UsageEvent event)
     m_insert.bindValue(8, event.latencyMs);
     m_insert.bindValue(9, textOrEmpty(event.clientIp));
     m_insert.bindValue(10, textOrNull(event.requestId));
+    m_insert.bindValue(11, m_importId ? QVariant(qlonglong(*m_importId))
+                                      : QVariant(QMetaType::fromType<qlonglong>()));
     m_session.run(m_insert);
     if (m_insert.numRowsAffected() != 1)
         return false;

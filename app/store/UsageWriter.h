@@ -17,10 +17,13 @@ class UsageWriter final
 public:
     static constexpr int FlushEvery = 20'000;
 
-    // prices: for events that come without a cost.
+    // prices: for events that come without a cost. importId: the events are an import's, stored
+    // hidden (usage_events.import_id) with their roll-ups staged, until the import is published.
     // Keeps a reference to the session: a temporary would dangle.
-    UsageWriter(const SqliteSession&& session, PriceTable prices) = delete;
-    UsageWriter(const SqliteSession& session, PriceTable prices);
+    UsageWriter(const SqliteSession&& session, PriceTable prices,
+                std::optional<qint64> importId = std::nullopt) = delete;
+    UsageWriter(const SqliteSession& session, PriceTable prices,
+                std::optional<qint64> importId = std::nullopt);
 
     // event.key must be the id of a stored key. False when an event with the same request_id is
     // already stored: it is then not counted again.
@@ -37,5 +40,6 @@ private:
     PriceTable m_prices;
     QSqlQuery m_insert;
     UsageRollup m_rollup;
+    std::optional<qint64> m_importId;
     int m_pending = 0;
 };

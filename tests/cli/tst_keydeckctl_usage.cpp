@@ -4,9 +4,12 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -524,6 +527,64 @@ private Q_SLOTS:
         row("status", u"\"status\":200"_s, u"\"status\":999"_s, u"status"_s);
         row("tokens", u"\"prompt_tokens\":1"_s, u"\"prompt_tokens\":-1"_s, u"prompt_tokens"_s);
         row("not json", u"{"_s, u"["_s, u"line"_s);
+    }
+
+    // keydeckctl killed in the middle of an import: nothing of the file shows, and importing
+    // it again at once stores all of it (the killed import's hidden events are not taken for
+    // duplicates of it, nor left to vanish later).
+    void aKilledImportLeavesNothingAndCanBeRepeated()
+    {
+        constexpr int Lines = 300'000;
+        const QString path = file(u"big.jsonl"_s);
+        {
+            QFile out(path);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            for (int i = 0; i < Lines; ++i) {
+                const qint64 t = FromMs + qint64(i) * ((ToMs - FromMs) / Lines);
+                out.write(u"{\"time\":\"%1\",\"key\":\"alpha\",\"model\":\"acme-small\","
+                          "\"status\":200,\"cost_usd\":\"0.000010\",\"request_id\":\"big-%2\"}\n"_s
+                              .arg(QDateTime::fromMSecsSinceEpoch(t, QTimeZone::utc())
+                                       .toString(Qt::ISODateWithMs))
+                              .arg(i)
+                              .toUtf8());
+            }
+        }
+        QProcess importing;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"xdg-data"_s));
+        env.insert(u"TZ"_s, u"UTC"_s);
+        importing.setProcessEnvironment(env);
+        importing.start(KeydeckctlRunner::program(),
+                        {u"--store"_s, m_store, u"usage"_s, u"import"_s, path});
+        QVERIFY(importing.waitForStarted(10000));
+        // Kill it once it has stored some hidden chunks, before it publishes.
+        const auto hiddenEvents = [this] {
+            const QString name = u"peek-%1"_s.arg(m_storeCount);
+            qint64 count = -1;
+            {
+                QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+                db.setDatabaseName(m_store);
+                db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
+                QSqlQuery query(db);
+                if (db.open() && query.exec(u"SELECT count(*) FROM usage_events"_s) && query.next())
+                    count = query.value(0).toLongLong();
+            }
+            QSqlDatabase::removeDatabase(name);
+            return count;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(hiddenEvents() > 0 || importing.state() != QProcess::Running,
+                                 60000);
+        QVERIFY2(importing.state() == QProcess::Running, "the import ended before the kill");
+        importing.kill();
+        QVERIFY(importing.waitForFinished(10000));
+        qInfo("killed with %lld events stored but not published", hiddenEvents());
+
+        QCOMPARE(summaryJson().value(u"requests"_s).toInteger(), 0);
+        const Run again = import(path);
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY2(again.out.startsWith(u"Imported 300,000 events (0 duplicates skipped"_s),
+                 qPrintable(again.out));
+        QCOMPARE(summaryJson().value(u"requests"_s).toInteger(), Lines);
     }
 
     void badLineFailsTheWholeImport()

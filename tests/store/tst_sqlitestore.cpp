@@ -87,6 +87,8 @@ QList<ApiKeyRecord> withLegacyEntries(QList<ApiKeyRecord> records)
 
 void downgradeToVersion2(const QString& path)
 {
+    queryOnce(path, u"DROP TABLE usage_imports"_s);
+    queryOnce(path, u"ALTER TABLE usage_events DROP COLUMN import_id"_s);
     for (const QString& column : {u"vault_entry"_s, u"vault_owner"_s, u"pending_until"_s})
         queryOnce(path, u"ALTER TABLE keys DROP COLUMN %1"_s.arg(column));
     queryOnce(path, u"DELETE FROM meta WHERE key IN ('store_id', 'store_file')"_s);

@@ -124,7 +124,8 @@ private Q_SLOTS:
     void pastedSecretInKeyColumnIsNotEchoed();
     void overlongLineIsABadLine();
     void aStrayQuoteInCsvCostsOneLine();
-    void otherWritersWaitForAnImportAndSucceed();
+    void otherWritersGoOnWhileAnImportRuns();
+    void anAbandonedImportIsRemovedOnOpen();
     void aWriterThatWaitsTooLongSaysWhyInWords();
     void csvTextFollowsTheSameRulesAsJsonLines();
     void importAnnouncesUsageHereAndInOtherInstances();
@@ -603,27 +604,92 @@ void TestUsageImport::aStrayQuoteInCsvCostsOneLine()
     QVERIFY2(growth < 8 * 1024, qPrintable(u"peak RSS grew by %1 KiB"_s.arg(growth)));
 }
 
-// A long import holds the write lock; a key created meanwhile (another process: another store
-// instance on the same file) used to fail after 5 s with "database is locked".
-void TestUsageImport::otherWritersWaitForAnImportAndSucceed()
+// A long import used to hold the write lock for its whole run: a key created meanwhile (another
+// process: another store instance on the same file) failed after 5 s with "database is locked".
+// Now it stores in chunks: a writer that waits at most those 5 s gets through, again and again,
+// and readers see nothing of the file until all of it is there.
+void TestUsageImport::otherWritersGoOnWhileAnImportRuns()
 {
-    const QString path = writeGeneratedJsonLines(u"long.jsonl"_s, 300'000);
+    constexpr qint64 Lines = 1'000'000;
+    const QString path = writeGeneratedJsonLines(u"long.jsonl"_s, Lines);
     QVERIFY(!path.isEmpty());
-    auto other = openStore(u"import-%1.sqlite"_s.arg(m_stores));
-    QVERIFY(other);
+    const QString storePath = m_dir.filePath(u"import-%1.sqlite"_s.arg(m_stores));
+    SqliteStore other(storePath, m_clock, *QRandomGenerator::system());
+    other.setBusyTimeoutMs(5000);
+    QVERIFY(outcomeOf(other.open()).ok());
+
     QFuture<UsageImportReport> importing = m_store->importUsage(path, {});
     QTRY_VERIFY(importing.progressValue() > 0 || importing.isFinished());
-    KeySpec spec;
-    spec.label = u"created-during-import"_s;
-    QFuture<CreatedKey> creating = other->createKey(spec);
-    const bool overlapped = !importing.isFinished();
-    const auto created = outcomeOf(creating, 120'000);
-    QVERIFY2(created.ok(), qPrintable(created.describe()));
+    int createdDuring = 0;
+    int emptyReads = 0;
+    for (int i = 0; !importing.isFinished(); ++i) {
+        KeySpec spec;
+        spec.label = u"during-import-%1"_s.arg(i);
+        const auto created = outcomeOf(other.createKey(spec), 60'000);
+        QVERIFY2(created.ok(), qPrintable(created.describe()));
+        const auto count = outcomeOf(other.usageLogCount(allTime()));
+        QVERIFY2(count.ok(), qPrintable(count.describe()));
+        if (!importing.isFinished()) {
+            ++createdDuring;
+            // All of the file or none of it.
+            QVERIFY2(count.value() == 0 || count.value() == Lines,
+                     qPrintable(QString::number(count.value())));
+            emptyReads += count.value() == 0 ? 1 : 0;
+        }
+    }
     const auto imported = answer(importing);
     QVERIFY2(imported.ok(), qPrintable(imported.describe()));
-    QCOMPARE(imported.value().imported, qint64(300'000));
-    qInfo("the create %s the import", overlapped ? "overlapped" : "did not overlap");
-    QVERIFY(key(u"created-during-import"_s).has_value());
+    QCOMPARE(imported.value().imported, Lines);
+    QCOMPARE(outcomeOf(other.usageLogCount(allTime())).value(), Lines);
+    qInfo("%d keys created and %d empty reads while the import ran", createdDuring, emptyReads);
+    QVERIFY(createdDuring > 0);
+    // The roll-ups came with the events: charts and the log agree.
+    const auto totals = outcomeOf(other.usageTotals(allTime()));
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value().requests, Lines);
+}
+
+// A process killed in the middle of an import leaves hidden events behind; the next store to
+// open the file after the import's heartbeat went quiet removes them, so the file can be
+// imported again whole.
+void TestUsageImport::anAbandonedImportIsRemovedOnOpen()
+{
+    const QString storePath = m_dir.filePath(u"import-%1.sqlite"_s.arg(m_stores));
+    m_store.reset();
+    const QString connection = u"abandon"_s;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connection);
+        db.setDatabaseName(storePath);
+        QVERIFY(db.open());
+        QSqlQuery query(db);
+        // Another computer's import (a store on a shared disk): only its heartbeat tells.
+        QVERIFY(query.exec(u"INSERT INTO usage_imports (id, heartbeat_at, host, pid) VALUES (7, "
+                           "%1, 'elsewhere', 1)"_s.arg(m_clock.nowUtcMs())));
+        QVERIFY(query.exec(
+            u"INSERT INTO usage_events (time_ms, key_id, model, endpoint, status, prompt_tokens, "
+            "completion_tokens, cost_micros, latency_ms, client_ip, request_id, import_id) VALUES "
+            "(%1, '%2', 'gpt-4o', '', 200, 1, 1, 5, 1, '', 'req-1', 7)"_s.arg(T0)
+                .arg(m_prodId)));
+    }
+    QSqlDatabase::removeDatabase(connection);
+
+    // Not yet: its heartbeat is fresh, as if the import were still running.
+    m_store = openStore(u"import-%1.sqlite"_s.arg(m_stores));
+    QVERIFY(m_store);
+    QCOMPARE(storedCount(), 0);
+    const QString reimport = writeFile(u"again.jsonl"_s, jsonLine(T0, m_prodId, u"req-1"_s));
+    auto early = outcomeOf(m_store->importUsage(reimport, {}));
+    QVERIFY2(early.ok(), qPrintable(early.describe()));
+    QCOMPARE(early.value().duplicates, qint64(1));
+
+    m_store.reset();
+    m_clock.advanceMs(11 * 60 * 1000);
+    m_store = openStore(u"import-%1.sqlite"_s.arg(m_stores));
+    QVERIFY(m_store);
+    const auto again = outcomeOf(m_store->importUsage(reimport, {}));
+    QVERIFY2(again.ok(), qPrintable(again.describe()));
+    QCOMPARE(again.value().imported, qint64(1));
+    QCOMPARE(storedCount(), 1);
 }
 
 void TestUsageImport::aWriterThatWaitsTooLongSaysWhyInWords()
