@@ -317,8 +317,8 @@ int main(int argc, char* argv[])
     if (plainCount.toLongLong() != options.events)
         die(u"sqlite3 imported %1 rows"_s.arg(plainCount));
     print(u"    KeyDeck importUsage         %1  (parse + validate + events, 3 indexes, 4 "
-          "roll-up tables, keys' derived fields; read beside writing, stored in chunks of 100,000, published in one transaction; WAL, synchronous=FULL)"_s.arg(
-              ms(importMs), -10));
+          "roll-up tables, keys' derived fields; read beside writing, stored in chunks, "
+          "published in one transaction; WAL, synchronous=FULL)"_s.arg(ms(importMs), -10));
     print(u"    sqlite3 .import --csv       %1  (text rows into a plain table, no index)"_s.arg(
         ms(plain.wallMs), -10));
     print(u"    ratio KeyDeck / sqlite3     %1"_s.arg(importMs / plain.wallMs, 0, 'f', 2));
