@@ -29,7 +29,12 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSettings>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
@@ -412,6 +417,46 @@ private Q_SLOTS:
         QTRY_VERIFY(!editor);
         QCOMPARE(proxy()->rowCount(), 4);
         QVERIFY(!GuiTest::visibleTopLevel<ShowOnceDialog>());
+    }
+
+    // A backup of the store (VACUUM INTO, the way SQLite copies a live file) is another file:
+    // deleting the key there must leave the secret the original still relies on.
+    void deletingInACopyKeepsTheOriginalsSecret()
+    {
+        const QString copyPath = m_dir.filePath(u"copy.sqlite"_s);
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"backup"_s);
+            db.setDatabaseName(m_dir.filePath(u"keys.sqlite"_s));
+            QVERIFY(db.open());
+            QSqlQuery vacuum(db);
+            QVERIFY2(vacuum.exec(u"VACUUM INTO '%1'"_s.arg(copyPath)),
+                     qPrintable(vacuum.lastError().text()));
+        }
+        QSqlDatabase::removeDatabase(u"backup"_s);
+        SqliteStore copy(copyPath, m_clock, *QRandomGenerator::system());
+        QFuture<void> opened = copy.open();
+        QVERIFY(waitForFuture(opened));
+        MainWindow window(copy, copy, copy, *m_vault, m_clock, *m_uiSettings);
+        ApiKeysPage* const original =
+            std::exchange(m_page, window.findChild<ApiKeysPage*>(u"apiKeysPage"_s));
+        const auto restore = qScopeGuard([this, original] { m_page = original; });
+        window.show();
+        QSignalSpy messages(m_page, &ApiKeysPage::statusMessage);
+        QTRY_VERIFY(rowOf(u"prod-web-app"_s) >= 0);
+        select(u"prod-web-app"_s);
+        GuiTest::ModalAnswer answer;
+        answerNextModal(&answer, QMessageBox::Yes);
+        action(u"actionDeleteKey"_s)->trigger();
+        QTRY_VERIFY(answer.answered);
+        QTRY_COMPARE(rowOf(u"prod-web-app"_s), -1);
+        QTRY_VERIFY(!messages.isEmpty());
+        QVERIFY2(messages.constLast().at(0).toString().contains(u"stays in the keychain"_s),
+                 qPrintable(messages.constLast().at(0).toString()));
+
+        const ApiKeyRecord kept = storedKey(m_generatedId);
+        QFuture<QString> read = m_vault->readSecret(kept.vaultEntry, kept.digestHex);
+        QVERIFY(waitForFuture(read));
+        QCOMPARE(read.result(), m_secret);
     }
 
     void deleteRemovesKeyAndSecret()
