@@ -134,8 +134,11 @@ bool SecretPanel::eventFilter(QObject* watched, QEvent* event)
             copy();
             return true;
         }
-        // Shift+arrows, Ctrl+A and the like would select; plain movement may stay.
-        if (key->matches(QKeySequence::SelectAll) || key->modifiers().testFlag(Qt::ShiftModifier))
+        // Shift+arrows, Ctrl+A and the like would select; plain movement and Shift+Tab (focus
+        // back out of the field) stay.
+        const bool focusKey = key->key() == Qt::Key_Tab || key->key() == Qt::Key_Backtab;
+        if (key->matches(QKeySequence::SelectAll) ||
+            (key->modifiers().testFlag(Qt::ShiftModifier) && !focusKey))
             return true;
         break;
     }

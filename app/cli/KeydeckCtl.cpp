@@ -243,10 +243,21 @@ void KeydeckCtl::printAndActivate(const CreatedKey& created, Keychain keychain,
     await(
         m_store->activateKey(created.record.id),
         [this](const ApiKeyRecord&) { finish(CliExitCode::Ok); },
-        [this](const std::exception_ptr& error) {
-            fail(CliExitCode::Runtime, {},
-                 u"the key printed above could not be activated and cannot be used: %1"_s.arg(
-                     CliErrors::text(error)));
+        [this, created, keychain](const std::exception_ptr& error) {
+            const QString message =
+                u"the key printed above could not be activated and cannot be used: %1"_s.arg(
+                    CliErrors::text(error));
+            if (keychain != Keychain::Saved) {
+                fail(CliExitCode::Runtime, {}, message);
+                return;
+            }
+            // A secret of a key that does not exist has no business in the keychain.
+            await(
+                m_vault->removeSecret(created.record.vaultEntry),
+                [this, message] { fail(CliExitCode::Runtime, {}, message); },
+                [this, message](const std::exception_ptr&) {
+                    fail(CliExitCode::Runtime, {}, message);
+                });
         });
 }
 

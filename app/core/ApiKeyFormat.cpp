@@ -193,7 +193,23 @@ QString ApiKeyFormat::redactSecrets(QStringView text)
 
 bool ApiKeyFormat::containsSecretShape(QStringView text)
 {
-    return secretShape().match(text).hasMatch();
+    // Stricter than redaction, which may mask too much: a refused label must really look like
+    // a key. A random part of RandomLength + ChecksumLength base62 lacks upper or lower case
+    // letters about once in 10^9 keys; words and long names do not mix them like that.
+    QRegularExpressionMatchIterator it = secretShape().globalMatch(text);
+    while (it.hasNext()) {
+        const QStringView run = it.next().capturedView();
+        const QStringView random = run.mid(run.lastIndexOf(u'-') + 1);
+        if (random.size() < RandomLength)
+            continue;
+        const bool upper = std::any_of(random.begin(), random.end(),
+                                       [](QChar c) { return c >= u'A' && c <= u'Z'; });
+        const bool lower = std::any_of(random.begin(), random.end(),
+                                       [](QChar c) { return c >= u'a' && c <= u'z'; });
+        if (upper && lower)
+            return true;
+    }
+    return false;
 }
 
 QByteArray ApiKeyFormat::digestHex(QStringView key)

@@ -47,8 +47,9 @@ public:
     // lower-case dashed prefix and 20+ letters and digits, also inside quotes, brackets or next
     // to other words - replaced by its display hint. What is not key-shaped stays as it is.
     static QString redactSecrets(QStringView text);
-    // True if text holds a key-shaped run anywhere: free-text fields (labels, models,
-    // environments) must not carry a secret into a store.
+    // True if text holds what looks like a whole key anywhere (a prefix and 32+ letters and
+    // digits mixing cases): free-text fields (labels, models, environments) must not carry a
+    // secret into a store.
     static bool containsSecretShape(QStringView text);
     // Lower-case hex SHA-256 of the UTF-8 key.
     static QByteArray digestHex(QStringView key);

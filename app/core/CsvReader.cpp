@@ -18,11 +18,12 @@ bool CsvReader::nextLine(Line* line)
     line->overlong = line->bytes.size() > m_maxRecordBytes;
     if (line->overlong) {
         // Past the rest of it a chunk at a time: it is bad whatever it holds.
+        bool ended = line->bytes.endsWith('\n');
         line->bytes.truncate(m_maxRecordBytes);
-        QByteArray rest;
-        do
-            rest = m_device.readLine(m_maxRecordBytes + 2);
-        while (!rest.isEmpty() && !rest.endsWith('\n'));
+        while (!ended) {
+            const QByteArray rest = m_device.readLine(m_maxRecordBytes + 2);
+            ended = rest.isEmpty() || rest.endsWith('\n');
+        }
     }
     return true;
 }
@@ -35,6 +36,7 @@ CsvReader::Result CsvReader::readRecord(QStringList* fields, QString* error)
         return Result::End;
     m_recordLine = lines.first().number;
     qint64 bytes = lines.first().bytes.size();
+    State state;
     for (;;) {
         Result result = Result::Error;
         bool needsMore = false;
@@ -43,9 +45,11 @@ CsvReader::Result CsvReader::readRecord(QStringList* fields, QString* error)
         else if (!lines.constLast().bytes.isValidUtf8())
             *error = u"is not valid UTF-8"_s;
         else
-            result = parse(lines, fields, error, &needsMore);
-        if (result == Result::Record)
+            result = parseLine(lines.constLast(), &state, error, &needsMore);
+        if (result == Result::Record) {
+            *fields = std::move(state.fields);
             return result;
+        }
         if (needsMore) {
             Line more;
             if (!nextLine(&more)) {
@@ -62,65 +66,59 @@ CsvReader::Result CsvReader::readRecord(QStringList* fields, QString* error)
             }
         }
         // Resynchronise: what followed the bad record's first line is read again.
-        fields->clear();
         m_pending = lines.mid(1) + m_pending;
         return Result::Error;
     }
 }
 
-CsvReader::Result CsvReader::parse(const QList<Line>& lines, QStringList* fields, QString* error,
-                                   bool* needsMore)
+CsvReader::Result CsvReader::parseLine(const Line& physical, State* state, QString* error,
+                                       bool* needsMore)
 {
-    fields->clear();
-    QString field;
-    bool quoted = false;
-    bool fieldWasQuoted = false;
-    for (const Line& physical : lines) {
-        const QString line = QString::fromUtf8(physical.bytes);
-        for (qsizetype i = 0; i < line.size(); ++i) {
-            const QChar c = line[i];
-            if (quoted) {
-                if (c == u'"') {
-                    if (i + 1 < line.size() && line[i + 1] == u'"') {
-                        field += u'"';
-                        ++i;
-                    } else {
-                        quoted = false;
-                    }
+    const QString line = QString::fromUtf8(physical.bytes);
+    QString& field = state->field;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (state->quoted) {
+            if (c == u'"') {
+                if (i + 1 < line.size() && line[i + 1] == u'"') {
+                    field += u'"';
+                    ++i;
                 } else {
-                    field += c;
-                }
-                continue;
-            }
-            if (c == u',') {
-                *fields << field;
-                field.clear();
-                fieldWasQuoted = false;
-            } else if (c == u'"') {
-                if (!field.isEmpty() || fieldWasQuoted) {
-                    *error = u"a quote appears inside an unquoted field"_s;
-                    return Result::Error;
-                }
-                quoted = true;
-                fieldWasQuoted = true;
-            } else if (c == u'\n' || c == u'\r') {
-                if (c == u'\r' && i + 1 < line.size() && line[i + 1] != u'\n') {
-                    *error = u"a bare carriage return outside quotes"_s;
-                    return Result::Error;
+                    state->quoted = false;
                 }
             } else {
-                if (fieldWasQuoted) {
-                    *error = u"text follows a closing quote"_s;
-                    return Result::Error;
-                }
                 field += c;
             }
+            continue;
+        }
+        if (c == u',') {
+            state->fields << field;
+            field.clear();
+            state->fieldWasQuoted = false;
+        } else if (c == u'"') {
+            if (!field.isEmpty() || state->fieldWasQuoted) {
+                *error = u"a quote appears inside an unquoted field"_s;
+                return Result::Error;
+            }
+            state->quoted = true;
+            state->fieldWasQuoted = true;
+        } else if (c == u'\n' || c == u'\r') {
+            if (c == u'\r' && i + 1 < line.size() && line[i + 1] != u'\n') {
+                *error = u"a bare carriage return outside quotes"_s;
+                return Result::Error;
+            }
+        } else {
+            if (state->fieldWasQuoted) {
+                *error = u"text follows a closing quote"_s;
+                return Result::Error;
+            }
+            field += c;
         }
     }
-    if (quoted) {
+    if (state->quoted) {
         *needsMore = true;
         return Result::Error;
     }
-    *fields << field;
+    state->fields << field;
     return Result::Record;
 }

@@ -37,9 +37,20 @@ private:
         qint64 number = 0;
         bool overlong = false; // longer than maxRecordBytes: bytes holds only its start
     };
+    // Where a record's parse stands between its physical lines.
+    struct State
+    {
+        QStringList fields;
+        QString field;
+        bool quoted = false;
+        bool fieldWasQuoted = false;
+    };
     // The next physical line, from the lines given back after a bad record or from the device.
     bool nextLine(Line* line);
-    Result parse(const QList<Line>& lines, QStringList* fields, QString* error, bool* needsMore);
+    // Parses one more physical line of the record: each byte is read once, however many lines a
+    // quoted field spans. Record when the record ends with this line; Error with *needsMore
+    // when a quoted field runs on into the next one.
+    static Result parseLine(const Line& line, State* state, QString* error, bool* needsMore);
 
     QIODevice& m_device;
     qint64 m_maxRecordBytes;

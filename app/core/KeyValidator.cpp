@@ -106,9 +106,8 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
     bool envOk = !env.isEmpty() && env.size() <= MaxEnvironmentLength;
     for (qsizetype i = 0; envOk && i < env.size(); ++i)
         envOk = isEnvironmentChar(env[i], i == 0);
-    if (envOk && ApiKeyFormat::containsSecretShape(env)) {
-        errors << FieldError{u"environment"_s, SecretShapeProblem};
-    } else if (!envOk) {
+    // Lower case only, so never a key (keys mix cases).
+    if (!envOk) {
         errors << FieldError{
             u"environment"_s,
             u"use 1 to %1 lower-case letters, digits, \"-\" or \"_\", starting with a letter "

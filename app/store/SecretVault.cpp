@@ -292,14 +292,14 @@ void removeAbandonedProbes(QObject* context, const QString& service, const QStri
             new QKeychain::DeletePasswordJob(service), entry, context, timeout,
             [context, service, directory, timeout, next, lock, left](const QKeychain::Job& job) {
                 // The marker goes with the entry; one the keychain would not remove stays left.
-                const bool removed =
+                bool removed =
                     job.error() == QKeychain::NoError || job.error() == QKeychain::EntryNotFound;
                 if (lock) {
                     lock->unlock();
                     if (!removed)
                         QFile(left).open(QIODevice::WriteOnly);
                 } else if (removed) {
-                    QFile::remove(left);
+                    removed = QFile::remove(left);
                 }
                 // A marker that stays is not tried again before the next probe.
                 if (removed)

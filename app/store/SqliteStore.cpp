@@ -561,7 +561,7 @@ void SqliteStore::openOnWorker()
         m_dataVersion = version.next() ? version.value(0).toLongLong() : 0;
         version.finish();
         const SqliteSession session(db);
-        m_lastEventId = UsageReader(session).lastEventId();
+        m_usageMark = UsageReader(session).changeMark();
     } catch (...) {
         db.close();
         throw;
@@ -639,9 +639,9 @@ void SqliteStore::checkDataVersion()
     m_dataVersion = version;
     try {
         const SqliteSession session(db);
-        const qint64 lastEventId = UsageReader(session).lastEventId();
-        if (lastEventId != m_lastEventId) {
-            m_lastEventId = lastEventId;
+        const UsageReader::ChangeMark mark = UsageReader(session).changeMark();
+        if (mark != m_usageMark) {
+            m_usageMark = mark;
             notifyUsageChanged();
         }
     } catch (const StoreError&) {
@@ -674,7 +674,7 @@ void SqliteStore::notifyUsageChanged()
 void SqliteStore::usageWritten(const QSqlDatabase& db)
 {
     const SqliteSession session(db);
-    m_lastEventId = UsageReader(session).lastEventId();
+    m_usageMark = UsageReader(session).changeMark();
     notifyUsageChanged();
     notifyKeysChanged();
 }
@@ -682,7 +682,12 @@ void SqliteStore::usageWritten(const QSqlDatabase& db)
 template <typename T, typename Read> QFuture<T> SqliteStore::readUsage(Read read)
 {
     return submit<T>([this, read = std::move(read)] {
-        const SqliteSession session(connection());
+        QSqlDatabase db = connection();
+        const SqliteSession session(db);
+        // One snapshot: whether an import is running and what its reads then leave out are
+        // judged against the same state of the file.
+        session.run(u"BEGIN"_s);
+        const auto end = qScopeGuard([&db] { QSqlQuery(db).exec(u"COMMIT"_s); });
         return read(UsageReader(session));
     });
 }
@@ -1257,7 +1262,8 @@ QFuture<qint64> SqliteStore::recordUsage(const QList<UsageEvent>& events)
             return qint64(0);
         const SqliteSession session(db);
         const qint64 inserted = transaction(db, [&] {
-            QSqlQuery keyExists = session.prepare(u"SELECT 1 FROM keys WHERE id = ?"_s);
+            QSqlQuery keyExists =
+                session.prepare(u"SELECT 1 FROM keys WHERE id = ? AND pending_until IS NULL"_s);
             QSet<QString> known;
             for (qsizetype i = 0; i < checked.size(); ++i) {
                 const QString& key = checked[i].key;
@@ -1320,6 +1326,16 @@ QFuture<UsageImportReport> SqliteStore::importUsage(const QString& path,
         // and readers see all of the file or none of it.
         const qint64 importId = transaction(db, [&] {
             removeAbandonedImports(db);
+            // One at a time: a second import would take the first's request ids, still hidden,
+            // for duplicates, and lose them if the first then failed.
+            QSqlQuery running = session.run(u"SELECT host, pid FROM usage_imports LIMIT 1"_s);
+            if (running.next()) {
+                throw StoreError(StoreError::Code::Unavailable,
+                                 u"Another usage import into this store is running (process %1 "
+                                 "on %2); try again when it is done."_s.arg(
+                                     running.value(1).toString(), running.value(0).toString()));
+            }
+            running.finish();
             QSqlQuery start = session.prepare(
                 u"INSERT INTO usage_imports (heartbeat_at, host, pid) VALUES (?, ?, ?)"_s);
             start.addBindValue(m_clock.nowUtcMs());
@@ -1352,6 +1368,14 @@ QFuture<UsageImportReport> SqliteStore::importUsage(const QString& path,
                 heartbeat.bindValue(0, m_clock.nowUtcMs());
                 heartbeat.bindValue(1, importId);
                 session.run(heartbeat);
+                // Taken for abandoned by another computer sharing the file: stop, or later
+                // chunks would show without their roll-ups.
+                if (heartbeat.numRowsAffected() != 1) {
+                    throw StoreError(
+                        StoreError::Code::Unavailable,
+                        u"The import of %1 was taken for abandoned by another "
+                        "computer; nothing was imported."_s.arg(QDir::toNativeSeparators(path)));
+                }
                 execute(db, u"COMMIT"_s);
                 execute(db, u"BEGIN IMMEDIATE"_s);
             });
@@ -1368,6 +1392,10 @@ QFuture<UsageImportReport> SqliteStore::importUsage(const QString& path,
             }
             first.finish();
             UsageRollup::publishStaged(session);
+            // Other processes see new usage by the change mark; the ids of an import's events
+            // may all be below the newest one, so the publish is counted.
+            session.run(u"INSERT INTO meta (key, value) VALUES ('usage_publishes', '1') ON "
+                        "CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"_s);
             // Events are visible once their import is no longer running: one row to delete.
             QSqlQuery done = session.prepare(u"DELETE FROM usage_imports WHERE id = ?"_s);
             done.addBindValue(importId);
@@ -1402,11 +1430,14 @@ void SqliteStore::removeAbandonedImports(const QSqlDatabase& db) const
     const QString host = QSysInfo::machineHostName();
     QList<qint64> ids;
     while (imports.next()) {
+        // On its own computer an import is judged by its process alone: a killed one is seen at
+        // once, and a live one is never taken for dead however long it was quiet (a suspended
+        // laptop). Elsewhere only its heartbeat tells.
+        const bool here = imports.value(2).toString() == host;
+        const bool alive =
+            here && (::kill(pid_t(imports.value(3).toLongLong()), 0) == 0 || errno != ESRCH);
         const bool quiet = imports.value(1).toLongLong() < m_clock.nowUtcMs() - AbandonedImportMs;
-        // A killed import is seen at once on its own computer: its process is gone.
-        const bool gone = imports.value(2).toString() == host &&
-                          ::kill(pid_t(imports.value(3).toLongLong()), 0) != 0 && errno == ESRCH;
-        if (quiet || gone)
+        if (here ? !alive : quiet)
             ids << imports.value(0).toLongLong();
     }
     imports.finish();

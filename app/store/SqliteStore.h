@@ -2,6 +2,7 @@
 
 #include "KeyStore.h"
 #include "LifecycleStore.h"
+#include "UsageReader.h"
 #include "UsageStore.h"
 
 #include <QThreadPool>
@@ -25,7 +26,9 @@ class QSqlQuery;
 // stay right) but the id no longer resolves to a key. importUsage() reports progress in
 // permille of the file and stops, storing nothing, when its future is cancelled. It stores in
 // short transactions, its events hidden until it publishes them (and their roll-ups) in one, so
-// other writers go on meanwhile and readers see all of a file or none of it.
+// other writers go on meanwhile and readers see all of a file or none of it; one import runs at
+// a time per store, and a recorded event whose request id a running import holds is refused
+// (try again) rather than skipped.
 //
 // Lifecycle: a subscription key's quota used is its cost since the start of its current billing
 // cycle (read from the UTC day roll-ups), so it drops to zero on the cycle day by itself;
@@ -165,7 +168,7 @@ private:
     bool m_open = false;
     QString m_openError;
     qint64 m_dataVersion = 0;
-    qint64 m_lastEventId = 0;
+    UsageReader::ChangeMark m_usageMark;
     QString m_storeId;
     // Last: destroyed first, after the destructor has drained it.
     QThreadPool m_pool;

@@ -72,8 +72,9 @@ UsageImporter::UsageImporter(const SqliteSession& session, UsageWriter& writer, 
     , m_writer(writer)
     , m_progress(std::move(progress))
     , m_chunkDone(std::move(chunkDone))
-    , m_keyById(session.prepare(u"SELECT id FROM keys WHERE id = ?"_s))
-    , m_keyByLabel(session.prepare(u"SELECT id FROM keys WHERE label = ?"_s))
+    , m_keyById(session.prepare(u"SELECT id FROM keys WHERE id = ? AND pending_until IS NULL"_s))
+    , m_keyByLabel(
+          session.prepare(u"SELECT id FROM keys WHERE label = ? AND pending_until IS NULL"_s))
 {}
 
 UsageImportReport UsageImporter::run(const QString& path, const UsageImportOptions& options)

@@ -10,11 +10,11 @@
 class SqliteSession;
 class UsageWriter;
 
-// Streams one usage file (JSON Lines or CSV) into a UsageWriter inside the caller's transaction:
+// Streams one usage file (JSON Lines or CSV) into a UsageWriter, in the caller's transactions:
 // a thread of its own reads and checks the lines (UsageFileReader) while the caller's thread,
 // which owns the connection, resolves keys and writes, with a few thousand lines in flight at
 // most. Without skipBadLines the first bad line throws StoreError::Invalid with the field
-// "line N: <field>", so the caller's transaction rolls back and nothing is stored.
+// "line N: <field>", and the caller discards what it stored: nothing is published.
 class UsageImporter final
 {
 public:

@@ -356,10 +356,13 @@ QString UsageReader::unpublished() const
     return u"(import_id IS NULL OR import_id NOT IN (SELECT id FROM usage_imports))"_s;
 }
 
-qint64 UsageReader::lastEventId() const
+UsageReader::ChangeMark UsageReader::changeMark() const
 {
     const QString hidden = unpublished();
-    QSqlQuery sql = m_session.run(u"SELECT ifnull(max(id), 0) FROM usage_events"_s +
-                                  (hidden.isEmpty() ? QString() : u" WHERE "_s + hidden));
-    return sql.next() ? sql.value(0).toLongLong() : 0;
+    QSqlQuery sql = m_session.run(
+        u"SELECT (SELECT ifnull(max(id), 0) FROM usage_events%1), (SELECT ifnull(max(CAST(value "
+        "AS INTEGER)), 0) FROM meta WHERE key = 'usage_publishes')"_s.arg(
+            hidden.isEmpty() ? QString() : u" WHERE "_s + hidden));
+    return sql.next() ? ChangeMark{sql.value(0).toLongLong(), sql.value(1).toLongLong()}
+                      : ChangeMark{};
 }

@@ -49,8 +49,15 @@ public:
     QHash<QString, qint64> cycleUsage(qint64 nowMs, const QString& keyId = {}) const;
     // One key's cost over the whole UTC days in [fromMs, toMs).
     qint64 keyCost(const QString& keyId, qint64 fromMs, qint64 toMs) const;
-    // Grows with every published event: tells usage writes apart.
-    qint64 lastEventId() const;
+    // Tells usage writes apart: the newest published event and how many imports have published
+    // (an import's events may all be older than the newest one).
+    struct ChangeMark
+    {
+        qint64 lastEventId = 0;
+        qint64 publishes = 0;
+        friend bool operator==(const ChangeMark&, const ChangeMark&) = default;
+    };
+    ChangeMark changeMark() const;
 
 private:
     // The condition an event meets once its import (if any) has published - events of an import

@@ -3,6 +3,7 @@
 #include "IpAddress.h"
 #include "PlainText.h"
 #include "SqliteSession.h"
+#include "StoreError.h"
 #include "UsdAmount.h"
 
 using namespace Qt::StringLiterals;
@@ -49,7 +50,6 @@ UsageWriter::UsageWriter(const SqliteSession& session, PriceTable prices,
     : m_session(session)
     , m_prices(std::move(prices))
     // Only a repeated request_id is skipped; any other constraint failure still fails the write.
-    // A request id an unpublished import holds counts as stored: the import will publish it.
     , m_insert(session.prepare(
           u"INSERT INTO usage_events (time_ms, key_id, model, endpoint, status, prompt_tokens, "
           "completion_tokens, cost_micros, latency_ms, client_ip, request_id, import_id) "
@@ -109,14 +109,33 @@ bool UsageWriter::add(UsageEvent event)
     m_insert.bindValue(11, m_importId ? QVariant(qlonglong(*m_importId))
                                       : QVariant(QMetaType::fromType<qlonglong>()));
     m_session.run(m_insert);
-    if (m_insert.numRowsAffected() != 1)
+    if (m_insert.numRowsAffected() != 1) {
+        if (!m_importId)
+            refuseIfHeldByAnImport(event.requestId);
         return false;
+    }
     m_rollup.add(event);
     if (++m_pending >= FlushEvery) {
         m_rollup.flush();
         m_pending = 0;
     }
     return true;
+}
+
+void UsageWriter::refuseIfHeldByAnImport(const QString& requestId) const
+{
+    // A running import holds it: that import may yet fail and drop it, so it is not a duplicate
+    // to skip. The caller's transaction rolls back; trying again later settles it.
+    QSqlQuery held = m_session.prepare(
+        u"SELECT 1 FROM usage_events WHERE request_id = ? AND import_id IN (SELECT id FROM "
+        "usage_imports)"_s);
+    held.addBindValue(requestId);
+    m_session.run(held);
+    if (held.next()) {
+        throw StoreError(StoreError::Code::Unavailable,
+                         u"A usage import still running holds request id \"%1\"; nothing was "
+                         "recorded, try again when it is done."_s.arg(requestId));
+    }
 }
 
 void UsageWriter::finish()

@@ -36,6 +36,8 @@ public:
     static std::optional<FieldError> normalize(UsageEvent& event);
 
 private:
+    void refuseIfHeldByAnImport(const QString& requestId) const;
+
     const SqliteSession& m_session;
     PriceTable m_prices;
     QSqlQuery m_insert;

@@ -673,14 +673,24 @@ void TestUsageImport::anAbandonedImportIsRemovedOnOpen()
     }
     QSqlDatabase::removeDatabase(connection);
 
-    // Not yet: its heartbeat is fresh, as if the import were still running.
+    // Not yet: its heartbeat is fresh, as if the import were still running, so its event is
+    // hidden and a second import waits for it to end.
     m_store = openStore(u"import-%1.sqlite"_s.arg(m_stores));
     QVERIFY(m_store);
     QCOMPARE(storedCount(), 0);
     const QString reimport = writeFile(u"again.jsonl"_s, jsonLine(T0, m_prodId, u"req-1"_s));
     auto early = outcomeOf(m_store->importUsage(reimport, {}));
-    QVERIFY2(early.ok(), qPrintable(early.describe()));
-    QCOMPARE(early.value().duplicates, qint64(1));
+    QVERIFY2(early.failedWith(StoreError::Code::Unavailable), qPrintable(early.describe()));
+    QVERIFY2(early.error()->message().contains(u"Another usage import"_s),
+             qPrintable(early.describe()));
+    // Nor may a recorded event take its request id for a duplicate: that import may yet fail.
+    UsageEvent recorded;
+    recorded.timeMs = T0;
+    recorded.key = m_prodId;
+    recorded.model = u"gpt-4o"_s;
+    recorded.requestId = u"req-1"_s;
+    const auto refused = outcomeOf(m_store->recordUsage({recorded}));
+    QVERIFY2(refused.failedWith(StoreError::Code::Unavailable), qPrintable(refused.describe()));
 
     m_store.reset();
     m_clock.advanceMs(11 * 60 * 1000);

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void badJsonMembersAreNamed_data();
     void badJsonMembersAreNamed();
     void csvReaderHandlesQuotesAndLineBreaks();
+    void csvReaderBoundsRecordsAndResynchronises();
     void csvReaderReportsBrokenQuoting();
     void csvHeaderNeedsRequiredColumns();
     void jsonAndCsvRoundTrip();
@@ -97,6 +98,36 @@ void TestUsageCodec::badJsonMembersAreNamed()
     // Too high and too low get the same range.
     if (field == u"status")
         QCOMPARE(error.message, u"must be a whole number from 100 to 599"_s);
+}
+
+// An overlong line is one bad record and the next line is read whole; a quote that never closes
+// costs its own line only.
+void TestUsageCodec::csvReaderBoundsRecordsAndResynchronises()
+{
+    QByteArray data = "0123456789abcdef\n" // 17 bytes with its line feed: over 16
+                      "a,b\n"
+                      "0123456789abcd\n" // 15 bytes: fits
+                      "x,\"open\n"
+                      "c,d\n";
+    QBuffer buffer(&data);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    CsvReader reader(buffer, 16);
+    QStringList fields;
+    QString error;
+    QCOMPARE(reader.readRecord(&fields, &error), CsvReader::Result::Error);
+    QVERIFY2(error.contains(u"longer than 16"_s), qPrintable(error));
+    QCOMPARE(reader.readRecord(&fields, &error), CsvReader::Result::Record);
+    QCOMPARE(fields, (QStringList{u"a"_s, u"b"_s}));
+    QCOMPARE(reader.recordLine(), 2);
+    QCOMPARE(reader.readRecord(&fields, &error), CsvReader::Result::Record);
+    QCOMPARE(reader.recordLine(), 3);
+    QCOMPARE(reader.readRecord(&fields, &error), CsvReader::Result::Error);
+    QCOMPARE(reader.recordLine(), 4);
+    QVERIFY2(error.contains(u"stray quote"_s), qPrintable(error));
+    QCOMPARE(reader.readRecord(&fields, &error), CsvReader::Result::Record);
+    QCOMPARE(fields, (QStringList{u"c"_s, u"d"_s}));
+    QCOMPARE(reader.recordLine(), 5);
+    QCOMPARE(reader.readRecord(&fields, &error), CsvReader::Result::End);
 }
 
 void TestUsageCodec::csvReaderHandlesQuotesAndLineBreaks()
