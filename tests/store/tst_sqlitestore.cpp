@@ -85,6 +85,37 @@ QList<ApiKeyRecord> withLegacyEntries(QList<ApiKeyRecord> records)
     return records;
 }
 
+// Holds the store file's write lock, as another process's long write would.
+class WriteLock final
+{
+    Q_DISABLE_COPY_MOVE(WriteLock)
+
+public:
+    explicit WriteLock(const QString& path)
+        : m_name(u"write-lock-%1"_s.arg(QRandomGenerator::global()->generate()))
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
+        db.setDatabaseName(path);
+        m_held = db.open() && QSqlQuery(db).exec(u"BEGIN IMMEDIATE"_s);
+    }
+    ~WriteLock()
+    {
+        release();
+        QSqlDatabase::database(m_name, false).close();
+        QSqlDatabase::removeDatabase(m_name);
+    }
+    bool held() const { return m_held; }
+    void release()
+    {
+        if (std::exchange(m_held, false))
+            QSqlQuery(QSqlDatabase::database(m_name, false)).exec(u"ROLLBACK"_s);
+    }
+
+private:
+    QString m_name;
+    bool m_held = false;
+};
+
 void downgradeToVersion2(const QString& path)
 {
     queryOnce(path, u"DROP TABLE usage_imports"_s);
@@ -119,6 +150,7 @@ private Q_SLOTS:
     void anotherInstanceSeesWritesAndIsNotified();
     void anotherInstancesAlertWritesAreAnnounced();
     void callsReturnWhileTheDatabaseIsLocked();
+    void aWriterThatWaitsTooLongSaysWhyInWords();
     void blockingOnAResultRunsNoSqlOnTheCallerThread();
     void defaultPathFollowsXdgDataHome();
 
@@ -479,25 +511,42 @@ void TestSqliteStore::callsReturnWhileTheDatabaseIsLocked()
     const QString path = pathFor(u"locked.sqlite"_s);
     auto store = openedStore(path);
     QVERIFY(store);
-    const QString lockName = u"test-lock"_s;
+    WriteLock lock(path);
+    QVERIFY(lock.held());
+
+    const QFuture<CreatedKey> future = store->createKey(specNamed(u"prod-web-app"_s));
+    QVERIFY(!future.isFinished());
+    QTest::qWait(300);
+    QVERIFY2(!future.isFinished(),
+             "a write must wait for the lock (busy timeout), not fail at once");
+
+    lock.release();
+    const auto created = outcomeOf(future);
+    QVERIFY2(created.ok(), qPrintable(created.describe()));
+}
+
+// A write that waits longer than the busy timeout (another process's long write) says so in
+// words, not with SQLite's "database is locked Unable to fetch row", and stores nothing.
+void TestSqliteStore::aWriterThatWaitsTooLongSaysWhyInWords()
+{
+    const QString path = pathFor(u"impatient.sqlite"_s);
+    auto store = openedStore(path);
+    QVERIFY(store);
+    SqliteStore impatient(path, m_clock, *QRandomGenerator::system());
+    impatient.setBusyTimeoutMs(200);
+    QVERIFY(outcomeOf(impatient.open()).ok());
     {
-        QSqlDatabase lock = QSqlDatabase::addDatabase(u"QSQLITE"_s, lockName);
-        lock.setDatabaseName(path);
-        QVERIFY(lock.open());
-        QSqlQuery begin(lock);
-        QVERIFY(begin.exec(u"BEGIN IMMEDIATE"_s));
-
-        const QFuture<CreatedKey> future = store->createKey(specNamed(u"prod-web-app"_s));
-        QVERIFY(!future.isFinished());
-        QTest::qWait(300);
-        QVERIFY2(!future.isFinished(),
-                 "a write must wait for the lock (busy timeout), not fail at once");
-
-        QVERIFY(begin.exec(u"ROLLBACK"_s));
-        const auto created = outcomeOf(future);
-        QVERIFY2(created.ok(), qPrintable(created.describe()));
+        WriteLock lock(path);
+        QVERIFY(lock.held());
+        const auto created = outcomeOf(impatient.createKey(specNamed(u"too-late"_s)));
+        QVERIFY2(created.failedWith(StoreError::Code::Unavailable), qPrintable(created.describe()));
+        const QString message = created.error()->message();
+        QVERIFY2(message.contains(u"busy"_s) && message.contains(u"try again"_s),
+                 qPrintable(message));
+        for (const QString& raw : {u"database is locked"_s, u"Unable to fetch row"_s})
+            QVERIFY2(!message.contains(raw), qPrintable(message));
     }
-    QSqlDatabase::removeDatabase(lockName);
+    QVERIFY(outcomeOf(store->findKey(u"too-late"_s)).failedWith(StoreError::Code::NotFound));
 }
 
 void TestSqliteStore::blockingOnAResultRunsNoSqlOnTheCallerThread()

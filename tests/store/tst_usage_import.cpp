@@ -126,7 +126,6 @@ private Q_SLOTS:
     void aStrayQuoteInCsvCostsOneLine();
     void otherWritersGoOnWhileAnImportRuns();
     void anAbandonedImportIsRemovedOnOpen();
-    void aWriterThatWaitsTooLongSaysWhyInWords();
     void csvTextFollowsTheSameRulesAsJsonLines();
     void importAnnouncesUsageHereAndInOtherInstances();
     void cancelledImportStoresNothing();
@@ -700,34 +699,6 @@ void TestUsageImport::anAbandonedImportIsRemovedOnOpen()
     QVERIFY2(again.ok(), qPrintable(again.describe()));
     QCOMPARE(again.value().imported, qint64(1));
     QCOMPARE(storedCount(), 1);
-}
-
-void TestUsageImport::aWriterThatWaitsTooLongSaysWhyInWords()
-{
-    const QString path = m_dir.filePath(u"import-%1.sqlite"_s.arg(m_stores));
-    SqliteStore impatient(path, m_clock, *QRandomGenerator::system());
-    impatient.setBusyTimeoutMs(200);
-    QVERIFY(outcomeOf(impatient.open()).ok());
-    const QString lockName = u"import-lock"_s;
-    {
-        QSqlDatabase lock = QSqlDatabase::addDatabase(u"QSQLITE"_s, lockName);
-        lock.setDatabaseName(path);
-        QVERIFY(lock.open());
-        QSqlQuery begin(lock);
-        QVERIFY(begin.exec(u"BEGIN IMMEDIATE"_s));
-        KeySpec spec;
-        spec.label = u"too-late"_s;
-        const auto created = outcomeOf(impatient.createKey(spec));
-        QVERIFY2(created.failedWith(StoreError::Code::Unavailable), qPrintable(created.describe()));
-        const QString message = created.error()->message();
-        QVERIFY2(message.contains(u"busy"_s) && message.contains(u"try again"_s),
-                 qPrintable(message));
-        for (const QString& raw : {u"database is locked"_s, u"Unable to fetch row"_s})
-            QVERIFY2(!message.contains(raw), qPrintable(message));
-        QVERIFY(begin.exec(u"ROLLBACK"_s));
-    }
-    QSqlDatabase::removeDatabase(lockName);
-    QVERIFY(!key(u"too-late"_s).has_value());
 }
 
 // The same rules in every reader: CSV used to take invalid UTF-8 (gpt-\xff4o became a new
