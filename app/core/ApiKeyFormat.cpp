@@ -154,13 +154,8 @@ QString ApiKeyFormat::displayHint(QStringView key)
 
 QString ApiKeyFormat::redacted(QStringView text)
 {
-    const qsizetype dash = text.lastIndexOf(u'-');
-    const QStringView tail = text.mid(dash + 1);
-    const bool secretShaped =
-        dash > 0 && tail.size() >= 20 && std::all_of(tail.begin(), tail.end(), isBase62);
-    if (secretShaped)
-        return displayHint(text);
-    return text.size() > 64 ? text.left(64).toString() + u"…"_s : text.toString();
+    const QString safe = redactSecrets(text);
+    return safe.size() > 64 ? safe.left(64) + u"…"_s : safe;
 }
 
 namespace {

@@ -990,6 +990,18 @@ QFuture<ApiKeyRecord> SqliteStore::activateKey(const QString& id)
     });
 }
 
+void SqliteStore::writeMeta(const QSqlDatabase& db,
+                            const QList<std::pair<QString, QString>>& entries) const
+{
+    QSqlQuery upsert = prepare(db, u"INSERT INTO meta (key, value) VALUES (?, ?) "
+                                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
+    for (const auto& [key, value] : entries) {
+        upsert.bindValue(0, key);
+        upsert.bindValue(1, value);
+        execute(upsert);
+    }
+}
+
 void SqliteStore::purgeAbandonedKeys(const QSqlDatabase& db) const
 {
     QSqlQuery stale = prepare(db, u"SELECT id FROM keys WHERE pending_until < ?"_s);
@@ -1032,14 +1044,7 @@ void SqliteStore::establishIdentity(QSqlDatabase& db)
         const bool copy = !fresh && storedFile != file;
         if (fresh || copy) {
             storeId = u"st_"_s + ApiKeyFormat::randomBase62(StoreIdRandomLength, m_rng);
-            QSqlQuery upsert =
-                prepare(db, u"INSERT INTO meta (key, value) VALUES (?, ?) "
-                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
-            upsert.addBindValue(QVariantList{StoreIdKey, StoreFileKey});
-            upsert.addBindValue(QVariantList{storeId, file});
-            if (!upsert.execBatch())
-                fail(u"Could not record the store identity"_s,
-                     SqliteSession::describe(upsert.lastError()));
+            writeMeta(db, {{StoreIdKey, storeId}, {StoreFileKey, file}});
         }
         if (!copy) {
             // Keys from before store identities: this is the store that created them.
@@ -1227,17 +1232,10 @@ QFuture<WorkspaceSettings> SqliteStore::updateWorkspaceSettings(const WorkspaceS
             throw StoreError(StoreError::Code::Invalid, u"The workspace settings are not valid."_s,
                              errors);
         transaction(db, [&] {
-            QSqlQuery upsert =
-                prepare(db, u"INSERT INTO meta (key, value) VALUES (?, ?) "
-                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
-            upsert.addBindValue(QVariantList{StandardPrefixKey, SubscriptionPrefixKey,
-                                             ExpiryWarningDaysKey, RotationPeriodDaysKey});
-            upsert.addBindValue(QVariantList{settings.standardPrefix, settings.subscriptionPrefix,
-                                             QString::number(settings.expiryWarningDays),
-                                             QString::number(settings.rotationPeriodDays)});
-            if (!upsert.execBatch())
-                fail(u"Could not save the workspace settings"_s,
-                     SqliteSession::describe(upsert.lastError()));
+            writeMeta(db, {{StandardPrefixKey, settings.standardPrefix},
+                           {SubscriptionPrefixKey, settings.subscriptionPrefix},
+                           {ExpiryWarningDaysKey, QString::number(settings.expiryWarningDays)},
+                           {RotationPeriodDaysKey, QString::number(settings.rotationPeriodDays)}});
         });
         notifyKeysChanged();
         return settings;
@@ -1509,13 +1507,9 @@ QFuture<PriceTable> SqliteStore::setPriceTable(const PriceTable& table)
         if (!errors.isEmpty())
             throw StoreError(StoreError::Code::Invalid, u"The price table is not valid."_s, errors);
         transaction(db, [&] {
-            QSqlQuery upsert =
-                prepare(db, u"INSERT INTO meta (key, value) VALUES (?, ?) "
-                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"_s);
-            upsert.addBindValue(PriceTableKey);
-            upsert.addBindValue(
-                QString::fromUtf8(QJsonDocument(table.toJson()).toJson(QJsonDocument::Compact)));
-            execute(upsert);
+            writeMeta(db, {{PriceTableKey,
+                            QString::fromUtf8(
+                                QJsonDocument(table.toJson()).toJson(QJsonDocument::Compact))}});
         });
         return table;
     });

@@ -135,6 +135,8 @@ private:
                                           Pending pending = Pending::Excluded) const;
     // Gives the file a store identity, and a new one when it is a copy of another store's file.
     void establishIdentity(QSqlDatabase& db);
+    // Sets meta entries (key, value); inside the caller's transaction.
+    void writeMeta(const QSqlDatabase& db, const QList<std::pair<QString, QString>>& entries) const;
     // Removes keys created in two steps whose activation never came.
     void purgeAbandonedKeys(const QSqlDatabase& db) const;
     // Removes the hidden events of imports whose process died; inside a transaction.
