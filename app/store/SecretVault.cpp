@@ -263,6 +263,8 @@ void probeWrite(const std::shared_ptr<const ProbeRun>& run)
 }
 
 const QString LockSuffix = u".lock"_s;
+// A probe's three keychain jobs each time out after at most a few tens of seconds.
+constexpr int StaleMarkerMs = 10 * 60 * 1000;
 const QString LeftSuffix = u".left"_s;
 
 // A probe killed between its write and its remove would leave its entry behind: each probe
@@ -281,8 +283,9 @@ void removeAbandonedProbes(QObject* context, const QString& service, const QStri
         std::shared_ptr<QLockFile> lock;
         if (name.endsWith(LockSuffix)) {
             lock = std::make_shared<QLockFile>(dir.filePath(name));
-            lock->setStaleLockTime(0);
-            // Succeeds only when the process that made the file is gone.
+            // Succeeds when the process that made the file is gone, or when the file is older
+            // than any probe lasts: one killed while writing it holds no pid to check.
+            lock->setStaleLockTime(StaleMarkerMs);
             if (!lock->tryLock(0))
                 continue;
         }
