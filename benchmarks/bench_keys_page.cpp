@@ -9,10 +9,13 @@
 #include "ClipboardGuard.h"
 #include "KeyEnums.h"
 #include "KeyFilterProxyModel.h"
+#include "KeyStore.h"
 #include "KeyTableModel.h"
+#include "LifecycleStore.h"
 #include "SecretVault.h"
 #include "SqliteStore.h"
 #include "SystemClock.h"
+#include "UsageStore.h"
 #include "UsdAmount.h"
 
 #include <QApplication>
@@ -100,7 +103,7 @@ void fill(SqliteStore& store, int count)
             spec.quotaLimitMicros = qint64(5 + i % 50) * UsdAmount::MicrosPerUsd;
         if (i % 5 == 0)
             spec.models = {u"gpt-4o-mini"_s, u"text-embedding-3-small"_s};
-        batch << store.createKey(spec);
+        batch << store.keys().createKey(spec);
         if (batch.size() == BatchSize || i + 1 == count) {
             for (const QFuture<CreatedKey>& created : std::as_const(batch))
                 await(created);
@@ -148,7 +151,7 @@ Figures measurePage(SqliteStore& store, SecretVault& vault, const Clock& clock)
     QElapsedTimer timer;
     heartbeat.start();
     timer.start();
-    ApiKeysPage page(store, store, store, vault, clock, clipboard);
+    ApiKeysPage page(store.keys(), store.usage(), store.lifecycle(), vault, clock, clipboard);
     page.resize(1400, 900);
     page.show();
     auto* view = page.findChild<QTableView*>(u"keysTable"_s);
@@ -180,7 +183,7 @@ Figures measureBaseline(SqliteStore& store, const Clock& clock)
     QTableView view;
     QStandardItemModel model(0, KeyTableModel::ColumnCount);
     QSortFilterProxyModel proxy;
-    const QList<ApiKeyRecord> records = await(store.listKeys());
+    const QList<ApiKeyRecord> records = await(store.keys().listKeys());
     const qint64 now = clock.nowUtcMs();
     for (const ApiKeyRecord& record : records) {
         QList<QStandardItem*> items;
@@ -255,7 +258,8 @@ int main(int argc, char* argv[])
         fill(store, keys);
     SecretVault vault;
 
-    const qsizetype stored = await(store.listKeys()).size(); // also warms SQLite's page cache
+    const qsizetype stored =
+        await(store.keys().listKeys()).size(); // also warms SQLite's page cache
     std::printf("KeyDeck API Keys page benchmark: %lld keys in %s, %d run(s) each, median\n",
                 qlonglong(stored), qPrintable(path), runs);
 

@@ -8,10 +8,13 @@
 // Read times are medians; sqlite3 is given both as its own `.timer` (query only) and as the
 // wall time of the process. Every KeyDeck answer is checked against sqlite3's before timing.
 
+#include "KeyStore.h"
+#include "LifecycleStore.h"
 #include "PriceTable.h"
 #include "SqliteStore.h"
 #include "SystemClock.h"
 #include "UsageCodec.h"
+#include "UsageStore.h"
 #include "UsdAmount.h"
 #include "UtcTime.h"
 
@@ -283,7 +286,7 @@ int main(int argc, char* argv[])
         KeySpec spec;
         spec.label = u"bench-key-%1"_s.arg(i, 4, 10, QChar(u'0'));
         labels << spec.label;
-        creating << store.createKey(spec);
+        creating << store.keys().createKey(spec);
     }
     QHash<QString, QString> idOf;
     for (const QFuture<CreatedKey>& future : std::as_const(creating)) {
@@ -306,7 +309,7 @@ int main(int argc, char* argv[])
     print({});
     print(u"(a) import of the CSV file"_s);
     timer.restart();
-    const UsageImportReport imported = await(store.importUsage(csvPath, {}));
+    const UsageImportReport imported = await(store.usage().importUsage(csvPath, {}));
     const double importMs = double(timer.nsecsElapsed()) / 1e6;
     if (imported.imported != options.events)
         die(u"imported %1 of %2 events"_s.arg(imported.imported).arg(options.events));
@@ -353,7 +356,7 @@ int main(int argc, char* argv[])
         qsizetype slotRows = 0;
         for (int run = 0; run < ReadRuns; ++run) {
             timer.restart();
-            const QList<UsageSeries::Point> rows = await(store.usageSlots(query));
+            const QList<UsageSeries::Point> rows = await(store.usage().usageSlots(query));
             points = UsageSeries::build(rows, fromMs, endMs, UsageSeries::BucketSize::Day, utc);
             keydeck << double(timer.nsecsElapsed()) / 1e6;
             slotRows = rows.size();
@@ -397,7 +400,7 @@ int main(int argc, char* argv[])
         qsizetype rows = 0;
         for (int run = 0; run < ReadRuns; ++run) {
             timer.restart();
-            const QList<UsageGroupRow> groups = await(store.usageGroups(query, grouping));
+            const QList<UsageGroupRow> groups = await(store.usage().usageGroups(query, grouping));
             keydeck << double(timer.nsecsElapsed()) / 1e6;
             rows = groups.size();
             const Sqlite3Run baseline =

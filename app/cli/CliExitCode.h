@@ -8,4 +8,5 @@ enum class CliExitCode : int
     Usage = 2,    // bad command line or invalid value; nothing changed
     NotFound = 3, // no key with that id or label
     Refused = 4,  // the key's state forbids it (revocation is final) or the label is taken
+    Denied = 5,   // the store refused the credentials, or they lack the permission
 };

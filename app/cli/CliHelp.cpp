@@ -53,6 +53,7 @@ Exit codes:
   2  usage or validation error (for usage import: a bad line); nothing was changed
   3  no key with that id or label
   4  refused: the key is revoked (revocation is final) or the label is in use
+  5  denied: the store did not accept the credentials, or they may not do this
 )"_s;
 }
 

@@ -8,9 +8,11 @@
 #include "GitIgnoreCheck.h"
 #include "KeyEnums.h"
 #include "KeyPrinter.h"
+#include "KeyStore.h"
 #include "SecretVault.h"
-#include "SqliteStore.h"
+#include "StoreConnection.h"
 #include "StoreError.h"
+#include "StoreOpener.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -95,14 +97,13 @@ Exit codes: 0 written; 1 a secret could not be read, or the file could not be wr
 )"_s;
 }
 
-ExportEnvCommand::ExportEnvCommand(QStringList arguments, QString defaultStorePath,
-                                   const Clock& clock, QRandomGenerator& rng, QTextStream& out,
-                                   QTextStream& err, QObject* parent)
+ExportEnvCommand::ExportEnvCommand(QStringList arguments, StoreOpener& stores, const Clock& clock,
+                                   QTextStream& out, QTextStream& err, QObject* parent)
     : QObject(parent)
     , m_arguments(std::move(arguments))
-    , m_storePath(std::move(defaultStorePath))
+    , m_stores(stores)
+    , m_storePath(stores.defaultLocation())
     , m_clock(clock)
-    , m_rng(rng)
     , m_out(out)
     , m_err(err)
 {}
@@ -211,13 +212,13 @@ void ExportEnvCommand::start()
         finish(CliExitCode::Ok);
         return;
     }
-    if (!QFileInfo::exists(m_storePath)) {
+    if (!m_stores.exists(m_storePath)) {
         fail(CliExitCode::Runtime, u"store"_s,
              u"there is no store at %1 yet (keys create or the KeyDeck app creates it)"_s.arg(
                  m_storePath));
         return;
     }
-    m_store = std::make_unique<SqliteStore>(m_storePath, m_clock, m_rng);
+    m_store = m_stores.connect(m_storePath);
     const auto onError = [this](const std::exception_ptr& error) {
         failWith(error);
     };
@@ -225,7 +226,7 @@ void ExportEnvCommand::start()
         m_store->open(), this,
         [this, onError] {
             FutureCallbacks::whenDone(
-                m_store->workspaceSettings(), this,
+                m_store->keys().workspaceSettings(), this,
                 [this](const WorkspaceSettings& settings) {
                     m_prefix = settings.standardPrefix;
                     findKey(0);
@@ -243,7 +244,7 @@ void ExportEnvCommand::findKey(qsizetype index)
     }
     const QString target = m_requests.at(index).target;
     FutureCallbacks::whenDone(
-        m_store->findKey(target), this,
+        m_store->keys().findKey(target), this,
         [this, index](const ApiKeyRecord& record) {
             m_records << record;
             findKey(index + 1);

@@ -13,10 +13,10 @@
 
 class Clock;
 class EnvExportPlan;
-class QRandomGenerator;
 class QTextStream;
 class SecretVault;
-class SqliteStore;
+class StoreConnection;
+class StoreOpener;
 
 // keydeckctl export-env: writes keys' secrets from the OS keychain into a .env file, atomically
 // and 0600. It reads its own command line, as --key repeats. Every key is found and every
@@ -32,9 +32,9 @@ public:
     static bool handles(const QStringList& arguments);
     static QString help();
 
-    ExportEnvCommand(QStringList arguments, QString defaultStorePath, const Clock& clock,
-                     QRandomGenerator& rng, QTextStream& out, QTextStream& err,
-                     QObject* parent = nullptr);
+    // stores and clock must outlive this object.
+    ExportEnvCommand(QStringList arguments, StoreOpener& stores, const Clock& clock,
+                     QTextStream& out, QTextStream& err, QObject* parent = nullptr);
     ~ExportEnvCommand() override;
 
     void start();
@@ -63,9 +63,9 @@ private:
     void finish(CliExitCode code);
 
     QStringList m_arguments;
+    StoreOpener& m_stores;
     QString m_storePath;
     const Clock& m_clock;
-    QRandomGenerator& m_rng;
     QTextStream& m_out;
     QTextStream& m_err;
 
@@ -78,7 +78,7 @@ private:
     bool m_json = false;
     bool m_help = false;
 
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<StoreConnection> m_store;
     std::unique_ptr<SecretVault> m_vault;
     QString m_prefix;
     QList<ApiKeyRecord> m_records;

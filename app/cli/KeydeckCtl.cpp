@@ -9,9 +9,12 @@
 #include "KeyJson.h"
 #include "KeyPrinter.h"
 #include "KeySpecFlags.h"
+#include "KeyStore.h"
+#include "LifecycleStore.h"
 #include "SecretVault.h"
-#include "SqliteStore.h"
+#include "StoreConnection.h"
 #include "StoreError.h"
+#include "StoreOpener.h"
 #include "UsagePrinter.h"
 #include "UsageStore.h"
 
@@ -56,13 +59,12 @@ QStringList changedMembers(const KeySpec& before, const KeySpec& after)
 }
 } // namespace
 
-KeydeckCtl::KeydeckCtl(QStringList arguments, QString defaultStorePath, const Clock& clock,
-                       QRandomGenerator& rng, QTextStream& out, QTextStream& err, QObject* parent)
+KeydeckCtl::KeydeckCtl(QStringList arguments, StoreOpener& stores, const Clock& clock,
+                       QTextStream& out, QTextStream& err, QObject* parent)
     : QObject(parent)
     , m_arguments(std::move(arguments))
-    , m_defaultStorePath(std::move(defaultStorePath))
+    , m_stores(stores)
     , m_clock(clock)
-    , m_rng(rng)
     , m_out(out)
     , m_err(err)
 {}
@@ -87,8 +89,7 @@ void KeydeckCtl::start()
 {
     // export-env repeats --key, which CliArguments refuses: it reads its own command line.
     if (ExportEnvCommand::handles(m_arguments)) {
-        auto* command = new ExportEnvCommand(m_arguments, m_defaultStorePath, m_clock, m_rng, m_out,
-                                             m_err, this);
+        auto* command = new ExportEnvCommand(m_arguments, m_stores, m_clock, m_out, m_err, this);
         connect(command, &ExportEnvCommand::finished, this, [this](int code) {
             m_finished = true;
             Q_EMIT finished(code);
@@ -177,7 +178,7 @@ void KeydeckCtl::createKey()
     }
     withStore(StoreAccess::CreateIfMissing, [this, spec] {
         withKeychain([this, spec](bool usable, const QString& reason) {
-            saveCreated(m_store->createPendingKey(spec), usable, reason);
+            saveCreated(m_store->keys().createPendingKey(spec), usable, reason);
         });
     });
 }
@@ -187,7 +188,8 @@ void KeydeckCtl::rotateKey()
     withStore(StoreAccess::Existing, [this] {
         withTarget([this](const ApiKeyRecord& record) {
             withKeychain([this, record](bool usable, const QString& reason) {
-                saveCreated(m_store->rotateKeyPending(record.id), usable, reason, record);
+                saveCreated(m_store->lifecycle().rotateKeyPending(record.id), usable, reason,
+                            record);
             });
         });
     });
@@ -199,7 +201,7 @@ void KeydeckCtl::withKeychain(std::function<void(bool usable, const QString& rea
         next(false, {});
         return;
     }
-    // Probe first: QtKeychain's own errors mislead (SPEC §7); the probe says what is wrong.
+    // Probe first: QtKeychain's own errors mislead; the probe says what is wrong.
     m_vault = std::make_unique<SecretVault>();
     await(
         m_vault->probe(),
@@ -241,7 +243,7 @@ void KeydeckCtl::printAndActivate(const CreatedKey& created, Keychain keychain,
     m_out.flush();
     m_err.flush();
     await(
-        m_store->activateKey(created.record.id),
+        m_store->keys().activateKey(created.record.id),
         [this](const ApiKeyRecord&) { finish(CliExitCode::Ok); },
         [this, created, keychain](const std::exception_ptr& error) {
             const QString message =
@@ -292,10 +294,10 @@ void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, cons
         if (replaced) {
             m_out << u"Rotated key %1: created %2 with the same settings in %3.\n\n"_s.arg(
                 quoted(replaced->spec.label), quoted(created.record.spec.label),
-                m_store->location());
+                m_store->keys().location());
         } else {
             m_out << u"Created key %1 in %2.\n\n"_s.arg(quoted(created.record.spec.label),
-                                                        m_store->location());
+                                                        m_store->keys().location());
         }
         m_out << created.secret << u"\n\nThis key will not be shown again.\nKeychain: "_s << where
               << u"\n\n"_s;
@@ -312,7 +314,7 @@ void KeydeckCtl::printCreated(const CreatedKey& created, Keychain keychain, cons
 void KeydeckCtl::listKeys()
 {
     // Listing must not create a store as a side effect (think of a mistyped --store).
-    if (!QFileInfo::exists(storePath())) {
+    if (!m_stores.exists(storePath())) {
         if (m_args->json())
             m_out << u"[]\n"_s;
         else
@@ -321,12 +323,12 @@ void KeydeckCtl::listKeys()
         return;
     }
     withStore(StoreAccess::Existing, [this] {
-        await(m_store->listKeys(), [this](const QList<ApiKeyRecord>& records) {
+        await(m_store->keys().listKeys(), [this](const QList<ApiKeyRecord>& records) {
             const qint64 now = m_clock.nowUtcMs();
             if (m_args->json())
                 m_out << KeyPrinter::jsonText(KeyPrinter::json(records, now));
             else if (records.isEmpty())
-                m_out << u"No keys in %1.\n"_s.arg(m_store->location());
+                m_out << u"No keys in %1.\n"_s.arg(m_store->keys().location());
             else
                 m_out << KeyPrinter::table(records, now);
             finish(CliExitCode::Ok);
@@ -369,7 +371,7 @@ void KeydeckCtl::updateKey()
                 finish(CliExitCode::Ok);
                 return;
             }
-            await(m_store->updateKey(record.id, spec),
+            await(m_store->keys().updateKey(record.id, spec),
                   [this, changed](const ApiKeyRecord& updated) {
                       printRecord(updated, u"Updated key %1: %2.\n\n"_s.arg(
                                                quoted(updated.spec.label), changed.join(u", ")));
@@ -396,27 +398,29 @@ void KeydeckCtl::setStatus(KeyStatus status)
                 finish(CliExitCode::Ok);
                 return;
             }
-            await(m_store->setKeyStatus(record.id, status), [this,
-                                                             status](const ApiKeyRecord& updated) {
-                const QString label = quoted(updated.spec.label);
-                QString headline;
-                if (status == KeyStatus::Revoked) {
-                    headline =
-                        u"Revoked key %1: requests with it now fail with 401 revoked_api_key. "
-                        u"This is final.\n\n"_s.arg(label);
-                } else if (status == KeyStatus::Disabled) {
-                    headline = u"Disabled key %1: requests with it now fail with 401 "
-                               u"disabled_api_key until "
-                               u"it is enabled.\n\n"_s.arg(label);
-                } else if (updated.isExpired(m_clock.nowUtcMs())) {
-                    headline = u"Enabled key %1, but it has expired: give it a new expiry with "
-                               u"keydeckctl keys update ID --expires TIME|never.\n\n"_s.arg(label);
-                } else {
-                    headline = u"Enabled key %1.\n\n"_s.arg(label);
-                }
-                printRecord(updated, headline);
-                finish(CliExitCode::Ok);
-            });
+            await(
+                m_store->keys().setKeyStatus(record.id, status),
+                [this, status](const ApiKeyRecord& updated) {
+                    const QString label = quoted(updated.spec.label);
+                    QString headline;
+                    if (status == KeyStatus::Revoked) {
+                        headline =
+                            u"Revoked key %1: requests with it now fail with 401 revoked_api_key. "
+                            u"This is final.\n\n"_s.arg(label);
+                    } else if (status == KeyStatus::Disabled) {
+                        headline = u"Disabled key %1: requests with it now fail with 401 "
+                                   u"disabled_api_key until "
+                                   u"it is enabled.\n\n"_s.arg(label);
+                    } else if (updated.isExpired(m_clock.nowUtcMs())) {
+                        headline =
+                            u"Enabled key %1, but it has expired: give it a new expiry with "
+                            u"keydeckctl keys update ID --expires TIME|never.\n\n"_s.arg(label);
+                    } else {
+                        headline = u"Enabled key %1.\n\n"_s.arg(label);
+                    }
+                    printRecord(updated, headline);
+                    finish(CliExitCode::Ok);
+                });
         });
     });
 }
@@ -425,7 +429,7 @@ void KeydeckCtl::deleteKey()
 {
     withStore(StoreAccess::Existing, [this] {
         withTarget([this](const ApiKeyRecord& record) {
-            await(m_store->deleteKey(record.id), [this, record] {
+            await(m_store->keys().deleteKey(record.id), [this, record] {
                 if (!record.ownsVaultEntry) {
                     printDeleted(record, SecretRemoval::KeptForOriginal, {});
                     return;
@@ -476,7 +480,7 @@ void KeydeckCtl::printDeleted(const ApiKeyRecord& record, SecretRemoval removal,
 void KeydeckCtl::showWorkspace()
 {
     withStore(StoreAccess::Existing, [this] {
-        await(m_store->workspaceSettings(), [this](const WorkspaceSettings& settings) {
+        await(m_store->keys().workspaceSettings(), [this](const WorkspaceSettings& settings) {
             printWorkspace(settings, {});
             finish(CliExitCode::Ok);
         });
@@ -496,7 +500,7 @@ void KeydeckCtl::setWorkspace()
         return;
     }
     withStore(StoreAccess::CreateIfMissing, [this] {
-        await(m_store->workspaceSettings(), [this](WorkspaceSettings settings) {
+        await(m_store->keys().workspaceSettings(), [this](WorkspaceSettings settings) {
             if (m_args->has(u"--prefix"_s))
                 settings.standardPrefix = m_args->value(u"--prefix"_s);
             if (m_args->has(u"--subscription-prefix"_s))
@@ -508,11 +512,12 @@ void KeydeckCtl::setWorkspace()
                      u"must differ from the other prefix, so a key's type shows in the key"_s);
                 return;
             }
-            await(
-                m_store->updateWorkspaceSettings(settings), [this](const WorkspaceSettings& saved) {
-                    printWorkspace(saved, u"Workspace updated; new keys get these prefixes.\n\n"_s);
-                    finish(CliExitCode::Ok);
-                });
+            await(m_store->keys().updateWorkspaceSettings(settings),
+                  [this](const WorkspaceSettings& saved) {
+                      printWorkspace(saved,
+                                     u"Workspace updated; new keys get these prefixes.\n\n"_s);
+                      finish(CliExitCode::Ok);
+                  });
         });
     });
 }
@@ -541,7 +546,7 @@ void KeydeckCtl::importUsage()
     options.skipBadLines = m_args->has(u"--skip-bad-lines"_s);
     withStore(StoreAccess::Existing, [this, options, path = file.absoluteFilePath()] {
         await(
-            usageStore().importUsage(path, options),
+            m_store->usage().importUsage(path, options),
             [this](const UsageImportReport& report) { printImport(report); },
             [this](const std::exception_ptr& error) { failImport(error); });
     });
@@ -591,8 +596,8 @@ void KeydeckCtl::usageSummary()
             using G = UsageFlags::Grouping;
             switch (m_usageFlags->grouping()) {
             case G::None:
-                await(usageStore().usageTotals(query), [this, query,
-                                                        scope](const UsageTotals& totals) {
+                await(m_store->usage().usageTotals(query), [this, query,
+                                                            scope](const UsageTotals& totals) {
                     if (m_args->json())
                         m_out << KeyPrinter::jsonText(
                             UsagePrinter::summaryJson(totals, query.fromMs, query.toMs));
@@ -606,7 +611,7 @@ void KeydeckCtl::usageSummary()
                 const auto size = m_usageFlags->grouping() == G::Hour
                                       ? UsageSeries::BucketSize::Hour
                                       : UsageSeries::BucketSize::Day;
-                await(usageStore().usageSlots(query),
+                await(m_store->usage().usageSlots(query),
                       [this, query, scope, size](const QList<UsageSeries::Point>& slotRows) {
                           // Hours and days as the user's clock shows them (TZ).
                           const QTimeZone zone = QTimeZone::systemTimeZone();
@@ -618,14 +623,14 @@ void KeydeckCtl::usageSummary()
             }
             case G::Key:
                 withLabels([this, query, scope](const Labels& labels) {
-                    await(usageStore().usageGroups(query, UsageStore::Grouping::Key),
+                    await(m_store->usage().usageGroups(query, UsageStore::Grouping::Key),
                           [this, scope, labels](const QList<UsageGroupRow>& rows) {
                               printGroups(rows, scope, labels);
                           });
                 });
                 return;
             case G::Model:
-                await(usageStore().usageGroups(query, UsageStore::Grouping::Model),
+                await(m_store->usage().usageGroups(query, UsageStore::Grouping::Model),
                       [this, scope](const QList<UsageGroupRow>& rows) {
                           printGroups(rows, scope, {});
                       });
@@ -669,8 +674,8 @@ void KeydeckCtl::usageLogs()
                 }
                 const int limit = m_usageFlags->limit().value_or(UsageFlags::DefaultLimit);
                 await(
-                    usageStore().usageLogs(query, 0, limit, UsageStore::LogColumn::Time,
-                                           Qt::DescendingOrder),
+                    m_store->usage().usageLogs(query, 0, limit, UsageStore::LogColumn::Time,
+                                               Qt::DescendingOrder),
                     [this, query, scope, labels, limit](const QList<UsageEvent>& events) {
                         if (m_args->json()) {
                             m_out << KeyPrinter::jsonText(UsagePrinter::logJson(events, labels));
@@ -699,8 +704,8 @@ void KeydeckCtl::exportLogs(const UsageQuery& query, const Labels& labels, qint6
     constexpr qint64 PageSize = 5000;
     const std::optional<int> limit = m_usageFlags->limit();
     const int page = int(limit ? qMin(PageSize, *limit - offset) : PageSize);
-    await(usageStore().usageLogs(query, offset, page, UsageStore::LogColumn::Time,
-                                 Qt::DescendingOrder),
+    await(m_store->usage().usageLogs(query, offset, page, UsageStore::LogColumn::Time,
+                                     Qt::DescendingOrder),
           [this, query, labels, offset, page, limit](const QList<UsageEvent>& events) {
               const UsageCodec::Format format = *m_usageFlags->format();
               for (const UsageEvent& e : events)
@@ -725,7 +730,7 @@ void KeydeckCtl::withUsageQuery(
     }
     const QString key = m_args->value(u"--key"_s);
     await(
-        m_store->findKey(key),
+        m_store->keys().findKey(key),
         [query, next = std::move(next)](const ApiKeyRecord& record) mutable {
             query.keyIds = {record.id};
             next(query, u"key %1 (%2)"_s.arg(quoted(record.spec.label), record.id));
@@ -742,7 +747,7 @@ void KeydeckCtl::withUsageQuery(
 
 void KeydeckCtl::withLabels(std::function<void(const Labels& labels)> next)
 {
-    await(m_store->listKeys(), [next = std::move(next)](const QList<ApiKeyRecord>& records) {
+    await(m_store->keys().listKeys(), [next = std::move(next)](const QList<ApiKeyRecord>& records) {
         Labels labels;
         for (const ApiKeyRecord& r : records)
             labels.insert(r.id, r.spec.label);
@@ -750,15 +755,10 @@ void KeydeckCtl::withLabels(std::function<void(const Labels& labels)> next)
     });
 }
 
-UsageStore& KeydeckCtl::usageStore()
-{
-    return *m_store;
-}
-
 void KeydeckCtl::listAlerts()
 {
     // Like keys list: no store is created as a side effect.
-    if (!QFileInfo::exists(storePath())) {
+    if (!m_stores.exists(storePath())) {
         if (m_args->json())
             m_out << u"[]\n"_s;
         else
@@ -768,8 +768,8 @@ void KeydeckCtl::listAlerts()
     }
     const bool all = m_args->has(u"--all"_s);
     withStore(StoreAccess::Existing, [this, all] {
-        await(m_store->evaluateAlerts(), [this, all](const QList<Alert>&) {
-            await(m_store->alerts(all), [this, all](const QList<Alert>& alerts) {
+        await(m_store->lifecycle().evaluateAlerts(), [this, all](const QList<Alert>&) {
+            await(m_store->lifecycle().alerts(all), [this, all](const QList<Alert>& alerts) {
                 withLabels([this, all, alerts](const Labels& labels) {
                     if (m_args->json()) {
                         m_out << KeyPrinter::jsonText(AlertPrinter::json(alerts, labels));
@@ -790,7 +790,7 @@ void KeydeckCtl::acknowledgeAlert()
     const qint64 id = m_args->target().toLongLong();
     withStore(StoreAccess::Existing, [this, id] {
         await(
-            m_store->acknowledgeAlert(id),
+            m_store->lifecycle().acknowledgeAlert(id),
             [this](const Alert& alert) {
                 withLabels([this, alert](const Labels& labels) {
                     if (m_args->json()) {
@@ -817,7 +817,7 @@ void KeydeckCtl::acknowledgeAlert()
 void KeydeckCtl::listAlertRules()
 {
     withStore(StoreAccess::Existing, [this] {
-        await(m_store->alertRules(), [this](const QList<AlertRule>& rules) {
+        await(m_store->lifecycle().alertRules(), [this](const QList<AlertRule>& rules) {
             withLabels([this, rules](const Labels& labels) {
                 if (m_args->json())
                     m_out << KeyPrinter::jsonText(AlertPrinter::rulesJson(rules));
@@ -833,21 +833,19 @@ void KeydeckCtl::listAlertRules()
 
 QString KeydeckCtl::storePath() const
 {
-    return m_args->has(u"--store"_s) ? m_args->value(u"--store"_s) : m_defaultStorePath;
+    return m_args->has(u"--store"_s) ? m_args->value(u"--store"_s) : m_stores.defaultLocation();
 }
 
 void KeydeckCtl::withStore(StoreAccess access, std::function<void()> next)
 {
     const QString path = storePath();
-    if (access == StoreAccess::Existing && !QFileInfo::exists(path)) {
+    if (access == StoreAccess::Existing && !m_stores.exists(path)) {
         fail(
             CliExitCode::Runtime, u"store"_s,
             u"there is no store at %1 yet (keys create or the KeyDeck app creates it)"_s.arg(path));
         return;
     }
-    if (access == StoreAccess::CreateIfMissing)
-        QDir().mkpath(QFileInfo(path).absolutePath());
-    m_store = std::make_unique<SqliteStore>(path, m_clock, m_rng);
+    m_store = m_stores.connect(path);
     await(m_store->open(), std::move(next));
 }
 
@@ -855,12 +853,12 @@ void KeydeckCtl::withTarget(std::function<void(const ApiKeyRecord&)> next)
 {
     const QString target = m_args->target();
     if (!ApiKeyFormat::isWellFormed(target)) {
-        await(m_store->findKey(target), std::move(next));
+        await(m_store->keys().findKey(target), std::move(next));
         return;
     }
     // A pasted secret names its key by digest, as the app's search does; it is never sent on.
     const QByteArray digest = ApiKeyFormat::digestHex(target);
-    await(m_store->listKeys(), [this, digest, next](const QList<ApiKeyRecord>& records) {
+    await(m_store->keys().listKeys(), [this, digest, next](const QList<ApiKeyRecord>& records) {
         for (const ApiKeyRecord& record : records) {
             if (record.digestHex == digest) {
                 next(record);
@@ -939,7 +937,13 @@ void KeydeckCtl::failStore(const StoreError& error)
              error.message());
         return;
     case StoreError::Code::Unavailable:
+    case StoreError::Code::RateLimited:
         fail(CliExitCode::Runtime, u"store"_s, error.message());
+        return;
+    case StoreError::Code::Unauthorized:
+    case StoreError::Code::Forbidden:
+        fail(CliExitCode::Denied, u"store"_s,
+             StoreError::summary(error.code()) + u' ' + error.message());
         return;
     }
     fail(CliExitCode::Runtime, {}, error.fullText());

@@ -13,31 +13,30 @@
 #include <memory>
 
 class Clock;
-class QRandomGenerator;
 class QTextStream;
 class SecretVault;
-class SqliteStore;
+class StoreConnection;
+class StoreOpener;
 class StoreError;
-class UsageStore;
 struct KeySpec;
 struct UsageGroupRow;
 struct UsageImportReport;
 struct UsageQuery;
 struct WorkspaceSettings;
 
-// Runs one keydeckctl command against the local store and the OS keychain. Every store and
-// keychain call is asynchronous; results are handled on this object's thread, so the caller's
-// event loop must run until finished() is emitted (exactly once).
+// Runs one keydeckctl command against a store (whichever the opener makes) and the OS keychain.
+// Every store and keychain call is asynchronous; results are handled on this object's thread, so
+// the caller's event loop must run until finished() is emitted (exactly once).
 class KeydeckCtl final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(KeydeckCtl)
 
 public:
-    // arguments: without the program name. defaultStorePath: used when --store is not given.
-    KeydeckCtl(QStringList arguments, QString defaultStorePath, const Clock& clock,
-               QRandomGenerator& rng, QTextStream& out, QTextStream& err,
-               QObject* parent = nullptr);
+    // arguments: without the program name. stores: makes the store --store names (or its
+    // default location); it and clock must outlive this object.
+    KeydeckCtl(QStringList arguments, StoreOpener& stores, const Clock& clock, QTextStream& out,
+               QTextStream& err, QObject* parent = nullptr);
     ~KeydeckCtl() override;
 
     void start();
@@ -102,7 +101,6 @@ private:
     void withUsageQuery(std::function<void(const UsageQuery& query, const QString& scope)> next);
     // Key id -> label of every key in the store.
     void withLabels(std::function<void(const Labels& labels)> next);
-    UsageStore& usageStore();
 
     void listAlerts();
     void acknowledgeAlert();
@@ -127,14 +125,13 @@ private:
     void finish(CliExitCode code);
 
     QStringList m_arguments;
-    QString m_defaultStorePath;
+    StoreOpener& m_stores;
     const Clock& m_clock;
-    QRandomGenerator& m_rng;
     QTextStream& m_out;
     QTextStream& m_err;
     std::optional<CliArguments> m_args;
     std::optional<UsageFlags> m_usageFlags;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<StoreConnection> m_store;
     std::unique_ptr<SecretVault> m_vault;
     bool m_finished = false;
 };

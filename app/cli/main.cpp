@@ -1,5 +1,6 @@
 #include "KeydeckCtl.h"
 #include "SqliteStore.h"
+#include "SqliteStoreOpener.h"
 #include "SystemClock.h"
 
 #include <QCoreApplication>
@@ -22,10 +23,11 @@ int main(int argc, char* argv[])
         defaultStore = SqliteStore::defaultPath();
 
     SystemClock clock;
+    // The one place keydeckctl picks its store implementation.
+    SqliteStoreOpener stores(defaultStore, clock, *QRandomGenerator::system());
     QTextStream out(stdout);
     QTextStream err(stderr);
-    KeydeckCtl ctl(app.arguments().mid(1), defaultStore, clock, *QRandomGenerator::system(), out,
-                   err);
+    KeydeckCtl ctl(app.arguments().mid(1), stores, clock, out, err);
     QObject::connect(&ctl, &KeydeckCtl::finished, &app,
                      [](int code) { QCoreApplication::exit(code); });
     QTimer::singleShot(0, &ctl, &KeydeckCtl::start);

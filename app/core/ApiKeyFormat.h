@@ -7,7 +7,7 @@
 
 class QRandomGenerator;
 
-// Key format (SPEC §4): <prefix><32 random base62><6 base62 CRC32 checksum>.
+// Key format: <prefix><32 random base62><6 base62 CRC32 checksum>.
 class ApiKeyFormat final
 {
 public:

@@ -4,8 +4,8 @@
 
 #include <QList>
 
-// A network in CIDR form, parsed strictly (SPEC §7): no host bits, no leading zeros, no short
-// forms, no netmasks, no spaces. A bare address is a /32 or /128.
+// A network in CIDR form, parsed strictly (what is allowed must be unambiguous): no host bits, no
+// leading zeros, no short forms, no netmasks, no spaces. A bare address is a /32 or /128.
 class CidrBlock final
 {
 public:
@@ -16,7 +16,6 @@ public:
 
     const IpAddress& network() const { return m_network; }
     int prefixLength() const { return m_prefix; }
-    bool contains(const IpAddress& address) const;
     // Canonical: "10.0.0.0/8", "2001:db8::/32"; a single host omits the prefix length.
     QString toString() const;
 

@@ -11,7 +11,7 @@
 // the bytes in place: an existing assignment ("NAME=..." or "export NAME=...") is replaced
 // where it stands, keeping its "export " and line ending; every other byte - comments, blank
 // lines, order, CRLF or LF, a missing final newline - stays as it was. New variables are
-// appended. Values are single-quoted, so sh expands nothing in them (SPEC §7).
+// appended. Values are single-quoted, so sh expands nothing in them.
 class EnvFile final
 {
 public:

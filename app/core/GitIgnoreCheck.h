@@ -23,7 +23,7 @@ public:
 
     explicit GitIgnoreCheck(QString gitProgram = QStringLiteral("git"));
 
-    // .env, .env.local and *.env, the lines the seeds recommend.
+    // .env, .env.local and *.env: the files secrets are usually exported to.
     static QStringList recommendedLines();
 
     // Blocks while git runs (a few milliseconds, at most a few seconds per call).

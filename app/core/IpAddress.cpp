@@ -94,7 +94,6 @@ std::optional<IpAddress> IpAddress::parseV6(QStringView text, QString* error)
     }
     QList<quint16> headGroups;
     QList<quint16> tailGroups;
-    bool sawV4 = false;
     auto parseGroups = [&](QStringView part, QList<quint16>& out, bool allowV4) -> bool {
         if (part.isEmpty())
             return true;
@@ -107,7 +106,6 @@ std::optional<IpAddress> IpAddress::parseV6(QStringView text, QString* error)
                     return false;
                 out << quint16(v4->m_bytes[0] << 8 | v4->m_bytes[1])
                     << quint16(v4->m_bytes[2] << 8 | v4->m_bytes[3]);
-                sawV4 = true;
                 continue;
             }
             if (g.isEmpty() || g.size() > 4)
@@ -129,7 +127,6 @@ std::optional<IpAddress> IpAddress::parseV6(QStringView text, QString* error)
     const qsizetype count = headGroups.size() + tailGroups.size();
     if ((gap < 0 && count != 8) || (gap >= 0 && count > 7))
         return failed(error, quoted + u" is not an IPv6 address (wrong number of groups)"_s);
-    Q_UNUSED(sawV4)
     IpAddress address;
     address.m_v4 = false;
     for (qsizetype i = 0; i < headGroups.size(); ++i) {

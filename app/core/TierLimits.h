@@ -4,8 +4,8 @@
 
 #include <optional>
 
-// Per-tier defaults. Requests/month and requests/minute come from the Aqta tier table
-// (seed 000); tokens/minute are KeyDeck defaults, since the seeds name TPM without figures.
+// Per-tier defaults. Requests/month and requests/minute follow the hosted gateways' published
+// tier table; tokens/minute are KeyDeck's own defaults, as that table gives no TPM figures.
 // nullopt means unlimited (Enterprise: custom limits set per key).
 struct TierLimits
 {

@@ -9,7 +9,7 @@ struct WorkspaceSettings
     QString standardPrefix = ApiKeyFormat::defaultPrefix();
     QString subscriptionPrefix = ApiKeyFormat::subscriptionPrefix();
     // The API Keys page flags keys expiring within this many days, and keys older than the
-    // rotation period (the seeds advise rotating every 90 days).
+    // rotation period (the usual advice is to rotate every 90 days).
     int expiryWarningDays = 14;
     int rotationPeriodDays = 90;
 

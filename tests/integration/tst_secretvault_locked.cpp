@@ -8,7 +8,7 @@
 using namespace Qt::StringLiterals;
 using Code = SecretVault::Error::Code;
 
-// A Secret Service whose login collection is locked (SPEC §7): writes fail while plain reads
+// A Secret Service whose login collection is locked: writes fail while plain reads
 // answer "not found". The vault must not call that "available", nor "not found". No prompter
 // can show in the private session, so unlock prompts fail at once instead of waiting.
 class TestSecretVaultLocked final : public QObject

@@ -9,7 +9,7 @@ using namespace Qt::StringLiterals;
 using Code = SecretVault::Error::Code;
 
 // A Secret Service without a default collection (a fresh account whose keyring was never set
-// up, SPEC §7): reads answer "not found" for everything, writes fail.
+// up): reads answer "not found" for everything, writes fail.
 class TestSecretVaultNoCollection final : public QObject
 {
     Q_OBJECT

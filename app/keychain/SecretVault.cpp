@@ -1,0 +1,502 @@
+#include "SecretVault.h"
+
+#include "ApiKeyFormat.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QLockFile>
+#include <QPromise>
+#include <QStandardPaths>
+#include <QTimer>
+#include <qt6keychain/keychain.h>
+
+#ifdef KEYDECK_HAVE_QTDBUS
+#include <QDBusConnection>
+#endif
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Code = SecretVault::Error::Code;
+
+// Windows Credential Manager holds at most 2560 bytes per entry; keep a margin on every OS.
+constexpr qsizetype kMaxSecretBytes = 2000;
+constexpr auto kProbeKeyPrefix = "__keydeck_probe__"_L1;
+
+enum class Action
+{
+    Write,
+    Read,
+    Remove
+};
+// What the user can still do depends on the call: a new key can be copied once, right now.
+enum class Advice
+{
+    CopyKeyNow,
+    Retry
+};
+
+// A failure before the advice for the caller's situation is added.
+struct Failure
+{
+    Code code = Code::Other;
+    QString explanation;
+    QString detail; // QtKeychain's own words
+};
+
+SecretVault::Error toError(const Failure& failure, Advice advice)
+{
+    QString advise;
+    switch (failure.code) {
+    case Code::Unavailable:
+        advise =
+            advice == Advice::CopyKeyNow
+                ? u"Start your desktop keyring, or copy the key now: it will not be shown again."_s
+                : u"Start your desktop keyring and retry."_s;
+        break;
+    case Code::AccessDenied:
+        advise = advice == Advice::CopyKeyNow
+                     ? u"Unlock your keyring, or copy the key now: it will not be shown again."_s
+                     : u"Unlock your keyring and retry."_s;
+        break;
+    case Code::Other:
+        if (advice == Advice::CopyKeyNow)
+            advise = u"Copy the key now: it will not be shown again."_s;
+        break;
+    case Code::NotFound:
+    case Code::Mismatch:
+        break;
+    }
+    QString message = failure.explanation;
+    if (!advise.isEmpty())
+        message += u' ' + advise;
+    if (!failure.detail.isEmpty())
+        message += u" Details: "_s + failure.detail;
+    return {failure.code, message};
+}
+
+bool sessionBusReachable()
+{
+#ifdef KEYDECK_HAVE_QTDBUS
+    return QDBusConnection::sessionBus().isConnected();
+#else
+    return true;
+#endif
+}
+
+Failure keychainFailure(const QKeychain::Job& job, Action action)
+{
+    const QString detail = job.errorString();
+    switch (job.error()) {
+    case QKeychain::EntryNotFound:
+        if (action != Action::Write)
+            return {Code::NotFound, u"The keychain holds no secret for this key."_s, {}};
+        // libsecret answers a write into a missing default collection with "no such object".
+        return {Code::Unavailable, u"The keychain has no default collection to save into."_s,
+                detail};
+    case QKeychain::AccessDenied:
+    case QKeychain::AccessDeniedByUser:
+        return {Code::AccessDenied, u"The keychain is locked or refused access."_s, detail};
+    case QKeychain::CouldNotDeleteEntry:
+        return {Code::Other, u"The keychain could not delete the entry."_s, detail};
+    case QKeychain::NoError:
+    case QKeychain::NoBackendAvailable:
+    case QKeychain::NotImplemented:
+    case QKeychain::OtherError:
+        break;
+    }
+    // Without a session bus QtKeychain only says OtherError: name the real cause.
+    if (!sessionBusReachable())
+        return {Code::Unavailable,
+                u"No keychain service is running (no D-Bus session / Secret Service)."_s, detail};
+    if (job.error() == QKeychain::OtherError)
+        return {Code::Unavailable,
+                u"The keychain service failed: its default collection may be missing or locked."_s,
+                detail};
+    return {Code::Unavailable, u"No keychain service is available."_s, detail};
+}
+
+Failure timeoutFailure(std::chrono::milliseconds timeout)
+{
+    const auto seconds = std::chrono::duration_cast<std::chrono::duration<double>>(timeout);
+    return {Code::Unavailable,
+            u"The keychain did not answer within %1 s: it may be locked and waiting for its "
+            "password, or hung."_s.arg(seconds.count()),
+            {}};
+}
+
+std::optional<SecretVault::Error> invalidKeyId(const QString& keyId)
+{
+    if (keyId.isEmpty())
+        return SecretVault::Error(Code::Other, u"A secret needs a key id."_s);
+    if (keyId.startsWith(kProbeKeyPrefix))
+        return SecretVault::Error(Code::Other,
+                                  u"Key ids starting with %1 are reserved."_s.arg(kProbeKeyPrefix));
+    return std::nullopt;
+}
+
+template <typename T> void fail(QPromise<T>& promise, const SecretVault::Error& error)
+{
+    promise.setException(error);
+    promise.finish();
+}
+
+// Starts the job and calls done(job) when it finishes, or timedOut() when the keychain does not
+// answer in time; once, whichever comes first, on context's thread and never after context is
+// gone (the callbacks, and the promises they hold, are then dropped, which cancels the futures).
+void runJob(QKeychain::Job* job, const QString& keyId, QObject* context,
+            std::chrono::milliseconds timeout, std::function<void(const QKeychain::Job&)> done,
+            std::function<void()> timedOut)
+{
+    job->setKey(keyId);
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false);
+    auto settled = std::make_shared<bool>(false);
+    auto* timer = new QTimer(job);
+    timer->setSingleShot(true);
+    QObject::connect(job, &QKeychain::Job::finished, context,
+                     [settled, done = std::move(done)](QKeychain::Job* finished) {
+                         if (!std::exchange(*settled, true))
+                             done(*finished);
+                     });
+    QObject::connect(timer, &QTimer::timeout, context, [settled, timedOut = std::move(timedOut)] {
+        if (!std::exchange(*settled, true))
+            timedOut();
+    });
+    timer->start(timeout);
+    job->start();
+}
+
+struct ProbeRun
+{
+    QObject* context = nullptr;
+    QString service;
+    std::chrono::milliseconds timeout{};
+    QString keyId;
+    QString value;
+    std::function<void(const std::optional<Failure>&)> done;
+
+    void fail(const QString& step, const Failure& failure) const
+    {
+        // A probe that cannot read back what it wrote says the keychain is broken, not that
+        // some entry is missing.
+        const Code code = failure.code == Code::NotFound ? Code::Unavailable : failure.code;
+        done(Failure{code, step + u" failed: "_s + failure.explanation, failure.detail});
+    }
+};
+
+void probeRemove(const std::shared_ptr<const ProbeRun>& run)
+{
+    static const QString step = u"Removing the keychain test entry"_s;
+    runJob(
+        new QKeychain::DeletePasswordJob(run->service), run->keyId, run->context, run->timeout,
+        [run](const QKeychain::Job& job) {
+            if (job.error() != QKeychain::NoError)
+                run->fail(step, keychainFailure(job, Action::Remove));
+            else
+                run->done(std::nullopt);
+        },
+        [run] { run->fail(step, timeoutFailure(run->timeout)); });
+}
+
+// The probe has failed already; this only keeps its entry from lingering.
+void discardProbeEntry(const ProbeRun& run)
+{
+    auto* job = new QKeychain::DeletePasswordJob(run.service);
+    job->setKey(run.keyId);
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false);
+    job->start();
+}
+
+void probeRead(const std::shared_ptr<const ProbeRun>& run)
+{
+    static const QString step = u"Reading the keychain test entry back"_s;
+    runJob(
+        new QKeychain::ReadPasswordJob(run->service), run->keyId, run->context, run->timeout,
+        [run](const QKeychain::Job& job) {
+            if (job.error() != QKeychain::NoError) {
+                run->fail(step, keychainFailure(job, Action::Read));
+                discardProbeEntry(*run);
+                return;
+            }
+            if (static_cast<const QKeychain::ReadPasswordJob&>(job).textData() != run->value) {
+                run->fail(step, {Code::Other, u"the keychain returned other data."_s, {}});
+                discardProbeEntry(*run);
+                return;
+            }
+            probeRemove(run);
+        },
+        [run] {
+            run->fail(step, timeoutFailure(run->timeout));
+            discardProbeEntry(*run);
+        });
+}
+
+void probeWrite(const std::shared_ptr<const ProbeRun>& run)
+{
+    static const QString step = u"Saving a keychain test entry"_s;
+    auto* job = new QKeychain::WritePasswordJob(run->service);
+    job->setTextData(run->value);
+    runJob(
+        job, run->keyId, run->context, run->timeout,
+        [run](const QKeychain::Job& written) {
+            if (written.error() != QKeychain::NoError)
+                run->fail(step, keychainFailure(written, Action::Write));
+            else
+                probeRead(run);
+        },
+        [run] {
+            // QtKeychain runs jobs one at a time: this one waits for the hung write to end.
+            run->fail(step, timeoutFailure(run->timeout));
+            discardProbeEntry(*run);
+        });
+}
+
+const QString LockSuffix = u".lock"_s;
+// A probe's three keychain jobs each time out after at most a few tens of seconds.
+constexpr int StaleMarkerMs = 10 * 60 * 1000;
+const QString LeftSuffix = u".left"_s;
+
+// A probe killed between its write and its remove would leave its entry behind: each probe
+// holds a lock file named after its entry while the entry may exist, and a probe that failed
+// (its entry may still be there) leaves a "<entry>.left" file. Every probe first removes, one
+// after the other, the entries of left files and of lock files whose process is gone. Then
+// next() runs; it also runs when the keychain fails or does not answer, which the probe reports.
+void removeAbandonedProbes(QObject* context, const QString& service, const QString& directory,
+                           std::chrono::milliseconds timeout, std::function<void()> next)
+{
+    const QDir dir(directory);
+    const QStringList markers = dir.entryList(
+        {kProbeKeyPrefix + u"*"_s + LockSuffix, kProbeKeyPrefix + u"*"_s + LeftSuffix},
+        QDir::Files);
+    for (const QString& name : markers) {
+        std::shared_ptr<QLockFile> lock;
+        if (name.endsWith(LockSuffix)) {
+            lock = std::make_shared<QLockFile>(dir.filePath(name));
+            // Succeeds when the process that made the file is gone, or when the file is older
+            // than any probe lasts: one killed while writing it holds no pid to check.
+            lock->setStaleLockTime(StaleMarkerMs);
+            if (!lock->tryLock(0))
+                continue;
+        }
+        const QString entry = name.chopped(lock ? LockSuffix.size() : LeftSuffix.size());
+        const QString left = dir.filePath(entry + LeftSuffix);
+        runJob(
+            new QKeychain::DeletePasswordJob(service), entry, context, timeout,
+            [context, service, directory, timeout, next, lock, left](const QKeychain::Job& job) {
+                // The marker goes with the entry; one the keychain would not remove stays left.
+                bool removed =
+                    job.error() == QKeychain::NoError || job.error() == QKeychain::EntryNotFound;
+                if (lock) {
+                    lock->unlock();
+                    if (!removed)
+                        QFile(left).open(QIODevice::WriteOnly);
+                } else if (removed) {
+                    removed = QFile::remove(left);
+                }
+                // A marker that stays is not tried again before the next probe.
+                if (removed)
+                    removeAbandonedProbes(context, service, directory, timeout, next);
+                else
+                    next();
+            },
+            next);
+        return;
+    }
+    next();
+}
+
+// Each probe has an entry of its own, so concurrent probes (of one vault, several vaults or
+// several processes) cannot read each other's value.
+void startProbe(QObject* context, const QString& service, const QString& directory,
+                std::chrono::milliseconds timeout,
+                std::function<void(const std::optional<Failure>&)> done)
+{
+    static std::atomic<quint64> sequence{0};
+    auto run = std::make_shared<ProbeRun>();
+    run->context = context;
+    run->service = service;
+    run->timeout = timeout;
+    run->keyId =
+        u"%1-%2-%3"_s.arg(kProbeKeyPrefix).arg(QCoreApplication::applicationPid()).arg(++sequence);
+    run->value = u"probe "_s + run->keyId;
+    auto lock = std::make_shared<QLockFile>(QDir(directory).filePath(run->keyId + u".lock"_s));
+    if (!QDir().mkpath(directory) || !lock->tryLock(0)) {
+        done(Failure{Code::Other,
+                     u"Could not create the keychain probe marker in %1."_s.arg(
+                         QDir::toNativeSeparators(directory)),
+                     {}});
+        return;
+    }
+    // Held while the probe runs, so a live process's entry is never taken for an abandoned
+    // one. A failed probe may have left its entry: a left file tells the next probe.
+    run->done = [lock, directory, keyId = run->keyId,
+                 done = std::move(done)](const std::optional<Failure>& failure) {
+        if (failure) {
+            QFile left(QDir(directory).filePath(keyId + LeftSuffix));
+            if (left.open(QIODevice::WriteOnly))
+                left.close();
+        }
+        lock->unlock();
+        done(failure);
+    };
+    removeAbandonedProbes(context, service, directory, timeout, [run] { probeWrite(run); });
+}
+
+} // namespace
+
+SecretVault::Error::Error(Code code, QString message)
+    : m_code(code)
+    , m_message(std::move(message))
+    , m_what(m_message.toUtf8())
+{}
+
+SecretVault::SecretVault(QString service, QObject* parent)
+    : QObject(parent)
+    , m_service(std::move(service))
+    , m_timeout(30s)
+{}
+
+SecretVault::~SecretVault() = default;
+
+QFuture<void> SecretVault::storeSecret(const QString& keyId, const QString& secret)
+{
+    if (const auto invalid = invalidKeyId(keyId))
+        return QtFuture::makeExceptionalFuture<void>(*invalid);
+    if (secret.isEmpty())
+        return QtFuture::makeExceptionalFuture<void>(
+            Error(Code::Other, u"There is no secret to save."_s));
+    const qsizetype size = secret.toUtf8().size();
+    if (size > kMaxSecretBytes)
+        return QtFuture::makeExceptionalFuture<void>(
+            Error(Code::Other, u"The secret is %1 bytes long; keychains hold at most %2 bytes per "
+                               "entry, so it was not saved."_s.arg(size)
+                                   .arg(kMaxSecretBytes)));
+
+    auto promise = std::make_shared<QPromise<void>>();
+    promise->start();
+    QMetaObject::invokeMethod(this, [this, promise, keyId, secret] {
+        auto* job = new QKeychain::WritePasswordJob(m_service);
+        job->setTextData(secret);
+        runJob(
+            job, keyId, this, m_timeout,
+            [promise](const QKeychain::Job& written) {
+                if (written.error() != QKeychain::NoError)
+                    promise->setException(
+                        toError(keychainFailure(written, Action::Write), Advice::CopyKeyNow));
+                promise->finish();
+            },
+            [this, promise] {
+                fail(*promise, toError(timeoutFailure(m_timeout), Advice::CopyKeyNow));
+            });
+    });
+    return promise->future();
+}
+
+QString SecretVault::probeDirectory() const
+{
+    if (!m_probeDirectory.isEmpty())
+        return m_probeDirectory;
+    QString base = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+    if (base.isEmpty())
+        base = QDir::tempPath();
+    return base + u"/keydeck-probes/"_s + QString::number(qHash(m_service), 16);
+}
+
+QFuture<QString> SecretVault::readSecret(const QString& keyId, const QByteArray& expectedDigestHex)
+{
+    if (const auto invalid = invalidKeyId(keyId))
+        return QtFuture::makeExceptionalFuture<QString>(*invalid);
+
+    auto promise = std::make_shared<QPromise<QString>>();
+    promise->start();
+    QMetaObject::invokeMethod(this, [this, promise, keyId, expectedDigestHex] {
+        runJob(
+            new QKeychain::ReadPasswordJob(m_service), keyId, this, m_timeout,
+            [this, promise, expectedDigestHex](const QKeychain::Job& job) {
+                if (job.error() == QKeychain::NoError) {
+                    const QString secret =
+                        static_cast<const QKeychain::ReadPasswordJob&>(job).textData();
+                    if (!ApiKeyFormat::isWellFormed(secret) ||
+                        ApiKeyFormat::digestHex(secret) != expectedDigestHex) {
+                        fail(*promise,
+                             Error(Code::Mismatch,
+                                   u"The keychain entry for this key does not hold its secret "
+                                   "(%1): it was changed outside KeyDeck. Nothing was used; "
+                                   "rotate the key if you no longer have its secret."_s.arg(
+                                       ApiKeyFormat::isWellFormed(secret)
+                                           ? u"it is another key"_s
+                                           : u"its checksum is wrong"_s)));
+                        return;
+                    }
+                    promise->addResult(secret);
+                    promise->finish();
+                    return;
+                }
+                const Failure failure = keychainFailure(job, Action::Read);
+                if (failure.code != Code::NotFound) {
+                    fail(*promise, toError(failure, Advice::Retry));
+                    return;
+                }
+                // A locked or missing collection answers reads with "not found" too.
+                startProbe(this, m_service, probeDirectory(), m_timeout,
+                           [promise, failure](std::optional<Failure> broken) {
+                               if (broken)
+                                   broken->explanation.prepend(
+                                       u"The keychain cannot tell whether it holds this key. "_s);
+                               fail(*promise, toError(broken.value_or(failure), Advice::Retry));
+                           });
+            },
+            [this, promise] { fail(*promise, toError(timeoutFailure(m_timeout), Advice::Retry)); });
+    });
+    return promise->future();
+}
+
+QFuture<void> SecretVault::removeSecret(const QString& keyId)
+{
+    if (const auto invalid = invalidKeyId(keyId))
+        return QtFuture::makeExceptionalFuture<void>(*invalid);
+
+    auto promise = std::make_shared<QPromise<void>>();
+    promise->start();
+    QMetaObject::invokeMethod(this, [this, promise, keyId] {
+        runJob(
+            new QKeychain::DeletePasswordJob(m_service), keyId, this, m_timeout,
+            [promise](const QKeychain::Job& job) {
+                if (job.error() != QKeychain::NoError)
+                    promise->setException(
+                        toError(keychainFailure(job, Action::Remove), Advice::Retry));
+                promise->finish();
+            },
+            [this, promise] { fail(*promise, toError(timeoutFailure(m_timeout), Advice::Retry)); });
+    });
+    return promise->future();
+}
+
+QFuture<SecretVault::Probe> SecretVault::probe()
+{
+    auto promise = std::make_shared<QPromise<Probe>>();
+    promise->start();
+    QMetaObject::invokeMethod(this, [this, promise] {
+        startProbe(this, m_service, probeDirectory(), m_timeout,
+                   [promise](const std::optional<Failure>& failure) {
+                       Probe result;
+                       result.available = !failure.has_value();
+                       if (failure)
+                           result.reason = toError(*failure, Advice::CopyKeyNow).message();
+                       promise->addResult(result);
+                       promise->finish();
+                   });
+    });
+    return promise->future();
+}

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <QException>
+#include <QFuture>
+#include <QObject>
+#include <chrono>
+
+// Key secrets in the OS keychain through QtKeychain, and nowhere else: no insecure fallback.
+// Jobs are asynchronous and run on the vault's thread, which needs an event loop (the GUI thread
+// is fine: nothing blocks); the methods may be called from any thread. An entry is keyed by
+// service and key id (Secret Service attributes server=<service>, user=<keyId>).
+// QtKeychain's errors mislead: a locked or missing collection makes a read answer
+// "not found", so call probe() before trusting the keychain, e.g. before generating a key whose
+// secret must be saved.
+class SecretVault final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SecretVault)
+
+public:
+    struct Probe
+    {
+        bool available = false;
+        QString reason; // empty when available; otherwise what failed and what to do
+    };
+
+    class Error final : public QException
+    {
+    public:
+        enum class Code
+        {
+            NotFound,
+            Unavailable,
+            AccessDenied,
+            // The entry holds something that is not this key's secret: changed outside KeyDeck.
+            Mismatch,
+            Other
+        };
+        Error(Code code, QString message);
+        Code code() const { return m_code; }
+        const QString& message() const { return m_message; }
+        void raise() const override { throw *this; }
+        Error* clone() const override { return new Error(*this); }
+        const char* what() const noexcept override { return m_what.constData(); }
+
+    private:
+        Code m_code;
+        QString m_message;
+        QByteArray m_what;
+    };
+
+    explicit SecretVault(QString service = QStringLiteral("KeyDeck"), QObject* parent = nullptr);
+    ~SecretVault() override;
+
+    QString service() const { return m_service; }
+    // A job the keychain does not finish in time (a hung service, an unlock prompt nobody
+    // answers) fails with Unavailable, though the keychain may still carry it out later.
+    // Default 30 s: time enough to type a keyring password. Set it before the first call.
+    void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+    std::chrono::milliseconds timeout() const { return m_timeout; }
+
+    // Refuses an empty key id, an empty secret and secrets over 2000 bytes (Windows Credential
+    // Manager's limit), without touching the keychain.
+    QFuture<void> storeSecret(const QString& keyId, const QString& secret);
+    // Fails with Error::NotFound only when the keychain itself works: a "not found" answer is
+    // checked with a probe, and a failing probe turns it into that failure. What the entry holds
+    // must be a well-formed key (checksum) whose SHA-256 is expectedDigestHex, or the read fails
+    // with Error::Mismatch: a tampered entry is never handed on (exported, copied).
+    QFuture<QString> readSecret(const QString& keyId, const QByteArray& expectedDigestHex);
+    // Removing a secret that is not there succeeds.
+    QFuture<void> removeSecret(const QString& keyId);
+    // Writes, reads back and removes a probe entry: tells "works" from "unavailable, because".
+    // Each probe marks its entry with a lock file in probeDirectory() while it exists, so the
+    // entries of probes that were killed are removed by the next probe.
+    QFuture<Probe> probe();
+    // Default: <runtime dir>/keydeck-probes/<service>.
+    void setProbeDirectory(const QString& path) { m_probeDirectory = path; }
+    QString probeDirectory() const;
+
+private:
+    QString m_service;
+    QString m_probeDirectory;
+    std::chrono::milliseconds m_timeout;
+};

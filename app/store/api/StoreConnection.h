@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QFuture>
+
+class KeyStore;
+class LifecycleStore;
+class UsageStore;
+
+// One store - a local file or a server - seen through the three interfaces the UI and
+// keydeckctl use. Each program's main() (and the Connections page) picks the implementation;
+// nothing else knows which it is.
+class StoreConnection
+{
+    Q_DISABLE_COPY_MOVE(StoreConnection)
+
+public:
+    StoreConnection() = default;
+    virtual ~StoreConnection() = default;
+
+    // Reaches the store (creating or migrating what it must). Fails with a StoreError; the
+    // interfaces fail every call with the same error until it succeeds.
+    virtual QFuture<void> open() = 0;
+    virtual KeyStore& keys() = 0;
+    virtual UsageStore& usage() = 0;
+    virtual LifecycleStore& lifecycle() = 0;
+};

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "KeyUsage.h"
+#include "PriceTable.h"
+#include "UsageEvent.h"
+#include "UsageGroupRow.h"
+#include "UsageImport.h"
+#include "UsageQuery.h"
+#include "UsageSeries.h"
+
+#include <QFuture>
+#include <QObject>
+
+// Usage events and their roll-ups, beside the keys of the same store (StoreConnection).
+// Asynchronous like KeyStore; failures are StoreError.
+class UsageStore : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(UsageStore)
+
+public:
+    explicit UsageStore(QObject* parent = nullptr)
+        : QObject(parent)
+    {}
+    ~UsageStore() override = default;
+
+    enum class Grouping
+    {
+        Key,
+        Model
+    };
+    enum class LogColumn
+    {
+        Time,
+        Key,
+        Model,
+        Endpoint,
+        Status,
+        PromptTokens,
+        CompletionTokens,
+        Cost,
+        Latency
+    };
+
+    // Events name their key by id; an unknown id fails the whole batch. Events without a cost
+    // are priced from the price table. An event whose request_id is already stored is skipped.
+    // Returns how many events were new.
+    virtual QFuture<qint64> recordUsage(const QList<UsageEvent>& events) = 0;
+    // Reads the file on the store's side of the fence, streaming: memory does not grow with it.
+    // Keys are named by id or label. Without skipBadLines the first bad line fails the import
+    // (StoreError::Invalid, fields "line N: field") and nothing is stored.
+    virtual QFuture<UsageImportReport> importUsage(const QString& path,
+                                                   const UsageImportOptions& options) = 0;
+
+    // Totals, slots and groups read roll-ups, so they count whole 15-minute slots: those starting
+    // at or after UsageSeries::slotStart(query.fromMs) and before query.toMs. Logs and their count
+    // read the events themselves in the exact [fromMs, toMs).
+    virtual QFuture<UsageTotals> usageTotals(const UsageQuery& query) = 0;
+    // Per 15-minute slot (Point::startMs = slot start), for UsageSeries::build.
+    virtual QFuture<QList<UsageSeries::Point>> usageSlots(const UsageQuery& query) = 0;
+    // Highest cost first, ties by group name.
+    virtual QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query,
+                                                      Grouping grouping) = 0;
+    // Sorted by the column (Key: by key id), ties broken by storage order in the same direction,
+    // so pages never overlap or skip.
+    virtual QFuture<QList<UsageEvent>> usageLogs(const UsageQuery& query, qint64 offset, int limit,
+                                                 LogColumn sortColumn, Qt::SortOrder order) = 0;
+    virtual QFuture<qint64> usageLogCount(const UsageQuery& query) = 0;
+    // The usage-derived fields of every usable key (ApiKeyRecord's last use, quota used and
+    // spend windows, as listKeys() would give them now), in no order.
+    virtual QFuture<QList<KeyUsage>> keyUsage() = 0;
+    // Every model seen in usage, for filters.
+    virtual QFuture<QStringList> usageModels() = 0;
+
+    virtual QFuture<PriceTable> priceTable() = 0;
+    virtual QFuture<PriceTable> setPriceTable(const PriceTable& table) = 0;
+
+Q_SIGNALS:
+    // Emitted on the store's thread affinity when usage events arrive (recordUsage, a published
+    // import, another process), and so when the spend and quota use they derive change.
+    void usageChanged();
+};

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "UsageReader.h"
+
+#include <QFlags>
+
+class SqliteSession;
+
+// Tells which parts of a store file changed since it last looked: keys (with their history and
+// the workspace settings), usage, alerts. Worker thread only. PRAGMA data_version changes only
+// when another connection commits, so the timer's poll is one cheap statement when nothing
+// happened; what changed is then read from counters the writers' transactions bumped
+// (SqliteSchema) and the usage change mark.
+class SqliteChangeWatcher final
+{
+public:
+    enum class Part
+    {
+        Keys = 0x1,
+        Usage = 0x2,
+        Alerts = 0x4,
+    };
+    Q_DECLARE_FLAGS(Parts, Part)
+
+    // Takes the file's state as seen; later calls report changes from here.
+    void reset(const SqliteSession& session);
+    // What changed since the last call, by another connection (nothing when data_version says
+    // no other connection committed).
+    Parts poll(const SqliteSession& session);
+    // What changed since the last call, this connection's own writes included: called after a
+    // write, it reports what the write changed and what others did meanwhile.
+    Parts afterWrite(const SqliteSession& session);
+
+private:
+    struct Marks
+    {
+        qint64 keys = 0;
+        qint64 alerts = 0;
+        UsageReader::ChangeMark usage;
+    };
+    static Marks read(const SqliteSession& session);
+    static qint64 dataVersion(const SqliteSession& session);
+    Parts compare(const SqliteSession& session);
+
+    qint64 m_dataVersion = 0;
+    Marks m_marks;
+};
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(SqliteChangeWatcher::Parts)

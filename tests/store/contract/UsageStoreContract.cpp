@@ -1,0 +1,860 @@
+#include "UsageStoreContract.h"
+
+#include "RecordPrinting.h"
+#include "StoreOutcome.h"
+#include "UsagePrinting.h"
+#include "UtcTime.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qint64 MinuteMs = 60'000;
+constexpr qint64 HourMs = 60 * MinuteMs;
+constexpr qint64 DayMs = 24 * HourMs;
+constexpr qint64 SlotMs = UsageSeries::SlotMs;
+constexpr qint64 T0 = UsageStoreContract::StartMs - 10 * DayMs;
+
+UsageEvent usageEvent(const QString& keyId, qint64 timeMs, std::optional<qint64> costMicros = 1000,
+                      const QString& model = u"gpt-4o"_s, int status = 200)
+{
+    UsageEvent e;
+    e.timeMs = timeMs;
+    e.key = keyId;
+    e.model = model;
+    e.endpoint = u"/v1/chat/completions"_s;
+    e.status = status;
+    e.promptTokens = 100;
+    e.completionTokens = 40;
+    e.costMicros = costMicros;
+    e.latencyMs = 250;
+    return e;
+}
+
+UsageQuery range(qint64 fromMs, qint64 toMs)
+{
+    UsageQuery query;
+    query.fromMs = fromMs;
+    query.toMs = toMs;
+    return query;
+}
+
+// Everything since well before T0.
+UsageQuery allTime()
+{
+    return range(T0 - 400 * DayMs, UsageStoreContract::StartMs + 400 * DayMs);
+}
+
+UsageTotals sumOf(const QList<UsageEvent>& events)
+{
+    UsageTotals totals;
+    for (const UsageEvent& e : events)
+        totals.add(e);
+    return totals;
+}
+
+qint64 at(const char* rfc3339)
+{
+    const auto ms = UtcTime::parseRfc3339(QString::fromLatin1(rfc3339));
+    Q_ASSERT(ms);
+    return *ms;
+}
+} // namespace
+
+UsageStoreContract::UsageStoreContract(Factory factory, QObject* parent)
+    : QObject(parent)
+    , m_factory(std::move(factory))
+{}
+
+UsageStoreContract::~UsageStoreContract() = default;
+
+void UsageStoreContract::init()
+{
+    m_clock = std::make_unique<ManualClock>(StartMs);
+    m_store = m_factory(*m_clock);
+    QVERIFY2(m_store, "the factory could not make a fresh store");
+}
+
+void UsageStoreContract::cleanup()
+{
+    m_store.reset();
+    m_clock.reset();
+}
+
+QString UsageStoreContract::createKey(const QString& label, std::optional<qint64> quotaMicros)
+{
+    KeySpec spec;
+    spec.label = label;
+    spec.quotaLimitMicros = quotaMicros;
+    const auto created = outcomeOf(keys().createKey(spec));
+    if (!created.ok()) {
+        qWarning("cannot create key %s: %s", qPrintable(label), qPrintable(created.describe()));
+        return {};
+    }
+    return created.value().record.id;
+}
+
+std::optional<ApiKeyRecord> UsageStoreContract::findKey(const QString& id)
+{
+    const auto found = outcomeOf(keys().findKey(id));
+    if (!found.ok())
+        return std::nullopt;
+    return found.value();
+}
+
+void UsageStoreContract::recordedEventsAddUpInTotalsSlotsAndLogs()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    const QString b = createKey(u"ci-tests"_s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+
+    QList<UsageEvent> events{usageEvent(a, T0 + MinuteMs), usageEvent(a, T0 + 20 * MinuteMs, 0),
+                             usageEvent(b, T0 + 2 * HourMs, 5000, u"claude-3-5-haiku"_s, 500),
+                             usageEvent(b, T0 + DayMs + 7, 70)};
+    events[1].status = 429;
+    events[1].promptTokens = 12;
+    events[1].completionTokens = 0;
+    events[1].latencyMs = 3;
+    events[2].clientIp = u"::ffff:10.1.2.3"_s;
+    events[2].requestId = u"req-b-1"_s;
+    const auto recorded = outcomeOf(usage().recordUsage(events));
+    QVERIFY2(recorded.ok(), qPrintable(recorded.describe()));
+    QCOMPARE(recorded.value(), qint64(4));
+
+    const UsageQuery twoDays = range(T0, T0 + 2 * DayMs);
+    const auto totals = outcomeOf(usage().usageTotals(twoDays));
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value(), sumOf(events));
+    QCOMPARE(totals.value().errors, qint64(2));
+
+    const auto slotRows = outcomeOf(usage().usageSlots(twoDays));
+    QVERIFY2(slotRows.ok(), qPrintable(slotRows.describe()));
+    const QList<UsageSeries::Point> expectedSlots{
+        {T0, sumOf({events[0]})},
+        {T0 + SlotMs, sumOf({events[1]})},
+        {T0 + 2 * HourMs, sumOf({events[2]})},
+        {T0 + DayMs, sumOf({events[3]})},
+    };
+    QCOMPARE(slotRows.value(), expectedSlots);
+
+    const auto logs = outcomeOf(
+        usage().usageLogs(twoDays, 0, 10, UsageStore::LogColumn::Time, Qt::DescendingOrder));
+    QVERIFY2(logs.ok(), qPrintable(logs.describe()));
+    QList<UsageEvent> expectedLogs = events;
+    std::reverse(expectedLogs.begin(), expectedLogs.end());
+    expectedLogs[1].clientIp = u"10.1.2.3"_s; // stored in canonical form
+    QCOMPARE(logs.value(), expectedLogs);
+    const auto count = outcomeOf(usage().usageLogCount(twoDays));
+    QVERIFY2(count.ok(), qPrintable(count.describe()));
+    QCOMPARE(count.value(), qint64(4));
+
+    const auto nothing = outcomeOf(usage().usageTotals(range(T0 + 3 * DayMs, T0 + 4 * DayMs)));
+    QVERIFY2(nothing.ok(), qPrintable(nothing.describe()));
+    QCOMPARE(nothing.value(), UsageTotals());
+    const auto none = outcomeOf(usage().recordUsage({}));
+    QVERIFY2(none.ok(), qPrintable(none.describe()));
+    QCOMPARE(none.value(), qint64(0));
+}
+
+void UsageStoreContract::repeatedRequestIdIsStoredOnce()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    UsageEvent first = usageEvent(a, T0, 1000);
+    first.requestId = u"req-1"_s;
+    UsageEvent sameBatchRepeat = first;
+    sameBatchRepeat.costMicros = 999'999; // a repeat is skipped, not merged
+    UsageEvent second = usageEvent(a, T0 + MinuteMs, 2000);
+    second.requestId = u"req-2"_s;
+    const UsageEvent anonymous = usageEvent(a, T0 + 2 * MinuteMs, 4000);
+
+    const auto recorded =
+        outcomeOf(usage().recordUsage({first, sameBatchRepeat, second, anonymous}));
+    QVERIFY2(recorded.ok(), qPrintable(recorded.describe()));
+    QCOMPARE(recorded.value(), qint64(3));
+    // Events without a request id cannot be recognised again, so they count every time.
+    const auto again = outcomeOf(usage().recordUsage({second, first, anonymous}));
+    QVERIFY2(again.ok(), qPrintable(again.describe()));
+    QCOMPARE(again.value(), qint64(1));
+
+    const auto totals = outcomeOf(usage().usageTotals(allTime()));
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value(), sumOf({first, second, anonymous, anonymous}));
+    const auto count = outcomeOf(usage().usageLogCount(allTime()));
+    QVERIFY2(count.ok(), qPrintable(count.describe()));
+    QCOMPARE(count.value(), qint64(4));
+    const auto key = findKey(a);
+    QVERIFY(key);
+    QCOMPARE(key->quotaUsedMicros, qint64(1000 + 2000 + 4000 + 4000));
+}
+
+void UsageStoreContract::unknownKeyRefusesTheWholeBatch()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    const auto refused = outcomeOf(
+        usage().recordUsage({usageEvent(a, T0), usageEvent(u"key_doesnotexist"_s, T0 + MinuteMs)}));
+    QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
+    QVERIFY2(refused.namesField(u"key"_s), qPrintable(refused.describe()));
+    // Labels name keys in import files; recorded events use ids only.
+    const auto byLabel = outcomeOf(usage().recordUsage({usageEvent(u"prod-web-app"_s, T0)}));
+    QVERIFY2(byLabel.failedWith(StoreError::Code::Invalid), qPrintable(byLabel.describe()));
+
+    const auto count = outcomeOf(usage().usageLogCount(allTime()));
+    QVERIFY2(count.ok(), qPrintable(count.describe()));
+    QCOMPARE(count.value(), qint64(0));
+    const auto totals = outcomeOf(usage().usageTotals(allTime()));
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value(), UsageTotals());
+    const auto key = findKey(a);
+    QVERIFY(key);
+    QVERIFY(!key->lastUsedAtMs);
+    QCOMPARE(key->quotaUsedMicros, qint64(0));
+}
+
+void UsageStoreContract::invalidEventRefusesTheWholeBatch_data()
+{
+    QTest::addColumn<int>("change");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("no key") << 0 << u"key"_s;
+    QTest::newRow("no model") << 1 << u"model"_s;
+    QTest::newRow("status 99") << 2 << u"status"_s;
+    QTest::newRow("status 600") << 3 << u"status"_s;
+    QTest::newRow("negative prompt tokens") << 4 << u"prompt_tokens"_s;
+    QTest::newRow("negative completion tokens") << 5 << u"completion_tokens"_s;
+    QTest::newRow("negative latency") << 6 << u"latency_ms"_s;
+    QTest::newRow("negative cost") << 7 << u"cost_usd"_s;
+    QTest::newRow("bad ip") << 8 << u"ip"_s;
+    QTest::newRow("line break in endpoint") << 9 << u"endpoint"_s;
+}
+
+void UsageStoreContract::invalidEventRefusesTheWholeBatch()
+{
+    QFETCH(int, change);
+    QFETCH(QString, field);
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    UsageEvent bad = usageEvent(a, T0 + MinuteMs);
+    switch (change) {
+    case 0:
+        bad.key.clear();
+        break;
+    case 1:
+        bad.model.clear();
+        break;
+    case 2:
+        bad.status = 99;
+        break;
+    case 3:
+        bad.status = 600;
+        break;
+    case 4:
+        bad.promptTokens = -1;
+        break;
+    case 5:
+        bad.completionTokens = -1;
+        break;
+    case 6:
+        bad.latencyMs = -1;
+        break;
+    case 7:
+        bad.costMicros = -1;
+        break;
+    case 8:
+        bad.clientIp = u"10.0.0.256"_s;
+        break;
+    case 9:
+        bad.endpoint = u"/v1/chat\n/completions"_s;
+        break;
+    }
+    const auto refused = outcomeOf(usage().recordUsage({usageEvent(a, T0), bad}));
+    QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
+    QVERIFY2(refused.namesField(field), qPrintable(refused.describe()));
+    const auto count = outcomeOf(usage().usageLogCount(allTime()));
+    QVERIFY2(count.ok(), qPrintable(count.describe()));
+    QCOMPARE(count.value(), qint64(0));
+}
+
+void UsageStoreContract::eventsWithoutCostArePricedFromThePriceTable()
+{
+    const auto defaults = outcomeOf(usage().priceTable());
+    QVERIFY2(defaults.ok(), qPrintable(defaults.describe()));
+    QCOMPARE(defaults.value(), PriceTable::defaults());
+
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    // gpt-4o: 2.50 USD per million prompt tokens, 10.00 per million completion tokens.
+    UsageEvent dated = usageEvent(a, T0, std::nullopt, u"gpt-4o-2024-08-06"_s);
+    dated.promptTokens = 1000;
+    dated.completionTokens = 500;
+    UsageEvent explicitCost = dated;
+    explicitCost.timeMs = T0 + MinuteMs;
+    explicitCost.costMicros = 42;
+    const UsageEvent unknownModel = usageEvent(a, T0 + 2 * MinuteMs, std::nullopt, u"my-llm"_s);
+    QVERIFY(outcomeOf(usage().recordUsage({dated, explicitCost, unknownModel})).ok());
+
+    PriceTable custom;
+    custom.setPrice(u"my-llm"_s, {1'000'000, 2'000'000});
+    const auto set = outcomeOf(usage().setPriceTable(custom));
+    QVERIFY2(set.ok(), qPrintable(set.describe()));
+    QCOMPARE(set.value(), custom);
+    const auto reread = outcomeOf(usage().priceTable());
+    QVERIFY2(reread.ok(), qPrintable(reread.describe()));
+    QCOMPARE(reread.value(), custom);
+    UsageEvent laterUnknown = usageEvent(a, T0 + 3 * MinuteMs, std::nullopt, u"my-llm"_s);
+    laterUnknown.promptTokens = 1000;
+    laterUnknown.completionTokens = 1000;
+    QVERIFY(outcomeOf(usage().recordUsage({laterUnknown})).ok());
+
+    const auto logs = outcomeOf(
+        usage().usageLogs(allTime(), 0, 10, UsageStore::LogColumn::Time, Qt::AscendingOrder));
+    QVERIFY2(logs.ok(), qPrintable(logs.describe()));
+    QList<qint64> costs;
+    for (const UsageEvent& e : logs.value())
+        costs << e.costMicros.value_or(-1);
+    // A price change applies to new events only: stored costs are history.
+    QCOMPARE(costs, (QList<qint64>{2500 + 5000, 42, 0, 1000 + 2000}));
+    const auto key = findKey(a);
+    QVERIFY(key);
+    QCOMPARE(key->quotaUsedMicros, qint64(7500 + 42 + 0 + 3000));
+}
+
+void UsageStoreContract::invalidPriceTableChangesNothing_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<qint64>("prompt");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("empty model") << QString() << qint64(1) << u"model"_s;
+    QTest::newRow("blank model") << u"  "_s << qint64(1) << u"model"_s;
+    QTest::newRow("negative price") << u"my-llm"_s << qint64(-1) << u"price"_s;
+}
+
+void UsageStoreContract::invalidPriceTableChangesNothing()
+{
+    QFETCH(QString, model);
+    QFETCH(qint64, prompt);
+    QFETCH(QString, field);
+    PriceTable table = PriceTable::defaults();
+    table.setPrice(model, {prompt, 0});
+    const auto refused = outcomeOf(usage().setPriceTable(table));
+    QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
+    QVERIFY2(refused.namesField(field), qPrintable(refused.describe()));
+    const auto reread = outcomeOf(usage().priceTable());
+    QVERIFY2(reread.ok(), qPrintable(reread.describe()));
+    QCOMPARE(reread.value(), PriceTable::defaults());
+}
+
+void UsageStoreContract::statusClassFilters()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    QList<UsageEvent> events;
+    const QList<int> statuses{200, 201, 302, 400, 404, 429, 499, 500, 503, 599};
+    for (qsizetype i = 0; i < statuses.size(); ++i)
+        events << usageEvent(a, T0 + i * MinuteMs, 10 * (i + 1), u"gpt-4o"_s, statuses[i]);
+    QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
+
+    using Class = UsageQuery::StatusClass;
+    for (Class statusClass :
+         {Class::All, Class::Success, Class::ClientError, Class::ServerError, Class::Errors}) {
+        const auto [low, high] = UsageQuery::statusRange(statusClass);
+        QList<UsageEvent> expected;
+        for (const UsageEvent& e : events) {
+            if (e.status >= low && e.status <= high)
+                expected << e;
+        }
+        UsageQuery query = range(T0, T0 + HourMs);
+        query.statusClass = statusClass;
+        const auto totals = outcomeOf(usage().usageTotals(query));
+        QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+        QCOMPARE(totals.value(), sumOf(expected));
+        const auto count = outcomeOf(usage().usageLogCount(query));
+        QVERIFY2(count.ok(), qPrintable(count.describe()));
+        QCOMPARE(count.value(), qint64(expected.size()));
+        const auto groups = outcomeOf(usage().usageGroups(query, UsageStore::Grouping::Key));
+        QVERIFY2(groups.ok(), qPrintable(groups.describe()));
+        QCOMPARE(groups.value(), (QList<UsageGroupRow>{{a, 0, sumOf(expected)}}));
+    }
+}
+
+void UsageStoreContract::keyAndModelFilters()
+{
+    const QList<QString> ids{createKey(u"a"_s), createKey(u"b"_s), createKey(u"c"_s)};
+    QVERIFY(!ids.contains(QString()));
+    const QStringList models{u"gpt-4o"_s, u"claude-3-5-haiku"_s};
+    QList<UsageEvent> events;
+    for (int i = 0; i < 36; ++i) {
+        events << usageEvent(ids[i % 3], T0 + i * 7 * MinuteMs, 100 + i, models[(i / 3) % 2],
+                             i % 5 == 0 ? 500 : 200);
+    }
+    QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
+
+    const QList<QPair<QStringList, QStringList>> filters{
+        {{ids[0]}, {}},
+        {{ids[0], ids[2]}, {}},
+        {{}, {models[1]}},
+        {{ids[1]}, {models[0]}},
+        {{ids[0], ids[1]}, {models[0], models[1]}},
+        {{u"key_unknown"_s}, {}},
+    };
+    for (const auto& [keyIds, modelNames] : filters) {
+        UsageQuery query = range(T0, T0 + DayMs);
+        query.keyIds = keyIds;
+        query.models = modelNames;
+        QList<UsageEvent> expected;
+        QMap<qint64, UsageTotals> expectedSlots;
+        for (const UsageEvent& e : events) {
+            if ((keyIds.isEmpty() || keyIds.contains(e.key)) &&
+                (modelNames.isEmpty() || modelNames.contains(e.model))) {
+                expected << e;
+                expectedSlots[UsageSeries::slotStart(e.timeMs)].add(e);
+            }
+        }
+        const QByteArray what = (keyIds.join(u',') + u" / "_s + modelNames.join(u',')).toUtf8();
+        const auto totals = outcomeOf(usage().usageTotals(query));
+        QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+        QVERIFY2(totals.value() == sumOf(expected), what.constData());
+        const auto slotRows = outcomeOf(usage().usageSlots(query));
+        QVERIFY2(slotRows.ok(), qPrintable(slotRows.describe()));
+        QList<UsageSeries::Point> points;
+        for (auto it = expectedSlots.cbegin(); it != expectedSlots.cend(); ++it)
+            points << UsageSeries::Point{it.key(), it.value()};
+        QVERIFY2(slotRows.value() == points, what.constData());
+        const auto count = outcomeOf(usage().usageLogCount(query));
+        QVERIFY2(count.ok(), qPrintable(count.describe()));
+        QVERIFY2(count.value() == expected.size(), what.constData());
+    }
+}
+
+void UsageStoreContract::rollupReadsCountWholeSlotsAndLogsExactTimes()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    const UsageEvent early = usageEvent(a, T0 + MinuteMs, 100);
+    const UsageEvent late = usageEvent(a, T0 + 14 * MinuteMs, 200);
+    QVERIFY(outcomeOf(usage().recordUsage({early, late})).ok());
+
+    // [T0 + 5 min, T0 + 15 min) starts inside the slot [T0, T0 + 15 min): the charts' reads count
+    // the whole slot, the log reads only the events inside the exact range.
+    const UsageQuery query = range(T0 + 5 * MinuteMs, T0 + SlotMs);
+    const auto totals = outcomeOf(usage().usageTotals(query));
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value(), sumOf({early, late}));
+    const auto count = outcomeOf(usage().usageLogCount(query));
+    QVERIFY2(count.ok(), qPrintable(count.describe()));
+    QCOMPARE(count.value(), qint64(1));
+
+    // A range that ends at a slot's start leaves that slot out.
+    const auto before = outcomeOf(usage().usageTotals(range(T0 - HourMs, T0)));
+    QVERIFY2(before.ok(), qPrintable(before.describe()));
+    QCOMPARE(before.value(), UsageTotals());
+    const auto empty = outcomeOf(usage().usageTotals(range(T0 + MinuteMs, T0 + MinuteMs)));
+    QVERIFY2(empty.ok(), qPrintable(empty.describe()));
+    QCOMPARE(empty.value(), UsageTotals());
+}
+
+void UsageStoreContract::groupsAreHighestCostFirst()
+{
+    const QString a = createKey(u"a"_s);
+    const QString b = createKey(u"b"_s);
+    const QString c = createKey(u"c"_s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty() && !c.isEmpty());
+    const QList<UsageEvent> events{
+        usageEvent(a, T0, 3000, u"gpt-4o"_s),
+        usageEvent(b, T0 + MinuteMs, 2000, u"gpt-4o"_s),
+        usageEvent(b, T0 + 2 * MinuteMs, 3000, u"o3-mini"_s),
+        usageEvent(c, T0 + 3 * MinuteMs, 5000, u"gpt-4.1"_s),
+        usageEvent(a, T0 + 4 * MinuteMs, 1, u"gpt-4.1"_s, 503),
+    };
+    QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
+
+    const auto byKey =
+        outcomeOf(usage().usageGroups(range(T0, T0 + HourMs), UsageStore::Grouping::Key));
+    QVERIFY2(byKey.ok(), qPrintable(byKey.describe()));
+    // b and c tie on cost: the lower id comes first.
+    const QString tieFirst = qMin(b, c);
+    const QString tieSecond = qMax(b, c);
+    const auto totalsOf = [&](const QString& key) {
+        UsageTotals totals;
+        for (const UsageEvent& e : events) {
+            if (e.key == key || e.model == key)
+                totals.add(e);
+        }
+        return totals;
+    };
+    QCOMPARE(byKey.value(), (QList<UsageGroupRow>{{tieFirst, 0, totalsOf(tieFirst)},
+                                                  {tieSecond, 0, totalsOf(tieSecond)},
+                                                  {a, 0, totalsOf(a)}}));
+
+    const auto byModel =
+        outcomeOf(usage().usageGroups(range(T0, T0 + HourMs), UsageStore::Grouping::Model));
+    QVERIFY2(byModel.ok(), qPrintable(byModel.describe()));
+    QCOMPARE(byModel.value(), (QList<UsageGroupRow>{{u"gpt-4.1"_s, 0, totalsOf(u"gpt-4.1"_s)},
+                                                    {u"gpt-4o"_s, 0, totalsOf(u"gpt-4o"_s)},
+                                                    {u"o3-mini"_s, 0, totalsOf(u"o3-mini"_s)}}));
+
+    UsageQuery errorsOfA = range(T0, T0 + HourMs);
+    errorsOfA.keyIds = {a};
+    errorsOfA.statusClass = UsageQuery::StatusClass::Errors;
+    const auto filtered = outcomeOf(usage().usageGroups(errorsOfA, UsageStore::Grouping::Model));
+    QVERIFY2(filtered.ok(), qPrintable(filtered.describe()));
+    QCOMPARE(filtered.value(), (QList<UsageGroupRow>{{u"gpt-4.1"_s, 0, sumOf({events[4]})}}));
+}
+
+void UsageStoreContract::groupsOverSeveralDaysCountPartialDays()
+{
+    const QString a = createKey(u"a"_s);
+    const QString b = createKey(u"b"_s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    const qint64 from = at("2025-12-20T06:00:00Z");
+    const qint64 to = at("2025-12-23T18:00:00Z");
+    const QList<UsageEvent> outside{usageEvent(a, from - 1, 1), usageEvent(b, to, 2),
+                                    usageEvent(a, at("2025-12-20T00:00:00Z"), 4)};
+    const QList<UsageEvent> inside{
+        usageEvent(a, from, 10),
+        usageEvent(b, at("2025-12-20T23:59:59.999Z"), 20),
+        usageEvent(a, at("2025-12-21T00:00:00Z"), 40, u"o3-mini"_s),
+        usageEvent(b, at("2025-12-22T12:00:00Z"), 80, u"o3-mini"_s, 429),
+        usageEvent(a, at("2025-12-23T00:00:00Z"), 160),
+        usageEvent(b, to - 1, 320),
+    };
+    QVERIFY(outcomeOf(usage().recordUsage(outside + inside)).ok());
+
+    for (UsageQuery::StatusClass statusClass :
+         {UsageQuery::StatusClass::All, UsageQuery::StatusClass::Success}) {
+        UsageQuery query = range(from, to);
+        query.statusClass = statusClass;
+        const auto [low, high] = UsageQuery::statusRange(statusClass);
+        QMap<QString, UsageTotals> perKey;
+        for (const UsageEvent& e : inside) {
+            if (e.status >= low && e.status <= high)
+                perKey[e.key].add(e);
+        }
+        QList<UsageGroupRow> expected;
+        for (auto it = perKey.cbegin(); it != perKey.cend(); ++it)
+            expected << UsageGroupRow{it.key(), 0, it.value()};
+        std::sort(expected.begin(), expected.end(), [](const auto& l, const auto& r) {
+            return l.totals.costMicros > r.totals.costMicros;
+        });
+        const auto byKey = outcomeOf(usage().usageGroups(query, UsageStore::Grouping::Key));
+        QVERIFY2(byKey.ok(), qPrintable(byKey.describe()));
+        QCOMPARE(byKey.value(), expected);
+    }
+}
+
+void UsageStoreContract::logsPageAndSortStably_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<bool>("ascending");
+    QTest::addColumn<int>("pageSize");
+    using C = UsageStore::LogColumn;
+    QTest::newRow("time, newest first") << int(C::Time) << false << 7;
+    QTest::newRow("time, oldest first") << int(C::Time) << true << 10;
+    QTest::newRow("key") << int(C::Key) << true << 4;
+    QTest::newRow("model") << int(C::Model) << false << 6;
+    QTest::newRow("endpoint") << int(C::Endpoint) << true << 9;
+    QTest::newRow("status") << int(C::Status) << false << 5;
+    QTest::newRow("prompt tokens") << int(C::PromptTokens) << true << 3;
+    QTest::newRow("completion tokens") << int(C::CompletionTokens) << false << 8;
+    QTest::newRow("cost, highest first") << int(C::Cost) << false << 7;
+    QTest::newRow("latency") << int(C::Latency) << true << 25;
+}
+
+void UsageStoreContract::logsPageAndSortStably()
+{
+    QFETCH(int, column);
+    QFETCH(bool, ascending);
+    QFETCH(int, pageSize);
+    const QList<QString> ids{createKey(u"a"_s), createKey(u"b"_s)};
+    QVERIFY(!ids.contains(QString()));
+    // Few distinct values per column, so most sort keys tie and the tiebreak decides.
+    QList<UsageEvent> events;
+    for (int i = 0; i < 25; ++i) {
+        UsageEvent e = usageEvent(ids[i % 2], T0 + (i % 8) * MinuteMs, (i % 3) * 100,
+                                  i % 4 ? u"gpt-4o"_s : u"o3-mini"_s, i % 5 ? 200 : 429);
+        e.endpoint = i % 2 ? u"/v1/embeddings"_s : u"/v1/chat/completions"_s;
+        e.promptTokens = i % 4;
+        e.completionTokens = i % 6;
+        e.latencyMs = i % 7;
+        e.requestId = u"req-%1"_s.arg(i);
+        events << e;
+    }
+    const UsageEvent outsideRange = usageEvent(ids[0], T0 + DayMs, 5);
+    QVERIFY(outcomeOf(usage().recordUsage(events + QList<UsageEvent>{outsideRange})).ok());
+
+    const auto sortKey = [column](const UsageEvent& e) -> QVariant {
+        switch (UsageStore::LogColumn(column)) {
+        case UsageStore::LogColumn::Time:
+            return e.timeMs;
+        case UsageStore::LogColumn::Key:
+            return e.key;
+        case UsageStore::LogColumn::Model:
+            return e.model;
+        case UsageStore::LogColumn::Endpoint:
+            return e.endpoint;
+        case UsageStore::LogColumn::Status:
+            return e.status;
+        case UsageStore::LogColumn::PromptTokens:
+            return e.promptTokens;
+        case UsageStore::LogColumn::CompletionTokens:
+            return e.completionTokens;
+        case UsageStore::LogColumn::Cost:
+            return e.costMicros.value_or(0);
+        case UsageStore::LogColumn::Latency:
+            return e.latencyMs;
+        }
+        return {};
+    };
+    const UsageQuery query = range(T0, T0 + HourMs);
+    const Qt::SortOrder order = ascending ? Qt::AscendingOrder : Qt::DescendingOrder;
+    QList<UsageEvent> paged;
+    for (qint64 offset = 0;; offset += pageSize) {
+        const auto page = outcomeOf(
+            usage().usageLogs(query, offset, pageSize, UsageStore::LogColumn(column), order));
+        QVERIFY2(page.ok(), qPrintable(page.describe()));
+        QVERIFY(page.value().size() <= pageSize);
+        paged += page.value();
+        if (page.value().size() < pageSize)
+            break;
+    }
+    QCOMPARE(paged.size(), events.size());
+    QStringList seen;
+    for (qsizetype i = 0; i < paged.size(); ++i) {
+        seen << paged[i].requestId;
+        if (i == 0)
+            continue;
+        const QPartialOrdering cmp = QVariant::compare(sortKey(paged[i - 1]), sortKey(paged[i]));
+        QVERIFY2(ascending ? cmp != QPartialOrdering::Greater : cmp != QPartialOrdering::Less,
+                 qPrintable(u"rows %1 and %2 are out of order"_s.arg(i - 1).arg(i)));
+    }
+    seen.sort();
+    seen.removeDuplicates();
+    QCOMPARE(seen.size(), events.size());
+
+    // The same request twice gives the same order: ties never reshuffle between page loads.
+    const auto first =
+        outcomeOf(usage().usageLogs(query, 0, 25, UsageStore::LogColumn(column), order));
+    QVERIFY2(first.ok(), qPrintable(first.describe()));
+    QCOMPARE(first.value(), paged);
+    const auto pastTheEnd =
+        outcomeOf(usage().usageLogs(query, 25, pageSize, UsageStore::LogColumn(column), order));
+    QVERIFY2(pastTheEnd.ok(), qPrintable(pastTheEnd.describe()));
+    QVERIFY(pastTheEnd.value().isEmpty());
+
+    UsageQuery ofB = query;
+    ofB.keyIds = {ids[1]};
+    const auto filtered =
+        outcomeOf(usage().usageLogs(ofB, 0, 100, UsageStore::LogColumn(column), order));
+    QVERIFY2(filtered.ok(), qPrintable(filtered.describe()));
+    QCOMPARE(filtered.value().size(), 12);
+    for (const UsageEvent& e : filtered.value())
+        QCOMPARE(e.key, ids[1]);
+}
+
+void UsageStoreContract::modelsListEveryModelSeen()
+{
+    const auto none = outcomeOf(usage().usageModels());
+    QVERIFY2(none.ok(), qPrintable(none.describe()));
+    QVERIFY(none.value().isEmpty());
+    const QString a = createKey(u"a"_s);
+    QVERIFY(!a.isEmpty());
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(a, T0, 1, u"gpt-4o"_s),
+                                           usageEvent(a, T0 + DayMs, 1, u"claude-3-5-haiku"_s),
+                                           usageEvent(a, T0 - 30 * DayMs, 1, u"gpt-4o"_s, 500),
+                                           usageEvent(a, T0, 1, u"o3-mini"_s, 404)}))
+                .ok());
+    const auto models = outcomeOf(usage().usageModels());
+    QVERIFY2(models.ok(), qPrintable(models.describe()));
+    QCOMPARE(models.value(), (QStringList{u"claude-3-5-haiku"_s, u"gpt-4o"_s, u"o3-mini"_s}));
+}
+
+void UsageStoreContract::derivedKeyFieldsFollowUsage()
+{
+    const QString a = createKey(u"prod-web-app"_s, 1'000'000);
+    const QString idle = createKey(u"idle"_s);
+    QVERIFY(!a.isEmpty() && !idle.isEmpty());
+    const auto before = findKey(a);
+    QVERIFY(before);
+    QCOMPARE(before->quotaRemainingMicros(), std::optional<qint64>(1'000'000));
+
+    const qint64 latest = StartMs - HourMs;
+    // Out of order, and the latest one failed: "last used" is the latest request of any status.
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(a, latest - DayMs, 250'000),
+                                           usageEvent(a, latest, 0, u"gpt-4o"_s, 401),
+                                           usageEvent(a, latest - 2 * DayMs, 100'000)}))
+                .ok());
+    ApiKeyRecord expected = *before;
+    expected.lastUsedAtMs = latest;
+    expected.quotaUsedMicros = 350'000;
+    // The clock is on Thursday 1 January: this ISO week began on Monday 29 December, and none of
+    // this spend falls in January.
+    expected.spendWeekMicros = 350'000;
+    const auto found = findKey(a);
+    QVERIFY(found);
+    QCOMPARE(*found, expected);
+    QCOMPARE(found->quotaRemainingMicros(), std::optional<qint64>(650'000));
+    QCOMPARE(found->updatedAtMs, before->updatedAtMs);
+
+    const auto listed = outcomeOf(keys().listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    QCOMPARE(listed.value().size(), 2);
+    for (const ApiKeyRecord& record : listed.value()) {
+        if (record.id == a) {
+            QCOMPARE(record, expected);
+        } else {
+            QVERIFY(!record.lastUsedAtMs);
+            QCOMPARE(record.quotaUsedMicros, qint64(0));
+            QCOMPARE(record.spendMonthMicros, qint64(0));
+        }
+    }
+
+    // An older event moves the quota but not "last used".
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(a, latest - 3 * DayMs, 900'000)})).ok());
+    const auto after = findKey(a);
+    QVERIFY(after);
+    QCOMPARE(after->lastUsedAtMs, std::optional<qint64>(latest));
+    QCOMPARE(after->quotaUsedMicros, qint64(1'250'000));
+    QCOMPARE(after->quotaRemainingMicros(), std::optional<qint64>(0));
+}
+
+void UsageStoreContract::spendWindowsFollowTheClock_data()
+{
+    QTest::addColumn<qint64>("now");
+    QTest::addColumn<qint64>("day");
+    QTest::addColumn<qint64>("week");
+    QTest::addColumn<qint64>("month");
+    // Events (see the test) cost 1, 10, 100, ... 1,000,000 micro-USD, so each sum shows exactly
+    // which events a window counted.
+    QTest::newRow("Wednesday noon")
+        << at("2026-01-07T12:00:00Z") << qint64(1) << qint64(1'000'111) << qint64(1'011'111);
+    QTest::newRow("Thursday, first millisecond") << at("2026-01-08T00:00:00Z") << qint64(1'000'000)
+                                                 << qint64(1'000'111) << qint64(1'011'111);
+    QTest::newRow("Sunday, last millisecond: week began in December")
+        << at("2026-01-04T23:59:59.999Z") << qint64(1000) << qint64(111'000) << qint64(1'011'111);
+    QTest::newRow("New Year's Eve, last millisecond")
+        << at("2025-12-31T23:59:59.999Z") << qint64(100'000) << qint64(111'000) << qint64(100'000);
+    QTest::newRow("February") << at("2026-02-01T00:00:00Z") << qint64(0) << qint64(0) << qint64(0);
+}
+
+void UsageStoreContract::spendWindowsFollowTheClock()
+{
+    QFETCH(qint64, now);
+    QFETCH(qint64, day);
+    QFETCH(qint64, week);
+    QFETCH(qint64, month);
+    const QString a = createKey(u"prod-web-app"_s);
+    const QString other = createKey(u"other"_s);
+    QVERIFY(!a.isEmpty() && !other.isEmpty());
+    QVERIFY(outcomeOf(usage().recordUsage({
+                          usageEvent(a, at("2026-01-07T00:00:00Z"), 1),
+                          usageEvent(a, at("2026-01-06T23:59:59.999Z"), 10),
+                          usageEvent(a, at("2026-01-05T00:00:00Z"), 100),
+                          usageEvent(a, at("2026-01-04T23:59:59.999Z"), 1000),
+                          usageEvent(a, at("2026-01-01T00:00:00Z"), 10'000),
+                          usageEvent(a, at("2025-12-31T23:59:59.999Z"), 100'000),
+                          usageEvent(a, at("2026-01-08T00:00:00Z"), 1'000'000),
+                          usageEvent(other, at("2026-01-07T00:00:00Z"), 5),
+                      }))
+                .ok());
+    m_clock->setNowUtcMs(now);
+
+    const auto found = findKey(a);
+    QVERIFY(found);
+    QCOMPARE(found->spendDayMicros, day);
+    QCOMPARE(found->spendWeekMicros, week);
+    QCOMPARE(found->spendMonthMicros, month);
+    QCOMPARE(found->quotaUsedMicros, qint64(1'111'111));
+    const auto listed = outcomeOf(keys().listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    const auto it = std::find_if(listed.value().cbegin(), listed.value().cend(),
+                                 [&](const ApiKeyRecord& r) { return r.id == a; });
+    QVERIFY(it != listed.value().cend());
+    QCOMPARE(*it, *found);
+}
+
+void UsageStoreContract::deletedKeyKeepsItsHistory()
+{
+    const QString a = createKey(u"short-lived"_s);
+    const QString b = createKey(u"kept"_s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    const QList<UsageEvent> events{usageEvent(a, T0, 700), usageEvent(b, T0 + MinuteMs, 300)};
+    QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
+    QVERIFY(outcomeOf(keys().deleteKey(a)).ok());
+
+    const auto totals = outcomeOf(usage().usageTotals(allTime()));
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value(), sumOf(events));
+    const auto groups = outcomeOf(usage().usageGroups(allTime(), UsageStore::Grouping::Key));
+    QVERIFY2(groups.ok(), qPrintable(groups.describe()));
+    QCOMPARE(groups.value(),
+             (QList<UsageGroupRow>{{a, 0, sumOf({events[0]})}, {b, 0, sumOf({events[1]})}}));
+    const auto refused = outcomeOf(usage().recordUsage({usageEvent(a, T0 + HourMs)}));
+    QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
+    QVERIFY2(refused.namesField(u"key"_s), qPrintable(refused.describe()));
+}
+
+void UsageStoreContract::keyUsageIsWhatTheListedKeysDerive()
+{
+    const QString a = createKey(u"prod-web-app"_s, 10 * 1'000'000);
+    const QString b = createKey(u"ci-tests"_s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    m_clock->advanceMs(HourMs);
+    UsageEvent first = usageEvent(a, m_clock->nowUtcMs() - MinuteMs);
+    first.costMicros = 1'250'000;
+    UsageEvent second = usageEvent(a, m_clock->nowUtcMs() - 2 * MinuteMs);
+    second.costMicros = 250'000;
+    QVERIFY(outcomeOf(usage().recordUsage({first, second})).ok());
+
+    const auto listed = outcomeOf(keys().listKeys());
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    const auto derived = outcomeOf(usage().keyUsage());
+    QVERIFY2(derived.ok(), qPrintable(derived.describe()));
+    QHash<QString, KeyUsage> byId;
+    for (const KeyUsage& key : derived.value())
+        byId.insert(key.keyId, key);
+    QCOMPARE(byId.size(), listed.value().size());
+    for (const ApiKeyRecord& record : listed.value())
+        QCOMPARE(byId.value(record.id), KeyUsage::of(record));
+    QCOMPARE(byId.value(a).quotaUsedMicros, qint64(1'500'000));
+    QCOMPARE(byId.value(a).spendDayMicros, qint64(1'500'000));
+    QCOMPARE(byId.value(a).lastUsedAtMs, std::optional<qint64>(first.timeMs));
+    KeyUsage unused;
+    unused.keyId = b;
+    QCOMPARE(byId.value(b), unused);
+}
+
+void UsageStoreContract::usageChangedFollowsEveryRecordedBatch()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    QTest::qWait(100);
+    QSignalSpy usageChanged(&usage(), &UsageStore::usageChanged);
+    QSignalSpy keysChanged(&keys(), &KeyStore::keysChanged);
+
+    UsageEvent event = usageEvent(a, T0);
+    event.requestId = u"req-1"_s;
+    QVERIFY(outcomeOf(usage().recordUsage({event})).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(usageChanged.count(), 1, 5000);
+
+    // Nothing new, nothing stored, or only reads: nothing to announce.
+    const auto repeat = outcomeOf(usage().recordUsage({event}));
+    QVERIFY2(repeat.ok(), qPrintable(repeat.describe()));
+    QCOMPARE(repeat.value(), qint64(0));
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(u"key_unknown"_s, T0)}))
+                .failedWith(StoreError::Code::Invalid));
+    QVERIFY(outcomeOf(usage().usageTotals(allTime())).ok());
+    QVERIFY(outcomeOf(usage().usageLogs(allTime(), 0, 10, UsageStore::LogColumn::Time,
+                                        Qt::DescendingOrder))
+                .ok());
+    QTest::qWait(300);
+    QCOMPARE(usageChanged.count(), 1);
+    // Usage is not a change of the keys: what shows keys need not list them again (the spend
+    // they derive follows usageChanged).
+    QCOMPARE(keysChanged.count(), 0);
+
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(a, T0 + MinuteMs)})).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(usageChanged.count(), 2, 5000);
+}

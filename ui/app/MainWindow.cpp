@@ -1,0 +1,212 @@
+#include "MainWindow.h"
+
+#include "AlertMonitor.h"
+#include "AlertsPage.h"
+#include "ApiKeysPage.h"
+#include "ClipboardGuard.h"
+#include "ErrorText.h"
+#include "KeyStore.h"
+#include "SecretVault.h"
+#include "SettingsPage.h"
+#include "UiSettings.h"
+#include "UsagePage.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QScreen>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int SidebarWidth = 150;
+constexpr int MaxKeychainReasonChars = 90;
+} // namespace
+
+MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle,
+                       SecretVault& vault, const Clock& clock, UiSettings& settings,
+                       QWidget* parent)
+    : QMainWindow(parent)
+    , m_store(store)
+    , m_vault(vault)
+    , m_settings(settings)
+    , m_clipboard(new ClipboardGuard(QApplication::clipboard(), this))
+{
+    Q_INIT_RESOURCE(keydeck);
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(u"KeyDeck"_s);
+    setWindowIcon(QIcon(u":/icons/keydeck.svg"_s));
+
+    m_clipboard->setClearDelaySeconds(m_settings.clipboardClearSeconds());
+    connect(&m_settings, &UiSettings::clipboardClearSecondsChanged, m_clipboard,
+            &ClipboardGuard::setClearDelaySeconds);
+
+    m_sidebar = new QListWidget(this);
+    m_sidebar->setObjectName(u"sidebar"_s);
+    m_sidebar->setFixedWidth(SidebarWidth);
+    m_sidebar->setIconSize(QSize(20, 20));
+    m_sidebar->setFrameShape(QFrame::NoFrame);
+    m_sidebar->setSpacing(2);
+    m_sidebar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_sidebar->setStyleSheet(u"QListWidget#sidebar { background: palette(window);"
+                             " border-right: 1px solid palette(mid); padding: 8px 6px; }"
+                             "QListWidget#sidebar::item { padding: 7px 8px; border-radius: 4px; }"
+                             "QListWidget#sidebar::item:selected { background: palette(highlight);"
+                             " color: palette(highlighted-text); }"_s);
+    m_pages = new QStackedWidget(this);
+    m_pages->setObjectName(u"pages"_s);
+
+    m_keysPage = new ApiKeysPage(store, usage, lifecycle, vault, clock, *m_clipboard, m_pages);
+    m_usagePage = new UsagePage(store, usage, clock, m_pages);
+    m_alertsPage = new AlertsPage(store, lifecycle, clock, m_pages);
+    m_settingsPage = new SettingsPage(store, settings, m_pages);
+    addPage(m_keysPage, u"API Keys"_s, u":/icons/key.svg"_s);
+    addPage(m_usagePage, u"Usage"_s, u":/icons/usage.svg"_s);
+    addPage(m_alertsPage, u"Alerts"_s, u":/icons/bell.svg"_s);
+    addPage(m_settingsPage, u"Settings"_s, u":/icons/settings.svg"_s);
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_sidebar->setCurrentRow(0);
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sidebar);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    buildMenus();
+    buildStatusBar();
+    connect(m_keysPage, &ApiKeysPage::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_usagePage, &UsagePage::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_keysPage, &ApiKeysPage::usageRequested, this, [this](const QStringList& keyIds) {
+        m_usagePage->setKeyFilter(keyIds);
+        showPage(m_usagePage);
+    });
+    // Wide enough for every column of the keys table; never larger than the screen.
+    const QSize available = screen()->availableSize();
+    resize(qMin(1400, available.width()), qMin(860, available.height()));
+    buildAlerts(store, usage, lifecycle);
+    probeKeychain();
+}
+
+void MainWindow::buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle)
+{
+    connect(m_alertsPage, &AlertsPage::statusMessage, statusBar(), &QStatusBar::showMessage);
+    connect(m_alertsPage, &AlertsPage::attentionCountChanged, this, &MainWindow::showAlertCount);
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setObjectName(u"trayIcon"_s);
+        m_tray->setToolTip(u"KeyDeck"_s);
+        const auto bringBack = [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        };
+        connect(m_tray, &QSystemTrayIcon::activated, this, bringBack);
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this, [this, bringBack] {
+            bringBack();
+            showPage(m_alertsPage);
+        });
+        m_tray->show();
+    }
+    m_alertMonitor =
+        new AlertMonitor(lifecycle, store, usage,
+                         m_tray ? AlertMonitor::trayNotifier(m_tray) : AlertMonitor::Notifier(),
+                         AlertMonitor::windowInForeground(this), this);
+    // The page's first load may have finished before the connection above.
+    showAlertCount(m_alertsPage->attentionCount());
+}
+
+void MainWindow::showAlertCount(int count)
+{
+    QListWidgetItem* item = m_sidebar->item(m_pages->indexOf(m_alertsPage));
+    item->setText(count > 0 ? u"Alerts (%1)"_s.arg(count) : u"Alerts"_s);
+    item->setToolTip(count == 1  ? u"1 alert needs attention"_s
+                     : count > 0 ? u"%1 alerts need attention"_s.arg(count)
+                                 : QString());
+    if (m_tray)
+        m_tray->setToolTip(item->toolTip().isEmpty() ? u"KeyDeck"_s
+                                                     : u"KeyDeck — "_s + item->toolTip());
+}
+
+void MainWindow::addPage(QWidget* page, const QString& title, const QString& iconPath)
+{
+    m_pages->addWidget(page);
+    auto* item = new QListWidgetItem(QIcon(iconPath), title, m_sidebar);
+    item->setSizeHint(QSize(SidebarWidth - 16, 36));
+}
+
+void MainWindow::showPage(QWidget* page)
+{
+    m_sidebar->setCurrentRow(m_pages->indexOf(page));
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(u"&File"_s);
+    file->addAction(m_usagePage->importAction());
+    file->addSeparator();
+    QAction* quit = file->addAction(u"&Quit"_s);
+    quit->setObjectName(u"actionQuit"_s);
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu* keys = menuBar()->addMenu(u"&Keys"_s);
+    const QList<QAction*> actions = m_keysPage->keyActions();
+    keys->addAction(actions.constFirst());
+    keys->addSeparator();
+    keys->addActions(actions.mid(1));
+    keys->addSeparator();
+    QAction* find = keys->addAction(u"&Search Keys"_s);
+    find->setObjectName(u"actionFindKeys"_s);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, [this] {
+        showPage(m_keysPage);
+        m_keysPage->focusSearch();
+    });
+    connect(m_keysPage->generateAction(), &QAction::triggered, this,
+            [this] { showPage(m_keysPage); });
+}
+
+void MainWindow::buildStatusBar()
+{
+    auto* storeLabel = new QLabel(m_store.location(), this);
+    storeLabel->setObjectName(u"storeLocationLabel"_s);
+    storeLabel->setToolTip(u"Where the key records are kept (never the secrets)"_s);
+    storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_keychainLabel = new QLabel(u"Keychain: checking…"_s, this);
+    m_keychainLabel->setObjectName(u"keychainStatusLabel"_s);
+    statusBar()->addPermanentWidget(storeLabel);
+    statusBar()->addPermanentWidget(m_keychainLabel);
+}
+
+void MainWindow::probeKeychain()
+{
+    m_vault.probe()
+        .then(this,
+              [this](const SecretVault::Probe& probe) {
+                  if (probe.available) {
+                      m_keychainLabel->setText(u"Keychain: available"_s);
+                      m_keychainLabel->setToolTip(
+                          u"New keys are saved to this computer's keychain"_s);
+                      return;
+                  }
+                  QString reason = probe.reason;
+                  if (reason.size() > MaxKeychainReasonChars)
+                      reason = reason.left(MaxKeychainReasonChars - 1) + u'…';
+                  m_keychainLabel->setText(u"Keychain: unavailable — %1"_s.arg(reason));
+                  m_keychainLabel->setToolTip(probe.reason);
+              })
+        .onFailed(this, [this](const std::exception& error) {
+            m_keychainLabel->setText(
+                u"Keychain: unavailable — %1"_s.arg(ErrorText::describe(error)));
+        });
+}

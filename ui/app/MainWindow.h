@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QMainWindow>
+
+class AlertMonitor;
+class AlertsPage;
+class ApiKeysPage;
+class ClipboardGuard;
+class Clock;
+class KeyStore;
+class LifecycleStore;
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+class QSystemTrayIcon;
+class SecretVault;
+class SettingsPage;
+class UiSettings;
+class UsagePage;
+class UsageStore;
+
+// Sidebar + pages. Only pages that work are listed. The status bar says where the keys live
+// and whether the keychain can hold their secrets.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle, SecretVault& vault,
+               const Clock& clock, UiSettings& settings, QWidget* parent = nullptr);
+
+    UsagePage* usagePage() const { return m_usagePage; }
+    AlertsPage* alertsPage() const { return m_alertsPage; }
+    AlertMonitor* alertMonitor() const { return m_alertMonitor; }
+
+private:
+    void buildMenus();
+    void buildStatusBar();
+    void addPage(QWidget* page, const QString& title, const QString& iconPath);
+    void showPage(QWidget* page);
+    void probeKeychain();
+    void buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle);
+    void showAlertCount(int count);
+
+    KeyStore& m_store;
+    SecretVault& m_vault;
+    UiSettings& m_settings;
+    ClipboardGuard* m_clipboard = nullptr;
+    QListWidget* m_sidebar = nullptr;
+    QStackedWidget* m_pages = nullptr;
+    ApiKeysPage* m_keysPage = nullptr;
+    UsagePage* m_usagePage = nullptr;
+    AlertsPage* m_alertsPage = nullptr;
+    SettingsPage* m_settingsPage = nullptr;
+    AlertMonitor* m_alertMonitor = nullptr;
+    QSystemTrayIcon* m_tray = nullptr;
+    QLabel* m_keychainLabel = nullptr;
+};

@@ -1,0 +1,674 @@
+#include "KeyTableModel.h"
+
+#include "Clock.h"
+#include "UsdAmount.h"
+#include "UtcTime.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QPainter>
+#include <QPixmap>
+#include <algorithm>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr qint64 NeverUsed = -1;
+constexpr qint64 NoLimit = std::numeric_limits<qint64>::max();
+// Beyond this many separate insert/remove runs a reset is cheaper than moving rows.
+constexpr int MaxIncrementalRuns = 32;
+constexpr qint64 DayMs = 86'400'000;
+const QColor WarningColor(0xb2, 0x6a, 0x00);
+
+QString inDaysText(qint64 days)
+{
+    return days == 0 ? u"in < 1 day"_s : days == 1 ? u"in 1 day"_s : u"in %1 days"_s.arg(days);
+}
+
+QColor statusColor(KeyStatus status)
+{
+    switch (status) {
+    case KeyStatus::Active:
+        return QColor(0x2e, 0x7d, 0x32);
+    case KeyStatus::Disabled:
+        return QColor(0x8d, 0x6e, 0x00);
+    case KeyStatus::Revoked:
+        return QColor(0xc6, 0x28, 0x28);
+    case KeyStatus::Expired:
+        return QColor(0xd8, 0x43, 0x15);
+    }
+    return {};
+}
+
+int compareText(const QString& a, const QString& b)
+{
+    return a.compare(b, Qt::CaseInsensitive);
+}
+
+template <typename T> int compareValues(T a, T b)
+{
+    return a < b ? -1 : (b < a ? 1 : 0);
+}
+} // namespace
+
+KeyTableModel::KeyTableModel(const Clock& clock, QObject* parent)
+    : QAbstractTableModel(parent)
+    , m_clock(clock)
+    , m_monospace(QFontDatabase::systemFont(QFontDatabase::FixedFont))
+{}
+
+int KeyTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_records.size());
+}
+
+int KeyTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+qint64 KeyTableModel::nowUtcMs() const
+{
+    return m_clock.nowUtcMs();
+}
+
+QVariant KeyTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const ApiKeyRecord& record = m_records.at(index.row());
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayText(record, column);
+    case RawValueRole:
+        return rawValue(record, column);
+    case KeyIdRole:
+        return record.id;
+    case Qt::ToolTipRole:
+        return toolTip(record, column);
+    case Qt::ForegroundRole:
+        return foreground(record, column);
+    case Qt::DecorationRole:
+        if (column == Status)
+            return statusIcon(record.effectiveStatus(nowUtcMs()));
+        return {};
+    case Qt::FontRole:
+        if (column == Key)
+            return m_monospace;
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column == QuotaUsed || column == QuotaRemaining)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    default:
+        return {};
+    }
+}
+
+QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    if (role == Qt::DisplayRole) {
+        switch (Column(section)) {
+        case Label:
+            return u"Label"_s;
+        case Key:
+            return u"Key"_s;
+        case Environment:
+            return u"Environment"_s;
+        case Type:
+            return u"Type"_s;
+        case Status:
+            return u"Status"_s;
+        case Permissions:
+            return u"Permissions"_s;
+        case Created:
+            return u"Created"_s;
+        case LastUsed:
+            return u"Last used"_s;
+        case Expires:
+            return u"Expires"_s;
+        case QuotaUsed:
+            return u"Quota used"_s;
+        case QuotaRemaining:
+            return u"Remaining"_s;
+        case ColumnCount:
+            break;
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (Column(section)) {
+        case Key:
+            return u"Masked: prefix, first 4 and last 4 characters. The full key is shown only "
+                   "once, when it is created."_s;
+        case Created:
+        case LastUsed:
+        case Expires:
+            return u"Local time"_s;
+        case QuotaUsed:
+            return u"Spend counted against the key's quota (USD)"_s;
+        case QuotaRemaining:
+            return u"Quota left before requests fail with 402 insufficient_quota (USD)"_s;
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::TextAlignmentRole && (section == QuotaUsed || section == QuotaRemaining))
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+QString KeyTableModel::statusText(KeyStatus status)
+{
+    switch (status) {
+    case KeyStatus::Active:
+        return u"Active"_s;
+    case KeyStatus::Disabled:
+        return u"Disabled"_s;
+    case KeyStatus::Revoked:
+        return u"Revoked"_s;
+    case KeyStatus::Expired:
+        return u"Expired"_s;
+    }
+    return {};
+}
+
+QString KeyTableModel::formatLocalTime(qint64 utcMs)
+{
+    return QDateTime::fromMSecsSinceEpoch(utcMs, Qt::LocalTime).toString(u"yyyy-MM-dd HH:mm"_s);
+}
+
+QVariant KeyTableModel::displayText(const ApiKeyRecord& record, int column) const
+{
+    switch (Column(column)) {
+    case Label:
+        return record.spec.label;
+    case Key:
+        return record.hint;
+    case Environment:
+        return record.spec.environment;
+    case Type:
+        return record.spec.type == KeyType::Subscription ? u"Subscription"_s : u"Standard"_s;
+    case Status: {
+        const qint64 now = nowUtcMs();
+        const QString status = statusText(record.effectiveStatus(now));
+        return isRotationDue(record, now) ? status + u" · rotation due"_s : status;
+    }
+    case Permissions: {
+        const QStringList names = KeyEnums::permissionNames(record.spec.permissions);
+        return names.isEmpty() ? u"—"_s : names.join(u", ");
+    }
+    case Created:
+        return formatLocalTime(record.createdAtMs);
+    case LastUsed:
+        return record.lastUsedAtMs ? formatLocalTime(*record.lastUsedAtMs) : u"Never"_s;
+    case Expires:
+        if (const std::optional<qint64> days = expiringSoonDays(record, nowUtcMs()))
+            return inDaysText(*days);
+        return record.spec.expiresAtMs ? formatLocalTime(*record.spec.expiresAtMs) : u"Never"_s;
+    case QuotaUsed:
+        return UsdAmount::displayCents(record.quotaUsedMicros);
+    case QuotaRemaining: {
+        const std::optional<qint64> remaining = record.quotaRemainingMicros();
+        return remaining ? UsdAmount::displayCents(*remaining) : u"Unlimited"_s;
+    }
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+QVariant KeyTableModel::rawValue(const ApiKeyRecord& record, int column) const
+{
+    switch (Column(column)) {
+    case Label:
+        return record.spec.label;
+    case Key:
+        return record.hint;
+    case Environment:
+        return record.spec.environment;
+    case Type:
+        return int(record.spec.type);
+    case Status:
+        return int(record.effectiveStatus(nowUtcMs()));
+    case Permissions:
+        return int(record.spec.permissions.toInt());
+    case Created:
+        return record.createdAtMs;
+    case LastUsed:
+        return record.lastUsedAtMs.value_or(NeverUsed);
+    case Expires:
+        return record.spec.expiresAtMs.value_or(NoLimit);
+    case QuotaUsed:
+        return record.quotaUsedMicros;
+    case QuotaRemaining:
+        return record.quotaRemainingMicros().value_or(NoLimit);
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+bool KeyTableModel::lessThan(int leftRow, int rightRow, int column, qint64 now) const
+{
+    const ApiKeyRecord& a = m_records.at(leftRow);
+    const ApiKeyRecord& b = m_records.at(rightRow);
+    int c = 0;
+    switch (Column(column)) {
+    case Label:
+        c = compareText(a.spec.label, b.spec.label);
+        break;
+    case Key:
+        c = a.hint.compare(b.hint);
+        break;
+    case Environment:
+        c = compareText(a.spec.environment, b.spec.environment);
+        break;
+    case Type:
+        c = compareValues(int(a.spec.type), int(b.spec.type));
+        break;
+    case Status:
+        c = compareValues(int(a.effectiveStatus(now)), int(b.effectiveStatus(now)));
+        break;
+    case Permissions:
+        c = compareValues(a.spec.permissions.toInt(), b.spec.permissions.toInt());
+        break;
+    case Created:
+        break;
+    case LastUsed:
+        c = compareValues(a.lastUsedAtMs.value_or(NeverUsed), b.lastUsedAtMs.value_or(NeverUsed));
+        break;
+    case Expires:
+        c = compareValues(a.spec.expiresAtMs.value_or(NoLimit),
+                          b.spec.expiresAtMs.value_or(NoLimit));
+        break;
+    case QuotaUsed:
+        c = compareValues(a.quotaUsedMicros, b.quotaUsedMicros);
+        break;
+    case QuotaRemaining:
+        c = compareValues(a.quotaRemainingMicros().value_or(NoLimit),
+                          b.quotaRemainingMicros().value_or(NoLimit));
+        break;
+    case ColumnCount:
+        break;
+    }
+    // Ties fall back to creation time, so equal labels or statuses keep a stable, useful order.
+    if (c == 0)
+        c = compareValues(a.createdAtMs, b.createdAtMs);
+    return c < 0;
+}
+
+QString KeyTableModel::labelOf(const QString& id) const
+{
+    const int row = rowForId(id);
+    // A deleted key keeps its id in the link: the id is all that is left to name it.
+    return row < 0 ? id : m_records.at(row).spec.label;
+}
+
+QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
+{
+    switch (Column(column)) {
+    case Label: {
+        QString text = u"ID: %1"_s.arg(record.id);
+        if (!record.rotatedToId.isEmpty())
+            text += u"\nRotated to “%1”"_s.arg(labelOf(record.rotatedToId));
+        if (!record.rotatedFromId.isEmpty())
+            text += u"\nRotated from “%1”"_s.arg(labelOf(record.rotatedFromId));
+        return text;
+    }
+    case Key:
+        return u"%1 is the masked key: only the prefix, the first 4 and the last 4 characters "
+               "are kept, which is not enough to use it.\nThe full key was shown once when it "
+               "was created; Copy key reads it from this computer's keychain."_s.arg(record.hint);
+    case Permissions:
+        return u"Permissions: %1"_s.arg(
+            KeyEnums::permissionNames(record.spec.permissions).join(u", "));
+    case Type:
+        if (record.spec.type == KeyType::Subscription)
+            return u"Subscription key: the quota resets on day %1 of each month"_s.arg(
+                record.spec.billingCycleDay);
+        return u"Standard key"_s;
+    case Status: {
+        const qint64 now = nowUtcMs();
+        const QString rotation =
+            isRotationDue(record, now)
+                ? u"\nRotation due: created %1 days ago, and keys are rotated every %2 days. "
+                  "Rotate it to get a new key with the same settings."_s
+                      .arg((now - record.createdAtMs) / DayMs)
+                      .arg(m_rotationPeriodDays)
+                : QString();
+        switch (record.effectiveStatus(now)) {
+        case KeyStatus::Active:
+            return u"Requests with this key are accepted"_s + rotation;
+        case KeyStatus::Disabled:
+            return u"Requests fail with 401 disabled_api_key until the key is enabled again"_s +
+                   rotation;
+        case KeyStatus::Revoked:
+            return u"Revoked %1: requests fail with 401 revoked_api_key. This is final."_s.arg(
+                record.revokedAtMs ? formatLocalTime(*record.revokedAtMs) : QString());
+        case KeyStatus::Expired:
+            return u"Expired: requests fail with 401 expired_api_key"_s;
+        }
+        return {};
+    }
+    case Created:
+        return UtcTime::toRfc3339(record.createdAtMs);
+    case LastUsed:
+        return record.lastUsedAtMs ? QVariant(UtcTime::toRfc3339(*record.lastUsedAtMs))
+                                   : QVariant();
+    case Expires:
+        if (const std::optional<qint64> days = expiringSoonDays(record, nowUtcMs()))
+            return u"Expires %1: %2 (%3).\nKeys are flagged %4 days before they expire "
+                   "(Settings)."_s
+                       .arg(inDaysText(*days), formatLocalTime(*record.spec.expiresAtMs),
+                            UtcTime::toRfc3339(*record.spec.expiresAtMs))
+                       .arg(m_expiryWarningDays);
+        return record.spec.expiresAtMs ? QVariant(UtcTime::toRfc3339(*record.spec.expiresAtMs))
+                                       : QVariant(u"This key does not expire"_s);
+    case QuotaUsed:
+        return u"%1 spent since %2"_s.arg(UsdAmount::display(record.quotaUsedMicros),
+                                          record.spec.type == KeyType::Subscription
+                                              ? u"the start of this billing cycle"_s
+                                              : u"the key was created"_s);
+    case QuotaRemaining:
+        if (record.spec.quotaLimitMicros)
+            return u"%1 of %2 left"_s.arg(UsdAmount::display(*record.quotaRemainingMicros()),
+                                          UsdAmount::display(*record.spec.quotaLimitMicros));
+        return u"No quota limit"_s;
+    default:
+        return {};
+    }
+}
+
+QVariant KeyTableModel::foreground(const ApiKeyRecord& record, int column) const
+{
+    const qint64 now = nowUtcMs();
+    const KeyStatus status = record.effectiveStatus(now);
+    if (column == Status)
+        return isRotationDue(record, now) ? WarningColor : statusColor(status);
+    if (column == Expires && expiringSoonDays(record, now))
+        return WarningColor;
+    // Keys that can no longer authenticate fade out so the live ones stand out.
+    if (status == KeyStatus::Revoked || status == KeyStatus::Expired)
+        return QColor(0x80, 0x80, 0x80);
+    return {};
+}
+
+QIcon KeyTableModel::statusIcon(KeyStatus status) const
+{
+    const auto cached = m_statusIcons.constFind(int(status));
+    if (cached != m_statusIcons.cend())
+        return *cached;
+    constexpr int Size = 16;
+    constexpr qreal Ratio = 2.0;
+    QPixmap pixmap(int(Size * Ratio), int(Size * Ratio));
+    pixmap.setDevicePixelRatio(Ratio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(statusColor(status));
+    painter.drawEllipse(QRectF(4, 4, 8, 8));
+    painter.end();
+    const QIcon icon(pixmap);
+    m_statusIcons.insert(int(status), icon);
+    return icon;
+}
+
+QString KeyTableModel::searchTextFor(const ApiKeyRecord& record)
+{
+    // Newlines keep a match from spanning two fields; a QLineEdit cannot type one.
+    QString text = record.spec.label + u'\n' + record.hint + u'\n' + record.spec.environment +
+                   u'\n' + record.id;
+    for (const QString& model : record.spec.models)
+        text += u'\n' + model;
+    return text.toCaseFolded();
+}
+
+KeyTableModel::Rows KeyTableModel::prepare(QList<ApiKeyRecord> records)
+{
+    Rows rows;
+    rows.searchText.reserve(records.size());
+    rows.rowById.reserve(records.size());
+    for (int row = 0; row < records.size(); ++row) {
+        const ApiKeyRecord& record = records.at(row);
+        rows.searchText.append(searchTextFor(record));
+        rows.rowById.insert(record.id, row);
+        ++rows.environmentCounts[record.spec.environment];
+    }
+    rows.records = std::move(records);
+    return rows;
+}
+
+bool KeyTableModel::setRecords(Rows rows)
+{
+    const bool wasLoaded = std::exchange(m_loaded, true);
+    m_statusCheckedAtMs = nowUtcMs();
+    const bool reset = !wasLoaded || !applyIncrementally(rows);
+    if (reset)
+        resetTo(std::move(rows));
+    updateEnvironments();
+    return reset;
+}
+
+void KeyTableModel::resetTo(Rows rows)
+{
+    beginResetModel();
+    m_records = std::move(rows.records);
+    m_searchText = std::move(rows.searchText);
+    m_rowById = std::move(rows.rowById);
+    m_environmentCounts = std::move(rows.environmentCounts);
+    endResetModel();
+}
+
+bool KeyTableModel::applyIncrementally(Rows& rows)
+{
+    const QList<ApiKeyRecord>& records = rows.records;
+    const QHash<QString, int>& newRow = rows.rowById;
+    if (newRow.size() != records.size())
+        return false;
+
+    // Surviving rows must keep their relative order, otherwise rows would have to move.
+    int runs = 0;
+    int lastNewRow = -1;
+    bool inRun = false;
+    for (const ApiKeyRecord& old : std::as_const(m_records)) {
+        const auto it = newRow.constFind(old.id);
+        if (it == newRow.cend()) {
+            runs += inRun ? 0 : 1;
+            inRun = true;
+            continue;
+        }
+        inRun = false;
+        if (*it <= lastNewRow)
+            return false;
+        lastNewRow = *it;
+    }
+    inRun = false;
+    for (const ApiKeyRecord& record : records) {
+        const bool isNew = !m_rowById.contains(record.id);
+        runs += (isNew && !inRun) ? 1 : 0;
+        inRun = isNew;
+    }
+    if (runs > MaxIncrementalRuns)
+        return false;
+
+    for (int end = int(m_records.size()) - 1; end >= 0; --end) {
+        if (newRow.contains(m_records.at(end).id))
+            continue;
+        int first = end;
+        while (first > 0 && !newRow.contains(m_records.at(first - 1).id))
+            --first;
+        beginRemoveRows({}, first, end);
+        m_records.remove(first, end - first + 1);
+        m_searchText.remove(first, end - first + 1);
+        endRemoveRows();
+        end = first;
+    }
+
+    for (int row = 0; row < records.size(); ++row) {
+        if (m_rowById.contains(records.at(row).id))
+            continue;
+        int last = row;
+        while (last + 1 < records.size() && !m_rowById.contains(records.at(last + 1).id))
+            ++last;
+        beginInsertRows({}, row, last);
+        for (int i = row; i <= last; ++i) {
+            m_records.insert(i, records.at(i));
+            m_searchText.insert(i, rows.searchText.at(i));
+        }
+        endInsertRows();
+        row = last;
+    }
+    m_rowById = std::move(rows.rowById);
+    m_environmentCounts = std::move(rows.environmentCounts);
+
+    for (int row = 0; row < records.size(); ++row) {
+        if (m_records.at(row) == records.at(row))
+            continue;
+        int last = row;
+        while (last + 1 < records.size() && m_records.at(last + 1) != records.at(last + 1))
+            ++last;
+        for (int i = row; i <= last; ++i) {
+            m_records[i] = records.at(i);
+            m_searchText[i] = rows.searchText.at(i);
+        }
+        Q_EMIT dataChanged(index(row, 0), index(last, ColumnCount - 1));
+        row = last;
+    }
+    return true;
+}
+
+void KeyTableModel::upsertRecord(const ApiKeyRecord& record)
+{
+    const int row = rowForId(record.id);
+    if (row >= 0) {
+        if (m_records.at(row) == record)
+            return;
+        countEnvironment(m_records.at(row).spec.environment, -1);
+        m_records[row] = record;
+        m_searchText[row] = searchTextFor(record);
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    } else {
+        // Stores list newest first; a record we have not seen is a new key.
+        beginInsertRows({}, 0, 0);
+        m_records.prepend(record);
+        m_searchText.prepend(searchTextFor(record));
+        rebuildIndex();
+        endInsertRows();
+    }
+    countEnvironment(record.spec.environment, 1);
+    updateEnvironments();
+}
+
+int KeyTableModel::applyUsage(const QList<KeyUsage>& usage)
+{
+    int first = -1;
+    int last = -1;
+    int changed = 0;
+    for (const KeyUsage& key : usage) {
+        const int row = rowForId(key.keyId);
+        if (row < 0 || KeyUsage::of(m_records.at(row)) == key)
+            continue;
+        key.applyTo(m_records[row]);
+        first = first < 0 ? row : qMin(first, row);
+        last = qMax(last, row);
+        ++changed;
+    }
+    if (changed > 0)
+        Q_EMIT dataChanged(index(first, LastUsed), index(last, QuotaRemaining));
+    return changed;
+}
+
+void KeyTableModel::removeRecord(const QString& id)
+{
+    const int row = rowForId(id);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    countEnvironment(m_records.at(row).spec.environment, -1);
+    m_records.removeAt(row);
+    m_searchText.removeAt(row);
+    rebuildIndex();
+    endRemoveRows();
+    updateEnvironments();
+}
+
+void KeyTableModel::refreshTimeDependentColumns()
+{
+    const qint64 now = nowUtcMs();
+    for (int row = 0; row < m_records.size(); ++row) {
+        const ApiKeyRecord& record = m_records.at(row);
+        const std::optional<qint64>& expires = record.spec.expiresAtMs;
+        if (expires && *expires > m_statusCheckedAtMs && *expires <= now)
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        else if (flagState(record, now) != flagState(record, m_statusCheckedAtMs))
+            Q_EMIT dataChanged(index(row, Status), index(row, Expires));
+    }
+    m_statusCheckedAtMs = now;
+}
+
+void KeyTableModel::setLifecycleThresholds(int expiryWarningDays, int rotationPeriodDays)
+{
+    if (expiryWarningDays == m_expiryWarningDays && rotationPeriodDays == m_rotationPeriodDays)
+        return;
+    m_expiryWarningDays = expiryWarningDays;
+    m_rotationPeriodDays = rotationPeriodDays;
+    if (!m_records.isEmpty())
+        Q_EMIT dataChanged(index(0, Status), index(rowCount() - 1, Expires));
+}
+
+std::optional<qint64> KeyTableModel::expiringSoonDays(const ApiKeyRecord& record, qint64 now) const
+{
+    const std::optional<qint64>& expires = record.spec.expiresAtMs;
+    if (!expires || *expires <= now || record.status == KeyStatus::Revoked ||
+        *expires - now > m_expiryWarningDays * DayMs)
+        return std::nullopt;
+    return (*expires - now) / DayMs;
+}
+
+bool KeyTableModel::isRotationDue(const ApiKeyRecord& record, qint64 now) const
+{
+    // Revoked and expired keys serve nothing; a rotated key is waiting to be revoked.
+    const KeyStatus status = record.effectiveStatus(now);
+    return (status == KeyStatus::Active || status == KeyStatus::Disabled) &&
+           record.rotatedToId.isEmpty() && now - record.createdAtMs >= m_rotationPeriodDays * DayMs;
+}
+
+qint64 KeyTableModel::flagState(const ApiKeyRecord& record, qint64 now) const
+{
+    const std::optional<qint64> days = expiringSoonDays(record, now);
+    return (days ? *days + 1 : 0) * 2 + (isRotationDue(record, now) ? 1 : 0);
+}
+
+void KeyTableModel::rebuildIndex()
+{
+    m_rowById.clear();
+    m_rowById.reserve(m_records.size());
+    for (int i = 0; i < m_records.size(); ++i)
+        m_rowById.insert(m_records.at(i).id, i);
+}
+
+void KeyTableModel::countEnvironment(const QString& environment, int delta)
+{
+    const int count = m_environmentCounts.value(environment) + delta;
+    if (count > 0)
+        m_environmentCounts.insert(environment, count);
+    else
+        m_environmentCounts.remove(environment);
+}
+
+void KeyTableModel::updateEnvironments()
+{
+    QStringList sorted = m_environmentCounts.keys();
+    std::sort(sorted.begin(), sorted.end(),
+              [](const QString& a, const QString& b) { return compareText(a, b) < 0; });
+    if (sorted == m_environments)
+        return;
+    m_environments = std::move(sorted);
+    Q_EMIT environmentsChanged();
+}
