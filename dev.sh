@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for humans and CI:
 #   ./dev.sh run [app args]  install what is missing, build, start KeyDeck on the local store
-#   ./dev.sh test            install what is missing, build with warnings as errors, run every test
+#   ./dev.sh test            install what is missing, build with warnings as errors, run every test;
+#                            then the unit and store tests again under ASan + UBSan (clang), and
+#                            each fuzz target for KEYDECK_FUZZ_SECONDS (20) from its seeds
 #   ./dev.sh bench           build and run the benchmarks
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +14,7 @@ PACKAGES=(
     libgl-dev libqt6opengl6-dev libxkbcommon-dev fonts-dejavu-core
     dbus dbus-bin gnome-keyring libsecret-tools
     xvfb xauth libbenchmark-dev sqlite3 git
+    clang libclang-rt-14-dev llvm-14
 )
 
 install_deps() {
@@ -45,6 +48,9 @@ test)
     install_deps
     build ci
     ctest --preset ci -j "$(nproc)" "$@"
+    cmake --preset sanitize -DKEYDECK_FUZZ_SECONDS="${KEYDECK_FUZZ_SECONDS:-20}"
+    cmake --build --preset sanitize -j "$(nproc)"
+    ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer ctest --preset sanitize -j "$(nproc)"
     ;;
 bench)
     install_deps

@@ -160,29 +160,69 @@ QString ApiKeyFormat::redacted(QStringView text)
 
 namespace {
 // A prefix of lower-case dash-separated groups, then the random part; the random part may run
-// into the prefix's letters ("sk-abc…"), which only moves where the hint starts.
+// into the prefix's letters ("sk-abc…"), which only moves where the hint starts. Whatever comes
+// before may be glued to it ("KEYsk-…"): a key pasted into a word is still a key. A run never
+// ends just before a dash, so one key-shaped run glued to the next ("…sk-…sk-…") cannot take
+// the next one's prefix and leave its random part unmatched.
 const QRegularExpression& secretShape()
 {
     static const QRegularExpression pattern(
-        u"(?<![A-Za-z0-9])[a-z][a-z0-9]*-(?:[a-z0-9]+-)*[A-Za-z0-9]{20,}"_s);
+        u"[a-z][a-z0-9]*-(?:[a-z0-9]+-)*[A-Za-z0-9]{20,}(?!-)"_s);
     return pattern;
 }
 } // namespace
 
-QString ApiKeyFormat::redactSecrets(QStringView text)
+namespace {
+// The hint a key-shaped run is replaced by. Unlike displayHint(), which trusts the last dash to
+// end the prefix, any dash-separated group as long as a random part ends the visible prefix:
+// a random part of lower-case letters and digits alone (rare, but generated) reads like one
+// more prefix group, and would otherwise be shown whole.
+QString redactedRun(QStringView run)
 {
+    qsizetype prefixEnd = 0;
+    for (qsizetype dash = run.indexOf(u'-'); dash >= 0; dash = run.indexOf(u'-', dash + 1)) {
+        if (dash - prefixEnd >= 20)
+            break;
+        prefixEnd = dash + 1;
+    }
+    const QStringView rest = run.mid(prefixEnd);
+    if (rest.size() < 8)
+        return run.left(prefixEnd).toString() + u"…"_s;
+    return run.left(prefixEnd).toString() + rest.left(4).toString() + u"…"_s +
+           rest.right(4).toString();
+}
+
+// PCRE matches nothing at all in text with an unpaired surrogate (JSON's "\ud800" makes one),
+// so one of them anywhere would let every key in the text through.
+QString withoutLoneSurrogates(QStringView text)
+{
+    QString out = text.toString();
+    for (qsizetype i = 0; i < out.size(); ++i) {
+        const QChar c = out.at(i);
+        if (c.isHighSurrogate() && i + 1 < out.size() && out.at(i + 1).isLowSurrogate())
+            ++i;
+        else if (c.isSurrogate())
+            out[i] = QChar::ReplacementCharacter;
+    }
+    return out;
+}
+} // namespace
+
+QString ApiKeyFormat::redactSecrets(QStringView original)
+{
+    const QString text = withoutLoneSurrogates(original);
     QString out;
     qsizetype last = 0;
     QRegularExpressionMatchIterator it = secretShape().globalMatch(text);
     while (it.hasNext()) {
         const QRegularExpressionMatch match = it.next();
-        out += text.sliced(last, match.capturedStart() - last);
-        out += displayHint(match.capturedView());
+        out += QStringView(text).sliced(last, match.capturedStart() - last);
+        out += redactedRun(match.capturedView());
         last = match.capturedEnd();
     }
     if (last == 0)
-        return text.toString();
-    out += text.sliced(last);
+        return text;
+    out += QStringView(text).sliced(last);
     return out;
 }
 
@@ -191,7 +231,8 @@ bool ApiKeyFormat::containsSecretShape(QStringView text)
     // Stricter than redaction, which may mask too much: a refused label must really look like
     // a key. A random part of RandomLength + ChecksumLength base62 lacks upper or lower case
     // letters about once in 10^9 keys; words and long names do not mix them like that.
-    QRegularExpressionMatchIterator it = secretShape().globalMatch(text);
+    const QString clean = withoutLoneSurrogates(text);
+    QRegularExpressionMatchIterator it = secretShape().globalMatch(clean);
     while (it.hasNext()) {
         const QStringView run = it.next().capturedView();
         const QStringView random = run.mid(run.lastIndexOf(u'-') + 1);

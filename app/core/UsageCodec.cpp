@@ -59,9 +59,11 @@ bool readInt(const Getter& get, const QString& field, qint64 min, qint64 max, qi
     bool ok = false;
     qint64 n = 0;
     if (value->isDouble()) {
+        // In range before it is converted: a double beyond qint64 does not convert at all.
         const double d = value->toDouble();
-        ok = d >= double(min) && d <= double(max) && d == double(qint64(d));
-        n = qint64(d);
+        ok = d >= double(min) && d <= double(max);
+        n = ok ? qint64(d) : 0;
+        ok = ok && d == double(n);
     } else if (value->isString()) {
         const QString s = value->toString();
         ok = !s.isEmpty() &&
@@ -210,7 +212,11 @@ std::optional<UsageEvent> UsageCodec::fromJsonLine(QByteArrayView line, FieldErr
         return std::nullopt;
     }
     if (const auto twice = duplicateMember(line)) {
-        fail(error, *twice, u"is given more than once"_s);
+        // An error names its field; a member without a name is named by its line.
+        if (twice->isEmpty())
+            fail(error, u"line"_s, u"has a member with an empty name more than once"_s);
+        else
+            fail(error, *twice, u"is given more than once"_s);
         return std::nullopt;
     }
     const QJsonObject object = doc.object();
@@ -272,10 +278,12 @@ QByteArray UsageCodec::toJsonLine(const UsageEvent& e, const QString& keyText)
                   {u"status"_s, e.status},
                   {u"prompt_tokens"_s, e.promptTokens},
                   {u"completion_tokens"_s, e.completionTokens},
-                  {u"cost_usd"_s, UsdAmount::format(e.costMicros.value_or(0))},
                   {u"latency_ms"_s, e.latencyMs},
                   {u"ip"_s, e.clientIp},
                   {u"request_id"_s, e.requestId}};
+    // An event without a cost is priced when it is stored: writing 0 would make it free.
+    if (e.costMicros)
+        o.insert(u"cost_usd"_s, UsdAmount::format(*e.costMicros));
     return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
 }
 
@@ -293,7 +301,7 @@ QByteArray UsageCodec::toCsvLine(const UsageEvent& e, const QString& keyText)
                             QString::number(e.status),
                             QString::number(e.promptTokens),
                             QString::number(e.completionTokens),
-                            UsdAmount::format(e.costMicros.value_or(0)),
+                            e.costMicros ? UsdAmount::format(*e.costMicros) : QString(),
                             QString::number(e.latencyMs),
                             e.clientIp,
                             e.requestId};

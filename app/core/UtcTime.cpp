@@ -82,12 +82,17 @@ std::optional<qint64> UtcTime::parseRfc3339(QStringView input, QString* error)
     const QDate date(year, month, day);
     if (!date.isValid() || hour > 23 || minute > 59 || second > 59)
         return fail(u"\"%1\" is not a valid date and time"_s.arg(text.toString()));
-    if (year < 1970)
+    const qint64 days = date.toJulianDay() - JulianDayOfEpoch;
+    const qint64 ms = days * MsPerDay +
+                      ((hour * 60 + minute - offsetMinutes) * 60 + second) * qint64(1000) + millis;
+    // Judged in UTC: an offset can carry a time across either edge.
+    if (ms < 0)
         return fail(
             u"\"%1\" is before 1970, the earliest time KeyDeck stores"_s.arg(text.toString()));
-    const qint64 days = date.toJulianDay() - JulianDayOfEpoch;
-    return days * MsPerDay + ((hour * 60 + minute - offsetMinutes) * 60 + second) * qint64(1000) +
-           millis;
+    if (ms > LatestMs)
+        return fail(u"\"%1\" is after 9999-12-31T23:59:59.999Z, the latest time KeyDeck "
+                    u"stores"_s.arg(text.toString()));
+    return ms;
 }
 
 QString UtcTime::toRfc3339(qint64 utcMs)

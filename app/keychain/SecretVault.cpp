@@ -3,10 +3,13 @@
 #include "ApiKeyFormat.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QLockFile>
 #include <QPromise>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTimer>
 #include <qt6keychain/keychain.h>
@@ -16,6 +19,8 @@
 #endif
 
 #include <atomic>
+#include <cerrno>
+#include <csignal>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -263,15 +268,33 @@ void probeWrite(const std::shared_ptr<const ProbeRun>& run)
 }
 
 const QString LockSuffix = u".lock"_s;
-// A probe's three keychain jobs each time out after at most a few tens of seconds.
-constexpr int StaleMarkerMs = 10 * 60 * 1000;
 const QString LeftSuffix = u".left"_s;
+// A lock file is written right after it is made: one still empty after this long lost its
+// process in between (before the probe wrote any entry).
+constexpr qint64 EmptyMarkerMs = 10'000;
+
+// Whether the probe that made the lock file at path is gone. Read without touching the file:
+// QLockFile's own stale-lock removal deletes the file first and would forget the entry if
+// killed right after.
+bool ownerIsGone(const QString& path)
+{
+    qint64 pid = 0;
+    QString hostname;
+    QString application;
+    if (!QLockFile(path).getLockInfo(&pid, &hostname, &application)) {
+        const QDateTime modified = QFileInfo(path).lastModified();
+        return modified.isValid() &&
+               modified.msecsTo(QDateTime::currentDateTimeUtc()) > EmptyMarkerMs;
+    }
+    return pid > 0 && ::kill(pid_t(pid), 0) != 0 && errno == ESRCH;
+}
 
 // A probe killed between its write and its remove would leave its entry behind: each probe
 // holds a lock file named after its entry while the entry may exist, and a probe that failed
 // (its entry may still be there) leaves a "<entry>.left" file. Every probe first removes, one
-// after the other, the entries of left files and of lock files whose process is gone. Then
-// next() runs; it also runs when the keychain fails or does not answer, which the probe reports.
+// after the other, the entries of left files and of lock files whose process is gone, and only
+// then their files: a probe killed meanwhile leaves the file for the next one. Then next()
+// runs; it also runs when the keychain fails or does not answer, which the probe reports.
 void removeAbandonedProbes(QObject* context, const QString& service, const QString& directory,
                            std::chrono::milliseconds timeout, std::function<void()> next)
 {
@@ -280,29 +303,23 @@ void removeAbandonedProbes(QObject* context, const QString& service, const QStri
         {kProbeKeyPrefix + u"*"_s + LockSuffix, kProbeKeyPrefix + u"*"_s + LeftSuffix},
         QDir::Files);
     for (const QString& name : markers) {
-        std::shared_ptr<QLockFile> lock;
-        if (name.endsWith(LockSuffix)) {
-            lock = std::make_shared<QLockFile>(dir.filePath(name));
-            // Succeeds when the process that made the file is gone, or when the file is older
-            // than any probe lasts: one killed while writing it holds no pid to check.
-            lock->setStaleLockTime(StaleMarkerMs);
-            if (!lock->tryLock(0))
-                continue;
-        }
+        const bool lock = name.endsWith(LockSuffix);
+        if (lock && !ownerIsGone(dir.filePath(name)))
+            continue;
         const QString entry = name.chopped(lock ? LockSuffix.size() : LeftSuffix.size());
-        const QString left = dir.filePath(entry + LeftSuffix);
         runJob(
             new QKeychain::DeletePasswordJob(service), entry, context, timeout,
-            [context, service, directory, timeout, next, lock, left](const QKeychain::Job& job) {
-                // The marker goes with the entry; one the keychain would not remove stays left.
-                bool removed =
+            [context, service, directory, timeout, next, entry](const QKeychain::Job& job) {
+                // The files go with the entry; one the keychain would not remove stays.
+                const bool gone =
                     job.error() == QKeychain::NoError || job.error() == QKeychain::EntryNotFound;
-                if (lock) {
-                    lock->unlock();
-                    if (!removed)
-                        QFile(left).open(QIODevice::WriteOnly);
-                } else if (removed) {
-                    removed = QFile::remove(left);
+                const QDir folder(directory);
+                bool removed = false;
+                if (gone) {
+                    for (const QString& suffix : {LeftSuffix, LockSuffix})
+                        QFile::remove(folder.filePath(entry + suffix));
+                    removed = !QFile::exists(folder.filePath(entry + LeftSuffix)) &&
+                              !QFile::exists(folder.filePath(entry + LockSuffix));
                 }
                 // A marker that stays is not tried again before the next probe.
                 if (removed)
@@ -327,8 +344,11 @@ void startProbe(QObject* context, const QString& service, const QString& directo
     run->context = context;
     run->service = service;
     run->timeout = timeout;
-    run->keyId =
-        u"%1-%2-%3"_s.arg(kProbeKeyPrefix).arg(QCoreApplication::applicationPid()).arg(++sequence);
+    // The random part keeps a new process that got a dead one's pid off its files.
+    run->keyId = u"%1-%2-%3-%4"_s.arg(kProbeKeyPrefix)
+                     .arg(QCoreApplication::applicationPid())
+                     .arg(++sequence)
+                     .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
     run->value = u"probe "_s + run->keyId;
     auto lock = std::make_shared<QLockFile>(QDir(directory).filePath(run->keyId + u".lock"_s));
     if (!QDir().mkpath(directory) || !lock->tryLock(0)) {

@@ -2,6 +2,7 @@
 #include "KeydeckctlRunner.h"
 #include "SecretServiceTools.h"
 
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -130,12 +131,25 @@ private Q_SLOTS:
               inKeychain);
 
         // The next command that probes removes the entries of killed probes.
+        const auto markers = [] {
+            QStringList names;
+            QDirIterator it(qEnvironmentVariable("XDG_RUNTIME_DIR") + u"/keydeck-probes"_s,
+                            QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext())
+                names << it.next().section(u'/', -1);
+            return names.join(u", "_s);
+        };
+        const QString markersBefore = markers();
         QCOMPARE(ctl({u"keys"_s, u"create"_s, u"--label"_s, u"after"_s}).exitCode, 0);
         QString error;
         const QStringList items = SecretServiceTools::itemsOf(VaultService, &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        for (const QString& item : items)
-            QVERIFY2(!item.contains(u"__keydeck_probe__"_s), qPrintable(item));
+        for (const QString& item : items) {
+            QVERIFY2(
+                !item.contains(u"__keydeck_probe__"_s),
+                qPrintable(u"%1 is left; markers before the last probe: [%2], after: [%3]"_s.arg(
+                    item, markersBefore, markers())));
+        }
     }
 };
 

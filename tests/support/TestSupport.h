@@ -15,6 +15,20 @@ template <typename T> bool waitForFuture(const QFuture<T>& future, int timeoutMs
 class TestSupport final
 {
 public:
+    // Built with AddressSanitizer (the sanitizer preset), whose quarantine makes memory
+    // figures meaningless.
+#if defined(__SANITIZE_ADDRESS__)
+    static constexpr bool UnderAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    static constexpr bool UnderAddressSanitizer = true;
+#else
+    static constexpr bool UnderAddressSanitizer = false;
+#endif
+#else
+    static constexpr bool UnderAddressSanitizer = false;
+#endif
+
     // Runs f, returns the exception's text, or empty when nothing was thrown.
     template <typename F> static QString errorText(F&& f)
     {

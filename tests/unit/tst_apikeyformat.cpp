@@ -185,6 +185,33 @@ void TestApiKeyFormat::redactedNeverShowsASecret()
         ApiKeyFormat::redactSecrets(u"prod-web-app gpt-4o-mini-2024-07-18 key_AbCdEfGh12345678"),
         u"prod-web-app gpt-4o-mini-2024-07-18 key_AbCdEfGh12345678"_s);
     QVERIFY(!ApiKeyFormat::containsSecretShape(u"claude-3-5-sonnet-20241022"));
+
+    // Found by fuzz_apikeyformat: a key glued to the letters before it ("NNNsk-…") went out
+    // whole.
+    const QString glued = u"OPENAI_API_KEY%1, TOKENx%2"_s.arg(key, other);
+    const QString masked = ApiKeyFormat::redactSecrets(glued);
+    QVERIFY2(!masked.contains(ApiKeyFormat::parse(key)->random), qPrintable(masked));
+    QVERIFY2(!masked.contains(ApiKeyFormat::parse(other)->random), qPrintable(masked));
+    QVERIFY(ApiKeyFormat::containsSecretShape(glued));
+    // Also found by it: a random part of lower-case letters and digits alone (about once in
+    // 3 * 10^7 keys) read as a prefix group when more text followed, and the hint showed it.
+    QString lower = u"ak-live-"_s + QString(32, u'p');
+    lower += ApiKeyFormat::checksum(lower);
+    const QString trailing = u"xxxx%1xxxxxxxxm-xxxxxxxx33333333333333re"_s.arg(lower);
+    QVERIFY2(!ApiKeyFormat::redactSecrets(trailing).contains(QString(32, u'p')),
+             qPrintable(ApiKeyFormat::redactSecrets(trailing)));
+    // Also found by it: one unpaired surrogate anywhere in the text (JSON's "\ud839" makes one)
+    // made the pattern match nothing, and every key in the text went out whole.
+    const QString surrogate = QString(QChar(0xd839)) + u"sk-"_s + key.mid(3) + u" and "_s + other;
+    const QString cleaned = ApiKeyFormat::redactSecrets(surrogate);
+    QVERIFY(!cleaned.contains(ApiKeyFormat::parse(key)->random));
+    QVERIFY(!cleaned.contains(ApiKeyFormat::parse(other)->random));
+    QVERIFY(ApiKeyFormat::containsSecretShape(surrogate));
+    // Also found by it: a key-shaped run glued to a key took the key's prefix, and the key's
+    // random part went out unmatched.
+    const QString chained = u"sk-aaaaaaaaaaAAAAAAAAAAAAAA%1"_s.arg(key);
+    QVERIFY2(!ApiKeyFormat::redactSecrets(chained).contains(ApiKeyFormat::parse(key)->random),
+             qPrintable(ApiKeyFormat::redactSecrets(chained)));
 }
 
 QTEST_GUILESS_MAIN(TestApiKeyFormat)

@@ -21,6 +21,9 @@ private Q_SLOTS:
     void csvReaderReportsBrokenQuoting();
     void csvHeaderNeedsRequiredColumns();
     void jsonAndCsvRoundTrip();
+    void anEventWithoutACostStaysWithoutOne();
+    void aRepeatedNamelessMemberIsNamedByItsLine();
+    void aHugeNumberIsOutOfRangeNotUndefined();
     void priceTableMatchesLongestPrefix();
     void priceTableRoundsToMicros();
     void priceTableJsonRoundTrip();
@@ -193,6 +196,58 @@ void TestUsageCodec::jsonAndCsvRoundTrip()
     FieldError error;
     const QByteArray jsonLine = UsageCodec::toJsonLine(e, e.key);
     QVERIFY(jsonLine.endsWith('\n'));
+    QCOMPARE(UsageCodec::fromJsonLine(jsonLine.trimmed(), &error), std::optional<UsageEvent>(e));
+
+    QByteArray csv = UsageCodec::csvHeaderLine() + UsageCodec::toCsvLine(e, e.key);
+    QBuffer buffer(&csv);
+    buffer.open(QIODevice::ReadOnly);
+    CsvReader reader(buffer);
+    QStringList fields;
+    QString why;
+    QCOMPARE(reader.readRecord(&fields, &why), CsvReader::Result::Record);
+    const auto header = UsageCodec::csvHeader(fields, &error);
+    QVERIFY(header);
+    QCOMPARE(reader.readRecord(&fields, &why), CsvReader::Result::Record);
+    QCOMPARE(UsageCodec::fromCsvRecord(fields, *header, &error), std::optional<UsageEvent>(e));
+}
+
+// Found by fuzz_usagejsonl: a repeated member without a name gave an error naming no field.
+void TestUsageCodec::aRepeatedNamelessMemberIsNamedByItsLine()
+{
+    FieldError error;
+    QCOMPARE(UsageCodec::fromJsonLine(R"({"":"m","":-1})", &error), std::nullopt);
+    QCOMPARE(error.field, u"line"_s);
+    QVERIFY(!error.message.isEmpty());
+}
+
+// Found by fuzz_usagejsonl under UBSan: a number beyond qint64 was converted before it was
+// range-checked (undefined behaviour).
+void TestUsageCodec::aHugeNumberIsOutOfRangeNotUndefined()
+{
+    FieldError error;
+    QCOMPARE(UsageCodec::fromJsonLine(
+                 R"({"time":"2026-03-01T10:00:00Z","key":"k","model":"m","status":4E29})", &error),
+             std::nullopt);
+    QCOMPARE(error.field, u"status"_s);
+    QCOMPARE(UsageCodec::fromJsonLine(R"({"time":"2026-03-01T10:00:00Z","key":"k","model":"m",)"
+                                      R"("prompt_tokens":-1e300})",
+                                      &error),
+             std::nullopt);
+    QCOMPARE(error.field, u"prompt_tokens"_s);
+}
+
+// Found by fuzz_usagejsonl and fuzz_usagecsv: an event without a cost (to be priced when it is
+// stored) was written with a cost of 0, and so read back as free.
+void TestUsageCodec::anEventWithoutACostStaysWithoutOne()
+{
+    UsageEvent e;
+    e.timeMs = *UtcTime::parseRfc3339(u"2026-03-01T10:00:00Z");
+    e.key = u"k"_s;
+    e.model = u"m"_s;
+    e.status = 429;
+    FieldError error;
+    const QByteArray jsonLine = UsageCodec::toJsonLine(e, e.key);
+    QVERIFY2(!jsonLine.contains("cost_usd"), jsonLine.constData());
     QCOMPARE(UsageCodec::fromJsonLine(jsonLine.trimmed(), &error), std::optional<UsageEvent>(e));
 
     QByteArray csv = UsageCodec::csvHeaderLine() + UsageCodec::toCsvLine(e, e.key);

@@ -142,6 +142,10 @@ void TestUsdAmountUtcTime::rejectsTimesWithoutZone_data()
     QTest::newRow("hour 24") << u"2027-01-01T24:00:00Z"_s;
     QTest::newRow("trailing junk") << u"2027-01-01T00:00:00Zjunk"_s;
     QTest::newRow("before epoch") << u"1969-12-31T23:59:59Z"_s;
+    // Found by fuzz_utctime: an offset carried these across the edges, and they were stored as
+    // times no RFC 3339 text can give back.
+    QTest::newRow("before epoch in UTC") << u"1970-01-01T00:30:00+01:00"_s;
+    QTest::newRow("after 9999 in UTC") << u"9999-12-31T23:59:59.4-23:59"_s;
     QTest::newRow("empty") << u""_s;
 }
 
@@ -152,8 +156,10 @@ void TestUsdAmountUtcTime::rejectsTimesWithoutZone()
     QVERIFY(!UtcTime::parseRfc3339(text, &error));
     QVERIFY(!error.isEmpty());
     // A real date before the epoch is not called invalid: it is too early.
-    if (text.startsWith(u"1969"))
+    if (text.startsWith(u"1969") || text.endsWith(u"+01:00"))
         QVERIFY2(error.contains(u"before 1970"_s), qPrintable(error));
+    if (text.startsWith(u"9999"))
+        QVERIFY2(error.contains(u"after 9999"_s), qPrintable(error));
 }
 
 void TestUsdAmountUtcTime::formatsTimes()
@@ -162,6 +168,11 @@ void TestUsdAmountUtcTime::formatsTimes()
     QCOMPARE(UtcTime::toRfc3339(1'800'000'000'250), u"2027-01-15T08:00:00.250Z"_s);
     const qint64 t = *UtcTime::parseRfc3339(u"2027-01-31T23:59:59Z");
     QCOMPARE(*UtcTime::parseRfc3339(UtcTime::toRfc3339(t)), t);
+    // Both edges print and parse back.
+    QCOMPARE(UtcTime::parseRfc3339(u"1969-12-31T23:30:00-01:00"), std::optional<qint64>(1'800'000));
+    QCOMPARE(UtcTime::toRfc3339(UtcTime::LatestMs), u"9999-12-31T23:59:59.999Z"_s);
+    QCOMPARE(UtcTime::parseRfc3339(UtcTime::toRfc3339(UtcTime::LatestMs)),
+             std::optional<qint64>(UtcTime::LatestMs));
 }
 
 QTEST_GUILESS_MAIN(TestUsdAmountUtcTime)

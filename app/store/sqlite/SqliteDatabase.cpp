@@ -45,6 +45,11 @@ SqliteDatabase::SqliteDatabase(QString path, const Clock& clock, QRandomGenerato
 
 SqliteDatabase::~SqliteDatabase()
 {
+    shutdown();
+}
+
+void SqliteDatabase::shutdown()
+{
     m_pollTimer.stop();
     m_pool.start([this] { closeOnWorker(); });
     m_pool.waitForDone();

@@ -37,6 +37,9 @@ public:
     // call is served: the stores' clean-up of what dead processes left behind.
     using Housekeeping = std::function<void(const SqliteSession&)>;
     QFuture<void> open(Housekeeping housekeeping);
+    // Waits for the calls already submitted, then closes the connection; later calls fail.
+    // Called before whatever the submitted work refers to is destroyed.
+    void shutdown();
 
     const QString& path() const { return m_path; }
     QString location() const;

@@ -21,9 +21,10 @@ SqliteStore::SqliteStore(QString path, const Clock& clock, QRandomGenerator& rng
     m_database->setBusyTimeoutMs(DefaultBusyTimeoutMs);
 }
 
-// The stores go before the database whose worker they submit to.
+// The worker's tasks use the stores that submitted them: it finishes them before any store goes.
 SqliteStore::~SqliteStore()
 {
+    m_database->shutdown();
     m_lifecycle.reset();
     m_usage.reset();
     m_keys.reset();

@@ -4,6 +4,7 @@
 #include "LifecycleStore.h"
 #include "SqliteStore.h"
 #include "StoreOutcome.h"
+#include "TestSupport.h"
 #include "UsagePrinting.h"
 #include "UsageStore.h"
 #include "UsdAmount.h"
@@ -604,7 +605,10 @@ void TestUsageImport::aStrayQuoteInCsvCostsOneLine()
     QCOMPARE(bounded.value().imported, qint64(2));
     QCOMPARE(bounded.value().skipped, qint64(1));
     qInfo("a 20 MiB unclosed quote: peak RSS grew by %lld KiB", growth);
-    QVERIFY2(growth < 8 * 1024, qPrintable(u"peak RSS grew by %1 KiB"_s.arg(growth)));
+    // AddressSanitizer's quarantine holds freed memory back, so RSS says nothing there; the
+    // plain build checks it.
+    if (!TestSupport::UnderAddressSanitizer)
+        QVERIFY2(growth < 8 * 1024, qPrintable(u"peak RSS grew by %1 KiB"_s.arg(growth)));
 }
 
 // A long import used to hold the write lock for its whole run: a key created meanwhile (another
@@ -617,8 +621,9 @@ void TestUsageImport::otherWritersGoOnWhileAnImportRuns()
     const QString path = writeGeneratedJsonLines(u"long.jsonl"_s, Lines);
     QVERIFY(!path.isEmpty());
     const QString storePath = m_dir.filePath(u"import-%1.sqlite"_s.arg(m_stores));
+    // The usual busy timeout: what proves the writes interleave is that they succeed while the
+    // import still runs (createdDuring), however slow the build.
     SqliteStore other(storePath, m_clock, *QRandomGenerator::system());
-    other.setBusyTimeoutMs(5000);
     QVERIFY(outcomeOf(other.open()).ok());
 
     QFuture<UsageImportReport> importing = m_store->usage().importUsage(path, {});
