@@ -309,7 +309,8 @@ int main(int argc, char* argv[])
     print({});
     print(u"(a) import of the CSV file"_s);
     timer.restart();
-    const UsageImportReport imported = await(store.usage().importUsage(csvPath, {}));
+    const UsageImportReport imported =
+        await(store.usage().importUsage(UsageSource::file(csvPath), {}));
     const double importMs = double(timer.nsecsElapsed()) / 1e6;
     if (imported.imported != options.events)
         die(u"imported %1 of %2 events"_s.arg(imported.imported).arg(options.events));

@@ -546,7 +546,7 @@ void KeydeckCtl::importUsage()
     options.skipBadLines = m_args->has(u"--skip-bad-lines"_s);
     withStore(StoreAccess::Existing, [this, options, path = file.absoluteFilePath()] {
         await(
-            m_store->usage().importUsage(path, options),
+            m_store->usage().importUsage(UsageSource::file(path), options),
             [this](const UsageImportReport& report) { printImport(report); },
             [this](const std::exception_ptr& error) { failImport(error); });
     });
@@ -669,14 +669,15 @@ void KeydeckCtl::usageLogs()
                 if (const auto format = m_usageFlags->format()) {
                     if (*format == UsageCodec::Format::Csv)
                         m_out << QString::fromUtf8(UsageCodec::csvHeaderLine());
-                    exportLogs(query, labels, 0);
+                    exportLogs(query, labels, {}, 0);
                     return;
                 }
                 const int limit = m_usageFlags->limit().value_or(UsageFlags::DefaultLimit);
                 await(
-                    m_store->usage().usageLogs(query, 0, limit, UsageStore::LogColumn::Time,
-                                               Qt::DescendingOrder),
-                    [this, query, scope, labels, limit](const QList<UsageEvent>& events) {
+                    m_store->usage().usageLogs(query, UsageStore::LogColumn::Time,
+                                               Qt::DescendingOrder, {}, limit),
+                    [this, query, scope, labels, limit](const UsageStore::LogPage& page) {
+                        const QList<UsageEvent>& events = page.events;
                         if (m_args->json()) {
                             m_out << KeyPrinter::jsonText(UsagePrinter::logJson(events, labels));
                         } else if (events.isEmpty()) {
@@ -698,23 +699,25 @@ void KeydeckCtl::usageLogs()
     });
 }
 
-void KeydeckCtl::exportLogs(const UsageQuery& query, const Labels& labels, qint64 offset)
+void KeydeckCtl::exportLogs(const UsageQuery& query, const Labels& labels, const QString& cursor,
+                            qint64 written)
 {
-    // Pages keep memory flat however many events the range holds.
+    // Pages keep memory flat however many events the range holds; the store's cursor keeps an
+    // import landing meanwhile from repeating or dropping rows.
     constexpr qint64 PageSize = 5000;
     const std::optional<int> limit = m_usageFlags->limit();
-    const int page = int(limit ? qMin(PageSize, *limit - offset) : PageSize);
-    await(m_store->usage().usageLogs(query, offset, page, UsageStore::LogColumn::Time,
-                                     Qt::DescendingOrder),
-          [this, query, labels, offset, page, limit](const QList<UsageEvent>& events) {
+    const int page = int(limit ? qMin(PageSize, *limit - written) : PageSize);
+    await(m_store->usage().usageLogs(query, UsageStore::LogColumn::Time, Qt::DescendingOrder,
+                                     cursor, page),
+          [this, query, labels, written, limit](const UsageStore::LogPage& logPage) {
               const UsageCodec::Format format = *m_usageFlags->format();
-              for (const UsageEvent& e : events)
+              for (const UsageEvent& e : logPage.events)
                   m_out << QString::fromUtf8(UsagePrinter::exportLine(e, format, labels));
-              const qint64 next = offset + events.size();
-              if (events.size() < page || (limit && next >= *limit))
+              const qint64 next = written + logPage.events.size();
+              if (logPage.nextCursor.isEmpty() || (limit && next >= *limit))
                   finish(CliExitCode::Ok);
               else
-                  exportLogs(query, labels, next);
+                  exportLogs(query, labels, logPage.nextCursor, next);
           });
 }
 
@@ -767,19 +770,18 @@ void KeydeckCtl::listAlerts()
         return;
     }
     const bool all = m_args->has(u"--all"_s);
+    // The store evaluates its rules as it lists the alerts: they are those that hold now.
     withStore(StoreAccess::Existing, [this, all] {
-        await(m_store->lifecycle().evaluateAlerts(), [this, all](const QList<Alert>&) {
-            await(m_store->lifecycle().alerts(all), [this, all](const QList<Alert>& alerts) {
-                withLabels([this, all, alerts](const Labels& labels) {
-                    if (m_args->json()) {
-                        m_out << KeyPrinter::jsonText(AlertPrinter::json(alerts, labels));
-                    } else if (alerts.isEmpty()) {
-                        m_out << (all ? u"No alerts.\n"_s : u"No open alerts.\n"_s);
-                    } else {
-                        m_out << AlertPrinter::table(alerts, labels);
-                    }
-                    finish(CliExitCode::Ok);
-                });
+        await(m_store->lifecycle().alerts(all), [this, all](const QList<Alert>& alerts) {
+            withLabels([this, all, alerts](const Labels& labels) {
+                if (m_args->json()) {
+                    m_out << KeyPrinter::jsonText(AlertPrinter::json(alerts, labels));
+                } else if (alerts.isEmpty()) {
+                    m_out << (all ? u"No alerts.\n"_s : u"No open alerts.\n"_s);
+                } else {
+                    m_out << AlertPrinter::table(alerts, labels);
+                }
+                finish(CliExitCode::Ok);
             });
         });
     });

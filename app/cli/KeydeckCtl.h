@@ -96,7 +96,8 @@ private:
     void usageSummary();
     void printGroups(const QList<UsageGroupRow>& rows, const QString& scope, const Labels& labels);
     void usageLogs();
-    void exportLogs(const UsageQuery& query, const Labels& labels, qint64 offset);
+    void exportLogs(const UsageQuery& query, const Labels& labels, const QString& cursor,
+                    qint64 written);
     // The query of the usage flags, with --key resolved; scope names the keys it covers.
     void withUsageQuery(std::function<void(const UsageQuery& query, const QString& scope)> next);
     // Key id -> label of every key in the store.

@@ -22,9 +22,14 @@ bool UsageFileReader::readJsonLines(QIODevice& device, const Sink& sink, QString
 {
     // One buffer for every line: reading allocates nothing per line.
     QByteArray buffer(MaxLineBytes + 1, Qt::Uninitialized);
-    for (qint64 number = 1; !device.atEnd(); ++number) {
+    // Until a read gives nothing: atEnd() of a pipe or an upload says nothing of what is to come.
+    for (qint64 number = 1;; ++number) {
         const qint64 length = device.readLine(buffer.data(), buffer.size());
+        if (length == 0)
+            break;
         if (length < 0) {
+            if (device.atEnd())
+                break;
             *error = device.errorString();
             return false;
         }

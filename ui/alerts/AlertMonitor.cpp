@@ -1,5 +1,6 @@
 #include "AlertMonitor.h"
 
+#include "Clock.h"
 #include "ErrorText.h"
 #include "KeyStore.h"
 #include "LifecycleStore.h"
@@ -19,24 +20,26 @@ constexpr int NotificationMs = 10'000;
 } // namespace
 
 AlertMonitor::AlertMonitor(LifecycleStore& lifecycle, KeyStore& store, UsageStore& usage,
-                           Notifier notifier, ForegroundCheck inForeground, QObject* parent)
+                           const Clock& clock, Notifier notifier, ForegroundCheck inForeground,
+                           QObject* parent)
     : QObject(parent)
     , m_lifecycle(lifecycle)
     , m_notifier(std::move(notifier))
     , m_inForeground(std::move(inForeground))
+    , m_startMs(clock.nowUtcMs())
 {
     m_coalesceTimer.setSingleShot(true);
     m_coalesceTimer.setInterval(CoalesceMs);
-    connect(&m_coalesceTimer, &QTimer::timeout, this, &AlertMonitor::evaluateNow);
+    connect(&m_coalesceTimer, &QTimer::timeout, this, &AlertMonitor::checkNow);
     // Time alone moves conditions: keys age into rotation and towards their expiry.
     m_periodTimer.setInterval(PeriodMs);
-    connect(&m_periodTimer, &QTimer::timeout, this, &AlertMonitor::evaluateNow);
+    connect(&m_periodTimer, &QTimer::timeout, this, &AlertMonitor::checkNow);
     m_periodTimer.start();
 
-    connect(&store, &KeyStore::keysChanged, this, &AlertMonitor::scheduleEvaluation);
-    connect(&usage, &UsageStore::usageChanged, this, &AlertMonitor::scheduleEvaluation);
-    connect(&lifecycle, &LifecycleStore::alertsChanged, this, &AlertMonitor::scheduleEvaluation);
-    scheduleEvaluation();
+    connect(&store, &KeyStore::keysChanged, this, &AlertMonitor::scheduleCheck);
+    connect(&usage, &UsageStore::usageChanged, this, &AlertMonitor::scheduleCheck);
+    connect(&lifecycle, &LifecycleStore::alertsChanged, this, &AlertMonitor::scheduleCheck);
+    scheduleCheck();
 }
 
 AlertMonitor::Notifier AlertMonitor::trayNotifier(QSystemTrayIcon* tray)
@@ -57,14 +60,14 @@ AlertMonitor::ForegroundCheck AlertMonitor::windowInForeground(const QWidget* wi
     };
 }
 
-void AlertMonitor::scheduleEvaluation()
+void AlertMonitor::scheduleCheck()
 {
-    // Not restarted by every signal: a steady stream of usage still evaluates once a second.
+    // Not restarted by every signal: a steady stream of usage still looks once a second.
     if (!m_coalesceTimer.isActive())
         m_coalesceTimer.start();
 }
 
-void AlertMonitor::evaluateNow()
+void AlertMonitor::checkNow()
 {
     if (m_running) {
         m_again = true;
@@ -72,23 +75,30 @@ void AlertMonitor::evaluateNow()
     }
     m_running = true;
     m_coalesceTimer.stop();
-    m_lifecycle.evaluateAlerts()
+    m_lifecycle.alerts(false)
         .then(this,
-              [this](const QList<Alert>& raised) {
-                  ++m_evaluations;
+              [this](const QList<Alert>& open) {
+                  ++m_checks;
+                  QList<Alert> raised;
+                  for (const Alert& alert : open) {
+                      if (m_seen.contains(alert.id))
+                          continue;
+                      m_seen.insert(alert.id);
+                      if (alert.raisedAtMs >= m_startMs && !alert.acknowledgedAtMs)
+                          raised << alert;
+                  }
                   if (!raised.isEmpty()) {
                       Q_EMIT alertsRaised(raised);
                       notify(raised);
                   }
               })
-        .onFailed(this,
-                  [this](const std::exception& error) {
-                      Q_EMIT evaluationFailed(ErrorText::describe(error));
-                  })
+        .onFailed(
+            this,
+            [this](const std::exception& error) { Q_EMIT checkFailed(ErrorText::describe(error)); })
         .then(this, [this] {
             m_running = false;
             if (std::exchange(m_again, false))
-                evaluateNow();
+                checkNow();
         });
 }
 

@@ -3,19 +3,22 @@
 #include "Alert.h"
 
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 #include <functional>
 
+class Clock;
 class KeyStore;
 class LifecycleStore;
 class QSystemTrayIcon;
 class QWidget;
 class UsageStore;
 
-// Evaluates the alert rules when keys, usage or rules change (coalesced) and every few minutes,
-// and turns newly raised alerts into one desktop notification while the user is looking
-// elsewhere. The notifier and the "is the user looking" check are injected, so tests can watch
-// notifications without a system tray.
+// Looks at the store's open alerts when keys, usage or alerts change (at most once a second)
+// and every few minutes - the store evaluates its rules itself, so what it lists is current -
+// and turns alerts raised since KeyDeck started, and not seen before, into one desktop
+// notification while the user is looking elsewhere. The notifier and the "is the user looking"
+// check are injected, so tests can watch notifications without a system tray.
 class AlertMonitor final : public QObject
 {
     Q_OBJECT
@@ -28,24 +31,24 @@ public:
     static constexpr int CoalesceMs = 1000;
     static constexpr int PeriodMs = 5 * 60 * 1000;
 
-    AlertMonitor(LifecycleStore& lifecycle, KeyStore& store, UsageStore& usage, Notifier notifier,
-                 ForegroundCheck inForeground, QObject* parent = nullptr);
+    AlertMonitor(LifecycleStore& lifecycle, KeyStore& store, UsageStore& usage, const Clock& clock,
+                 Notifier notifier, ForegroundCheck inForeground, QObject* parent = nullptr);
 
     // Shows the message as a balloon of the tray icon.
     static Notifier trayNotifier(QSystemTrayIcon* tray);
     // True while the application is active and the window shown, not minimized.
     static ForegroundCheck windowInForeground(const QWidget* window);
 
-    // Evaluates now, or right after an evaluation in flight.
-    void evaluateNow();
-    int evaluationCount() const { return m_evaluations; }
+    // Looks now, or right after a look in flight.
+    void checkNow();
+    int checkCount() const { return m_checks; }
 
 Q_SIGNALS:
     void alertsRaised(const QList<Alert>& alerts);
-    void evaluationFailed(const QString& reason);
+    void checkFailed(const QString& reason);
 
 private:
-    void scheduleEvaluation();
+    void scheduleCheck();
     void notify(const QList<Alert>& raised);
 
     LifecycleStore& m_lifecycle;
@@ -55,5 +58,8 @@ private:
     QTimer m_periodTimer;
     bool m_running = false;
     bool m_again = false;
-    int m_evaluations = 0;
+    int m_checks = 0;
+    // Alerts raised before this were there before KeyDeck started: not news.
+    qint64 m_startMs = 0;
+    QSet<qint64> m_seen;
 };

@@ -93,11 +93,12 @@ MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifec
     // Wide enough for every column of the keys table; never larger than the screen.
     const QSize available = screen()->availableSize();
     resize(qMin(1400, available.width()), qMin(860, available.height()));
-    buildAlerts(store, usage, lifecycle);
+    buildAlerts(store, usage, lifecycle, clock);
     probeKeychain();
 }
 
-void MainWindow::buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle)
+void MainWindow::buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle,
+                             const Clock& clock)
 {
     connect(m_alertsPage, &AlertsPage::statusMessage, statusBar(), &QStatusBar::showMessage);
     connect(m_alertsPage, &AlertsPage::attentionCountChanged, this, &MainWindow::showAlertCount);
@@ -118,7 +119,7 @@ void MainWindow::buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore&
         m_tray->show();
     }
     m_alertMonitor =
-        new AlertMonitor(lifecycle, store, usage,
+        new AlertMonitor(lifecycle, store, usage, clock,
                          m_tray ? AlertMonitor::trayNotifier(m_tray) : AlertMonitor::Notifier(),
                          AlertMonitor::windowInForeground(this), this);
     // The page's first load may have finished before the connection above.

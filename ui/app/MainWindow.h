@@ -40,7 +40,8 @@ private:
     void addPage(QWidget* page, const QString& title, const QString& iconPath);
     void showPage(QWidget* page);
     void probeKeychain();
-    void buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle);
+    void buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle,
+                     const Clock& clock);
     void showAlertCount(int count);
 
     KeyStore& m_store;

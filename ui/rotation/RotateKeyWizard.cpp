@@ -446,9 +446,10 @@ void RotateKeyWizard::refreshTraffic()
     m_usage.usageLogCount(since)
         .then(this,
               [this, ever, failed](qint64 count) {
-                  m_usage.usageLogs(ever, 0, 1, UsageStore::LogColumn::Time, Qt::DescendingOrder)
+                  m_usage.usageLogs(ever, UsageStore::LogColumn::Time, Qt::DescendingOrder, {}, 1)
                       .then(this,
-                            [this, count](const QList<UsageEvent>& last) {
+                            [this, count](const UsageStore::LogPage& page) {
+                                const QList<UsageEvent>& last = page.events;
                                 m_requestsSinceRotation = count;
                                 m_lastRequestMs = last.isEmpty()
                                                       ? std::nullopt

@@ -20,6 +20,7 @@ struct ExportState
     QSaveFile file;
     QPromise<qint64> promise;
     qint64 written = 0;
+    QString cursor;
 };
 
 void fail(const std::shared_ptr<ExportState>& state, const QString& message)
@@ -30,6 +31,13 @@ void fail(const std::shared_ptr<ExportState>& state, const QString& message)
     state->promise.finish();
 }
 
+struct Page
+{
+    QByteArray text;
+    qint64 rows = 0;
+    QString nextCursor;
+};
+
 void writePage(const std::shared_ptr<ExportState>& state)
 {
     if (state->promise.isCanceled()) {
@@ -37,29 +45,30 @@ void writePage(const std::shared_ptr<ExportState>& state)
         state->promise.finish();
         return;
     }
-    // Oldest first: events that arrive while the export runs land after the rows already read,
-    // so paging by offset neither skips nor repeats a row.
+    // Page after page from the store's cursor: events stored while the export runs (a backdated
+    // import) never make it write a row twice or leave one out.
     state->store
-        ->usageLogs(state->query, state->written, UsageCsvExport::PageSize,
-                    UsageStore::LogColumn::Time, Qt::AscendingOrder)
+        ->usageLogs(state->query, UsageStore::LogColumn::Time, Qt::AscendingOrder, state->cursor,
+                    UsageCsvExport::PageSize)
         .then(QtFuture::Launch::Async,
-              [labels = state->keyLabels](const QList<UsageEvent>& events) {
-                  QByteArray text;
-                  for (const UsageEvent& event : events)
-                      text += UsageCodec::toCsvLine(event, labels.value(event.key, event.key));
-                  return std::pair(text, qint64(events.size()));
+              [labels = state->keyLabels](const UsageStore::LogPage& logPage) {
+                  Page page{{}, qint64(logPage.events.size()), logPage.nextCursor};
+                  for (const UsageEvent& event : logPage.events)
+                      page.text += UsageCodec::toCsvLine(event, labels.value(event.key, event.key));
+                  return page;
               })
         .then(state->context,
-              [state](const std::pair<QByteArray, qint64>& page) {
-                  if (state->file.write(page.first) != page.first.size()) {
+              [state](const Page& page) {
+                  if (state->file.write(page.text) != page.text.size()) {
                       fail(state, u"Could not write %1: %2"_s.arg(state->file.fileName(),
                                                                   state->file.errorString()));
                       return;
                   }
-                  state->written += page.second;
+                  state->written += page.rows;
+                  state->cursor = page.nextCursor;
                   state->promise.setProgressValue(
                       int(qMin<qint64>(state->written, std::numeric_limits<int>::max())));
-                  if (page.second == UsageCsvExport::PageSize) {
+                  if (!state->cursor.isEmpty()) {
                       writePage(state);
                       return;
                   }

@@ -149,7 +149,7 @@ void UsageImportDialog::startImport()
     m_report->clear();
     m_report->hide();
     setImporting(true);
-    m_store.importUsage(path, options)
+    m_store.importUsage(UsageSource::file(path), options)
         .then(this,
               [this](const UsageImportReport& report) {
                   setImporting(false);

@@ -87,7 +87,7 @@ void UsageLogModel::reload()
     ++m_generation;
     const int rows = qBound(PageSize, int(m_events.size()), MaxReloadRows);
     setLoading(false);
-    requestRows(0, rows, true);
+    requestRows({}, rows, true);
 }
 
 void UsageLogModel::setKeyLabels(const QHash<QString, QString>& labels)
@@ -107,20 +107,18 @@ void UsageLogModel::setLoading(bool loading)
     Q_EMIT loadingChanged(loading);
 }
 
-void UsageLogModel::requestRows(qint64 offset, int limit, bool replace)
+void UsageLogModel::requestRows(const QString& cursor, int limit, bool replace)
 {
     setLoading(true);
     const quint64 generation = m_generation;
-    m_store.usageLogs(m_query, offset, limit, storeColumn(m_sortColumn), m_sortOrder)
+    m_store.usageLogs(m_query, storeColumn(m_sortColumn), m_sortOrder, cursor, limit)
         .then(this,
-              [this, generation, limit, replace](const QList<UsageEvent>& rows) {
+              [this, generation, replace](const UsageStore::LogPage& page) {
                   // A store that answers at once runs this inside fetchMore(), which a view
                   // calls while it handles rowsInserted: insert from the event loop instead.
                   QMetaObject::invokeMethod(
                       this,
-                      [this, generation, limit, replace, rows] {
-                          applyRows(generation, limit, replace, rows);
-                      },
+                      [this, generation, replace, page] { applyRows(generation, replace, page); },
                       Qt::QueuedConnection);
               })
         .onFailed(this, [this, generation](const std::exception& error) {
@@ -133,12 +131,13 @@ void UsageLogModel::requestRows(qint64 offset, int limit, bool replace)
         });
 }
 
-void UsageLogModel::applyRows(quint64 generation, int limit, bool replace,
-                              const QList<UsageEvent>& rows)
+void UsageLogModel::applyRows(quint64 generation, bool replace, const UsageStore::LogPage& page)
 {
     if (generation != m_generation)
         return;
-    m_atEnd = rows.size() < limit;
+    const QList<UsageEvent>& rows = page.events;
+    m_nextCursor = page.nextCursor;
+    m_atEnd = m_nextCursor.isEmpty();
     // Still "loading" while the change is announced: whoever reacts to it with fetchMore()
     // must not ask for the rows being inserted a second time.
     if (replace && rows != m_events) {
@@ -172,7 +171,7 @@ void UsageLogModel::fetchMore(const QModelIndex& parent)
 {
     if (!canFetchMore(parent))
         return;
-    requestRows(m_events.size(), PageSize, false);
+    requestRows(m_nextCursor, PageSize, false);
 }
 
 void UsageLogModel::sort(int column, Qt::SortOrder order)

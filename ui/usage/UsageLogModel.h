@@ -74,8 +74,8 @@ Q_SIGNALS:
 
 private:
     void setLoading(bool loading);
-    void requestRows(qint64 offset, int limit, bool replace);
-    void applyRows(quint64 generation, int limit, bool replace, const QList<UsageEvent>& rows);
+    void requestRows(const QString& cursor, int limit, bool replace);
+    void applyRows(quint64 generation, bool replace, const UsageStore::LogPage& page);
     QVariant displayText(const UsageEvent& event, int column) const;
     QVariant rawValue(const UsageEvent& event, int column) const;
     QString keyText(const QString& id) const;
@@ -88,6 +88,8 @@ private:
     int m_sortColumn = Time;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
     bool m_atEnd = true;
+    // Where the rows after the last one shown start (UsageStore::usageLogs).
+    QString m_nextCursor;
     bool m_loading = false;
     // Answers to an older query or sort arrive late: they are dropped, not shown.
     quint64 m_generation = 0;

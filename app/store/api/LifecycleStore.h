@@ -38,11 +38,14 @@ public:
     // Also closes that rule's open alerts.
     virtual QFuture<void> deleteAlertRule(qint64 ruleId) = 0;
 
-    // Newest first. includeCleared: also alerts whose condition has cleared.
+    // Newest first. includeCleared: also alerts whose condition has cleared. The store keeps the
+    // alerts current itself (the local store evaluates as it lists them, a server as things
+    // change): nobody has to ask for an evaluation first.
     virtual QFuture<QList<Alert>> alerts(bool includeCleared) = 0;
     virtual QFuture<Alert> acknowledgeAlert(qint64 alertId) = 0;
-    // Resets subscription quotas whose billing day came (recording a QuotaReset event), then
-    // evaluates every rule against every key in one transaction. Returns the alerts it raised.
+    // Evaluates now and says what it raised: resets subscription quotas whose billing day came
+    // (recording a QuotaReset event), then checks every rule against every key, writing only
+    // when something changes.
     virtual QFuture<QList<Alert>> evaluateAlerts() = 0;
 
     // Oldest first.

@@ -7,6 +7,7 @@
 #include "UsageImport.h"
 #include "UsageQuery.h"
 #include "UsageSeries.h"
+#include "UsageSource.h"
 
 #include <QFuture>
 #include <QObject>
@@ -46,10 +47,11 @@ public:
     // are priced from the price table. An event whose request_id is already stored is skipped.
     // Returns how many events were new.
     virtual QFuture<qint64> recordUsage(const QList<UsageEvent>& events) = 0;
-    // Reads the file on the store's side of the fence, streaming: memory does not grow with it.
+    // Reads the source as a stream (opened on the side that reads: memory does not grow with it).
     // Keys are named by id or label. Without skipBadLines the first bad line fails the import
-    // (StoreError::Invalid, fields "line N: field") and nothing is stored.
-    virtual QFuture<UsageImportReport> importUsage(const QString& path,
+    // (StoreError::Invalid, fields "line N: field") and nothing is stored; a source that does
+    // not open fails with the field "file".
+    virtual QFuture<UsageImportReport> importUsage(const UsageSource& source,
                                                    const UsageImportOptions& options) = 0;
 
     // Totals, slots and groups read roll-ups, so they count whole 15-minute slots: those starting
@@ -61,10 +63,21 @@ public:
     // Highest cost first, ties by group name.
     virtual QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query,
                                                       Grouping grouping) = 0;
-    // Sorted by the column (Key: by key id), ties broken by storage order in the same direction,
-    // so pages never overlap or skip.
-    virtual QFuture<QList<UsageEvent>> usageLogs(const UsageQuery& query, qint64 offset, int limit,
-                                                 LogColumn sortColumn, Qt::SortOrder order) = 0;
+    // One page of the log, and where the next one starts.
+    struct LogPage
+    {
+        QList<UsageEvent> events;
+        // Made by the store, to be passed back as is for the rows after these; empty when no
+        // rows follow.
+        QString nextCursor;
+    };
+    // Sorted by the column (Key: by key id), ties broken by storage order in the same direction.
+    // A page starts right after the row its cursor names (empty: from the first row), so rows
+    // stored meanwhile - a backdated import during an export - never make a reader see a row
+    // twice or miss one that was there, and a page a million rows in costs what the first
+    // does. StoreError::Invalid ("cursor") for a cursor that is not this store's.
+    virtual QFuture<LogPage> usageLogs(const UsageQuery& query, LogColumn sortColumn,
+                                       Qt::SortOrder order, const QString& cursor, int limit) = 0;
     virtual QFuture<qint64> usageLogCount(const UsageQuery& query) = 0;
     // The usage-derived fields of every usable key (ApiKeyRecord's last use, quota used and
     // spend windows, as listKeys() would give them now), in no order.

@@ -224,11 +224,14 @@ QFuture<void> SqliteLifecycleStore::deleteAlertRule(qint64 ruleId)
     });
 }
 
+// Nobody has to ask for an evaluation: what is read is evaluated first, so the alerts a reader
+// sees are those the rules raise now (and a reader that changes nothing writes nothing).
 QFuture<QList<Alert>> SqliteLifecycleStore::alerts(bool includeCleared)
 {
     return m_database.submit<QList<Alert>>([this, includeCleared] {
-        return readAlerts(m_database.session(),
-                          includeCleared ? QString() : u"WHERE cleared_at IS NULL"_s);
+        const SqliteSession session = m_database.session();
+        evaluate(session);
+        return readAlerts(session, includeCleared ? QString() : u"WHERE cleared_at IS NULL"_s);
     });
 }
 
@@ -310,48 +313,49 @@ void SqliteLifecycleStore::resetCycles(const SqliteSession& session, qint64 nowM
 
 QFuture<QList<Alert>> SqliteLifecycleStore::evaluateAlerts()
 {
-    return m_database.submit<QList<Alert>>([this] {
-        const SqliteSession session = m_database.session();
-        const SqliteKeyRows keys(session, m_database);
-        const qint64 now = m_database.clock().nowUtcMs();
-        const auto evaluate = [&] {
-            return AlertEvaluator::evaluate(readRules(session), keys.all(),
-                                            readAlerts(session, u"WHERE cleared_at IS NULL"_s),
-                                            now);
-        };
-        // Most evaluations change nothing: they read in a snapshot and never take the write
-        // lock, so they do not queue behind (or hold up) an import or another writer.
-        const bool due = session.read([&] {
-            const AlertEvaluator::Outcome outcome = evaluate();
-            return cyclesDue(session, now) || !outcome.raised.isEmpty() ||
-                   !outcome.clearedIds.isEmpty();
-        });
-        if (!due)
-            return QList<Alert>();
-        QList<Alert> raised = session.write([&] {
-            resetCycles(session, now);
-            AlertEvaluator::Outcome outcome = evaluate();
-            QSqlQuery insert = session.prepare(
-                u"INSERT INTO alerts (rule_id, key_id, message, raised_at) VALUES (?, ?, ?, ?)"_s);
-            for (Alert& alert : outcome.raised) {
-                insert.addBindValue(alert.ruleId);
-                insert.addBindValue(alert.keyId);
-                insert.addBindValue(alert.message);
-                insert.addBindValue(alert.raisedAtMs);
-                session.run(insert);
-                alert.id = insert.lastInsertId().toLongLong();
-            }
-            QSqlQuery clear = session.prepare(u"UPDATE alerts SET cleared_at = ? WHERE id = ?"_s);
-            for (qint64 id : std::as_const(outcome.clearedIds)) {
-                clear.addBindValue(now);
-                clear.addBindValue(id);
-                session.run(clear);
-            }
-            return outcome.raised;
-        });
-        m_database.written(session);
-        return raised;
+    return m_database.submit<QList<Alert>>([this] { return evaluate(m_database.session()); });
+}
+
+QList<Alert> SqliteLifecycleStore::evaluate(const SqliteSession& session) const
+{
+    const SqliteKeyRows keys(session, m_database);
+    const qint64 now = m_database.clock().nowUtcMs();
+    const auto outcomeNow = [&] {
+        return AlertEvaluator::evaluate(readRules(session), keys.all(),
+                                        readAlerts(session, u"WHERE cleared_at IS NULL"_s), now);
+    };
+    // Most evaluations change nothing: they read in a snapshot and never take the write
+    // lock, so they do not queue behind (or hold up) an import or another writer.
+    const bool due = session.read([&] {
+        const AlertEvaluator::Outcome outcome = outcomeNow();
+        return cyclesDue(session, now) || !outcome.raised.isEmpty() ||
+               !outcome.clearedIds.isEmpty();
     });
+    if (!due)
+        return QList<Alert>();
+    QList<Alert> raised = session.write([&] {
+        resetCycles(session, now);
+        AlertEvaluator::Outcome outcome = outcomeNow();
+        QSqlQuery insert = session.prepare(
+            u"INSERT INTO alerts (rule_id, key_id, message, raised_at) VALUES (?, ?, ?, ?)"_s);
+        for (Alert& alert : outcome.raised) {
+            insert.addBindValue(alert.ruleId);
+            insert.addBindValue(alert.keyId);
+            insert.addBindValue(alert.message);
+            insert.addBindValue(alert.raisedAtMs);
+            session.run(insert);
+            alert.id = insert.lastInsertId().toLongLong();
+        }
+        QSqlQuery clear = session.prepare(u"UPDATE alerts SET cleared_at = ? WHERE id = ?"_s);
+        for (qint64 id : std::as_const(outcome.clearedIds)) {
+            clear.addBindValue(now);
+            clear.addBindValue(id);
+            session.run(clear);
+        }
+        return outcome.raised;
+    });
+    m_database.written(session);
+    return raised;
 }
 
 QFuture<QList<AlertRule>> SqliteLifecycleStore::alertRules()

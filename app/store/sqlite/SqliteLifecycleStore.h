@@ -32,6 +32,9 @@ private:
     // Worker thread only.
     QList<AlertRule> readRules(const SqliteSession& session) const;
     QList<Alert> readAlerts(const SqliteSession& session, const QString& where) const;
+    // Resets cycles and raises or clears alerts, reading first: it writes only when something
+    // changes. Returns the alerts it raised.
+    QList<Alert> evaluate(const SqliteSession& session) const;
     // Whether a subscription key's cycle moved on since it was last recorded.
     bool cyclesDue(const SqliteSession& session, qint64 nowMs) const;
     // Records the new cycles, with a QuotaReset event for each that follows a recorded one;

@@ -11,7 +11,6 @@
 #include "UsageWriter.h"
 
 #include <QDir>
-#include <QFile>
 #include <QJsonDocument>
 #include <QScopeGuard>
 #include <QSet>
@@ -84,80 +83,82 @@ QFuture<qint64> SqliteUsageStore::recordUsage(const QList<UsageEvent>& events)
     });
 }
 
-QFuture<UsageImportReport> SqliteUsageStore::importUsage(const QString& path,
+QFuture<UsageImportReport> SqliteUsageStore::importUsage(const UsageSource& source,
                                                          const UsageImportOptions& options)
 {
-    return m_database.submit<UsageImportReport>(
-        [this, path, options](QPromise<UsageImportReport>& promise) {
-            const SqliteSession session = m_database.session();
-            const UsageImportJournal journal(session, m_database.clock());
-            QFile file(path);
-            if (!file.open(QIODevice::ReadOnly)) {
-                const QString problem =
-                    u"%1: %2"_s.arg(QDir::toNativeSeparators(path), file.errorString());
-                throw StoreError(StoreError::Code::Invalid,
-                                 u"Could not open the usage file %1"_s.arg(problem),
-                                 {FieldError{u"file"_s, problem}});
-            }
-            const qint64 size = file.size();
-            promise.setProgressRange(0, ProgressScale);
-            // Request ids and per-key indexes take random inserts: a bigger page cache for the
-            // import spares most page re-reads; the usual size comes back afterwards.
-            QSqlQuery cacheSize = session.run(u"PRAGMA cache_size"_s);
-            const QString usualCacheSize =
-                cacheSize.next() ? cacheSize.value(0).toString() : u"-2000"_s;
-            cacheSize.finish();
-            session.run(u"PRAGMA cache_size = -%1"_s.arg(ImportCacheKiB));
-            // The staged roll-ups live in the TEMP database, which has a page cache of its own.
-            session.run(u"PRAGMA temp.cache_size = -%1"_s.arg(ImportCacheKiB));
-            const auto restoreCacheSize = qScopeGuard([&] {
-                QSqlQuery(session.database()).exec(u"PRAGMA cache_size = %1"_s.arg(usualCacheSize));
-            });
-
-            // Stored in short transactions, hidden until published: other writers go on meanwhile,
-            // and readers see all of the file or none of it.
-            const qint64 importId = session.write([&] { return journal.begin(); });
-            bool published = false;
-            const auto discard = qScopeGuard([&] {
-                QSqlQuery(session.database()).exec(u"ROLLBACK"_s);
-                if (!published)
-                    journal.discard(importId);
-                UsageRollup::dropStaged(session);
-            });
-            UsageWriter writer(session, readPrices(session), importId);
-            session.run(u"BEGIN IMMEDIATE"_s);
-            UsageImporter importer(
-                session, writer,
-                [&](qint64 bytesRead, qint64 linesRead) {
-                    if (promise.isCanceled())
-                        return false;
-                    const int done = size > 0 ? int(bytesRead * ProgressScale / size) : 0;
-                    promise.setProgressValueAndText(done, u"%1 lines read"_s.arg(linesRead));
-                    return true;
-                },
-                [&] {
-                    journal.heartbeat(importId, path);
-                    session.run(u"COMMIT"_s);
-                    session.run(u"BEGIN IMMEDIATE"_s);
-                });
-            UsageImportReport report = importer.run(path, options);
-            session.run(u"COMMIT"_s);
-            session.write([&] {
-                journal.requireRunning(importId, path);
-                UsageRollup::publishStaged(session);
-                // Other processes see new usage by the change mark; the ids of an import's events
-                // may all be below the newest one, so the publish is counted.
-                session.run(u"INSERT INTO meta (key, value) VALUES ('usage_publishes', '1') ON "
-                            "CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"_s);
-                journal.finish(importId);
-            });
-            published = true;
-            report.committed = true;
-            promise.setProgressValue(ProgressScale);
-            if (report.imported > 0)
-                m_database.written(session);
-            return report;
+    return m_database.submit<UsageImportReport>([this, source,
+                                                 options](QPromise<UsageImportReport>& promise) {
+        const SqliteSession session = m_database.session();
+        const UsageImportJournal journal(session, m_database.clock());
+        const QString path = source.name;
+        QString openError = u"it cannot be opened"_s;
+        const std::unique_ptr<QIODevice> device = source.open ? source.open(&openError) : nullptr;
+        if (!device) {
+            const QString problem = u"%1: %2"_s.arg(QDir::toNativeSeparators(path), openError);
+            throw StoreError(StoreError::Code::Invalid,
+                             u"Could not open the usage file %1"_s.arg(problem),
+                             {FieldError{u"file"_s, problem}});
+        }
+        // A stream of unknown length reports progress by lines alone.
+        const qint64 size = device->isSequential() ? 0 : device->size();
+        promise.setProgressRange(0, ProgressScale);
+        // Request ids and per-key indexes take random inserts: a bigger page cache for the
+        // import spares most page re-reads; the usual size comes back afterwards.
+        QSqlQuery cacheSize = session.run(u"PRAGMA cache_size"_s);
+        const QString usualCacheSize =
+            cacheSize.next() ? cacheSize.value(0).toString() : u"-2000"_s;
+        cacheSize.finish();
+        session.run(u"PRAGMA cache_size = -%1"_s.arg(ImportCacheKiB));
+        // The staged roll-ups live in the TEMP database, which has a page cache of its own.
+        session.run(u"PRAGMA temp.cache_size = -%1"_s.arg(ImportCacheKiB));
+        const auto restoreCacheSize = qScopeGuard([&] {
+            QSqlQuery(session.database()).exec(u"PRAGMA cache_size = %1"_s.arg(usualCacheSize));
         });
+
+        // Stored in short transactions, hidden until published: other writers go on meanwhile,
+        // and readers see all of the file or none of it.
+        const qint64 importId = session.write([&] { return journal.begin(); });
+        bool published = false;
+        const auto discard = qScopeGuard([&] {
+            QSqlQuery(session.database()).exec(u"ROLLBACK"_s);
+            if (!published)
+                journal.discard(importId);
+            UsageRollup::dropStaged(session);
+        });
+        UsageWriter writer(session, readPrices(session), importId);
+        session.run(u"BEGIN IMMEDIATE"_s);
+        UsageImporter importer(
+            session, writer,
+            [&](qint64 bytesRead, qint64 linesRead) {
+                if (promise.isCanceled())
+                    return false;
+                const int done = size > 0 ? int(bytesRead * ProgressScale / size) : 0;
+                promise.setProgressValueAndText(done, u"%1 lines read"_s.arg(linesRead));
+                return true;
+            },
+            [&] {
+                journal.heartbeat(importId, path);
+                session.run(u"COMMIT"_s);
+                session.run(u"BEGIN IMMEDIATE"_s);
+            });
+        UsageImportReport report = importer.run(*device, path, options);
+        session.run(u"COMMIT"_s);
+        session.write([&] {
+            journal.requireRunning(importId, path);
+            UsageRollup::publishStaged(session);
+            // Other processes see new usage by the change mark; the ids of an import's events
+            // may all be below the newest one, so the publish is counted.
+            session.run(u"INSERT INTO meta (key, value) VALUES ('usage_publishes', '1') ON "
+                        "CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"_s);
+            journal.finish(importId);
+        });
+        published = true;
+        report.committed = true;
+        promise.setProgressValue(ProgressScale);
+        if (report.imported > 0)
+            m_database.written(session);
+        return report;
+    });
 }
 
 template <typename T, typename Read> QFuture<T> SqliteUsageStore::readSnapshot(Read read)
@@ -189,13 +190,13 @@ QFuture<QList<UsageGroupRow>> SqliteUsageStore::usageGroups(const UsageQuery& qu
         [query, grouping](const UsageReader& reader) { return reader.groups(query, grouping); });
 }
 
-QFuture<QList<UsageEvent>> SqliteUsageStore::usageLogs(const UsageQuery& query, qint64 offset,
-                                                       int limit, LogColumn sortColumn,
-                                                       Qt::SortOrder order)
+QFuture<UsageStore::LogPage> SqliteUsageStore::usageLogs(const UsageQuery& query,
+                                                         LogColumn sortColumn, Qt::SortOrder order,
+                                                         const QString& cursor, int limit)
 {
-    return readSnapshot<QList<UsageEvent>>(
-        [query, offset, limit, sortColumn, order](const UsageReader& reader) {
-            return reader.logs(query, offset, limit, sortColumn, order);
+    return readSnapshot<LogPage>(
+        [query, sortColumn, order, cursor, limit](const UsageReader& reader) {
+            return reader.logs(query, sortColumn, order, cursor, limit);
         });
 }
 

@@ -26,13 +26,13 @@ public:
     explicit SqliteUsageStore(SqliteDatabase& database, QObject* parent = nullptr);
 
     QFuture<qint64> recordUsage(const QList<UsageEvent>& events) override;
-    QFuture<UsageImportReport> importUsage(const QString& path,
+    QFuture<UsageImportReport> importUsage(const UsageSource& source,
                                            const UsageImportOptions& options) override;
     QFuture<UsageTotals> usageTotals(const UsageQuery& query) override;
     QFuture<QList<UsageSeries::Point>> usageSlots(const UsageQuery& query) override;
     QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query, Grouping grouping) override;
-    QFuture<QList<UsageEvent>> usageLogs(const UsageQuery& query, qint64 offset, int limit,
-                                         LogColumn sortColumn, Qt::SortOrder order) override;
+    QFuture<LogPage> usageLogs(const UsageQuery& query, LogColumn sortColumn, Qt::SortOrder order,
+                               const QString& cursor, int limit) override;
     QFuture<qint64> usageLogCount(const UsageQuery& query) override;
     QFuture<QList<KeyUsage>> keyUsage() override;
     QFuture<QStringList> usageModels() override;

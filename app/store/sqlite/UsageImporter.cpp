@@ -6,7 +6,7 @@
 #include "UsageWriter.h"
 
 #include <QDir>
-#include <QFile>
+#include <QIODevice>
 #include <QScopeGuard>
 #include <atomic>
 #include <condition_variable>
@@ -77,24 +77,19 @@ UsageImporter::UsageImporter(const SqliteSession& session, UsageWriter& writer, 
           session.prepare(u"SELECT id FROM keys WHERE label = ? AND pending_until IS NULL"_s))
 {}
 
-UsageImportReport UsageImporter::run(const QString& path, const UsageImportOptions& options)
+UsageImportReport UsageImporter::run(QIODevice& file, const QString& name,
+                                     const UsageImportOptions& options)
 {
     m_report = {};
     m_skipBadLines = options.skipBadLines;
-    m_path = QDir::toNativeSeparators(path);
-    const UsageCodec::Format format = options.format.value_or(UsageCodec::formatForPath(path));
+    m_path = QDir::toNativeSeparators(name);
+    const UsageCodec::Format format = options.format.value_or(UsageCodec::formatForPath(name));
 
     LineQueue queue;
     std::atomic<qint64> bytesRead = 0;
     QString readError;
     // Parsing and checking beside writing: the two take about as long as each other.
     std::thread reader([&] {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            readError = file.errorString();
-            queue.close();
-            return;
-        }
         Batch batch;
         batch.reserve(BatchLines);
         const bool complete = UsageFileReader::read(

@@ -7,6 +7,7 @@
 #include <QSqlQuery>
 #include <functional>
 
+class QIODevice;
 class SqliteSession;
 class UsageWriter;
 
@@ -32,8 +33,10 @@ public:
     UsageImporter(const SqliteSession& session, UsageWriter& writer, Progress progress,
                   ChunkDone chunkDone);
 
-    // path must be readable (the caller checked it opens).
-    UsageImportReport run(const QString& path, const UsageImportOptions& options);
+    // Reads device, open, on a thread of its own while run() lasts; name says where it comes
+    // from in messages (and gives the format, unless options say).
+    UsageImportReport run(QIODevice& device, const QString& name,
+                          const UsageImportOptions& options);
 
 private:
     void take(UsageFileReader::Line&& line);

@@ -2,6 +2,7 @@
 
 #include "BillingCycle.h"
 #include "SqliteSession.h"
+#include "StoreError.h"
 #include "UsageRollup.h"
 
 #include <QDateTime>
@@ -222,20 +223,45 @@ QList<UsageGroupRow> UsageReader::groups(const UsageQuery& query,
     return rows;
 }
 
-QList<UsageEvent> UsageReader::logs(const UsageQuery& query, qint64 offset, int limit,
-                                    UsageStore::LogColumn column, Qt::SortOrder order) const
+UsageStore::LogPage UsageReader::logs(const UsageQuery& query, UsageStore::LogColumn column,
+                                      Qt::SortOrder order, const QString& cursor, int limit) const
 {
-    QList<UsageEvent> events;
+    UsageStore::LogPage page;
     if (query.toMs <= query.fromMs || limit <= 0)
-        return events;
-    const Where where = eventWhere(query, unpublished());
-    const QString direction = order == Qt::AscendingOrder ? u"ASC"_s : u"DESC"_s;
+        return page;
+    const bool textColumn = column == UsageStore::LogColumn::Key ||
+                            column == UsageStore::LogColumn::Model ||
+                            column == UsageStore::LogColumn::Endpoint;
+    Where where = eventWhere(query, unpublished());
+    const QString sortColumn = logColumn(column);
+    const bool ascending = order == Qt::AscendingOrder;
+    if (!cursor.isEmpty()) {
+        const qsizetype colon = cursor.indexOf(u':');
+        bool idOk = false;
+        bool valueOk = textColumn;
+        const qint64 afterId = colon > 0 ? cursor.left(colon).toLongLong(&idOk) : 0;
+        const QString valueText = cursor.mid(colon + 1);
+        QVariant afterValue = valueText;
+        if (!textColumn)
+            afterValue = valueText.toLongLong(&valueOk);
+        if (!idOk || !valueOk) {
+            throw StoreError(StoreError::Code::Invalid, u"That page of the log does not exist."_s,
+                             {FieldError{u"cursor"_s, u"is not one this store gave"_s}});
+        }
+        // Row values compare column by column: the sort value, then storage order.
+        where.add(u"(%1, id) %2 (?, ?)"_s.arg(sortColumn, ascending ? u">"_s : u"<"_s),
+                  {afterValue, afterId});
+    }
+    const QString direction = ascending ? u"ASC"_s : u"DESC"_s;
     QSqlQuery sql = m_session.prepare(
-        u"SELECT %1 FROM usage_events%2 ORDER BY %3 %4, id %4 LIMIT ? OFFSET ?"_s.arg(
-            EventColumns, where.sql(), logColumn(column), direction));
-    bindAll(sql, where.values + QVariantList{limit, qMax(offset, qint64(0))});
+        u"SELECT %1, id, %2 FROM usage_events%3 ORDER BY %2 %4, id %4 LIMIT ?"_s.arg(
+            EventColumns, sortColumn, where.sql(), direction));
+    bindAll(sql, where.values + QVariantList{limit});
     m_session.run(sql);
+    QList<UsageEvent>& events = page.events;
     events.reserve(limit);
+    qint64 lastId = 0;
+    QString lastValue;
     while (sql.next()) {
         UsageEvent event;
         event.timeMs = sql.value(0).toLongLong();
@@ -249,9 +275,13 @@ QList<UsageEvent> UsageReader::logs(const UsageQuery& query, qint64 offset, int 
         event.latencyMs = sql.value(8).toLongLong();
         event.clientIp = sql.value(9).toString();
         event.requestId = sql.value(10).toString();
+        lastId = sql.value(11).toLongLong();
+        lastValue = sql.value(12).toString();
         events << event;
     }
-    return events;
+    if (events.size() == limit)
+        page.nextCursor = QString::number(lastId) + u':' + lastValue;
+    return page;
 }
 
 qint64 UsageReader::logCount(const UsageQuery& query) const

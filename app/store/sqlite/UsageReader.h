@@ -36,8 +36,9 @@ public:
     QList<UsageGroupRow> groups(const UsageQuery& query, UsageStore::Grouping grouping) const;
     // Sorted by the column, then by storage order in the same direction, so pages never overlap.
     // The key column sorts by key id.
-    QList<UsageEvent> logs(const UsageQuery& query, qint64 offset, int limit,
-                           UsageStore::LogColumn column, Qt::SortOrder order) const;
+    // Keyset paging: a cursor is "<row id>:<sort value>" of the row a page ended with.
+    UsageStore::LogPage logs(const UsageQuery& query, UsageStore::LogColumn column,
+                             Qt::SortOrder order, const QString& cursor, int limit) const;
     qint64 logCount(const UsageQuery& query) const;
     QStringList models() const;
     // Spend in the UTC day, the ISO week (from Monday 00:00 UTC) and the UTC month of nowMs, per

@@ -216,7 +216,8 @@ private Q_SLOTS:
         for (const UsageEvent& event : events)
             file.write(UsageCodec::toJsonLine(event, event.key));
         file.close();
-        QFuture<UsageImportReport> imported = m_store->usage().importUsage(file.fileName(), {});
+        QFuture<UsageImportReport> imported =
+            m_store->usage().importUsage(UsageSource::file(file.fileName()), {});
         QVERIFY(waitForFuture(imported));
         QCOMPARE(imported.result().imported, 7);
 

@@ -591,6 +591,27 @@ void LifecycleStoreContract::subscriptionQuotaResetsOnTheCycleDay()
     QVERIFY2(history.last().detail.contains(u"$2.00"_s), qPrintable(history.last().detail));
 }
 
+void LifecycleStoreContract::listedAlertsAreCurrentWithoutAnEvaluation()
+{
+    QVERIFY(clearRules());
+    const auto key = create(specNamed(u"prod-web-app"_s));
+    QVERIFY(key);
+    const auto rule = addRule(AlertRule::Kind::SpendPerDayAbove, Usd);
+    QVERIFY(rule);
+    QVERIFY(spend(key->record.id, 2 * Usd));
+    // Nobody asked for an evaluation: the listing itself is current.
+    const QList<Alert> open = openAlerts();
+    QCOMPARE(open.size(), 1);
+    QCOMPARE(open.first().keyId, key->record.id);
+    QCOMPARE(open.first().ruleId, rule->id);
+    // Listing again raises nothing twice.
+    QCOMPARE(openAlerts(), open);
+    QCOMPARE(evaluate(), QList<Alert>());
+    // And the next UTC day the spend no longer counts: the alert clears as it is listed.
+    m_clock->advanceMs(24 * 3600 * 1000);
+    QCOMPARE(openAlerts(), QList<Alert>());
+}
+
 void LifecycleStoreContract::alertsChangedFollowsAlertWrites()
 {
     QVERIFY(clearRules());

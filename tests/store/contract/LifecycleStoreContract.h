@@ -50,6 +50,7 @@ private Q_SLOTS:
     void deletingARuleClosesItsAlerts();
     void acknowledgingAnUnknownAlertIsNotFound();
     void subscriptionQuotaResetsOnTheCycleDay();
+    void listedAlertsAreCurrentWithoutAnEvaluation();
     void alertsChangedFollowsAlertWrites();
     void workspaceKeepsTheLifecycleSettings();
     void lifecycleSettingsOutOfRangeAreRejected_data();

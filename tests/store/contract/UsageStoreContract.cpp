@@ -2,12 +2,16 @@
 
 #include "RecordPrinting.h"
 #include "StoreOutcome.h"
+#include "UsageCodec.h"
 #include "UsagePrinting.h"
 #include "UtcTime.h"
 
+#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 #include <algorithm>
+#include <thread>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -141,12 +145,13 @@ void UsageStoreContract::recordedEventsAddUpInTotalsSlotsAndLogs()
     QCOMPARE(slotRows.value(), expectedSlots);
 
     const auto logs = outcomeOf(
-        usage().usageLogs(twoDays, 0, 10, UsageStore::LogColumn::Time, Qt::DescendingOrder));
+        usage().usageLogs(twoDays, UsageStore::LogColumn::Time, Qt::DescendingOrder, {}, 10));
     QVERIFY2(logs.ok(), qPrintable(logs.describe()));
     QList<UsageEvent> expectedLogs = events;
     std::reverse(expectedLogs.begin(), expectedLogs.end());
     expectedLogs[1].clientIp = u"10.1.2.3"_s; // stored in canonical form
-    QCOMPARE(logs.value(), expectedLogs);
+    QCOMPARE(logs.value().events, expectedLogs);
+    QCOMPARE(logs.value().nextCursor, QString());
     const auto count = outcomeOf(usage().usageLogCount(twoDays));
     QVERIFY2(count.ok(), qPrintable(count.describe()));
     QCOMPARE(count.value(), qint64(4));
@@ -310,10 +315,10 @@ void UsageStoreContract::eventsWithoutCostArePricedFromThePriceTable()
     QVERIFY(outcomeOf(usage().recordUsage({laterUnknown})).ok());
 
     const auto logs = outcomeOf(
-        usage().usageLogs(allTime(), 0, 10, UsageStore::LogColumn::Time, Qt::AscendingOrder));
+        usage().usageLogs(allTime(), UsageStore::LogColumn::Time, Qt::AscendingOrder, {}, 10));
     QVERIFY2(logs.ok(), qPrintable(logs.describe()));
     QList<qint64> costs;
-    for (const UsageEvent& e : logs.value())
+    for (const UsageEvent& e : logs.value().events)
         costs << e.costMicros.value_or(-1);
     // A price change applies to new events only: stored costs are history.
     QCOMPARE(costs, (QList<qint64>{2500 + 5000, 42, 0, 1000 + 2000}));
@@ -611,14 +616,18 @@ void UsageStoreContract::logsPageAndSortStably()
     const UsageQuery query = range(T0, T0 + HourMs);
     const Qt::SortOrder order = ascending ? Qt::AscendingOrder : Qt::DescendingOrder;
     QList<UsageEvent> paged;
-    for (qint64 offset = 0;; offset += pageSize) {
+    QString cursor;
+    for (int pages = 0;; ++pages) {
+        QVERIFY(pages <= 25);
         const auto page = outcomeOf(
-            usage().usageLogs(query, offset, pageSize, UsageStore::LogColumn(column), order));
+            usage().usageLogs(query, UsageStore::LogColumn(column), order, cursor, pageSize));
         QVERIFY2(page.ok(), qPrintable(page.describe()));
-        QVERIFY(page.value().size() <= pageSize);
-        paged += page.value();
-        if (page.value().size() < pageSize)
+        QVERIFY(page.value().events.size() <= pageSize);
+        paged += page.value().events;
+        cursor = page.value().nextCursor;
+        if (cursor.isEmpty())
             break;
+        QCOMPARE(page.value().events.size(), pageSize);
     }
     QCOMPARE(paged.size(), events.size());
     QStringList seen;
@@ -636,22 +645,151 @@ void UsageStoreContract::logsPageAndSortStably()
 
     // The same request twice gives the same order: ties never reshuffle between page loads.
     const auto first =
-        outcomeOf(usage().usageLogs(query, 0, 25, UsageStore::LogColumn(column), order));
+        outcomeOf(usage().usageLogs(query, UsageStore::LogColumn(column), order, {}, 25));
     QVERIFY2(first.ok(), qPrintable(first.describe()));
-    QCOMPARE(first.value(), paged);
-    const auto pastTheEnd =
-        outcomeOf(usage().usageLogs(query, 25, pageSize, UsageStore::LogColumn(column), order));
+    QCOMPARE(first.value().events, paged);
+    QVERIFY(!first.value().nextCursor.isEmpty());
+    const auto pastTheEnd = outcomeOf(usage().usageLogs(query, UsageStore::LogColumn(column), order,
+                                                        first.value().nextCursor, pageSize));
     QVERIFY2(pastTheEnd.ok(), qPrintable(pastTheEnd.describe()));
-    QVERIFY(pastTheEnd.value().isEmpty());
+    QVERIFY(pastTheEnd.value().events.isEmpty());
+    QCOMPARE(pastTheEnd.value().nextCursor, QString());
 
     UsageQuery ofB = query;
     ofB.keyIds = {ids[1]};
     const auto filtered =
-        outcomeOf(usage().usageLogs(ofB, 0, 100, UsageStore::LogColumn(column), order));
+        outcomeOf(usage().usageLogs(ofB, UsageStore::LogColumn(column), order, {}, 100));
     QVERIFY2(filtered.ok(), qPrintable(filtered.describe()));
-    QCOMPARE(filtered.value().size(), 12);
-    for (const UsageEvent& e : filtered.value())
+    QCOMPARE(filtered.value().events.size(), 12);
+    for (const UsageEvent& e : filtered.value().events)
         QCOMPARE(e.key, ids[1]);
+}
+
+void UsageStoreContract::aBackdatedEventDuringPagingNeitherRepeatsNorSkipsARow()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    QList<UsageEvent> events;
+    for (int i = 0; i < 30; ++i) {
+        UsageEvent e = usageEvent(a, T0 + i * MinuteMs);
+        e.requestId = u"req-%1"_s.arg(i);
+        events << e;
+    }
+    QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
+    for (const auto order : {Qt::AscendingOrder, Qt::DescendingOrder}) {
+        const auto before =
+            outcomeOf(usage().usageLogs(allTime(), UsageStore::LogColumn::Time, order, {}, 1000));
+        QVERIFY2(before.ok(), qPrintable(before.describe()));
+        QStringList seen;
+        QString cursor;
+        for (int page = 0; page < 10; ++page) {
+            const auto read = outcomeOf(
+                usage().usageLogs(allTime(), UsageStore::LogColumn::Time, order, cursor, 7));
+            QVERIFY2(read.ok(), qPrintable(read.describe()));
+            for (const UsageEvent& e : read.value().events)
+                seen << e.requestId;
+            cursor = read.value().nextCursor;
+            if (page == 1) {
+                // Lands before and after where the reader stands, as a backdated import does.
+                UsageEvent early = usageEvent(a, T0 - HourMs);
+                early.requestId = u"early-%1"_s.arg(int(order));
+                UsageEvent late = usageEvent(a, T0 + 2 * HourMs);
+                late.requestId = u"late-%1"_s.arg(int(order));
+                QVERIFY(outcomeOf(usage().recordUsage({early, late})).ok());
+            }
+            if (cursor.isEmpty())
+                break;
+        }
+        QVERIFY(cursor.isEmpty());
+        // Every row that was there is read once; of the new ones, only the one ahead of the
+        // reader shows, and once.
+        QStringList expected;
+        for (const UsageEvent& e : before.value().events)
+            expected << e.requestId;
+        expected << (order == Qt::AscendingOrder ? u"late-%1"_s : u"early-%1"_s).arg(int(order));
+        QStringList sortedSeen = seen;
+        sortedSeen.sort();
+        expected.sort();
+        QCOMPARE(sortedSeen, expected);
+    }
+}
+
+void UsageStoreContract::aCursorFromElsewhereIsRefusedNamingTheField()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(a, T0)})).ok());
+    for (const QString& cursor : {u"not a cursor"_s, u":"_s, u"x:12"_s}) {
+        const auto read = outcomeOf(usage().usageLogs(allTime(), UsageStore::LogColumn::Time,
+                                                      Qt::AscendingOrder, cursor, 5));
+        QVERIFY2(read.failedWith(StoreError::Code::Invalid), qPrintable(cursor));
+        QVERIFY2(read.namesField(u"cursor"_s), qPrintable(read.describe()));
+    }
+}
+
+namespace {
+// The read end of a pipe that a thread of its own fills and closes: bytes that arrive as a
+// stream, of a length nobody knows beforehand.
+std::unique_ptr<QIODevice> pipeOf(const QByteArray& bytes)
+{
+    int fds[2];
+    if (::pipe(fds) != 0)
+        return nullptr;
+    std::thread([fd = fds[1], bytes] {
+        qint64 written = 0;
+        while (written < bytes.size()) {
+            const ssize_t n =
+                ::write(fd, bytes.constData() + written, size_t(bytes.size() - written));
+            if (n <= 0)
+                break;
+            written += n;
+        }
+        ::close(fd);
+    }).detach();
+    auto file = std::make_unique<QFile>();
+    if (!file->open(fds[0], QIODevice::ReadOnly, QFileDevice::AutoCloseHandle))
+        return nullptr;
+    return file;
+}
+} // namespace
+
+void UsageStoreContract::importReadsAStreamOfUnknownLength()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    QByteArray lines;
+    for (int i = 0; i < 3; ++i) {
+        UsageEvent e = usageEvent(a, T0 + i * MinuteMs, 1000 * (i + 1));
+        e.requestId = u"stream-%1"_s.arg(i);
+        // Keys are named by id or by label.
+        lines += UsageCodec::toJsonLine(e, i == 0 ? u"prod-web-app"_s : a);
+    }
+    int opened = 0;
+    // Many lines, so the pipe fills and the reader waits on the writer more than once.
+    for (int i = 3; i < 5000; ++i)
+        lines += UsageCodec::toJsonLine(usageEvent(a, T0 + i * 1000, 0), a);
+    const UsageSource source{u"piped.jsonl"_s, [&opened, lines](QString*) {
+                                 ++opened;
+                                 return pipeOf(lines);
+                             }};
+    const auto imported = outcomeOf(usage().importUsage(source, {}));
+    QVERIFY2(imported.ok(), qPrintable(imported.describe()));
+    QCOMPARE(opened, 1);
+    QCOMPARE(imported.value().imported, qint64(5000));
+    QVERIFY(imported.value().committed);
+    const auto totals = outcomeOf(usage().usageTotals(allTime()));
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value().costMicros, qint64(6000));
+
+    // One that does not open fails naming the file, and stores nothing.
+    const UsageSource missing{u"gone.jsonl"_s, [](QString* error) {
+                                  *error = u"No such file or directory"_s;
+                                  return std::unique_ptr<QIODevice>();
+                              }};
+    const auto refused = outcomeOf(usage().importUsage(missing, {}));
+    QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
+    QVERIFY2(refused.namesField(u"file"_s), qPrintable(refused.describe()));
+    QVERIFY2(refused.describe().contains(u"gone.jsonl"_s), qPrintable(refused.describe()));
 }
 
 void UsageStoreContract::modelsListEveryModelSeen()
@@ -846,8 +984,8 @@ void UsageStoreContract::usageChangedFollowsEveryRecordedBatch()
     QVERIFY(outcomeOf(usage().recordUsage({usageEvent(u"key_unknown"_s, T0)}))
                 .failedWith(StoreError::Code::Invalid));
     QVERIFY(outcomeOf(usage().usageTotals(allTime())).ok());
-    QVERIFY(outcomeOf(usage().usageLogs(allTime(), 0, 10, UsageStore::LogColumn::Time,
-                                        Qt::DescendingOrder))
+    QVERIFY(outcomeOf(usage().usageLogs(allTime(), UsageStore::LogColumn::Time, Qt::DescendingOrder,
+                                        {}, 10))
                 .ok());
     QTest::qWait(300);
     QCOMPARE(usageChanged.count(), 1);

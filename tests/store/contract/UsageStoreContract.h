@@ -45,6 +45,9 @@ private Q_SLOTS:
     void groupsOverSeveralDaysCountPartialDays();
     void logsPageAndSortStably_data();
     void logsPageAndSortStably();
+    void aBackdatedEventDuringPagingNeitherRepeatsNorSkipsARow();
+    void aCursorFromElsewhereIsRefusedNamingTheField();
+    void importReadsAStreamOfUnknownLength();
     void modelsListEveryModelSeen();
     void derivedKeyFieldsFollowUsage();
     void spendWindowsFollowTheClock_data();

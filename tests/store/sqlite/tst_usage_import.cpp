@@ -239,7 +239,7 @@ void TestUsageImport::importsJsonLinesNamingKeysByIdOrLabel()
                                        ",\"status\":\"429\",\"ip\":\"::ffff:10.1.2.3\"") +
                               jsonLine(T0 + 2 * MinuteMs, m_prodId, {}, ",\"cost_usd\":null"));
     QVERIFY(!path.isEmpty());
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(imported.ok(), qPrintable(imported.describe()));
     QCOMPARE(imported.value().linesRead, qint64(3));
     QCOMPARE(imported.value().imported, qint64(3));
@@ -248,18 +248,18 @@ void TestUsageImport::importsJsonLinesNamingKeysByIdOrLabel()
     QVERIFY(imported.value().committed);
     QVERIFY(imported.value().errors.isEmpty());
 
-    const auto logs = outcomeOf(m_store->usage().usageLogs(
-        allTime(), 0, 10, UsageStore::LogColumn::Time, Qt::AscendingOrder));
+    const auto logs = outcomeOf(m_store->usage().usageLogs(allTime(), UsageStore::LogColumn::Time,
+                                                           Qt::AscendingOrder, {}, 10));
     QVERIFY2(logs.ok(), qPrintable(logs.describe()));
-    QCOMPARE(logs.value().size(), 3);
-    QCOMPARE(logs.value()[0].key, m_prodId); // the label resolved to the id
-    QCOMPARE(logs.value()[0].requestId, u"r1"_s);
-    QCOMPARE(logs.value()[0].costMicros, std::optional<qint64>(600));
-    QCOMPARE(logs.value()[1].key, m_ciId);
-    QCOMPARE(logs.value()[1].status, 429);
-    QCOMPARE(logs.value()[1].clientIp, u"10.1.2.3"_s);
+    QCOMPARE(logs.value().events.size(), 3);
+    QCOMPARE(logs.value().events[0].key, m_prodId); // the label resolved to the id
+    QCOMPARE(logs.value().events[0].requestId, u"r1"_s);
+    QCOMPARE(logs.value().events[0].costMicros, std::optional<qint64>(600));
+    QCOMPARE(logs.value().events[1].key, m_ciId);
+    QCOMPARE(logs.value().events[1].status, 429);
+    QCOMPARE(logs.value().events[1].clientIp, u"10.1.2.3"_s);
     // No cost in the file: priced from the table (gpt-4o: 120 x 2.50 + 30 x 10.00 per million).
-    QCOMPARE(logs.value()[2].costMicros, std::optional<qint64>(300 + 300));
+    QCOMPARE(logs.value().events[2].costMicros, std::optional<qint64>(300 + 300));
     QCOMPARE(key(m_prodId)->quotaUsedMicros, qint64(600 + 600));
     QCOMPARE(key(m_ciId)->lastUsedAtMs, std::optional<qint64>(T0 + MinuteMs));
 }
@@ -275,22 +275,23 @@ void TestUsageImport::importsCsvWithQuotedFieldsAndAnyColumnOrder()
     QByteArray fixed = csv;
     fixed.replace("\"1,000.5\"", "\"1000.5\"");
     const QString path = writeFile(u"usage.csv"_s, fixed);
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(imported.ok(), qPrintable(imported.describe()));
     QCOMPARE(imported.value().imported, qint64(2));
 
-    const auto logs = outcomeOf(m_store->usage().usageLogs(
-        allTime(), 0, 10, UsageStore::LogColumn::Cost, Qt::DescendingOrder));
+    const auto logs = outcomeOf(m_store->usage().usageLogs(allTime(), UsageStore::LogColumn::Cost,
+                                                           Qt::DescendingOrder, {}, 10));
     QVERIFY2(logs.ok(), qPrintable(logs.describe()));
-    QCOMPARE(logs.value().size(), 2);
-    QCOMPARE(logs.value()[0].key, m_ciId);
-    QCOMPARE(logs.value()[0].timeMs, *UtcTime::parseRfc3339(u"2025-12-02T00:00:00Z"));
-    QCOMPARE(logs.value()[0].costMicros, std::optional<qint64>(1'000'500'000));
-    QCOMPARE(logs.value()[1].timeMs, *UtcTime::parseRfc3339(u"2025-12-02T00:00:00Z"));
-    QCOMPARE(logs.value()[1].endpoint, u"/v1/chat/completions"_s);
+    QCOMPARE(logs.value().events.size(), 2);
+    QCOMPARE(logs.value().events[0].key, m_ciId);
+    QCOMPARE(logs.value().events[0].timeMs, *UtcTime::parseRfc3339(u"2025-12-02T00:00:00Z"));
+    QCOMPARE(logs.value().events[0].costMicros, std::optional<qint64>(1'000'500'000));
+    QCOMPARE(logs.value().events[1].timeMs, *UtcTime::parseRfc3339(u"2025-12-02T00:00:00Z"));
+    QCOMPARE(logs.value().events[1].endpoint, u"/v1/chat/completions"_s);
 
     const QString refusedPath = writeFile(u"separator.csv"_s, csv);
-    const auto refused = outcomeOf(m_store->usage().importUsage(refusedPath, {}));
+    const auto refused =
+        outcomeOf(m_store->usage().importUsage(UsageSource::file(refusedPath), {}));
     QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
     QVERIFY2(refused.namesField(u"line 4: cost_usd"_s), qPrintable(refused.describe()));
 }
@@ -299,12 +300,12 @@ void TestUsageImport::formatOptionOverridesTheFileName()
 {
     const QString path =
         writeFile(u"export.txt"_s, UsageCodec::csvHeaderLine() + csvLine(T0, m_prodId, u"x"_s));
-    const auto asJson = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto asJson = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(asJson.failedWith(StoreError::Code::Invalid), qPrintable(asJson.describe()));
     QVERIFY2(asJson.namesField(u"line 1: line"_s), qPrintable(asJson.describe()));
     UsageImportOptions options;
     options.format = UsageCodec::Format::Csv;
-    const auto asCsv = outcomeOf(m_store->usage().importUsage(path, options));
+    const auto asCsv = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), options));
     QVERIFY2(asCsv.ok(), qPrintable(asCsv.describe()));
     QCOMPARE(asCsv.value().imported, qint64(1));
 }
@@ -347,7 +348,7 @@ void TestUsageImport::badJsonLineNamesItsLineAndField()
     const QString path =
         writeFile(u"bad.jsonl"_s, jsonLine(T0, u"ci-tests"_s) + "\n" + jsonLine(T0 + 1, m_prodId) +
                                       badLine + jsonLine(T0 + 2, u"ci-tests"_s));
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(imported.failedWith(StoreError::Code::Invalid), qPrintable(imported.describe()));
     QCOMPARE(imported.error()->fieldErrors().size(), 1);
     QCOMPARE(imported.error()->fieldErrors().first().field, field);
@@ -366,14 +367,14 @@ void TestUsageImport::badCsvRecordNamesItsFirstPhysicalLine()
         csvLine(T0 + 1, u"ci-tests"_s) + UtcTime::toRfc3339(T0).toUtf8() +
         ",ci-tests,gpt-4o,/v1/x,2000,1,1,,5,,\n" + csvLine(T0 + 2, u"ci-tests"_s);
     const QString path = writeFile(u"bad.csv"_s, csv);
-    const auto strict = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto strict = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(strict.failedWith(StoreError::Code::Invalid), qPrintable(strict.describe()));
     QVERIFY2(strict.namesField(u"line 3: endpoint"_s), qPrintable(strict.describe()));
     QCOMPARE(storedCount(), qint64(0));
 
     UsageImportOptions skip;
     skip.skipBadLines = true;
-    const auto lenient = outcomeOf(m_store->usage().importUsage(path, skip));
+    const auto lenient = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), skip));
     QVERIFY2(lenient.ok(), qPrintable(lenient.describe()));
     QCOMPARE(lenient.value().linesRead, qint64(5));
     QCOMPARE(lenient.value().imported, qint64(3));
@@ -392,11 +393,13 @@ void TestUsageImport::badCsvHeaderFailsEvenWhenSkippingBadLines()
     skip.skipBadLines = true;
     const QString unknownColumn =
         writeFile(u"header.csv"_s, "time,key,model,colour\n" + csvLine(T0, u"ci-tests"_s));
-    const auto refused = outcomeOf(m_store->usage().importUsage(unknownColumn, skip));
+    const auto refused =
+        outcomeOf(m_store->usage().importUsage(UsageSource::file(unknownColumn), skip));
     QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
     QVERIFY2(refused.namesField(u"line 1: colour"_s), qPrintable(refused.describe()));
     const QString missingColumn = writeFile(u"missing.csv"_s, "time,model\n");
-    const auto missing = outcomeOf(m_store->usage().importUsage(missingColumn, skip));
+    const auto missing =
+        outcomeOf(m_store->usage().importUsage(UsageSource::file(missingColumn), skip));
     QVERIFY2(missing.failedWith(StoreError::Code::Invalid), qPrintable(missing.describe()));
     QVERIFY2(missing.namesField(u"line 1: key"_s), qPrintable(missing.describe()));
     QCOMPARE(storedCount(), qint64(0));
@@ -406,7 +409,7 @@ void TestUsageImport::failedImportStoresNothing()
 {
     const QString first = writeFile(u"first.jsonl"_s, jsonLine(T0, m_prodId, u"a"_s) +
                                                           jsonLine(T0 + 1, m_ciId, u"b"_s));
-    QVERIFY(outcomeOf(m_store->usage().importUsage(first, {})).ok());
+    QVERIFY(outcomeOf(m_store->usage().importUsage(UsageSource::file(first), {})).ok());
     const auto totalsBefore = outcomeOf(m_store->usage().usageTotals(allTime()));
     QVERIFY2(totalsBefore.ok(), qPrintable(totalsBefore.describe()));
     const auto prodBefore = key(m_prodId);
@@ -418,7 +421,7 @@ void TestUsageImport::failedImportStoresNothing()
         lines += jsonLine(T0 + DayMs + i * MinuteMs, i % 2 ? m_prodId : m_ciId, u"n%1"_s.arg(i));
     lines += jsonLine(T0, u"nobody"_s);
     const QString failing = writeFile(u"failing.jsonl"_s, lines);
-    const auto refused = answer(m_store->usage().importUsage(failing, {}));
+    const auto refused = answer(m_store->usage().importUsage(UsageSource::file(failing), {}));
     QVERIFY2(refused.failedWith(StoreError::Code::Invalid), qPrintable(refused.describe()));
     QVERIFY2(refused.namesField(u"line 30001: key"_s), qPrintable(refused.describe()));
 
@@ -430,7 +433,7 @@ void TestUsageImport::failedImportStoresNothing()
     // The request ids of the refused file were not taken either.
     lines.chop(jsonLine(T0, u"nobody"_s).size());
     QVERIFY(!writeFile(u"failing.jsonl"_s, lines).isEmpty());
-    const auto retried = answer(m_store->usage().importUsage(failing, {}));
+    const auto retried = answer(m_store->usage().importUsage(UsageSource::file(failing), {}));
     QVERIFY2(retried.ok(), qPrintable(retried.describe()));
     QCOMPARE(retried.value().imported, qint64(30'000));
     // Roll-ups flushed several times within one import still add up.
@@ -462,7 +465,7 @@ void TestUsageImport::skipBadLinesImportsTheRestAndReportsTheFirstHundred()
     const QString path = writeFile(u"half-bad.jsonl"_s, lines);
     UsageImportOptions skip;
     skip.skipBadLines = true;
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, skip));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), skip));
     QVERIFY2(imported.ok(), qPrintable(imported.describe()));
     const UsageImportReport& report = imported.value();
     QVERIFY(report.committed);
@@ -484,7 +487,7 @@ void TestUsageImport::repeatedRequestIdsAreCountedOnce()
                              jsonLine(T0 + 2, m_prodId, u"r1"_s) + // again, later in the file
                              jsonLine(T0 + 3, m_prodId);           // no request id
     const QString path = writeFile(u"repeats.jsonl"_s, lines);
-    const auto first = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto first = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(first.ok(), qPrintable(first.describe()));
     QCOMPARE(first.value().imported, qint64(3));
     QCOMPARE(first.value().duplicates, qint64(1));
@@ -494,7 +497,7 @@ void TestUsageImport::repeatedRequestIdsAreCountedOnce()
 
     QTest::qWait(100); // lets the first import's signal arrive before the spy watches
     QSignalSpy usageChanged(&m_store->usage(), &UsageStore::usageChanged);
-    const auto again = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto again = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(again.ok(), qPrintable(again.describe()));
     QCOMPARE(again.value().linesRead, qint64(4));
     QCOMPARE(again.value().imported, qint64(1)); // only the line without a request id
@@ -504,7 +507,7 @@ void TestUsageImport::repeatedRequestIdsAreCountedOnce()
 
     // A file whose events are all stored already changes nothing and announces nothing.
     const QString known = writeFile(u"known.jsonl"_s, jsonLine(T0, m_prodId, u"r1"_s));
-    const auto none = outcomeOf(m_store->usage().importUsage(known, {}));
+    const auto none = outcomeOf(m_store->usage().importUsage(UsageSource::file(known), {}));
     QVERIFY2(none.ok(), qPrintable(none.describe()));
     QCOMPARE(none.value().imported, qint64(0));
     QTRY_COMPARE_WITH_TIMEOUT(usageChanged.count(), 1, 5000);
@@ -526,7 +529,8 @@ void TestUsageImport::emptyFilesImportNothing()
 {
     QFETCH(QString, name);
     QFETCH(QByteArray, contents);
-    const auto imported = outcomeOf(m_store->usage().importUsage(writeFile(name, contents), {}));
+    const auto imported =
+        outcomeOf(m_store->usage().importUsage(UsageSource::file(writeFile(name, contents)), {}));
     QVERIFY2(imported.ok(), qPrintable(imported.describe()));
     QCOMPARE(imported.value().linesRead, qint64(0));
     QCOMPARE(imported.value().imported, qint64(0));
@@ -537,12 +541,13 @@ void TestUsageImport::emptyFilesImportNothing()
 void TestUsageImport::missingFileIsNamed()
 {
     const QString path = m_dir.filePath(u"does-not-exist.jsonl"_s);
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(imported.failedWith(StoreError::Code::Invalid), qPrintable(imported.describe()));
     QVERIFY2(imported.namesField(u"file"_s), qPrintable(imported.describe()));
     QVERIFY2(imported.error()->fullText().contains(QDir::toNativeSeparators(path)),
              qPrintable(imported.describe()));
-    const auto folder = outcomeOf(m_store->usage().importUsage(m_dir.path(), {}));
+    const auto folder =
+        outcomeOf(m_store->usage().importUsage(UsageSource::file(m_dir.path()), {}));
     QVERIFY2(folder.failedWith(StoreError::Code::Invalid), qPrintable(folder.describe()));
 }
 
@@ -551,7 +556,7 @@ void TestUsageImport::pastedSecretInKeyColumnIsNotEchoed()
     // A user who puts the key itself in the "key" column must not see it echoed in the error.
     const QString secret = ApiKeyFormat::generate(u"sk-", *QRandomGenerator::system());
     const QString path = writeFile(u"secret.jsonl"_s, jsonLine(T0, secret));
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(imported.failedWith(StoreError::Code::Invalid), qPrintable(imported.describe()));
     QVERIFY2(imported.namesField(u"line 1: key"_s), qPrintable(imported.describe()));
     QVERIFY(!imported.error()->fullText().contains(secret));
@@ -573,14 +578,14 @@ void TestUsageImport::aStrayQuoteInCsvCostsOneLine()
     }
     const QString path = writeFile(u"stray.csv"_s, csv);
 
-    const auto strict = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto strict = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(strict.failedWith(StoreError::Code::Invalid), qPrintable(strict.describe()));
     QVERIFY2(strict.namesField(u"line 3: line"_s), qPrintable(strict.describe()));
     QCOMPARE(storedCount(), 0);
 
     UsageImportOptions skip;
     skip.skipBadLines = true;
-    const auto skipped = outcomeOf(m_store->usage().importUsage(path, skip));
+    const auto skipped = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), skip));
     QVERIFY2(skipped.ok(), qPrintable(skipped.describe()));
     QCOMPARE(skipped.value().skipped, qint64(1));
     QCOMPARE(skipped.value().imported, qint64(Lines - 1));
@@ -599,7 +604,7 @@ void TestUsageImport::aStrayQuoteInCsvCostsOneLine()
     huge.squeeze();
     QVERIFY(resetPeakMemory());
     const qint64 before = procStatusBytes("VmRSS") / 1024;
-    const auto bounded = outcomeOf(m_store->usage().importUsage(hugePath, skip));
+    const auto bounded = outcomeOf(m_store->usage().importUsage(UsageSource::file(hugePath), skip));
     const qint64 growth = procStatusBytes("VmHWM") / 1024 - before;
     QVERIFY2(bounded.ok(), qPrintable(bounded.describe()));
     QCOMPARE(bounded.value().imported, qint64(2));
@@ -626,7 +631,8 @@ void TestUsageImport::otherWritersGoOnWhileAnImportRuns()
     SqliteStore other(storePath, m_clock, *QRandomGenerator::system());
     QVERIFY(outcomeOf(other.open()).ok());
 
-    QFuture<UsageImportReport> importing = m_store->usage().importUsage(path, {});
+    QFuture<UsageImportReport> importing =
+        m_store->usage().importUsage(UsageSource::file(path), {});
     QTRY_VERIFY(importing.progressValue() > 0 || importing.isFinished());
     int createdDuring = 0;
     int emptyReads = 0;
@@ -687,7 +693,7 @@ void TestUsageImport::anAbandonedImportIsRemovedOnOpen()
     QVERIFY(m_store);
     QCOMPARE(storedCount(), 0);
     const QString reimport = writeFile(u"again.jsonl"_s, jsonLine(T0, m_prodId, u"req-1"_s));
-    auto early = outcomeOf(m_store->usage().importUsage(reimport, {}));
+    auto early = outcomeOf(m_store->usage().importUsage(UsageSource::file(reimport), {}));
     QVERIFY2(early.failedWith(StoreError::Code::Unavailable), qPrintable(early.describe()));
     QVERIFY2(early.error()->message().contains(u"Another usage import"_s),
              qPrintable(early.describe()));
@@ -704,7 +710,7 @@ void TestUsageImport::anAbandonedImportIsRemovedOnOpen()
     m_clock.advanceMs(11 * 60 * 1000);
     m_store = openStore(u"import-%1.sqlite"_s.arg(m_stores));
     QVERIFY(m_store);
-    const auto again = outcomeOf(m_store->usage().importUsage(reimport, {}));
+    const auto again = outcomeOf(m_store->usage().importUsage(UsageSource::file(reimport), {}));
     QVERIFY2(again.ok(), qPrintable(again.describe()));
     QCOMPARE(again.value().imported, qint64(1));
     QCOMPARE(storedCount(), 1);
@@ -727,7 +733,7 @@ void TestUsageImport::csvTextFollowsTheSameRulesAsJsonLines()
     };
     for (const auto& [line, field] : bad) {
         const QString path = writeFile(u"rules.csv"_s, UsageCodec::csvHeaderLine() + line);
-        const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+        const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
         QVERIFY2(imported.failedWith(StoreError::Code::Invalid), qPrintable(imported.describe()));
         QVERIFY2(imported.namesField(field), qPrintable(imported.describe()));
     }
@@ -742,7 +748,7 @@ void TestUsageImport::overlongLineIsABadLine()
         writeFile(u"long.jsonl"_s, jsonLine(T0, m_prodId) + huge + jsonLine(T0 + 1, m_ciId));
     UsageImportOptions skip;
     skip.skipBadLines = true;
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, skip));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), skip));
     QVERIFY2(imported.ok(), qPrintable(imported.describe()));
     QCOMPARE(imported.value().imported, qint64(2));
     QCOMPARE(imported.value().skipped, qint64(1));
@@ -764,7 +770,7 @@ void TestUsageImport::importAnnouncesUsageHereAndInOtherInstances()
     QSignalSpy otherKeys(&other->keys(), &KeyStore::keysChanged);
 
     const QString path = writeFile(u"live.jsonl"_s, jsonLine(T0, u"ci-tests"_s, u"live-1"_s));
-    const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+    const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
     QVERIFY2(imported.ok(), qPrintable(imported.describe()));
     QTRY_COMPARE_WITH_TIMEOUT(hereUsage.count(), 1, 5000);
     QTRY_COMPARE_WITH_TIMEOUT(otherUsage.count(), 1, 5000);
@@ -791,7 +797,7 @@ void TestUsageImport::cancelledImportStoresNothing()
 {
     const QString path = writeGeneratedJsonLines(u"cancel.jsonl"_s, 200'000);
     QVERIFY(!path.isEmpty());
-    QFuture<UsageImportReport> future = m_store->usage().importUsage(path, {});
+    QFuture<UsageImportReport> future = m_store->usage().importUsage(UsageSource::file(path), {});
     QFutureWatcher<UsageImportReport> watcher;
     watcher.setFuture(future);
     // Progress is in permille of the file: some has been read, the import is under way.
@@ -827,7 +833,7 @@ void TestUsageImport::millionLinesImportInBoundedMemory()
         const qint64 before = procStatusBytes("VmRSS");
         QElapsedTimer timer;
         timer.start();
-        const auto imported = answer(m_store->usage().importUsage(path, {}));
+        const auto imported = answer(m_store->usage().importUsage(UsageSource::file(path), {}));
         const qint64 peak = procStatusBytes("VmHWM");
         if (!imported.ok() || imported.value().imported != lines) {
             qWarning("import of %s: %s", qPrintable(path), qPrintable(imported.describe()));

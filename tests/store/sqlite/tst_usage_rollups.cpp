@@ -186,7 +186,7 @@ void TestUsageRollups::initTestCase()
         const bool csv = channel == 2;
         const QString path = m_dir.filePath(csv ? u"events.csv"_s : u"events.jsonl"_s);
         QVERIFY(writeFile(path, pending[channel], csv));
-        const auto imported = outcomeOf(m_store->usage().importUsage(path, {}));
+        const auto imported = outcomeOf(m_store->usage().importUsage(UsageSource::file(path), {}));
         QVERIFY2(imported.ok(), qPrintable(imported.describe()));
         QCOMPARE(imported.value().linesRead, pending[channel].size());
         QCOMPARE(imported.value().skipped, qint64(0));
