@@ -15,6 +15,8 @@
 #include "SecretVault.h"
 #include "SqliteStore.h"
 #include "SystemClock.h"
+#include "UsageCodec.h"
+#include "UsageSource.h"
 #include "UsageStore.h"
 #include "UsdAmount.h"
 
@@ -22,8 +24,10 @@
 #include <QClipboard>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
@@ -215,6 +219,51 @@ Figures measureBaseline(SqliteStore& store, const Clock& clock)
     return figures;
 }
 
+// One JSON Lines file of usage for the keys labelled as fill() labels them.
+QString writeUsage(const QString& path, int events, int keys, qint64 nowMs)
+{
+    static const QStringList environments{u"prod"_s, u"staging"_s, u"dev"_s, u"ci"_s};
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    for (int i = 0; i < events; ++i) {
+        const int key = (i * 7919) % keys;
+        UsageEvent event;
+        event.timeMs = nowMs - qint64(i % 3600) * 1000;
+        event.key = u"svc-%1-%2"_s.arg(key, 6, 10, QLatin1Char('0')).arg(environments.at(key % 4));
+        event.model = i % 3 ? u"gpt-4o-mini"_s : u"gpt-4o"_s;
+        event.endpoint = u"/v1/chat/completions"_s;
+        event.promptTokens = 100 + i % 900;
+        event.completionTokens = 20 + i % 300;
+        event.costMicros = 10 + i % 5000;
+        event.latencyMs = 200 + i % 800;
+        event.requestId = u"bench-%1-%2"_s.arg(nowMs).arg(i);
+        file.write(UsageCodec::toJsonLine(event, event.key));
+    }
+    return path;
+}
+
+// The longest GUI-thread stall while another process imports usage into the store the page
+// shows, and for two seconds after its import published (when the page hears of it).
+qint64 measureDuringImport(QWidget& shown, const QString& storePath, const QString& usagePath)
+{
+    Heartbeat heartbeat;
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    heartbeat.start();
+    child.start(QCoreApplication::applicationFilePath(),
+                {u"--import-child"_s, usagePath, u"--store"_s, storePath});
+    spinUntil([&child] { return child.state() == QProcess::NotRunning; });
+    QElapsedTimer after;
+    after.start();
+    spinUntil([&after] { return after.elapsed() > 2000; });
+    const qint64 stall = heartbeat.stop();
+    if (child.exitCode() != 0)
+        std::fprintf(stderr, "the importing process failed (exit %d)\n", child.exitCode());
+    shown.update();
+    return stall;
+}
+
 qint64 median(QList<qint64> values)
 {
     std::sort(values.begin(), values.end());
@@ -238,8 +287,22 @@ int main(int argc, char* argv[])
         u"store"_s, u"Reuse this store (created and filled when missing)."_s, u"PATH"_s);
     const QCommandLineOption runsOption(u"runs"_s, u"Runs of each side (default 3)."_s, u"N"_s,
                                         u"3"_s);
-    parser.addOptions({keysOption, storeOption, runsOption});
+    const QCommandLineOption eventsOption(
+        u"import-events"_s,
+        u"Events another process imports while the page shows (default 200000; 0: none)."_s, u"N"_s,
+        u"200000"_s);
+    const QCommandLineOption childOption(u"import-child"_s, u"(internal) Import FILE and exit."_s,
+                                         u"FILE"_s);
+    parser.addOptions({keysOption, storeOption, runsOption, eventsOption, childOption});
     parser.process(app);
+    if (parser.isSet(childOption)) {
+        const SystemClock clock;
+        SqliteStore other(parser.value(storeOption), clock, *QRandomGenerator::system());
+        awaitVoid(other.open());
+        const UsageImportReport report =
+            await(other.usage().importUsage(UsageSource::file(parser.value(childOption)), {}));
+        return report.committed ? 0 : 1;
+    }
     const int keys = parser.value(keysOption).toInt();
     const int runs = qMax(1, parser.value(runsOption).toInt());
 
@@ -291,6 +354,43 @@ int main(int argc, char* argv[])
              [i](const Figures& f) { return f.searchMs.at(i); });
     }
     line(u"longest GUI-thread stall while opening"_s, [](const Figures& f) { return f.stallMs; });
+
+    // Another process imports usage into the same file while the page shows every key; the
+    // baseline view shows the same rows and does not react to the store at all.
+    const int events = parser.value(eventsOption).toInt();
+    if (events > 0) {
+        QList<qint64> pageStalls;
+        QList<qint64> baselineStalls;
+        for (int run = 0; run < runs; ++run) {
+            const QString usagePath = writeUsage(dir.filePath(u"usage-%1.jsonl"_s.arg(run)), events,
+                                                 int(stored), clock.nowUtcMs());
+            {
+                ClipboardGuard clipboard(QApplication::clipboard());
+                ApiKeysPage page(store.keys(), store.usage(), store.lifecycle(), vault, clock,
+                                 clipboard);
+                page.resize(1400, 900);
+                page.show();
+                auto* view = page.findChild<QTableView*>(u"keysTable"_s);
+                spinUntil([view] { return view->isVisible() && view->model()->rowCount() > 0; });
+                pageStalls << measureDuringImport(page, path, usagePath);
+            }
+            {
+                QTableView view;
+                QStandardItemModel model(qint64(stored) > 0 ? 1 : 0, KeyTableModel::ColumnCount);
+                view.setModel(&model);
+                view.resize(1400, 900);
+                view.show();
+                const QString again = writeUsage(dir.filePath(u"usage-b%1.jsonl"_s.arg(run)),
+                                                 events, int(stored), clock.nowUtcMs() + 1);
+                baselineStalls << measureDuringImport(view, path, again);
+            }
+        }
+        const qint64 a = median(pageStalls);
+        const qint64 b = median(baselineStalls);
+        std::printf("%-44s %10lld %10lld %8.2f\n",
+                    qPrintable(u"longest stall while %1 events are imported"_s.arg(events)),
+                    qlonglong(a), qlonglong(b), ratio(a, b));
+    }
     std::printf("\nratio < 1: KeyDeck is faster than the baseline.\n");
     return 0;
 }

@@ -354,6 +354,7 @@ void ApiKeysPage::buildUi()
     m_loadErrorLabel->setWordWrap(true);
     m_loadErrorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     auto* retry = new QPushButton(u"Try again"_s, failed);
+    retry->setObjectName(u"retryLoadButton"_s);
     connect(retry, &QPushButton::clicked, this, &ApiKeysPage::reload);
     failedLayout->addWidget(m_loadErrorLabel);
     failedLayout->addWidget(retry, 0, Qt::AlignHCenter);

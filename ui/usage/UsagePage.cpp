@@ -721,20 +721,35 @@ void UsagePage::reloadKeyLabels()
         return;
     }
     m_loadingKeys = true;
-    m_keys.listKeys()
-        .then(this,
-              [this](const QList<ApiKeyRecord>& records) {
-                  QHash<QString, QString> labels;
-                  QList<CheckListFilter::Item> items;
+    struct Labels
+    {
+        QHash<QString, QString> byId;
+        QList<CheckListFilter::Item> sorted;
+    };
+    m_keys
+        .listKeys()
+        // Plain data, so no context object: sorting 100k labels happens on the thread pool,
+        // not on the GUI thread.
+        .then(QtFuture::Launch::Async,
+              [](const QList<ApiKeyRecord>& records) {
+                  Labels labels;
+                  labels.byId.reserve(records.size());
+                  labels.sorted.reserve(records.size());
                   for (const ApiKeyRecord& record : records) {
-                      labels.insert(record.id, record.spec.label);
-                      items << CheckListFilter::Item{record.id, record.spec.label};
+                      labels.byId.insert(record.id, record.spec.label);
+                      labels.sorted << CheckListFilter::Item{record.id, record.spec.label};
                   }
-                  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) {
-                      return QString::localeAwareCompare(a.text, b.text) < 0;
-                  });
+                  std::sort(labels.sorted.begin(), labels.sorted.end(),
+                            [](const auto& a, const auto& b) {
+                                return QString::localeAwareCompare(a.text, b.text) < 0;
+                            });
+                  return labels;
+              })
+        .then(this,
+              [this](const Labels& loaded) {
+                  const QHash<QString, QString>& labels = loaded.byId;
                   m_keyLabels = labels;
-                  m_keyFilter->setItems(items);
+                  m_keyFilter->setItems(loaded.sorted);
                   m_logModel->setKeyLabels(labels);
                   applyKeyGroups();
               })
