@@ -31,14 +31,17 @@ public:
     // write, it reports what the write changed and what others did meanwhile.
     Parts afterWrite(const SqliteSession& session);
 
-private:
+    // Where each part of the file stands now, whoever wrote it.
     struct Marks
     {
         qint64 keys = 0;
         qint64 alerts = 0;
         UsageReader::ChangeMark usage;
+        friend bool operator==(const Marks&, const Marks&) = default;
     };
     static Marks read(const SqliteSession& session);
+
+private:
     static qint64 dataVersion(const SqliteSession& session);
     Parts compare(const SqliteSession& session);
 

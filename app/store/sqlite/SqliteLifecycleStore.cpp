@@ -230,7 +230,7 @@ QFuture<QList<Alert>> SqliteLifecycleStore::alerts(bool includeCleared)
 {
     return m_database.submit<QList<Alert>>([this, includeCleared] {
         const SqliteSession session = m_database.session();
-        evaluate(session);
+        evaluateIfStale(session);
         return readAlerts(session, includeCleared ? QString() : u"WHERE cleared_at IS NULL"_s);
     });
 }
@@ -314,6 +314,17 @@ void SqliteLifecycleStore::resetCycles(const SqliteSession& session, qint64 nowM
 QFuture<QList<Alert>> SqliteLifecycleStore::evaluateAlerts()
 {
     return m_database.submit<QList<Alert>>([this] { return evaluate(m_database.session()); });
+}
+
+void SqliteLifecycleStore::evaluateIfStale(const SqliteSession& session)
+{
+    constexpr qint64 MinuteMs = 60'000;
+    const auto seen =
+        std::pair(SqliteChangeWatcher::read(session), m_database.clock().nowUtcMs() / MinuteMs);
+    if (m_evaluated == seen)
+        return;
+    evaluate(session);
+    m_evaluated = std::pair(SqliteChangeWatcher::read(session), seen.second);
 }
 
 QList<Alert> SqliteLifecycleStore::evaluate(const SqliteSession& session) const

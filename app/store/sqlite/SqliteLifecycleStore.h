@@ -1,6 +1,10 @@
 #pragma once
 
 #include "LifecycleStore.h"
+#include "SqliteChangeWatcher.h"
+
+#include <optional>
+#include <utility>
 
 class SqliteDatabase;
 class SqliteSession;
@@ -35,6 +39,10 @@ private:
     // Resets cycles and raises or clears alerts, reading first: it writes only when something
     // changes. Returns the alerts it raised.
     QList<Alert> evaluate(const SqliteSession& session) const;
+    // evaluate() unless nothing was written and no minute passed since the last one: pages and
+    // the alert monitor list the alerts after the same change, and at 100k keys each
+    // evaluation reads them all.
+    void evaluateIfStale(const SqliteSession& session);
     // Whether a subscription key's cycle moved on since it was last recorded.
     bool cyclesDue(const SqliteSession& session, qint64 nowMs) const;
     // Records the new cycles, with a QuotaReset event for each that follows a recorded one;
@@ -42,4 +50,6 @@ private:
     void resetCycles(const SqliteSession& session, qint64 nowMs) const;
 
     SqliteDatabase& m_database;
+    // Worker thread only: the file and the minute the last listing's evaluation saw.
+    std::optional<std::pair<SqliteChangeWatcher::Marks, qint64>> m_evaluated;
 };
