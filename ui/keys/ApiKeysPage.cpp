@@ -525,8 +525,19 @@ void ApiKeysPage::applyRecords(KeyTableModel::Rows rows)
     const int scroll = m_table->verticalScrollBar()->value();
 
     if (m_model->setRecords(std::move(rows))) {
-        selectKeys(selectedIds, currentId);
-        m_table->verticalScrollBar()->setValue(scroll);
+        const auto restore = [this, selectedIds, currentId, scroll] {
+            selectKeys(selectedIds, currentId);
+            m_table->verticalScrollBar()->setValue(scroll);
+        };
+        disconnect(m_restoreSelection);
+        if (m_proxy->isPending())
+            m_restoreSelection =
+                connect(m_proxy, &KeyFilterProxyModel::settled, this, [this, restore] {
+                    disconnect(m_restoreSelection);
+                    restore();
+                });
+        else
+            restore();
     }
     setViewState(m_model->rowCount() == 0 ? ViewState::Empty : ViewState::Table);
     updateCount();

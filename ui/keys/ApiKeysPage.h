@@ -128,5 +128,8 @@ private:
     QStringList m_pendingFailures;
     bool m_loading = false;
     bool m_reloadAgain = false;
+    // After a reload that reset a large table, the selection comes back once the proxy has
+    // ordered the new rows.
+    QMetaObject::Connection m_restoreSelection;
     bool m_refreshingUsage = false;
 };

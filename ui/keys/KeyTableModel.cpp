@@ -253,10 +253,8 @@ QVariant KeyTableModel::rawValue(const ApiKeyRecord& record, int column) const
     return {};
 }
 
-bool KeyTableModel::lessThan(int leftRow, int rightRow, int column, qint64 now) const
+bool KeyTableModel::lessThan(const ApiKeyRecord& a, const ApiKeyRecord& b, int column, qint64 now)
 {
-    const ApiKeyRecord& a = m_records.at(leftRow);
-    const ApiKeyRecord& b = m_records.at(rightRow);
     int c = 0;
     switch (Column(column)) {
     case Label:

@@ -77,6 +77,7 @@ public:
     int applyUsage(const QList<KeyUsage>& usage);
 
     const ApiKeyRecord& record(int row) const { return m_records.at(row); }
+    const QList<ApiKeyRecord>& records() const { return m_records; }
     int rowForId(const QString& id) const { return m_rowById.value(id, -1); }
     bool isLoaded() const { return m_loaded; }
     // Sorted, distinct.
@@ -85,7 +86,9 @@ public:
     // Helpers for KeyFilterProxyModel: cheap enough to call for every row.
     // Case-folded label, hint, environment, id and models.
     const QString& searchTextAt(int row) const { return m_searchText.at(row); }
-    bool lessThan(int leftRow, int rightRow, int column, qint64 nowUtcMs) const;
+    const QList<QString>& searchTexts() const { return m_searchText; }
+    // By the column's raw value; ties by creation time. Touches no model, so it runs on workers.
+    static bool lessThan(const ApiKeyRecord& a, const ApiKeyRecord& b, int column, qint64 nowUtcMs);
     qint64 nowUtcMs() const;
 
     // Keys whose expiry passed since the last call (or load) change status without any store

@@ -9,12 +9,14 @@
 #include "SecretVault.h"
 #include "UsagePage.h"
 
+#include <QAbstractProxyModel>
 #include <QAction>
 #include <QApplication>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
 
@@ -100,6 +102,39 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(table(page.get())->isVisible(), 5000);
         QVERIFY(!loading->isVisible());
         QCOMPARE(table(page.get())->model()->rowCount(), 2);
+    }
+
+    // Past KeyFilterProxyModel::DefaultSynchronousRows the page orders rows on a worker; a
+    // reload that has to reset the table still brings the user's selection back.
+    void aLargeTableKeepsItsSelectionAcrossAReload()
+    {
+        QList<ApiKeyRecord> keys;
+        for (int i = 0; i < 2500; ++i)
+            keys.prepend(keyNamed(u"key_%1"_s.arg(i), u"svc-%1"_s.arg(i, 4, 10, QChar(u'0'))));
+        m_store->fakeKeys().setKeys(keys);
+        const auto page = keysPage();
+        QTableView* view = table(page.get());
+        QTRY_COMPARE(view->model()->rowCount(), 2500);
+        view->sortByColumn(KeyTableModel::Label, Qt::AscendingOrder);
+        QTRY_COMPARE(view->model()->index(0, KeyTableModel::Label).data().toString(),
+                     u"svc-0000"_s);
+        const QModelIndex chosen = view->model()->index(1234, KeyTableModel::Label);
+        QCOMPARE(chosen.data().toString(), u"svc-1234"_s);
+        view->selectionModel()->setCurrentIndex(chosen, QItemSelectionModel::ClearAndSelect |
+                                                            QItemSelectionModel::Rows);
+
+        // Another order from the store cannot be applied row by row: the table resets.
+        auto* proxy = qobject_cast<QAbstractProxyModel*>(view->model());
+        QSignalSpy resets(proxy->sourceModel(), &QAbstractItemModel::modelReset);
+        std::reverse(keys.begin(), keys.end());
+        m_store->fakeKeys().setKeys(keys);
+        Q_EMIT m_store->fakeKeys().keysChanged();
+        QTRY_COMPARE(resets.count(), 1);
+        QTRY_COMPARE(view->currentIndex().data().toString(), u"svc-1234"_s);
+        const QModelIndexList selected = view->selectionModel()->selectedRows();
+        QCOMPARE(selected.size(), 1);
+        QCOMPARE(selected.constFirst().data().toString(), u"svc-1234"_s);
+        QCOMPARE(view->model()->index(0, KeyTableModel::Label).data().toString(), u"svc-0000"_s);
     }
 
     void aStoreThatIsDownSaysWhyAndCanBeTriedAgain()

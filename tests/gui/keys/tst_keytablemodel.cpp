@@ -1,6 +1,7 @@
 #include "ApiKeyFormat.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyTableModel.h"
+#include "KeyUsage.h"
 #include "ManualClock.h"
 #include "UsdAmount.h"
 #include "UtcTime.h"
@@ -13,6 +14,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <limits>
+#include <numeric>
+#include <random>
 #include <time.h>
 
 using namespace Qt::StringLiterals;
@@ -51,6 +54,9 @@ private:
     {
         return model.data(model.index(row, column), role);
     }
+
+    // Waits for the proxy's worker, when it has one.
+    static void settle(const KeyFilterProxyModel& proxy) { QTRY_VERIFY(!proxy.isPending()); }
 
     QStringList labelsInOrder(const QAbstractItemModel& model)
     {
@@ -224,11 +230,19 @@ private Q_SLOTS:
         QCOMPARE(model.rowForId(next.constLast().id), 0);
     }
 
+    void proxyFiltersAndSorts_data()
+    {
+        QTest::addColumn<int>("synchronousRows");
+        QTest::newRow("in place") << KeyFilterProxyModel::DefaultSynchronousRows;
+        QTest::newRow("on the worker") << 0;
+    }
+
     void proxyFiltersAndSorts()
     {
+        QFETCH(int, synchronousRows);
         ManualClock clock(Now);
         KeyTableModel model(clock);
-        KeyFilterProxyModel proxy;
+        KeyFilterProxyModel proxy(nullptr, synchronousRows);
         proxy.setSourceModel(&model);
         QAbstractItemModelTester sourceTester(
             &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -246,50 +260,150 @@ private Q_SLOTS:
         ApiKeyRecord old = makeRecord(u"old-service"_s, u"dev"_s, Now - 4000);
         old.status = KeyStatus::Revoked;
         model.setRecords({ci, batch, web, old});
+        settle(proxy);
         QCOMPARE(proxy.rowCount(), 4);
 
         proxy.setSearchText(u"WEB"_s);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy), QStringList({u"Prod-Web-App"_s}));
         proxy.setSearchText(u"4o-MINI"_s);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy), QStringList({u"batch-jobs"_s}));
         proxy.setSearchText(ci.hint.right(4));
+        settle(proxy);
         QVERIFY(labelsInOrder(proxy).contains(u"ci-tests"_s));
         proxy.setSearchText(old.id);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy), QStringList({u"old-service"_s}));
         // A pasted full key finds its record by digest, even though no field contains it.
         proxy.setSearchText(u"  "_s + m_secrets.value(batch.id) + u" "_s);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy), QStringList({u"batch-jobs"_s}));
         proxy.setSearchText(QString());
+        settle(proxy);
         QVERIFY(!proxy.isFiltering());
 
         proxy.setEnvironmentFilter(u"prod"_s);
+        settle(proxy);
         QCOMPARE(proxy.rowCount(), 2);
         proxy.setEnvironmentFilter(QString());
+        settle(proxy);
         proxy.setStatusFilter(KeyStatus::Expired);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy), QStringList({u"ci-tests"_s}));
         proxy.setStatusFilter(KeyStatus::Active);
+        settle(proxy);
         QCOMPARE(proxy.rowCount(), 2);
         proxy.setStatusFilter(std::nullopt);
+        settle(proxy);
 
         proxy.sort(KeyTableModel::Label, Qt::AscendingOrder);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy), QStringList({u"batch-jobs"_s, u"ci-tests"_s,
                                                     u"old-service"_s, u"Prod-Web-App"_s}));
         proxy.sort(KeyTableModel::QuotaRemaining, Qt::AscendingOrder);
+        settle(proxy);
         // $1 left, $50 left, then the two unlimited keys (oldest first on a tie).
         QCOMPARE(labelsInOrder(proxy), QStringList({u"Prod-Web-App"_s, u"batch-jobs"_s,
                                                     u"old-service"_s, u"ci-tests"_s}));
         proxy.sort(KeyTableModel::Created, Qt::DescendingOrder);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy), QStringList({u"ci-tests"_s, u"batch-jobs"_s,
                                                     u"Prod-Web-App"_s, u"old-service"_s}));
 
         // Rows arriving while sorted and filtered land in place.
         proxy.setEnvironmentFilter(u"prod"_s);
+        settle(proxy);
         ApiKeyRecord fresh = makeRecord(u"prod-new"_s, u"prod"_s, Now);
         model.upsertRecord(fresh);
+        settle(proxy);
         QCOMPARE(labelsInOrder(proxy).constFirst(), u"prod-new"_s);
         QCOMPARE(proxy.rowCount(), 3);
         model.removeRecord(web.id);
+        settle(proxy);
         QCOMPARE(proxy.rowCount(), 2);
+    }
+
+    // The worker path: the view keeps its rows until the new order arrives, a superseded order
+    // is never shown, and the selection follows its key through every reorder.
+    void proxyOrdersOnTheWorker()
+    {
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        KeyFilterProxyModel proxy(nullptr, 0);
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester proxyTester(
+            &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy settled(&proxy, &KeyFilterProxyModel::settled);
+
+        QList<ApiKeyRecord> records;
+        QList<int> labels(300);
+        std::iota(labels.begin(), labels.end(), 0);
+        std::shuffle(labels.begin(), labels.end(), std::mt19937(7));
+        for (int i = 0; i < labels.size(); ++i)
+            records << makeRecord(u"key-%1"_s.arg(labels.at(i), 3, 10, QChar(u'0')),
+                                  i % 2 ? u"prod"_s : u"dev"_s, Now - i * 1000);
+        model.setRecords(records);
+        QVERIFY(proxy.isPending());
+        QCOMPARE(proxy.rowCount(), 0);
+        settle(proxy);
+        QCOMPARE(proxy.rowCount(), 300);
+
+        proxy.sort(KeyTableModel::Label, Qt::AscendingOrder);
+        settle(proxy);
+        QCOMPARE(labelsInOrder(proxy).constFirst(), u"key-000"_s);
+        QCOMPARE(labelsInOrder(proxy).constLast(), u"key-299"_s);
+        const QPersistentModelIndex selected = proxy.index(150, KeyTableModel::Label);
+        QCOMPARE(selected.data().toString(), u"key-150"_s);
+
+        const int settledBefore = int(settled.count());
+        proxy.setSearchText(u"key-1"_s);
+        proxy.setSearchText(u"key-15"_s);
+        QVERIFY(proxy.isPending());
+        QCOMPARE(proxy.rowCount(), 300);
+        settle(proxy);
+        QCOMPARE(settled.count(), settledBefore + 1);
+        QStringList expected;
+        for (int i = 150; i < 160; ++i)
+            expected << u"key-%1"_s.arg(i);
+        QCOMPARE(labelsInOrder(proxy), expected);
+        QCOMPARE(selected.row(), 0);
+        QCOMPARE(selected.data().toString(), u"key-150"_s);
+
+        // Usage for every row at once is reordered on the worker when the table sorts by it.
+        proxy.setSearchText(QString());
+        proxy.sort(KeyTableModel::LastUsed, Qt::DescendingOrder);
+        settle(proxy);
+        QList<KeyUsage> usage;
+        for (const ApiKeyRecord& record : std::as_const(records)) {
+            KeyUsage used = KeyUsage::of(record);
+            used.lastUsedAtMs = Now - record.spec.label.mid(4).toInt() * 1000;
+            usage << used;
+        }
+        QCOMPARE(model.applyUsage(usage), 300);
+        QVERIFY(proxy.isPending());
+        settle(proxy);
+        QCOMPARE(labelsInOrder(proxy).constFirst(), u"key-000"_s);
+        QCOMPARE(labelsInOrder(proxy).at(150), u"key-150"_s);
+        QCOMPARE(selected.data().toString(), u"key-150"_s);
+
+        // A key removed while an order is computed is not shown when it arrives.
+        proxy.setSearchText(u"key-2"_s);
+        const int gone = model.rowForId(records.at(labels.indexOf(250)).id);
+        QCOMPARE(model.record(gone).spec.label, u"key-250"_s);
+        model.removeRecord(model.record(gone).id);
+        settle(proxy);
+        QCOMPARE(proxy.rowCount(), 99);
+        QVERIFY(!labelsInOrder(proxy).contains(u"key-250"_s));
+        QVERIFY(!selected.isValid());
+
+        // One edited row moves at once, without a worker round trip.
+        const int source = model.rowForId(records.at(labels.indexOf(299)).id);
+        ApiKeyRecord moved = model.record(source);
+        moved.lastUsedAtMs = Now + 1000;
+        model.upsertRecord(moved);
+        QVERIFY(!proxy.isPending());
+        QCOMPARE(labelsInOrder(proxy).constFirst(), u"key-299"_s);
     }
 
     void flagsKeysExpiringSoonAndDueForRotation()
