@@ -15,6 +15,7 @@ PACKAGES=(
     dbus dbus-bin gnome-keyring libsecret-tools
     xvfb xauth libbenchmark-dev sqlite3 git
     clang libclang-rt-14-dev llvm-14
+    libboost1.81-dev libssl-dev libtomlplusplus-dev prometheus-cpp-dev curl openssl
 )
 
 install_deps() {
@@ -22,12 +23,25 @@ install_deps() {
     for p in "${PACKAGES[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
+    # Node.js may come from elsewhere (a newer one is often installed by hand): Debian's only
+    # when there is none, never over it.
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        missing+=(nodejs npm)
+    fi
     [ ${#missing[@]} -eq 0 ] && return 0
     echo "dev.sh: installing ${missing[*]}"
     local sudo=()
     [ "$(id -u)" -eq 0 ] || sudo=(sudo)
     "${sudo[@]}" apt-get update
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# The npm packages the tests use as clients, exactly as tests/npm/package-lock.json pins them.
+install_npm() {
+    local stamp=tests/npm/node_modules/.package-lock.json
+    if [ ! -f "$stamp" ] || [ tests/npm/package-lock.json -nt "$stamp" ]; then
+        npm ci --prefix tests/npm --no-audit --no-fund --ignore-scripts
+    fi
 }
 
 build() {
@@ -46,6 +60,7 @@ run)
     ;;
 test)
     install_deps
+    install_npm
     build ci
     ctest --preset ci -j "$(nproc)" "$@"
     cmake --preset sanitize -DKEYDECK_FUZZ_SECONDS="${KEYDECK_FUZZ_SECONDS:-20}"

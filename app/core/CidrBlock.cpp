@@ -103,6 +103,17 @@ QString CidrBlock::joinList(const QList<CidrBlock>& blocks, QStringView separato
     return parts.join(separator);
 }
 
+bool CidrBlock::contains(const IpAddress& address) const
+{
+    if (address.isV4() != m_network.isV4())
+        return false;
+    for (int i = 0; i < m_prefix; ++i) {
+        if (address.bit(i) != m_network.bit(i))
+            return false;
+    }
+    return true;
+}
+
 QString CidrBlock::toString() const
 {
     if (m_prefix == m_network.bitLength())

@@ -16,6 +16,9 @@ public:
 
     const IpAddress& network() const { return m_network; }
     int prefixLength() const { return m_prefix; }
+    // Never across protocols: an IPv4 client is only inside IPv4 networks (IpAddress folds
+    // IPv4-mapped IPv6 to IPv4 first).
+    bool contains(const IpAddress& address) const;
     // Canonical: "10.0.0.0/8", "2001:db8::/32"; a single host omits the prefix length.
     QString toString() const;
 

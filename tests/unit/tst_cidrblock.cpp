@@ -14,6 +14,8 @@ private Q_SLOTS:
     void rejectsTraps_data();
     void rejectsTraps();
     void hostBitsErrorSuggestsTheNetwork();
+    void matching_data();
+    void matching();
     void listParsing();
     void listStopsAtFirstBadEntry();
 };
@@ -91,6 +93,35 @@ void TestCidrBlock::hostBitsErrorSuggestsTheNetwork()
     QString error;
     QVERIFY(!CidrBlock::parse(u"10.0.0.1/8", &error));
     QVERIFY2(error.contains(u"10.0.0.0/8"), qPrintable(error));
+}
+
+void TestCidrBlock::matching_data()
+{
+    QTest::addColumn<QString>("block");
+    QTest::addColumn<QString>("address");
+    QTest::addColumn<bool>("inside");
+    QTest::newRow("in /24") << u"192.168.1.0/24"_s << u"192.168.1.77"_s << true;
+    QTest::newRow("out of /24") << u"192.168.1.0/24"_s << u"192.168.2.1"_s << false;
+    QTest::newRow("exact host") << u"10.0.0.1"_s << u"10.0.0.1"_s << true;
+    QTest::newRow("other host") << u"10.0.0.1"_s << u"10.0.0.2"_s << false;
+    QTest::newRow("mapped client in v4 net") << u"10.0.0.0/8"_s << u"::ffff:10.1.2.3"_s << true;
+    QTest::newRow("v6 in net") << u"2001:db8::/32"_s << u"2001:db8:ffff::1"_s << true;
+    QTest::newRow("v6 outside") << u"2001:db8::/32"_s << u"2001:db9::1"_s << false;
+    QTest::newRow("no cross-protocol match") << u"::/0"_s << u"10.0.0.1"_s << false;
+    QTest::newRow("v4 any") << u"0.0.0.0/0"_s << u"8.8.8.8"_s << true;
+    QTest::newRow("odd prefix in") << u"10.0.0.0/9"_s << u"10.127.255.255"_s << true;
+    QTest::newRow("odd prefix out") << u"10.0.0.0/9"_s << u"10.128.0.0"_s << false;
+}
+
+void TestCidrBlock::matching()
+{
+    QFETCH(QString, block);
+    QFETCH(QString, address);
+    QFETCH(bool, inside);
+    const auto b = CidrBlock::parse(block);
+    const auto a = IpAddress::parse(address);
+    QVERIFY(b && a);
+    QCOMPARE(b->contains(*a), inside);
 }
 
 void TestCidrBlock::listParsing()

@@ -37,6 +37,9 @@ public:
     virtual QFuture<QList<ApiKeyRecord>> listKeys() = 0;
     // By id, or else by exact label.
     virtual QFuture<ApiKeyRecord> findKey(const QString& idOrLabel) = 0;
+    // The usable (not pending) key whose secret has this SHA-256 digest (lower-case hex), as
+    // a server authenticating a request asks; StoreError::NotFound if none.
+    virtual QFuture<ApiKeyRecord> findKeyByDigest(const QByteArray& digestHex) = 0;
     virtual QFuture<ApiKeyRecord> updateKey(const QString& id, const KeySpec& spec) = 0;
     // Active <-> Disabled, or -> Revoked (final). Expired cannot be set.
     virtual QFuture<ApiKeyRecord> setKeyStatus(const QString& id, KeyStatus status) = 0;

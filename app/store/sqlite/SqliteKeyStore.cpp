@@ -119,6 +119,19 @@ QFuture<ApiKeyRecord> SqliteKeyStore::findKey(const QString& idOrLabel)
     });
 }
 
+QFuture<ApiKeyRecord> SqliteKeyStore::findKeyByDigest(const QByteArray& digestHex)
+{
+    return m_database.submit<ApiKeyRecord>([this, digestHex] {
+        const SqliteSession session = m_database.session();
+        const SqliteKeyRows keys(session, m_database);
+        std::optional<ApiKeyRecord> record =
+            keys.select(u"digest"_s, QString::fromLatin1(digestHex));
+        if (!record)
+            throw StoreError(StoreError::Code::NotFound, u"No key has this secret."_s);
+        return *record;
+    });
+}
+
 QFuture<ApiKeyRecord> SqliteKeyStore::updateKey(const QString& id, const KeySpec& spec)
 {
     return m_database.submit<ApiKeyRecord>([this, id, spec] {

@@ -59,6 +59,17 @@ QFuture<ApiKeyRecord> FakeKeyStore::findKey(const QString& idOrLabel)
     });
 }
 
+QFuture<ApiKeyRecord> FakeKeyStore::findKeyByDigest(const QByteArray& digestHex)
+{
+    return m_behaviour.answer<ApiKeyRecord>(this, [this, digestHex] {
+        for (const ApiKeyRecord& record : std::as_const(m_keys)) {
+            if (record.digestHex == digestHex)
+                return record;
+        }
+        throw StoreError(StoreError::Code::NotFound, u"No key has this secret."_s);
+    });
+}
+
 QFuture<ApiKeyRecord> FakeKeyStore::updateKey(const QString& id, const KeySpec& spec)
 {
     return m_behaviour.answer<ApiKeyRecord>(this, [this, id, spec] {

@@ -24,6 +24,7 @@ public:
     QFuture<ApiKeyRecord> activateKey(const QString& id) override;
     QFuture<QList<ApiKeyRecord>> listKeys() override;
     QFuture<ApiKeyRecord> findKey(const QString& idOrLabel) override;
+    QFuture<ApiKeyRecord> findKeyByDigest(const QByteArray& digestHex) override;
     QFuture<ApiKeyRecord> updateKey(const QString& id, const KeySpec& spec) override;
     QFuture<ApiKeyRecord> setKeyStatus(const QString& id, KeyStatus status) override;
     QFuture<void> deleteKey(const QString& id) override;

@@ -6,6 +6,7 @@
 #include "StoreOutcome.h"
 
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -273,6 +274,37 @@ void KeyStoreContract::unknownKeyIsNotFound()
     const auto listed = outcomeOf(store().listKeys());
     QVERIFY2(listed.ok(), qPrintable(listed.describe()));
     QCOMPARE(listed.value(), QList<ApiKeyRecord>{existing.value().record});
+}
+
+void KeyStoreContract::findsAKeyByTheDigestOfItsSecret()
+{
+    const auto created = outcomeOf(store().createKey(specNamed(u"by-digest"_s)));
+    QVERIFY2(created.ok(), qPrintable(created.describe()));
+    const QByteArray digest = ApiKeyFormat::digestHex(created.value().secret);
+    const auto found = outcomeOf(store().findKeyByDigest(digest));
+    QVERIFY2(found.ok(), qPrintable(found.describe()));
+    QCOMPARE(found.value(), created.value().record);
+
+    // A revoked key is still found: the caller must be able to say "revoked", not "unknown".
+    QVERIFY(outcomeOf(store().revokeKey(created.value().record.id)).ok());
+    const auto revoked = outcomeOf(store().findKeyByDigest(digest));
+    QVERIFY2(revoked.ok(), qPrintable(revoked.describe()));
+    QCOMPARE(revoked.value().status, KeyStatus::Revoked);
+
+    const QString other = ApiKeyFormat::generate(u"sk-", *QRandomGenerator::system());
+    const auto unknown = outcomeOf(store().findKeyByDigest(ApiKeyFormat::digestHex(other)));
+    QVERIFY2(unknown.failedWith(StoreError::Code::NotFound), qPrintable(unknown.describe()));
+    const auto notHex = outcomeOf(store().findKeyByDigest("' OR 1=1 --"));
+    QVERIFY2(notHex.failedWith(StoreError::Code::NotFound), qPrintable(notHex.describe()));
+
+    // Not usable before activation, so not found either.
+    const auto pending = outcomeOf(store().createPendingKey(specNamed(u"pending-digest"_s)));
+    QVERIFY2(pending.ok(), qPrintable(pending.describe()));
+    const QByteArray pendingDigest = ApiKeyFormat::digestHex(pending.value().secret);
+    const auto hidden = outcomeOf(store().findKeyByDigest(pendingDigest));
+    QVERIFY2(hidden.failedWith(StoreError::Code::NotFound), qPrintable(hidden.describe()));
+    QVERIFY(outcomeOf(store().activateKey(pending.value().record.id)).ok());
+    QVERIFY(outcomeOf(store().findKeyByDigest(pendingDigest)).ok());
 }
 
 void KeyStoreContract::duplicateLabelIsAConflict()

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void listIsNewestFirst();
     void findsByIdAndByLabel();
     void unknownKeyIsNotFound();
+    void findsAKeyByTheDigestOfItsSecret();
     void duplicateLabelIsAConflict();
     void invalidSpecIsRejectedAndNothingStored_data();
     void invalidSpecIsRejectedAndNothingStored();

@@ -1,0 +1,505 @@
+#include "AdminApi.h"
+
+#include "ApiError.h"
+#include "ApiKeyFormat.h"
+#include "AuthThrottle.h"
+#include "Clock.h"
+#include "IpAddress.h"
+#include "KeyAccess.h"
+#include "KeyEnums.h"
+#include "KeyEvent.h"
+#include "KeyJson.h"
+#include "KeyStore.h"
+#include "LifecycleStore.h"
+#include "StoreConnection.h"
+#include "StoreError.h"
+#include "UtcTime.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrlQuery>
+#include <algorithm>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+HttpResponse errorResponse(ApiError::Code code, const QString& message, const QString& param = {})
+{
+    return ApiError(code, message, param).toResponse();
+}
+
+// Answers with ok(value) when the future succeeds, or with the store's error mapped once.
+template <typename T, typename Ok>
+void reply(QFuture<T> future, QObject* context, HttpResponder respond, Ok ok)
+{
+    auto failed = [respond](const StoreError& error) {
+        respond(ApiError::fromStoreError(error).toResponse());
+    };
+    auto crashed = [respond](const std::exception& error) {
+        respond(errorResponse(ApiError::Code::Internal, QString::fromUtf8(error.what())));
+    };
+    if constexpr (std::is_void_v<T>) {
+        future.then(context, [respond, ok] { respond(ok()); })
+            .onFailed(context, failed)
+            .onFailed(context, crashed);
+    } else {
+        future.then(context, [respond, ok](T value) { respond(ok(std::move(value))); })
+            .onFailed(context, failed)
+            .onFailed(context, crashed);
+    }
+}
+
+// The request body as a JSON object: empty means {}. Unknown members are refused by name, so
+// a typo ("lable") is not silently ignored.
+std::optional<QJsonObject> bodyObject(const HttpRequest& request, const QStringList& allowed,
+                                      const HttpResponder& respond)
+{
+    if (request.body.trimmed().isEmpty())
+        return QJsonObject();
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError) {
+        respond(errorResponse(ApiError::Code::InvalidJson,
+                              u"the body is not valid JSON (at byte %1: %2)"_s.arg(error.offset)
+                                  .arg(error.errorString())));
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        respond(errorResponse(ApiError::Code::InvalidJson, u"the body must be a JSON object"_s));
+        return std::nullopt;
+    }
+    const QJsonObject object = document.object();
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!allowed.contains(it.key())) {
+            respond(errorResponse(ApiError::Code::InvalidValue,
+                                  u"%1: unknown field"_s.arg(it.key()), it.key()));
+            return std::nullopt;
+        }
+    }
+    return object;
+}
+
+// The optional "pending" member of a create or rotate: whether the new key waits for activate.
+std::optional<bool> pendingFlag(const QJsonObject& body, const HttpResponder& respond)
+{
+    const QJsonValue pending = body.value(u"pending"_s);
+    if (pending.isUndefined())
+        return false;
+    if (!pending.isBool()) {
+        respond(errorResponse(ApiError::Code::InvalidValue, u"pending: must be true or false"_s,
+                              u"pending"_s));
+        return std::nullopt;
+    }
+    return pending.toBool();
+}
+
+QStringList specFields()
+{
+    return KeyJson::specToJson(KeySpec()).keys();
+}
+
+// The bearer token, else x-api-key (Authorization wins when both are sent).
+std::optional<QString> credentialOf(const HttpRequest& request)
+{
+    const QByteArray authorization = request.header("authorization").trimmed();
+    if (!authorization.isEmpty()) {
+        if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
+            return QString::fromLatin1(authorization.mid(7).trimmed());
+        return QString();
+    }
+    const QByteArray apiKey = request.header("x-api-key").trimmed();
+    if (!apiKey.isEmpty())
+        return QString::fromLatin1(apiKey);
+    return std::nullopt;
+}
+
+QString actorOf(const ApiKeyRecord& actor)
+{
+    return u"%1 (%2)"_s.arg(actor.id, actor.hint);
+}
+
+ApiError refusal(KeyAccess::Verdict verdict)
+{
+    switch (verdict) {
+    case KeyAccess::Verdict::Revoked:
+        return {ApiError::Code::RevokedApiKey, u"this API key has been revoked"_s};
+    case KeyAccess::Verdict::Expired:
+        return {ApiError::Code::ExpiredApiKey, u"this API key has expired"_s};
+    case KeyAccess::Verdict::Disabled:
+        return {ApiError::Code::DisabledApiKey, u"this API key is disabled"_s};
+    case KeyAccess::Verdict::IpNotAllowed:
+        return {ApiError::Code::IpNotAllowed, u"this API key may not be used from this address"_s};
+    case KeyAccess::Verdict::InsufficientPermissions:
+        return {ApiError::Code::InsufficientPermissions,
+                u"the admin API needs a key with the admin permission"_s};
+    case KeyAccess::Verdict::Allowed:
+        break;
+    }
+    return {ApiError::Code::Internal, u"unexpected access verdict"_s};
+}
+
+struct Cursor
+{
+    qint64 createdAtMs = 0;
+    QString id;
+};
+
+QString encodeCursor(const ApiKeyRecord& record)
+{
+    return QString::fromLatin1(
+        (QByteArray::number(record.createdAtMs) + ':' + record.id.toUtf8())
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+std::optional<Cursor> decodeCursor(const QString& text)
+{
+    const auto result = QByteArray::fromBase64Encoding(
+        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!result)
+        return std::nullopt;
+    const QByteArray* decoded = &*result;
+    const qsizetype colon = decoded->indexOf(':');
+    if (colon <= 0)
+        return std::nullopt;
+    bool ok = false;
+    const qint64 created = decoded->left(colon).toLongLong(&ok);
+    const QString id = QString::fromUtf8(decoded->mid(colon + 1));
+    if (!ok || id.isEmpty())
+        return std::nullopt;
+    return Cursor{created, id};
+}
+
+// Newest first; equal times by id, so a page boundary never splits ties unpredictably.
+bool listedBefore(qint64 createdA, const QString& idA, qint64 createdB, const QString& idB)
+{
+    return createdA != createdB ? createdA > createdB : idA > idB;
+}
+
+} // namespace
+
+AdminApi::AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
+                   AuthThrottle& throttle)
+    : m_store(store)
+    , m_storeThread(storeThread)
+    , m_clock(clock)
+    , m_throttle(throttle)
+{}
+
+void AdminApi::addRoutes(ApiRouter& router)
+{
+    const auto bind = [this](void (AdminApi::*method)(const ApiRouter::Call&, HttpResponder)) {
+        return authorized(
+            [this, method](const ApiKeyRecord&, const ApiRouter::Call& call,
+                           HttpResponder respond) { (this->*method)(call, std::move(respond)); });
+    };
+    const auto status = [this](KeyStatus target) {
+        return authorized(
+            [this, target](const ApiKeyRecord&, const ApiRouter::Call& call,
+                           HttpResponder respond) { setStatus(call, target, std::move(respond)); });
+    };
+    router.add("GET", u"/v1/admin/keys"_s, bind(&AdminApi::listKeys));
+    router.add("POST", u"/v1/admin/keys"_s, bind(&AdminApi::createKey));
+    router.add("GET", u"/v1/admin/keys/{id}"_s, bind(&AdminApi::showKey));
+    router.add("PATCH", u"/v1/admin/keys/{id}"_s, bind(&AdminApi::updateKey));
+    router.add("DELETE", u"/v1/admin/keys/{id}"_s, bind(&AdminApi::deleteKey));
+    router.add("POST", u"/v1/admin/keys/{id}/disable"_s, status(KeyStatus::Disabled));
+    router.add("POST", u"/v1/admin/keys/{id}/enable"_s, status(KeyStatus::Active));
+    router.add("POST", u"/v1/admin/keys/{id}/revoke"_s, status(KeyStatus::Revoked));
+    router.add("POST", u"/v1/admin/keys/{id}/activate"_s, bind(&AdminApi::activateKey));
+    router.add("POST", u"/v1/admin/keys/{id}/rotate"_s, bind(&AdminApi::rotateKey));
+    router.add("GET", u"/v1/admin/keys/{id}/events"_s, bind(&AdminApi::keyEvents));
+}
+
+ApiRouter::Handler AdminApi::authorized(Work work)
+{
+    return [this, work = std::move(work)](ApiRouter::Call call, HttpResponder respond) {
+        const QString client = call.request.clientAddress;
+        const qint64 delay = m_throttle.delayFor(client);
+        // A refusal waits as long as the address has earned; so does a success, or the
+        // timing would tell a guess that worked from one that did not.
+        HttpResponder answer = [respond = std::move(respond), delay](HttpResponse response) {
+            response.delayMs = qMax(response.delayMs, delay);
+            respond(std::move(response));
+        };
+        const std::optional<QString> credential = credentialOf(call.request);
+        if (!credential || !ApiKeyFormat::isWellFormed(*credential)) {
+            m_throttle.failed(client);
+            answer(credential ? errorResponse(ApiError::Code::InvalidApiKey,
+                                              u"the API key is not a valid KeyDeck key"_s)
+                              : errorResponse(ApiError::Code::MissingApiKey,
+                                              u"send an admin key as Authorization: Bearer KEY "
+                                              "or x-api-key: KEY"_s));
+            return;
+        }
+        const QByteArray digest = ApiKeyFormat::digestHex(*credential);
+        m_storeThread.post(
+            [this, call = std::move(call), digest, work, answer = std::move(answer)]() mutable {
+                authenticate(call, digest, work, std::move(answer));
+            });
+    };
+}
+
+void AdminApi::authenticate(const ApiRouter::Call& call, const QByteArray& digest, Work work,
+                            HttpResponder respond)
+{
+    const QString client = call.request.clientAddress;
+    QObject* context = m_storeThread.context();
+    m_store.keys()
+        .findKeyByDigest(digest)
+        .then(context,
+              [this, call, work, respond, client](const ApiKeyRecord& actor) {
+                  const KeyAccess::Verdict verdict = KeyAccess::check(
+                      actor, m_clock.nowUtcMs(), IpAddress::parse(client), Permission::Admin);
+                  if (verdict != KeyAccess::Verdict::Allowed) {
+                      if (verdict != KeyAccess::Verdict::InsufficientPermissions &&
+                          verdict != KeyAccess::Verdict::IpNotAllowed)
+                          m_throttle.failed(client);
+                      HttpResponse response = refusal(verdict).toResponse();
+                      response.actor = actorOf(actor);
+                      respond(std::move(response));
+                      return;
+                  }
+                  m_throttle.succeeded(client);
+                  const QString who = actorOf(actor);
+                  work(actor, call, [respond, who](HttpResponse response) {
+                      response.actor = who;
+                      respond(std::move(response));
+                  });
+              })
+        .onFailed(context, [this, respond, client](const StoreError& error) {
+            if (error.code() == StoreError::Code::NotFound) {
+                m_throttle.failed(client);
+                respond(errorResponse(ApiError::Code::InvalidApiKey,
+                                      u"this API key is not known to this server"_s));
+                return;
+            }
+            respond(ApiError::fromStoreError(error).toResponse());
+        });
+}
+
+HttpResponse AdminApi::keyResponse(int status, const ApiKeyRecord& record) const
+{
+    return HttpResponse::json(status, QJsonDocument(KeyJson::toJson(record, m_clock.nowUtcMs())));
+}
+
+HttpResponse AdminApi::createdResponse(const CreatedKey& created) const
+{
+    QJsonObject object = KeyJson::toJson(created.record, m_clock.nowUtcMs());
+    object.insert(u"secret"_s, created.secret);
+    HttpResponse response = HttpResponse::json(201, QJsonDocument(object));
+    response.noStore = true;
+    return response;
+}
+
+void AdminApi::listKeys(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const QUrlQuery query(QString::fromUtf8(call.request.query));
+    const auto value = [&](const QString& name) {
+        return query.queryItemValue(name, QUrl::FullyDecoded);
+    };
+    for (const auto& [name, ignored] : query.queryItems()) {
+        static const QStringList known{u"limit"_s, u"cursor"_s, u"environment"_s, u"status"_s,
+                                       u"search"_s};
+        if (!known.contains(name)) {
+            respond(errorResponse(ApiError::Code::InvalidValue,
+                                  u"%1: unknown query parameter"_s.arg(name), name));
+            return;
+        }
+    }
+    int limit = DefaultPageSize;
+    if (query.hasQueryItem(u"limit"_s)) {
+        bool ok = false;
+        limit = value(u"limit"_s).toInt(&ok);
+        if (!ok || limit < 1 || limit > MaxPageSize) {
+            respond(errorResponse(ApiError::Code::InvalidValue,
+                                  u"limit: must be a whole number from 1 to %1"_s.arg(MaxPageSize),
+                                  u"limit"_s));
+            return;
+        }
+    }
+    std::optional<Cursor> cursor;
+    if (query.hasQueryItem(u"cursor"_s)) {
+        cursor = decodeCursor(value(u"cursor"_s));
+        if (!cursor) {
+            respond(errorResponse(ApiError::Code::InvalidValue,
+                                  u"cursor: not a cursor this server gave out"_s, u"cursor"_s));
+            return;
+        }
+    }
+    std::optional<KeyStatus> status;
+    if (query.hasQueryItem(u"status"_s)) {
+        status = KeyEnums::statusFromName(value(u"status"_s));
+        if (!status) {
+            respond(errorResponse(ApiError::Code::InvalidValue,
+                                  u"status: must be active, disabled, revoked or expired"_s,
+                                  u"status"_s));
+            return;
+        }
+    }
+    const QString environment = value(u"environment"_s);
+    const QString search = value(u"search"_s).trimmed().toCaseFolded();
+    const qint64 now = m_clock.nowUtcMs();
+    reply(m_store.keys().listKeys(), m_storeThread.context(), respond,
+          [=](QList<ApiKeyRecord> records) {
+              std::sort(records.begin(), records.end(),
+                        [](const ApiKeyRecord& a, const ApiKeyRecord& b) {
+                            return listedBefore(a.createdAtMs, a.id, b.createdAtMs, b.id);
+                        });
+              QJsonArray data;
+              qsizetype total = 0;
+              bool more = false;
+              QString next;
+              for (const ApiKeyRecord& record : std::as_const(records)) {
+                  if ((!environment.isEmpty() && record.spec.environment != environment) ||
+                      (status && record.effectiveStatus(now) != *status))
+                      continue;
+                  if (!search.isEmpty() && !record.spec.label.toCaseFolded().contains(search) &&
+                      !record.hint.toCaseFolded().contains(search) && !record.id.contains(search))
+                      continue;
+                  ++total;
+                  if (cursor &&
+                      !listedBefore(cursor->createdAtMs, cursor->id, record.createdAtMs, record.id))
+                      continue;
+                  if (data.size() == limit) {
+                      more = true;
+                      continue;
+                  }
+                  data.append(KeyJson::toJson(record, now));
+                  next = encodeCursor(record);
+              }
+              return HttpResponse::json(
+                  200, QJsonDocument(QJsonObject{
+                           {u"object"_s, u"list"_s},
+                           {u"data"_s, data},
+                           {u"total"_s, total},
+                           {u"has_more"_s, more},
+                           {u"next_cursor"_s, more ? QJsonValue(next) : QJsonValue()}}));
+          });
+}
+
+void AdminApi::createKey(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const std::optional<QJsonObject> body =
+        bodyObject(call.request, specFields() << u"pending"_s, respond);
+    if (!body)
+        return;
+    const std::optional<bool> pending = pendingFlag(*body, respond);
+    if (!pending)
+        return;
+    FieldErrors errors;
+    const KeySpec spec = KeyJson::specFromJson(*body, KeySpec(), &errors);
+    if (!errors.isEmpty()) {
+        respond(ApiError::fromStoreError(StoreError(StoreError::Code::Invalid,
+                                                    u"The key settings are not valid."_s, errors))
+                    .toResponse());
+        return;
+    }
+    KeyStore& keys = m_store.keys();
+    reply(*pending ? keys.createPendingKey(spec) : keys.createKey(spec),
+          m_storeThread.context(), respond,
+          [this](const CreatedKey& created) { return createdResponse(created); });
+}
+
+void AdminApi::showKey(const ApiRouter::Call& call, HttpResponder respond)
+{
+    reply(m_store.keys().findKey(call.params.at(0)), m_storeThread.context(), respond,
+          [this](const ApiKeyRecord& record) { return keyResponse(200, record); });
+}
+
+void AdminApi::updateKey(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const std::optional<QJsonObject> body = bodyObject(call.request, specFields(), respond);
+    if (!body)
+        return;
+    QObject* context = m_storeThread.context();
+    const QJsonObject changes = *body;
+    m_store.keys()
+        .findKey(call.params.at(0))
+        .then(context,
+              [this, context, changes, respond](const ApiKeyRecord& record) {
+                  FieldErrors errors;
+                  const KeySpec spec = KeyJson::specFromJson(changes, record.spec, &errors);
+                  if (!errors.isEmpty()) {
+                      respond(ApiError::fromStoreError(
+                                  StoreError(StoreError::Code::Invalid,
+                                             u"The key settings are not valid."_s, errors))
+                                  .toResponse());
+                      return;
+                  }
+                  reply(m_store.keys().updateKey(record.id, spec), context, respond,
+                        [this](const ApiKeyRecord& updated) { return keyResponse(200, updated); });
+              })
+        .onFailed(context, [respond](const StoreError& error) {
+            respond(ApiError::fromStoreError(error).toResponse());
+        });
+}
+
+void AdminApi::deleteKey(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const QString id = call.params.at(0);
+    reply(m_store.keys().deleteKey(id), m_storeThread.context(), respond, [id] {
+        return HttpResponse::json(
+            200, QJsonDocument(
+                     QJsonObject{{u"id"_s, id}, {u"object"_s, u"key"_s}, {u"deleted"_s, true}}));
+    });
+}
+
+void AdminApi::setStatus(const ApiRouter::Call& call, KeyStatus status, HttpResponder respond)
+{
+    if (!bodyObject(call.request, {}, respond))
+        return;
+    reply(m_store.keys().setKeyStatus(call.params.at(0), status), m_storeThread.context(), respond,
+          [this](const ApiKeyRecord& record) { return keyResponse(200, record); });
+}
+
+void AdminApi::activateKey(const ApiRouter::Call& call, HttpResponder respond)
+{
+    if (!bodyObject(call.request, {}, respond))
+        return;
+    reply(m_store.keys().activateKey(call.params.at(0)), m_storeThread.context(), respond,
+          [this](const ApiKeyRecord& record) { return keyResponse(200, record); });
+}
+
+void AdminApi::rotateKey(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const std::optional<QJsonObject> body = bodyObject(call.request, {u"pending"_s}, respond);
+    if (!body)
+        return;
+    const std::optional<bool> pending = pendingFlag(*body, respond);
+    if (!pending)
+        return;
+    LifecycleStore& lifecycle = m_store.lifecycle();
+    const QString id = call.params.at(0);
+    reply(*pending ? lifecycle.rotateKeyPending(id) : lifecycle.rotateKey(id),
+          m_storeThread.context(), respond,
+          [this](const CreatedKey& created) { return createdResponse(created); });
+}
+
+void AdminApi::keyEvents(const ApiRouter::Call& call, HttpResponder respond)
+{
+    QObject* context = m_storeThread.context();
+    m_store.keys()
+        .findKey(call.params.at(0))
+        .then(context,
+              [this, context, respond](const ApiKeyRecord& record) {
+                  reply(m_store.lifecycle().keyEvents(record.id), context, respond,
+                        [](const QList<KeyEvent>& events) {
+                            QJsonArray data;
+                            for (const KeyEvent& event : events)
+                                data.append(QJsonObject{{u"id"_s, event.id},
+                                                        {u"key_id"_s, event.keyId},
+                                                        {u"kind"_s, KeyEvent::kindName(event.kind)},
+                                                        {u"at"_s, UtcTime::toRfc3339(event.atMs)},
+                                                        {u"detail"_s, event.detail}});
+                            return HttpResponse::json(
+                                200, QJsonDocument(
+                                         QJsonObject{{u"object"_s, u"list"_s}, {u"data"_s, data}}));
+                        });
+              })
+        .onFailed(context, [respond](const StoreError& error) {
+            respond(ApiError::fromStoreError(error).toResponse());
+        });
+}

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "ApiKeyRecord.h"
+#include "ApiRouter.h"
+#include "StoreThread.h"
+
+class AuthThrottle;
+class Clock;
+class StoreConnection;
+
+// /v1/admin/: the keys of the store, for holders of a key with the admin permission. Requests
+// arrive on I/O threads; everything that touches the store is posted to the store thread, and
+// the answer goes back through the responder.
+class AdminApi final
+{
+    Q_DISABLE_COPY_MOVE(AdminApi)
+
+public:
+    AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
+             AuthThrottle& throttle);
+
+    void addRoutes(ApiRouter& router);
+
+    static constexpr int DefaultPageSize = 100;
+    static constexpr int MaxPageSize = 1000;
+
+private:
+    // Runs on the store thread with the authenticated admin key.
+    using Work = std::function<void(const ApiKeyRecord& actor, const ApiRouter::Call& call,
+                                    HttpResponder respond)>;
+    ApiRouter::Handler authorized(Work work);
+    void authenticate(const ApiRouter::Call& call, const QByteArray& digest, Work work,
+                      HttpResponder respond);
+
+    void listKeys(const ApiRouter::Call& call, HttpResponder respond);
+    void createKey(const ApiRouter::Call& call, HttpResponder respond);
+    void showKey(const ApiRouter::Call& call, HttpResponder respond);
+    void updateKey(const ApiRouter::Call& call, HttpResponder respond);
+    void deleteKey(const ApiRouter::Call& call, HttpResponder respond);
+    void setStatus(const ApiRouter::Call& call, KeyStatus status, HttpResponder respond);
+    void activateKey(const ApiRouter::Call& call, HttpResponder respond);
+    void rotateKey(const ApiRouter::Call& call, HttpResponder respond);
+    void keyEvents(const ApiRouter::Call& call, HttpResponder respond);
+
+    HttpResponse keyResponse(int status, const ApiKeyRecord& record) const;
+    HttpResponse createdResponse(const CreatedKey& created) const;
+
+    StoreConnection& m_store;
+    StoreThread m_storeThread;
+    const Clock& m_clock;
+    AuthThrottle& m_throttle;
+};

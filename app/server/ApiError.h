@@ -1,0 +1,62 @@
+#pragma once
+
+#include "HttpResponse.h"
+
+#include <QString>
+#include <optional>
+
+class StoreError;
+
+// The one error type of the server's HTTP APIs. Its code fixes the HTTP status and the
+// OpenAI-style "type" and "code" of the body (SPEC §5), all in one table in ApiError.cpp.
+class ApiError final
+{
+public:
+    enum class Code
+    {
+        MissingApiKey,
+        InvalidApiKey,
+        RevokedApiKey,
+        ExpiredApiKey,
+        DisabledApiKey,
+        IpNotAllowed,
+        InsufficientPermissions,
+        TooManyFailedAttempts,
+        InvalidJson,
+        InvalidValue,
+        NotFound,
+        RouteNotFound,
+        MethodNotAllowed,
+        Conflict,
+        KeyRevoked,
+        BadRequest,
+        PayloadTooLarge,
+        HeadersTooLarge,
+        StoreUnavailable,
+        Internal,
+    };
+
+    ApiError(Code code, QString message, QString param = {});
+
+    static ApiError fromStoreError(const StoreError& error);
+    // For a status the HTTP layer chose itself (413, 431, 400).
+    static ApiError fromHttpStatus(int status, const QString& message);
+
+    Code code() const { return m_code; }
+    int httpStatus() const;
+    QString codeName() const;
+    QString typeName() const;
+    const QString& message() const { return m_message; }
+    const QString& param() const { return m_param; }
+    std::optional<qint64> retryAfterSeconds() const { return m_retryAfterSeconds; }
+    void setRetryAfterSeconds(qint64 seconds) { m_retryAfterSeconds = seconds; }
+
+    // {"error":{"message","type","param","code"}}; the message never carries a key.
+    HttpResponse toResponse() const;
+
+private:
+    Code m_code;
+    QString m_message;
+    QString m_param;
+    std::optional<qint64> m_retryAfterSeconds;
+};

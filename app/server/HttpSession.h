@@ -1,0 +1,283 @@
+#pragma once
+
+#include "HttpHandler.h"
+#include "HttpServer.h"
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+namespace keydeck::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace net = boost::asio;
+using tcp = boost::asio::ip::tcp;
+
+// What every session of a server shares.
+struct SessionContext
+{
+    HttpHandler& handler;
+    HttpServer::Limits limits;
+    std::atomic<int>& connections;
+};
+
+// One connection: reads a request, hands it to the handler, writes the answer, and reads the
+// next only then (no pipelining surprises). Derived is PlainSession or TlsSession and gives
+// stream(), start() and shutdown().
+template <class Derived> class HttpSession
+{
+public:
+    HttpSession(SessionContext& context, std::string clientAddress)
+        : m_context(context)
+        , m_clientAddress(std::move(clientAddress))
+    {
+        ++m_context.connections;
+    }
+    ~HttpSession() { --m_context.connections; }
+    HttpSession(const HttpSession&) = delete;
+    HttpSession& operator=(const HttpSession&) = delete;
+
+protected:
+    void readRequest()
+    {
+        m_parser.emplace();
+        m_parser->header_limit(std::uint32_t(m_context.limits.maxHeaderBytes));
+        m_parser->body_limit(std::uint64_t(m_context.limits.maxBodyBytes));
+        // Waiting for the next request is idle time; once it starts, it must finish in time.
+        expireAfter(m_requests == 0 ? m_context.limits.requestTimeoutMs
+                                    : m_context.limits.idleTimeoutMs);
+        bhttp::async_read_header(
+            derived().stream(), m_buffer, *m_parser,
+            beast::bind_front_handler(&HttpSession::onHeader, derived().shared_from_this()));
+    }
+
+    beast::flat_buffer m_buffer;
+
+private:
+    Derived& derived() { return static_cast<Derived&>(*this); }
+
+    void expireAfter(qint64 ms)
+    {
+        beast::get_lowest_layer(derived().stream()).expires_after(std::chrono::milliseconds(ms));
+    }
+
+    void onHeader(beast::error_code ec, std::size_t)
+    {
+        if (ec)
+            return failed(ec);
+        ++m_requests;
+        expireAfter(m_context.limits.requestTimeoutMs);
+        const auto& header = m_parser->get();
+        if (bhttp::token_list(header[bhttp::field::expect]).exists("100-continue")) {
+            auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
+                bhttp::status::continue_, header.version());
+            bhttp::async_write(derived().stream(), *interim,
+                               [self = derived().shared_from_this(),
+                                interim](beast::error_code writeError, std::size_t) {
+                                   if (writeError)
+                                       return self->failed(writeError);
+                                   self->readBody();
+                               });
+            return;
+        }
+        readBody();
+    }
+
+    void readBody()
+    {
+        bhttp::async_read(
+            derived().stream(), m_buffer, *m_parser,
+            beast::bind_front_handler(&HttpSession::onRead, derived().shared_from_this()));
+    }
+
+    void failed(beast::error_code ec)
+    {
+        if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
+            ec == net::error::connection_reset || ec == net::error::operation_aborted)
+            return derived().shutdown();
+        // The deadline closed the socket already (tcp_stream does), so there is no one to tell:
+        // a client too slow to send its request in time is simply cut off.
+        if (ec == beast::error::timeout)
+            return;
+        if (ec == bhttp::error::body_limit)
+            return reject(413, QStringLiteral("the request body is larger than %1 bytes")
+                                   .arg(m_context.limits.maxBodyBytes));
+        if (ec == bhttp::error::header_limit)
+            return reject(431, QStringLiteral("the request headers are larger than %1 bytes")
+                                   .arg(m_context.limits.maxHeaderBytes));
+        if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category())
+            return reject(400, QStringLiteral("malformed HTTP request: %1")
+                                   .arg(QString::fromStdString(ec.message())));
+        derived().shutdown();
+    }
+
+    void reject(int status, const QString& message)
+    {
+        HttpResponse response = m_context.handler.rejected(status, message);
+        response.close = true;
+        write(std::move(response), 11);
+    }
+
+    void onRead(beast::error_code ec, std::size_t)
+    {
+        if (ec)
+            return failed(ec);
+        // The handler may take its time: no deadline while it works.
+        beast::get_lowest_layer(derived().stream()).expires_never();
+        bhttp::request<bhttp::string_body> message = m_parser->release();
+        m_parser.reset();
+        HttpRequest request;
+        request.method = QByteArray::fromStdString(std::string(message.method_string()));
+        const std::string_view target = message.target();
+        const std::size_t question = target.find('?');
+        request.path = QByteArray(target.data(), qsizetype(target.substr(0, question).size()));
+        if (question != std::string_view::npos)
+            request.query =
+                QByteArray(target.data() + question + 1, qsizetype(target.size() - question - 1));
+        for (const auto& field : message) {
+            const QByteArray name =
+                QByteArray::fromStdString(std::string(field.name_string())).toLower();
+            const QByteArray value = QByteArray::fromStdString(std::string(field.value()));
+            auto it = request.headers.find(name);
+            if (it == request.headers.end())
+                request.headers.insert(name, value);
+            else
+                *it += ", " + value;
+        }
+        request.body = QByteArray::fromStdString(message.body());
+        request.clientAddress = QString::fromStdString(m_clientAddress);
+        const bool keepAlive = message.keep_alive();
+        const unsigned version = message.version();
+        if (target.empty() || target.front() != '/') {
+            HttpResponse response = m_context.handler.rejected(
+                400, QStringLiteral("the request target must be a path starting with /"));
+            response.close = true;
+            return write(std::move(response), version);
+        }
+        m_context.handler.handle(std::move(request), [self = derived().shared_from_this(),
+                                                      keepAlive, version](HttpResponse response) {
+            net::post(self->stream().get_executor(),
+                      [self, keepAlive, version, response = std::move(response)]() mutable {
+                          response.close = response.close || !keepAlive;
+                          self->writeLater(std::move(response), version);
+                      });
+        });
+    }
+
+    void writeLater(HttpResponse response, unsigned version)
+    {
+        if (response.delayMs <= 0)
+            return write(std::move(response), version);
+        auto timer = std::make_shared<net::steady_timer>(derived().stream().get_executor());
+        timer->expires_after(std::chrono::milliseconds(response.delayMs));
+        timer->async_wait([self = derived().shared_from_this(), timer,
+                           response = std::move(response), version](beast::error_code) mutable {
+            response.delayMs = 0;
+            self->write(std::move(response), version);
+        });
+    }
+
+    void write(HttpResponse response, unsigned version)
+    {
+        auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+            bhttp::status(response.status), version);
+        message->set(bhttp::field::server, "keydeck-server");
+        if (!response.body.isEmpty())
+            message->set(bhttp::field::content_type, response.contentType.toStdString());
+        if (response.noStore)
+            message->set(bhttp::field::cache_control, "no-store");
+        for (const auto& [name, value] : std::as_const(response.headers))
+            message->set(name.toStdString(), value.toStdString());
+        message->body() = response.body.toStdString();
+        message->keep_alive(!response.close);
+        message->prepare_payload();
+        expireAfter(m_context.limits.writeTimeoutMs);
+        bhttp::async_write(
+            derived().stream(), *message,
+            [self = derived().shared_from_this(), message](beast::error_code ec, std::size_t) {
+                if (ec)
+                    return self->derived().shutdown();
+                if (!message->keep_alive())
+                    return self->derived().shutdown();
+                self->readRequest();
+            });
+    }
+
+    SessionContext& m_context;
+    std::string m_clientAddress;
+    std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
+    int m_requests = 0;
+};
+
+class PlainSession final : public HttpSession<PlainSession>,
+                           public std::enable_shared_from_this<PlainSession>
+{
+public:
+    PlainSession(tcp::socket&& socket, SessionContext& context, std::string clientAddress)
+        : HttpSession(context, std::move(clientAddress))
+        , m_stream(std::move(socket))
+    {}
+
+    beast::tcp_stream& stream() { return m_stream; }
+    void start()
+    {
+        net::dispatch(m_stream.get_executor(),
+                      [self = shared_from_this()] { self->readRequest(); });
+    }
+    void shutdown()
+    {
+        beast::error_code ignored;
+        m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+private:
+    beast::tcp_stream m_stream;
+};
+
+class TlsSession final : public HttpSession<TlsSession>,
+                         public std::enable_shared_from_this<TlsSession>
+{
+public:
+    TlsSession(tcp::socket&& socket, net::ssl::context& tls, SessionContext& context,
+               std::string clientAddress, qint64 handshakeTimeoutMs)
+        : HttpSession(context, std::move(clientAddress))
+        , m_stream(std::move(socket), tls)
+        , m_handshakeTimeoutMs(handshakeTimeoutMs)
+    {}
+
+    beast::ssl_stream<beast::tcp_stream>& stream() { return m_stream; }
+    void start()
+    {
+        net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
+            beast::get_lowest_layer(self->m_stream)
+                .expires_after(std::chrono::milliseconds(self->m_handshakeTimeoutMs));
+            self->m_stream.async_handshake(net::ssl::stream_base::server,
+                                           [self](beast::error_code ec) {
+                                               if (!ec)
+                                                   self->readRequest();
+                                           });
+        });
+    }
+    void shutdown()
+    {
+        beast::get_lowest_layer(m_stream).expires_after(std::chrono::seconds(5));
+        m_stream.async_shutdown([self = shared_from_this()](beast::error_code) {});
+    }
+
+private:
+    beast::ssl_stream<beast::tcp_stream> m_stream;
+    qint64 m_handshakeTimeoutMs;
+};
+
+} // namespace keydeck::http

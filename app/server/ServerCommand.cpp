@@ -1,0 +1,189 @@
+#include "ServerCommand.h"
+
+#include "AdminApi.h"
+#include "ApiRouter.h"
+#include "AuthThrottle.h"
+#include "Clock.h"
+#include "HttpServer.h"
+#include "KeyStore.h"
+#include "OperationsApi.h"
+#include "RequestLog.h"
+#include "ServerMetrics.h"
+#include "StoreConnection.h"
+#include "StoreError.h"
+#include "StoreOpener.h"
+#include "UnixSignalWatcher.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <stdexcept>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int ExitFailure = 1;
+constexpr int ExitUsage = 2;
+
+QString describe(const std::exception& error)
+{
+    if (const auto* storeError = dynamic_cast<const StoreError*>(&error))
+        return storeError->fullText();
+    return QString::fromUtf8(error.what());
+}
+
+} // namespace
+
+ServerCommand::ServerCommand(QStringList arguments, ServerConfigLoader::Environment environment,
+                             StoreOpener& stores, const Clock& clock, QTextStream& out,
+                             QTextStream& err, QObject* parent)
+    : QObject(parent)
+    , m_arguments(std::move(arguments))
+    , m_environment(std::move(environment))
+    , m_stores(stores)
+    , m_clock(clock)
+    , m_out(out)
+    , m_err(err)
+{}
+
+ServerCommand::~ServerCommand()
+{
+    if (m_http)
+        m_http->stop();
+}
+
+QString ServerCommand::helpText() const
+{
+    return u"Usage:\n"
+           "  keydeck-server [OPTIONS]              serve the admin API\n"
+           "  keydeck-server init-admin [--label NAME] --store PATH\n"
+           "                                        create an admin key and print it once\n"
+           "  keydeck-server --version | --help\n\n"
+           "Options (flags win over KEYDECK_* variables, which win over the --config file):\n"_s +
+           ServerConfigLoader::optionsHelp();
+}
+
+void ServerCommand::start()
+{
+    if (m_arguments.value(0) == u"--help"_s || m_arguments.value(0) == u"-h"_s) {
+        m_out << helpText();
+        m_out.flush();
+        Q_EMIT finished(0);
+        return;
+    }
+    if (m_arguments.value(0) == u"--version"_s) {
+        m_out << "keydeck-server " << QCoreApplication::applicationVersion() << '\n';
+        m_out.flush();
+        Q_EMIT finished(0);
+        return;
+    }
+    QStringList options = m_arguments;
+    const bool init = options.value(0) == u"init-admin"_s;
+    QString label = u"admin"_s;
+    if (init) {
+        options.removeFirst();
+        const qsizetype at = options.indexOf(u"--label"_s);
+        if (at >= 0) {
+            if (at + 1 >= options.size())
+                return fail(ExitUsage, u"--label: needs a value (NAME)"_s);
+            label = options.at(at + 1);
+            options.remove(at, 2);
+        }
+    } else if (!options.isEmpty() && !options.first().startsWith(u"--"_s)) {
+        return fail(ExitUsage, u"%1: unknown command (see --help)"_s.arg(options.first()));
+    }
+    auto loaded = ServerConfigLoader::load(options, m_environment);
+    if (const auto* error = std::get_if<ConfigError>(&loaded))
+        return fail(ExitUsage, error->toString());
+    m_config = std::get<ServerConfig>(loaded);
+    m_log = std::make_unique<RequestLog>(stderr, m_clock);
+    openStore(init ? std::function<void()>([this, label] { initAdmin(label); })
+                   : std::function<void()>([this] { serve(); }));
+}
+
+void ServerCommand::openStore(std::function<void()> then)
+{
+    m_store = m_stores.connect(m_config.store);
+    m_store->open()
+        .then(this, [then] { then(); })
+        .onFailed(this, [this](const std::exception& error) {
+            fail(ExitFailure,
+                 u"--store: cannot open %1: %2"_s.arg(m_config.store, describe(error)));
+        });
+}
+
+void ServerCommand::initAdmin(const QString& label)
+{
+    KeySpec spec;
+    spec.label = label;
+    spec.environment = u"ops"_s;
+    spec.permissions = Permission::Admin;
+    m_store->keys()
+        .createKey(spec)
+        .then(this,
+              [this](const CreatedKey& created) {
+                  m_err << "Admin key \"" << created.record.spec.label << "\" ("
+                        << created.record.id << ") created in " << m_config.store
+                        << ". It is printed below once and kept nowhere: save it now.\n";
+                  m_err.flush();
+                  m_out << created.secret << '\n';
+                  m_out.flush();
+                  Q_EMIT finished(0);
+              })
+        .onFailed(this, [this](const std::exception& error) {
+            fail(ExitFailure, u"cannot create the admin key: %1"_s.arg(describe(error)));
+        });
+}
+
+void ServerCommand::serve()
+{
+    m_metrics = std::make_unique<ServerMetrics>();
+    auto monotonic = std::make_shared<QElapsedTimer>();
+    monotonic->start();
+    m_throttle = std::make_unique<AuthThrottle>([monotonic] { return monotonic->elapsed(); });
+    m_router = std::make_unique<ApiRouter>(*m_metrics, *m_log);
+    const StoreThread storeThread(*this);
+    m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics);
+    m_operations->addRoutes(*m_router);
+    m_admin = std::make_unique<AdminApi>(*m_store, storeThread, m_clock, *m_throttle);
+    m_admin->addRoutes(*m_router);
+
+    HttpServer::Limits limits;
+    limits.maxHeaderBytes = m_config.maxHeaderBytes;
+    limits.maxBodyBytes = m_config.maxBodyBytes;
+    limits.requestTimeoutMs = m_config.requestTimeoutMs;
+    limits.idleTimeoutMs = m_config.idleTimeoutMs;
+    m_http = std::make_unique<HttpServer>(*m_router, limits, m_config.ioThreads);
+    try {
+        m_http->listen(m_config.listenHost, m_config.listenPort, m_config.tlsCert, m_config.tlsKey);
+    } catch (const std::runtime_error& error) {
+        m_http.reset();
+        return fail(ExitFailure, QString::fromUtf8(error.what()));
+    }
+    m_signals = new UnixSignalWatcher(this);
+    connect(m_signals, &UnixSignalWatcher::terminated, this, &ServerCommand::stopServing);
+    m_http->start();
+    ServerConfig shown = m_config;
+    shown.listenPort = m_http->port();
+    m_log->info(u"listening"_s, {{u"address"_s, shown.listenAddress()},
+                                 {u"port"_s, int(shown.listenPort)},
+                                 {u"tls"_s, m_config.tlsEnabled()},
+                                 {u"store"_s, m_store->keys().location()},
+                                 {u"io_threads"_s, m_config.ioThreads},
+                                 {u"version"_s, QCoreApplication::applicationVersion()}});
+}
+
+void ServerCommand::stopServing(int signal)
+{
+    m_log->info(u"stopping"_s, {{u"signal"_s, signal}});
+    m_http->stop();
+    Q_EMIT finished(0);
+}
+
+void ServerCommand::fail(int exitCode, const QString& message)
+{
+    m_err << "keydeck-server: " << message << '\n';
+    m_err.flush();
+    Q_EMIT finished(exitCode);
+}

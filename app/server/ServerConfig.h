@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+#include <optional>
+
+// Everything keydeck-server can be told, after flags, the environment and the config file
+// were merged (in that order of precedence) and checked.
+struct ServerConfig
+{
+    QString listenHost = QStringLiteral("127.0.0.1");
+    quint16 listenPort = 8080;
+    QString store;
+    QString upstream = QStringLiteral("mock");
+    QString tlsCert;
+    QString tlsKey;
+    bool allowInsecureHttp = false;
+    int ioThreads = 2;
+    // Limits every request meets: the header block, the body (streamed uploads have their
+    // own), and the time to receive the whole request; an idle keep-alive connection closes.
+    qint64 maxHeaderBytes = 16 * 1024;
+    qint64 maxBodyBytes = 1024 * 1024;
+    qint64 requestTimeoutMs = 30'000;
+    qint64 idleTimeoutMs = 60'000;
+
+    bool tlsEnabled() const { return !tlsCert.isEmpty(); }
+    QString listenAddress() const;
+};

@@ -1,0 +1,171 @@
+// docs/openapi.json and keydeck-server agree both ways: every route served is described and
+// every described route is served, and what a real server answers for each operation is a
+// status the file documents for it. (tests/npm/validate-openapi.mjs checks the file itself.)
+#include "AdminApi.h"
+#include "ApiKeyFormat.h"
+#include "ApiRouter.h"
+#include "AuthThrottle.h"
+#include "OperationsApi.h"
+#include "RequestLog.h"
+#include "ServerMetrics.h"
+#include "ServerProcess.h"
+#include "SqliteStoreOpener.h"
+#include "StoreConnection.h"
+#include "SystemClock.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+using Operation = QPair<QByteArray, QString>;
+
+QJsonObject loadOpenApi()
+{
+    QFile file(QStringLiteral(KEYDECK_OPENAPI_PATH));
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", KEYDECK_OPENAPI_PATH);
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+QList<Operation> documentedOperations(const QJsonObject& api)
+{
+    QList<Operation> operations;
+    const QJsonObject paths = api.value(u"paths"_s).toObject();
+    for (auto path = paths.begin(); path != paths.end(); ++path) {
+        const QJsonObject item = path.value().toObject();
+        for (auto method = item.begin(); method != item.end(); ++method)
+            operations.append({method.key().toUpper().toLatin1(), path.key()});
+    }
+    return operations;
+}
+
+QStringList documentedStatuses(const QJsonObject& api, const Operation& operation)
+{
+    return api.value(u"paths"_s)
+        .toObject()
+        .value(operation.second)
+        .toObject()
+        .value(QString::fromLatin1(operation.first.toLower()))
+        .toObject()
+        .value(u"responses"_s)
+        .toObject()
+        .keys();
+}
+
+QString describe(const QList<Operation>& operations)
+{
+    QStringList lines;
+    for (const Operation& operation : operations)
+        lines << QString::fromLatin1(operation.first) + u' ' + operation.second;
+    return lines.join(u", "_s);
+}
+
+} // namespace
+
+class TestOpenApi final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyServedRouteIsDescribedAndEveryDescribedRouteServed()
+    {
+        QTemporaryDir dir;
+        SystemClock clock;
+        SqliteStoreOpener stores(dir.filePath(u"s.sqlite"_s), clock, *QRandomGenerator::system());
+        const std::unique_ptr<StoreConnection> store = stores.connect(dir.filePath(u"s.sqlite"_s));
+        ServerMetrics metrics;
+        RequestLog log(stderr, clock);
+        AuthThrottle throttle([] { return qint64(0); });
+        ApiRouter router(metrics, log);
+        QObject context;
+        OperationsApi(*store, StoreThread(context), metrics).addRoutes(router);
+        AdminApi(*store, StoreThread(context), clock, throttle).addRoutes(router);
+
+        const QList<Operation> served = router.routes();
+        const QList<Operation> documented = documentedOperations(loadOpenApi());
+        QList<Operation> undocumented;
+        for (const Operation& operation : served) {
+            if (!documented.contains(operation))
+                undocumented << operation;
+        }
+        QList<Operation> unserved;
+        for (const Operation& operation : documented) {
+            if (!served.contains(operation))
+                unserved << operation;
+        }
+        QVERIFY2(undocumented.isEmpty(),
+                 qPrintable(u"served, not in openapi.json: "_s + describe(undocumented)));
+        QVERIFY2(unserved.isEmpty(),
+                 qPrintable(u"in openapi.json, not served: "_s + describe(unserved)));
+    }
+
+    void eachOperationAnswersWithADocumentedStatus()
+    {
+        QTemporaryDir dir;
+        const QString storePath = dir.filePath(u"s.sqlite"_s);
+        const ServerProcess::Run init =
+            ServerProcess::run({u"init-admin"_s, u"--store"_s, storePath});
+        QCOMPARE(init.exitCode, 0);
+        const QStringList admin{u"Authorization: Bearer "_s +
+                                QString::fromLatin1(init.out.trimmed())};
+        ServerProcess server;
+        QVERIFY2(server.start({u"--store"_s, storePath}), server.log().constData());
+
+        const QJsonObject api = loadOpenApi();
+        for (const Operation& operation : documentedOperations(api)) {
+            const QStringList statuses = documentedStatuses(api, operation);
+            const bool isAdmin = operation.second.startsWith(u"/v1/admin/"_s);
+            QByteArray body;
+            if (operation.first == "POST" && operation.second == u"/v1/admin/keys"_s)
+                body = R"({"label":"documented","environment":"ops"})";
+            if (operation.first == "PATCH")
+                body = R"({"rpm":5})";
+            // A fresh key per operation, so revoke or delete do not change what the next sees.
+            const CurlReply key = curl(
+                "POST", server.baseUrl() + u"/v1/admin/keys"_s, admin,
+                QJsonDocument(
+                    QJsonObject{{u"label"_s, u"k-%1"_s.arg(QRandomGenerator::global()->generate())},
+                                {u"environment"_s, u"ops"_s},
+                                {u"pending"_s, operation.second.endsWith(u"/activate"_s)}})
+                    .toJson());
+            QCOMPARE(key.status, 201);
+            const QString path =
+                QString(operation.second).replace(u"{id}"_s, key.json().value(u"id"_s).toString());
+            const QString where = QString::fromLatin1(operation.first) + u' ' + operation.second;
+
+            const CurlReply reply = curl(operation.first, server.baseUrl() + path, admin, body);
+            QVERIFY2(statuses.contains(QString::number(reply.status)),
+                     qPrintable(u"%1 answered %2, documented: %3"_s.arg(where)
+                                    .arg(reply.status)
+                                    .arg(statuses.join(u','))));
+            QVERIFY2(reply.status < 300,
+                     qPrintable(where + u": "_s + QString::fromUtf8(reply.body)));
+            if (!isAdmin)
+                continue;
+            const CurlReply anonymous = curl(operation.first, server.baseUrl() + path, {}, body);
+            QCOMPARE(anonymous.status, 401);
+            QVERIFY(statuses.contains(u"401"_s));
+            if (operation.second.contains(u"{id}"_s)) {
+                const CurlReply missing = curl(
+                    operation.first,
+                    server.baseUrl() + QString(operation.second).replace(u"{id}"_s, u"key_none"_s),
+                    admin, body);
+                QCOMPARE(missing.status, 404);
+                QVERIFY2(statuses.contains(u"404"_s), qPrintable(where));
+            }
+        }
+        QCOMPARE(server.stop(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOpenApi)
+#include "tst_openapi.moc"
