@@ -15,7 +15,7 @@ PACKAGES=(
     dbus dbus-bin gnome-keyring libsecret-tools
     xvfb xauth libbenchmark-dev sqlite3 git
     clang libclang-rt-14-dev llvm-14
-    libboost1.81-dev libssl-dev libtomlplusplus-dev prometheus-cpp-dev curl openssl
+    libboost1.81-dev libssl-dev libtomlplusplus-dev prometheus-cpp-dev curl openssl ca-certificates
 )
 
 install_deps() {
@@ -40,6 +40,10 @@ install_deps() {
 install_npm() {
     local stamp=tests/npm/node_modules/.package-lock.json
     if [ ! -f "$stamp" ] || [ tests/npm/package-lock.json -nt "$stamp" ]; then
+        # Node trusts its own CA list unless told otherwise; the system's is the one admins
+        # keep (and the one a TLS-inspecting network's CA is added to).
+        local bundle=/etc/ssl/certs/ca-certificates.crt
+        [ -f "$bundle" ] && export NODE_EXTRA_CA_CERTS=$bundle
         npm ci --prefix tests/npm --no-audit --no-fund --ignore-scripts
     fi
 }

@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "ApiKeyFormat.h"
+#include "AuditStore.h"
 #include "AuthThrottle.h"
 #include "Clock.h"
 #include "IpAddress.h"
@@ -11,6 +12,7 @@
 #include "KeyJson.h"
 #include "KeyStore.h"
 #include "LifecycleStore.h"
+#include "RequestLog.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "UtcTime.h"
@@ -181,48 +183,65 @@ bool listedBefore(qint64 createdA, const QString& idA, qint64 createdB, const QS
 } // namespace
 
 AdminApi::AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-                   AuthThrottle& throttle)
+                   AuthThrottle& throttle, RequestLog& log)
     : m_store(store)
     , m_storeThread(storeThread)
     , m_clock(clock)
     , m_throttle(throttle)
+    , m_log(log)
 {}
 
 void AdminApi::addRoutes(ApiRouter& router)
 {
-    const auto bind = [this](void (AdminApi::*method)(const ApiRouter::Call&, HttpResponder)) {
-        return authorized(
-            [this, method](const ApiKeyRecord&, const ApiRouter::Call& call,
-                           HttpResponder respond) { (this->*method)(call, std::move(respond)); });
+    const auto bind = [this](const QString& action,
+                             void (AdminApi::*method)(const ApiRouter::Call&, HttpResponder)) {
+        return authorized(action, [this, method](const ApiKeyRecord&, const ApiRouter::Call& call,
+                                                 HttpResponder respond) {
+            (this->*method)(call, std::move(respond));
+        });
     };
-    const auto status = [this](KeyStatus target) {
-        return authorized(
-            [this, target](const ApiKeyRecord&, const ApiRouter::Call& call,
-                           HttpResponder respond) { setStatus(call, target, std::move(respond)); });
+    const auto status = [this](const QString& action, KeyStatus target) {
+        return authorized(action, [this, target](const ApiKeyRecord&, const ApiRouter::Call& call,
+                                                 HttpResponder respond) {
+            setStatus(call, target, std::move(respond));
+        });
     };
-    router.add("GET", u"/v1/admin/keys"_s, bind(&AdminApi::listKeys));
-    router.add("POST", u"/v1/admin/keys"_s, bind(&AdminApi::createKey));
-    router.add("GET", u"/v1/admin/keys/{id}"_s, bind(&AdminApi::showKey));
-    router.add("PATCH", u"/v1/admin/keys/{id}"_s, bind(&AdminApi::updateKey));
-    router.add("DELETE", u"/v1/admin/keys/{id}"_s, bind(&AdminApi::deleteKey));
-    router.add("POST", u"/v1/admin/keys/{id}/disable"_s, status(KeyStatus::Disabled));
-    router.add("POST", u"/v1/admin/keys/{id}/enable"_s, status(KeyStatus::Active));
-    router.add("POST", u"/v1/admin/keys/{id}/revoke"_s, status(KeyStatus::Revoked));
-    router.add("POST", u"/v1/admin/keys/{id}/activate"_s, bind(&AdminApi::activateKey));
-    router.add("POST", u"/v1/admin/keys/{id}/rotate"_s, bind(&AdminApi::rotateKey));
-    router.add("GET", u"/v1/admin/keys/{id}/events"_s, bind(&AdminApi::keyEvents));
+    router.add("GET", u"/v1/admin/keys"_s, bind(u"key.list"_s, &AdminApi::listKeys));
+    router.add("POST", u"/v1/admin/keys"_s, bind(u"key.create"_s, &AdminApi::createKey));
+    router.add("GET", u"/v1/admin/keys/{id}"_s, bind(u"key.show"_s, &AdminApi::showKey));
+    router.add("PATCH", u"/v1/admin/keys/{id}"_s, bind(u"key.update"_s, &AdminApi::updateKey));
+    router.add("DELETE", u"/v1/admin/keys/{id}"_s, bind(u"key.delete"_s, &AdminApi::deleteKey));
+    router.add("POST", u"/v1/admin/keys/{id}/disable"_s,
+               status(u"key.disable"_s, KeyStatus::Disabled));
+    router.add("POST", u"/v1/admin/keys/{id}/enable"_s, status(u"key.enable"_s, KeyStatus::Active));
+    router.add("POST", u"/v1/admin/keys/{id}/revoke"_s,
+               status(u"key.revoke"_s, KeyStatus::Revoked));
+    router.add("POST", u"/v1/admin/keys/{id}/activate"_s,
+               bind(u"key.activate"_s, &AdminApi::activateKey));
+    router.add("POST", u"/v1/admin/keys/{id}/rotate"_s,
+               bind(u"key.rotate"_s, &AdminApi::rotateKey));
+    router.add("GET", u"/v1/admin/keys/{id}/events"_s, bind(u"key.events"_s, &AdminApi::keyEvents));
+    router.add("GET", u"/v1/admin/audit"_s, bind(u"audit.list"_s, &AdminApi::auditEntries));
 }
 
-ApiRouter::Handler AdminApi::authorized(Work work)
+ApiRouter::Handler AdminApi::authorized(const QString& action, Work work)
 {
-    return [this, work = std::move(work)](ApiRouter::Call call, HttpResponder respond) {
+    return [this, action, work = std::move(work)](ApiRouter::Call call, HttpResponder respond) {
         const QString client = call.request.clientAddress;
         const qint64 delay = m_throttle.delayFor(client);
+        auto entry = std::make_shared<AuditEntry>();
+        entry->action = action;
+        entry->target = call.params.value(0);
+        entry->clientAddress = client;
         // A refusal waits as long as the address has earned; so does a success, or the
         // timing would tell a guess that worked from one that did not.
-        HttpResponder answer = [respond = std::move(respond), delay](HttpResponse response) {
+        HttpResponder answer = [this, respond = std::move(respond), delay, entry,
+                                changes = call.request.method != "GET"](HttpResponse response) {
             response.delayMs = qMax(response.delayMs, delay);
-            respond(std::move(response));
+            const bool refused = response.status == 401 || response.status == 403;
+            if (!changes && !refused)
+                return respond(std::move(response));
+            audited(entry, std::move(response), respond);
         };
         const std::optional<QString> credential = credentialOf(call.request);
         if (!credential || !ApiKeyFormat::isWellFormed(*credential)) {
@@ -235,22 +254,53 @@ ApiRouter::Handler AdminApi::authorized(Work work)
             return;
         }
         const QByteArray digest = ApiKeyFormat::digestHex(*credential);
-        m_storeThread.post(
-            [this, call = std::move(call), digest, work, answer = std::move(answer)]() mutable {
-                authenticate(call, digest, work, std::move(answer));
-            });
+        m_storeThread.post([this, call = std::move(call), digest, work, entry,
+                            answer = std::move(answer)]() mutable {
+            authenticate(call, digest, work, entry, std::move(answer));
+        });
     };
 }
 
+void AdminApi::audited(const std::shared_ptr<AuditEntry>& entry, HttpResponse response,
+                       const HttpResponder& respond)
+{
+    entry->httpStatus = response.status;
+    const QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    entry->outcome = response.status < 400
+                         ? u"ok"_s
+                         : body.value(u"error"_s).toObject().value(u"code"_s).toString();
+    // A created key is named by its new id.
+    if (response.status == 201)
+        entry->target = body.value(u"id"_s).toString();
+    // The answer waits for its audit row: once a client has it, the action is on record.
+    m_storeThread.post([this, entry, response = std::move(response), respond]() mutable {
+        QObject* context = m_storeThread.context();
+        m_store.audit()
+            .recordAudit(*entry)
+            .then(context, [respond, response](const AuditEntry&) { respond(response); })
+            .onFailed(context, [this, respond, response, entry](const std::exception& error) {
+                m_log.error(u"could not record an admin action in the audit log"_s,
+                            {{u"action"_s, entry->action},
+                             {u"target"_s, entry->target},
+                             {u"error"_s, QString::fromUtf8(error.what())}});
+                respond(response);
+            });
+    });
+}
+
 void AdminApi::authenticate(const ApiRouter::Call& call, const QByteArray& digest, Work work,
-                            HttpResponder respond)
+                            const std::shared_ptr<AuditEntry>& entry, HttpResponder respond)
 {
     const QString client = call.request.clientAddress;
     QObject* context = m_storeThread.context();
     m_store.keys()
         .findKeyByDigest(digest)
         .then(context,
-              [this, call, work, respond, client](const ApiKeyRecord& actor) {
+              [this, call, work, respond, client, entry](const ApiKeyRecord& actor) {
+                  entry->actorKeyId = actor.id;
+                  entry->actorLabel = actor.spec.label;
+                  entry->actorHint = actor.hint;
+                  const QString who = actorOf(actor);
                   const KeyAccess::Verdict verdict = KeyAccess::check(
                       actor, m_clock.nowUtcMs(), IpAddress::parse(client), Permission::Admin);
                   if (verdict != KeyAccess::Verdict::Allowed) {
@@ -258,12 +308,11 @@ void AdminApi::authenticate(const ApiRouter::Call& call, const QByteArray& diges
                           verdict != KeyAccess::Verdict::IpNotAllowed)
                           m_throttle.failed(client);
                       HttpResponse response = refusal(verdict).toResponse();
-                      response.actor = actorOf(actor);
+                      response.actor = who;
                       respond(std::move(response));
                       return;
                   }
                   m_throttle.succeeded(client);
-                  const QString who = actorOf(actor);
                   work(actor, call, [respond, who](HttpResponse response) {
                       response.actor = who;
                       respond(std::move(response));
@@ -398,9 +447,8 @@ void AdminApi::createKey(const ApiRouter::Call& call, HttpResponder respond)
         return;
     }
     KeyStore& keys = m_store.keys();
-    reply(*pending ? keys.createPendingKey(spec) : keys.createKey(spec),
-          m_storeThread.context(), respond,
-          [this](const CreatedKey& created) { return createdResponse(created); });
+    reply(*pending ? keys.createPendingKey(spec) : keys.createKey(spec), m_storeThread.context(),
+          respond, [this](const CreatedKey& created) { return createdResponse(created); });
 }
 
 void AdminApi::showKey(const ApiRouter::Call& call, HttpResponder respond)
@@ -501,5 +549,52 @@ void AdminApi::keyEvents(const ApiRouter::Call& call, HttpResponder respond)
               })
         .onFailed(context, [respond](const StoreError& error) {
             respond(ApiError::fromStoreError(error).toResponse());
+        });
+}
+
+void AdminApi::auditEntries(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const QUrlQuery query(QString::fromUtf8(call.request.query));
+    for (const auto& [name, ignored] : query.queryItems()) {
+        if (name != u"limit"_s && name != u"cursor"_s) {
+            respond(errorResponse(ApiError::Code::InvalidValue,
+                                  u"%1: unknown query parameter"_s.arg(name), name));
+            return;
+        }
+    }
+    int limit = DefaultPageSize;
+    if (query.hasQueryItem(u"limit"_s)) {
+        bool ok = false;
+        limit = query.queryItemValue(u"limit"_s).toInt(&ok);
+        if (!ok)
+            limit = 0;
+    }
+    reply(
+        m_store.audit().auditEntries(query.queryItemValue(u"cursor"_s, QUrl::FullyDecoded), limit),
+        m_storeThread.context(), respond, [](const AuditStore::Page& page) {
+            QJsonArray data;
+            for (const AuditEntry& entry : page.entries) {
+                const QJsonValue actor = entry.actorKeyId.isEmpty()
+                                             ? QJsonValue()
+                                             : QJsonObject{{u"id"_s, entry.actorKeyId},
+                                                           {u"label"_s, entry.actorLabel},
+                                                           {u"hint"_s, entry.actorHint}};
+                data.append(QJsonObject{{u"id"_s, entry.id},
+                                        {u"time"_s, UtcTime::toRfc3339(entry.atMs)},
+                                        {u"actor"_s, actor},
+                                        {u"action"_s, entry.action},
+                                        {u"target"_s, entry.target},
+                                        {u"client"_s, entry.clientAddress},
+                                        {u"outcome"_s, entry.outcome},
+                                        {u"status"_s, entry.httpStatus}});
+            }
+            return HttpResponse::json(
+                200,
+                QJsonDocument(QJsonObject{{u"object"_s, u"list"_s},
+                                          {u"data"_s, data},
+                                          {u"has_more"_s, !page.nextCursor.isEmpty()},
+                                          {u"next_cursor"_s, page.nextCursor.isEmpty()
+                                                                 ? QJsonValue()
+                                                                 : QJsonValue(page.nextCursor)}}));
         });
 }

@@ -2,22 +2,26 @@
 
 #include "ApiKeyRecord.h"
 #include "ApiRouter.h"
+#include "AuditEntry.h"
 #include "StoreThread.h"
+
+#include <memory>
 
 class AuthThrottle;
 class Clock;
+class RequestLog;
 class StoreConnection;
 
-// /v1/admin/: the keys of the store, for holders of a key with the admin permission. Requests
-// arrive on I/O threads; everything that touches the store is posted to the store thread, and
-// the answer goes back through the responder.
+// /v1/admin/: the keys of the store and the audit log of what admins did, for holders of a key with
+// the admin permission. Requests arrive on I/O threads; everything that touches the store is posted
+// to the store thread, and the answer goes back through the responder.
 class AdminApi final
 {
     Q_DISABLE_COPY_MOVE(AdminApi)
 
 public:
     AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-             AuthThrottle& throttle);
+             AuthThrottle& throttle, RequestLog& log);
 
     void addRoutes(ApiRouter& router);
 
@@ -28,9 +32,13 @@ private:
     // Runs on the store thread with the authenticated admin key.
     using Work = std::function<void(const ApiKeyRecord& actor, const ApiRouter::Call& call,
                                     HttpResponder respond)>;
-    ApiRouter::Handler authorized(Work work);
+    // action: what the audit log calls it ("key.revoke"). Every request that changes
+    // something, and every refused one, is recorded before it is answered.
+    ApiRouter::Handler authorized(const QString& action, Work work);
     void authenticate(const ApiRouter::Call& call, const QByteArray& digest, Work work,
-                      HttpResponder respond);
+                      const std::shared_ptr<AuditEntry>& entry, HttpResponder respond);
+    void audited(const std::shared_ptr<AuditEntry>& entry, HttpResponse response,
+                 const HttpResponder& respond);
 
     void listKeys(const ApiRouter::Call& call, HttpResponder respond);
     void createKey(const ApiRouter::Call& call, HttpResponder respond);
@@ -41,6 +49,7 @@ private:
     void activateKey(const ApiRouter::Call& call, HttpResponder respond);
     void rotateKey(const ApiRouter::Call& call, HttpResponder respond);
     void keyEvents(const ApiRouter::Call& call, HttpResponder respond);
+    void auditEntries(const ApiRouter::Call& call, HttpResponder respond);
 
     HttpResponse keyResponse(int status, const ApiKeyRecord& record) const;
     HttpResponse createdResponse(const CreatedKey& created) const;
@@ -49,4 +58,5 @@ private:
     StoreThread m_storeThread;
     const Clock& m_clock;
     AuthThrottle& m_throttle;
+    RequestLog& m_log;
 };

@@ -146,7 +146,7 @@ void ServerCommand::serve()
     const StoreThread storeThread(*this);
     m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics);
     m_operations->addRoutes(*m_router);
-    m_admin = std::make_unique<AdminApi>(*m_store, storeThread, m_clock, *m_throttle);
+    m_admin = std::make_unique<AdminApi>(*m_store, storeThread, m_clock, *m_throttle, *m_log);
     m_admin->addRoutes(*m_router);
 
     HttpServer::Limits limits;

@@ -88,7 +88,7 @@ private Q_SLOTS:
         ApiRouter router(metrics, log);
         QObject context;
         OperationsApi(*store, StoreThread(context), metrics).addRoutes(router);
-        AdminApi(*store, StoreThread(context), clock, throttle).addRoutes(router);
+        AdminApi(*store, StoreThread(context), clock, throttle, log).addRoutes(router);
 
         const QList<Operation> served = router.routes();
         const QList<Operation> documented = documentedOperations(loadOpenApi());

@@ -474,6 +474,78 @@ private Q_SLOTS:
         verifyStillServing();
     }
 
+    // After the tests above: what they did is on record, with who, from where and how it ended.
+    void theAuditLogRecordsWhatChangedAndWhatWasRefused()
+    {
+        const QJsonObject doomed =
+            createKey({{u"label"_s, u"audited"_s}, {u"environment"_s, u"dev"_s}});
+        const QString id = doomed.value(u"id"_s).toString();
+        QCOMPARE(
+            curl("PATCH", url(u"/v1/admin/keys/"_s + id), admin(), R"({"tier":"gold"})").status,
+            400);
+        QCOMPARE(curl("DELETE", url(u"/v1/admin/keys/"_s + id), admin()).status, 200);
+        const QString stranger = ApiKeyFormat::generate(u"sk-", *QRandomGenerator::system());
+        QCOMPARE(curl("GET", url(u"/v1/admin/keys"_s), {u"x-api-key: "_s + stranger}).status, 401);
+
+        QList<QJsonObject> entries;
+        QString cursor;
+        do {
+            const CurlReply page =
+                curl("GET",
+                     url(u"/v1/admin/audit?limit=50"_s +
+                         (cursor.isEmpty() ? QString() : u"&cursor="_s + cursor)),
+                     admin());
+            QCOMPARE(page.status, 200);
+            QVERIFY2(!page.body.contains(stranger.toLatin1()), "a key is in the audit log");
+            for (const QJsonValue& entry : page.json().value(u"data"_s).toArray())
+                entries << entry.toObject();
+            cursor = page.json().value(u"next_cursor"_s).toString();
+        } while (!cursor.isEmpty());
+
+        const auto find = [&](const QString& action, const QString& target) {
+            for (const QJsonObject& entry : entries) {
+                if (entry.value(u"action"_s).toString() == action &&
+                    entry.value(u"target"_s).toString() == target)
+                    return entry;
+            }
+            return QJsonObject();
+        };
+        // Newest first: the refused request came last.
+        const QJsonObject refused = entries.value(0);
+        QCOMPARE(refused.value(u"action"_s).toString(), u"key.list"_s);
+        QCOMPARE(refused.value(u"outcome"_s).toString(), u"invalid_api_key"_s);
+        QCOMPARE(refused.value(u"status"_s).toInt(), 401);
+        QVERIFY(refused.value(u"actor"_s).isNull());
+        QCOMPARE(refused.value(u"client"_s).toString(), u"127.0.0.1"_s);
+
+        const QJsonObject created = find(u"key.create"_s, id);
+        QCOMPARE(created.value(u"outcome"_s).toString(), u"ok"_s);
+        QCOMPARE(created.value(u"status"_s).toInt(), 201);
+        const QJsonObject actor = created.value(u"actor"_s).toObject();
+        QCOMPARE(actor.value(u"label"_s).toString(), u"admin"_s);
+        QCOMPARE(actor.value(u"hint"_s).toString(), ApiKeyFormat::displayHint(m_adminKey));
+        const QJsonObject badUpdate = find(u"key.update"_s, id);
+        QCOMPARE(badUpdate.value(u"outcome"_s).toString(), u"invalid_value"_s);
+        // The key is gone; what was done to it is not.
+        QCOMPARE(find(u"key.delete"_s, id).value(u"outcome"_s).toString(), u"ok"_s);
+        QCOMPARE(curl("GET", url(u"/v1/admin/keys/"_s + id), admin()).status, 404);
+        // A read-only key turned away is recorded with who it was.
+        bool forbiddenRecorded = false;
+        for (const QJsonObject& entry : entries)
+            forbiddenRecorded =
+                forbiddenRecorded ||
+                (entry.value(u"outcome"_s).toString() == u"insufficient_permissions"_s &&
+                 entry.value(u"actor"_s).toObject().value(u"label"_s).toString() == u"reader"_s);
+        QVERIFY(forbiddenRecorded);
+        // Reads that succeeded are not actions.
+        for (const QJsonObject& entry : entries)
+            QVERIFY(!(entry.value(u"action"_s).toString() == u"key.show"_s &&
+                      entry.value(u"outcome"_s).toString() == u"ok"_s));
+        QCOMPARE(curl("GET", url(u"/v1/admin/audit?cursor=abc"_s), admin()).errorParam(),
+                 u"cursor"_s);
+        QCOMPARE(curl("GET", url(u"/v1/admin/audit?limit=0"_s), admin()).errorParam(), u"limit"_s);
+    }
+
     void servesHttpsWithTheGivenCertificate()
     {
         const QString cert = m_dir.filePath(u"tls/cert.pem"_s);

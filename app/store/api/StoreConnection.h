@@ -2,12 +2,13 @@
 
 #include <QFuture>
 
+class AuditStore;
 class KeyStore;
 class LifecycleStore;
 class UsageStore;
 
-// One store - a local file or a server - seen through the three interfaces the UI and
-// keydeckctl use. Each program's main() (and the Connections page) picks the implementation;
+// One store - a local file or a server - seen through the interfaces the UI, keydeckctl and
+// the server use. Each program's main() (and the Connections page) picks the implementation;
 // nothing else knows which it is.
 class StoreConnection
 {
@@ -23,4 +24,5 @@ public:
     virtual KeyStore& keys() = 0;
     virtual UsageStore& usage() = 0;
     virtual LifecycleStore& lifecycle() = 0;
+    virtual AuditStore& audit() = 0;
 };

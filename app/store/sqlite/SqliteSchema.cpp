@@ -219,6 +219,21 @@ const QList<QStringList>& migrations()
             }
             return step;
         }(),
+        // 6 -> 7: the audit log of admin actions (keydeck-server). No foreign key to keys: a
+        // deleted key's actions stay. AUTOINCREMENT: an id is never given out twice.
+        {
+            u"CREATE TABLE audit_log ("
+            "id INTEGER PRIMARY KEY AUTOINCREMENT,"
+            "at_ms INTEGER NOT NULL,"
+            "actor_key_id TEXT NOT NULL,"
+            "actor_label TEXT NOT NULL,"
+            "actor_hint TEXT NOT NULL,"
+            "action TEXT NOT NULL,"
+            "target TEXT NOT NULL,"
+            "client_address TEXT NOT NULL,"
+            "outcome TEXT NOT NULL,"
+            "http_status INTEGER NOT NULL)"_s,
+        },
     };
     return steps;
 }

@@ -1,5 +1,6 @@
 #include "SqliteStore.h"
 
+#include "SqliteAuditStore.h"
 #include "SqliteDatabase.h"
 #include "SqliteKeyRows.h"
 #include "SqliteKeyStore.h"
@@ -17,6 +18,7 @@ SqliteStore::SqliteStore(QString path, const Clock& clock, QRandomGenerator& rng
     , m_keys(std::make_unique<SqliteKeyStore>(*m_database))
     , m_usage(std::make_unique<SqliteUsageStore>(*m_database))
     , m_lifecycle(std::make_unique<SqliteLifecycleStore>(*m_database))
+    , m_audit(std::make_unique<SqliteAuditStore>(*m_database))
 {
     m_database->setBusyTimeoutMs(DefaultBusyTimeoutMs);
 }
@@ -25,6 +27,7 @@ SqliteStore::SqliteStore(QString path, const Clock& clock, QRandomGenerator& rng
 SqliteStore::~SqliteStore()
 {
     m_database->shutdown();
+    m_audit.reset();
     m_lifecycle.reset();
     m_usage.reset();
     m_keys.reset();
@@ -57,6 +60,11 @@ UsageStore& SqliteStore::usage()
 LifecycleStore& SqliteStore::lifecycle()
 {
     return *m_lifecycle;
+}
+
+AuditStore& SqliteStore::audit()
+{
+    return *m_audit;
 }
 
 QString SqliteStore::path() const

@@ -5,6 +5,7 @@
 #include <memory>
 
 class Clock;
+class SqliteAuditStore;
 class KeyStore;
 class QRandomGenerator;
 class SqliteDatabase;
@@ -12,7 +13,7 @@ class SqliteKeyStore;
 class SqliteLifecycleStore;
 class SqliteUsageStore;
 
-// The local store: one SQLite file (SqliteDatabase) seen through the three interfaces. Each
+// The local store: one SQLite file (SqliteDatabase) seen through the store interfaces. Each
 // announces its own changes, made here or by another process using the same file.
 class SqliteStore final : public StoreConnection
 {
@@ -33,6 +34,7 @@ public:
     KeyStore& keys() override;
     UsageStore& usage() override;
     LifecycleStore& lifecycle() override;
+    AuditStore& audit() override;
 
     QString path() const;
     // <XDG data home>/KeyDeck/keydeck.sqlite, the same for the app, keydeckctl and the server
@@ -45,4 +47,5 @@ private:
     std::unique_ptr<SqliteKeyStore> m_keys;
     std::unique_ptr<SqliteUsageStore> m_usage;
     std::unique_ptr<SqliteLifecycleStore> m_lifecycle;
+    std::unique_ptr<SqliteAuditStore> m_audit;
 };

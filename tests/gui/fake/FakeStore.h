@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FakeAuditStore.h"
 #include "FakeBehaviour.h"
 #include "FakeKeyStore.h"
 #include "FakeLifecycleStore.h"
@@ -17,6 +18,7 @@ public:
         : m_keys(m_behaviour)
         , m_usage(m_behaviour)
         , m_lifecycle(m_behaviour)
+        , m_audit(m_behaviour)
     {}
 
     FakeBehaviour& behaviour() { return m_behaviour; }
@@ -29,10 +31,12 @@ public:
     KeyStore& keys() override { return m_keys; }
     UsageStore& usage() override { return m_usage; }
     LifecycleStore& lifecycle() override { return m_lifecycle; }
+    AuditStore& audit() override { return m_audit; }
 
 private:
     FakeBehaviour m_behaviour;
     FakeKeyStore m_keys;
     FakeUsageStore m_usage;
     FakeLifecycleStore m_lifecycle;
+    FakeAuditStore m_audit;
 };

@@ -245,6 +245,7 @@ void TestSqliteStore::upgradesEveryShippedVersionInPlace_data()
     QTest::newRow("version 3") << 3;
     QTest::newRow("version 4") << 4;
     QTest::newRow("version 5") << 5;
+    QTest::newRow("version 6") << 6;
 }
 
 void TestSqliteStore::upgradesEveryShippedVersionInPlace()
