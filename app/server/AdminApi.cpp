@@ -5,6 +5,7 @@
 #include "AuditStore.h"
 #include "AuthThrottle.h"
 #include "Clock.h"
+#include "EventHub.h"
 #include "IpAddress.h"
 #include "KeyAccess.h"
 #include "KeyEnums.h"
@@ -15,6 +16,7 @@
 #include "RequestLog.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
+#include "StreamSink.h"
 #include "UtcTime.h"
 
 #include <QJsonArray>
@@ -183,12 +185,13 @@ bool listedBefore(qint64 createdA, const QString& idA, qint64 createdB, const QS
 } // namespace
 
 AdminApi::AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-                   AuthThrottle& throttle, RequestLog& log)
+                   AuthThrottle& throttle, RequestLog& log, EventHub& events)
     : m_store(store)
     , m_storeThread(storeThread)
     , m_clock(clock)
     , m_throttle(throttle)
     , m_log(log)
+    , m_events(events)
 {}
 
 void AdminApi::addRoutes(ApiRouter& router)
@@ -222,6 +225,7 @@ void AdminApi::addRoutes(ApiRouter& router)
                bind(u"key.rotate"_s, &AdminApi::rotateKey));
     router.add("GET", u"/v1/admin/keys/{id}/events"_s, bind(u"key.events"_s, &AdminApi::keyEvents));
     router.add("GET", u"/v1/admin/audit"_s, bind(u"audit.list"_s, &AdminApi::auditEntries));
+    router.add("GET", u"/v1/admin/events"_s, bind(u"events.subscribe"_s, &AdminApi::events));
 }
 
 ApiRouter::Handler AdminApi::authorized(const QString& action, Work work)
@@ -597,4 +601,23 @@ void AdminApi::auditEntries(const ApiRouter::Call& call, HttpResponder respond)
                                                                  ? QJsonValue()
                                                                  : QJsonValue(page.nextCursor)}}));
         });
+}
+
+void AdminApi::events(const ApiRouter::Call&, HttpResponder respond)
+{
+    if (m_events.isFull()) {
+        respond(errorResponse(ApiError::Code::TooManyStreams,
+                              u"too many clients follow the events; try again later"_s));
+        return;
+    }
+    HttpResponse response;
+    response.contentType = "text/event-stream";
+    // Called on the connection's thread once the headers are out; subscribing is store work.
+    response.stream = [this](std::shared_ptr<StreamSink> sink) {
+        m_storeThread.post([this, sink] {
+            if (!m_events.subscribe(sink))
+                sink->finish();
+        });
+    };
+    respond(std::move(response));
 }

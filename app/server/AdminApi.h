@@ -9,6 +9,7 @@
 
 class AuthThrottle;
 class Clock;
+class EventHub;
 class RequestLog;
 class StoreConnection;
 
@@ -21,7 +22,7 @@ class AdminApi final
 
 public:
     AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-             AuthThrottle& throttle, RequestLog& log);
+             AuthThrottle& throttle, RequestLog& log, EventHub& events);
 
     void addRoutes(ApiRouter& router);
 
@@ -50,6 +51,7 @@ private:
     void rotateKey(const ApiRouter::Call& call, HttpResponder respond);
     void keyEvents(const ApiRouter::Call& call, HttpResponder respond);
     void auditEntries(const ApiRouter::Call& call, HttpResponder respond);
+    void events(const ApiRouter::Call& call, HttpResponder respond);
 
     HttpResponse keyResponse(int status, const ApiKeyRecord& record) const;
     HttpResponse createdResponse(const CreatedKey& created) const;
@@ -59,4 +61,5 @@ private:
     const Clock& m_clock;
     AuthThrottle& m_throttle;
     RequestLog& m_log;
+    EventHub& m_events;
 };

@@ -59,6 +59,8 @@ Row rowOf(ApiError::Code code)
         return {431, "invalid_request_error", "headers_too_large"};
     case C::StoreUnavailable:
         return {503, "server_error", "store_unavailable"};
+    case C::TooManyStreams:
+        return {503, "server_error", "too_many_streams"};
     case C::Internal:
         break;
     }

@@ -33,6 +33,7 @@ public:
         PayloadTooLarge,
         HeadersTooLarge,
         StoreUnavailable,
+        TooManyStreams,
         Internal,
     };
 

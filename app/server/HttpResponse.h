@@ -4,6 +4,10 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <functional>
+#include <memory>
+
+class StreamSink;
 
 class QJsonDocument;
 
@@ -21,6 +25,9 @@ struct HttpResponse
     bool close = false;
     // Who asked, for the log: a key's id and hint, never the key.
     QString actor;
+    // Set for a body produced over time: the headers go out (chunked), then this is given the
+    // sink to write the body to. body is ignored; the connection closes when the stream ends.
+    std::function<void(std::shared_ptr<StreamSink>)> stream;
 
     static HttpResponse json(int status, const QJsonDocument& document);
 };

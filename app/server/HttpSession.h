@@ -2,6 +2,7 @@
 
 #include "HttpHandler.h"
 #include "HttpServer.h"
+#include "StreamSink.h"
 
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -14,6 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -30,6 +32,39 @@ struct SessionContext
     HttpHandler& handler;
     HttpServer::Limits limits;
     std::atomic<int>& connections;
+};
+
+// The sink of one streamed response: hands each write to the session's strand. Holds the
+// session weakly; the session's read of the (otherwise silent) client keeps it alive and
+// notices when the client goes.
+template <class Session> class SessionSink final : public StreamSink
+{
+public:
+    explicit SessionSink(const std::shared_ptr<Session>& session)
+        : m_session(session)
+    {}
+
+    bool write(const QByteArray& bytes) override
+    {
+        const std::shared_ptr<Session> session = m_session.lock();
+        if (!session || !m_open)
+            return false;
+        net::post(session->stream().get_executor(),
+                  [session, bytes] { session->queueChunk(bytes, false); });
+        return true;
+    }
+    void finish() override
+    {
+        if (const std::shared_ptr<Session> session = m_session.lock())
+            net::post(session->stream().get_executor(),
+                      [session] { session->queueChunk({}, true); });
+    }
+    bool isOpen() const override { return m_open && !m_session.expired(); }
+    void close() { m_open = false; }
+
+private:
+    std::weak_ptr<Session> m_session;
+    std::atomic<bool> m_open{true};
 };
 
 // One connection: reads a request, hands it to the handler, writes the answer, and reads the
@@ -190,6 +225,8 @@ private:
 
     void write(HttpResponse response, unsigned version)
     {
+        if (response.stream)
+            return writeStreamHeader(std::move(response), version);
         auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
             bhttp::status(response.status), version);
         message->set(bhttp::field::server, "keydeck-server");
@@ -214,8 +251,112 @@ private:
             });
     }
 
+    void writeStreamHeader(HttpResponse response, unsigned version)
+    {
+        auto header = std::make_shared<bhttp::response<bhttp::empty_body>>(
+            bhttp::status(response.status), version);
+        header->set(bhttp::field::server, "keydeck-server");
+        header->set(bhttp::field::content_type, response.contentType.toStdString());
+        header->set(bhttp::field::cache_control, "no-store");
+        for (const auto& [name, value] : std::as_const(response.headers))
+            header->set(name.toStdString(), value.toStdString());
+        header->keep_alive(false);
+        header->chunked(true);
+        auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
+        expireAfter(m_context.limits.writeTimeoutMs);
+        bhttp::async_write_header(
+            derived().stream(), *serializer,
+            [self = derived().shared_from_this(), header, serializer,
+             producer = std::move(response.stream)](beast::error_code ec, std::size_t) {
+                if (ec)
+                    return self->derived().shutdown();
+                beast::get_lowest_layer(self->derived().stream()).expires_never();
+                self->m_sink = std::make_shared<SessionSink<Derived>>(self);
+                self->watchForClose();
+                producer(self->m_sink);
+            });
+    }
+
+    // The client sends nothing more on a stream; a read that ends means it went away.
+    void watchForClose()
+    {
+        derived().stream().async_read_some(
+            m_buffer.prepare(512),
+            [self = derived().shared_from_this()](beast::error_code ec, std::size_t) {
+                if (!ec)
+                    return self->watchForClose();
+                self->closeStream();
+            });
+    }
+
+    void closeStream()
+    {
+        if (std::exchange(m_streamClosed, true))
+            return;
+        if (m_sink)
+            m_sink->close();
+        m_chunks.clear();
+        derived().shutdown();
+    }
+
+public:
+    // The strand only (SessionSink posts here).
+    void queueChunk(const QByteArray& bytes, bool last)
+    {
+        if (!m_sink || !m_sink->isOpen())
+            return;
+        if (last)
+            m_finishing = true;
+        else
+            m_chunks.push_back(bytes);
+        m_queuedBytes += bytes.size();
+        // A client that does not read is not buffered for without bound.
+        if (m_queuedBytes > MaxQueuedStreamBytes)
+            return closeStream();
+        if (!m_writingChunk)
+            writeNextChunk();
+    }
+
+private:
+    static constexpr qint64 MaxQueuedStreamBytes = 1024 * 1024;
+
+    void writeNextChunk()
+    {
+        if (m_chunks.empty()) {
+            if (!m_finishing)
+                return;
+            m_writingChunk = true;
+            expireAfter(m_context.limits.writeTimeoutMs);
+            net::async_write(derived().stream(), bhttp::make_chunk_last(),
+                             [self = derived().shared_from_this()](beast::error_code, std::size_t) {
+                                 self->closeStream();
+                             });
+            return;
+        }
+        m_writingChunk = true;
+        auto data = std::make_shared<std::string>(m_chunks.front().toStdString());
+        m_chunks.pop_front();
+        expireAfter(m_context.limits.writeTimeoutMs);
+        net::async_write(
+            derived().stream(), bhttp::make_chunk(net::buffer(*data)),
+            [self = derived().shared_from_this(), data](beast::error_code ec, std::size_t) {
+                self->m_writingChunk = false;
+                self->m_queuedBytes -= qint64(data->size());
+                if (ec)
+                    return self->closeStream();
+                beast::get_lowest_layer(self->derived().stream()).expires_never();
+                self->writeNextChunk();
+            });
+    }
+
     SessionContext& m_context;
     std::string m_clientAddress;
+    std::shared_ptr<SessionSink<Derived>> m_sink;
+    std::deque<QByteArray> m_chunks;
+    qint64 m_queuedBytes = 0;
+    bool m_writingChunk = false;
+    bool m_finishing = false;
+    bool m_streamClosed = false;
     std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
     int m_requests = 0;
 };

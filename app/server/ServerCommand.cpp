@@ -4,6 +4,7 @@
 #include "ApiRouter.h"
 #include "AuthThrottle.h"
 #include "Clock.h"
+#include "EventHub.h"
 #include "HttpServer.h"
 #include "KeyStore.h"
 #include "OperationsApi.h"
@@ -146,7 +147,9 @@ void ServerCommand::serve()
     const StoreThread storeThread(*this);
     m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics);
     m_operations->addRoutes(*m_router);
-    m_admin = std::make_unique<AdminApi>(*m_store, storeThread, m_clock, *m_throttle, *m_log);
+    m_events = std::make_unique<EventHub>(*m_store, m_clock);
+    m_admin =
+        std::make_unique<AdminApi>(*m_store, storeThread, m_clock, *m_throttle, *m_log, *m_events);
     m_admin->addRoutes(*m_router);
 
     HttpServer::Limits limits;

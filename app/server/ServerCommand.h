@@ -10,6 +10,7 @@ class AdminApi;
 class ApiRouter;
 class AuthThrottle;
 class Clock;
+class EventHub;
 class HttpServer;
 class OperationsApi;
 class RequestLog;
@@ -56,6 +57,7 @@ private:
     std::unique_ptr<ServerMetrics> m_metrics;
     std::unique_ptr<AuthThrottle> m_throttle;
     std::unique_ptr<ApiRouter> m_router;
+    std::unique_ptr<EventHub> m_events;
     std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<OperationsApi> m_operations;
     std::unique_ptr<HttpServer> m_http;

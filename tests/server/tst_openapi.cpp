@@ -5,6 +5,7 @@
 #include "ApiKeyFormat.h"
 #include "ApiRouter.h"
 #include "AuthThrottle.h"
+#include "EventHub.h"
 #include "OperationsApi.h"
 #include "RequestLog.h"
 #include "ServerMetrics.h"
@@ -88,7 +89,8 @@ private Q_SLOTS:
         ApiRouter router(metrics, log);
         QObject context;
         OperationsApi(*store, StoreThread(context), metrics).addRoutes(router);
-        AdminApi(*store, StoreThread(context), clock, throttle, log).addRoutes(router);
+        EventHub events(*store, clock);
+        AdminApi(*store, StoreThread(context), clock, throttle, log, events).addRoutes(router);
 
         const QList<Operation> served = router.routes();
         const QList<Operation> documented = documentedOperations(loadOpenApi());
@@ -142,7 +144,12 @@ private Q_SLOTS:
                 QString(operation.second).replace(u"{id}"_s, key.json().value(u"id"_s).toString());
             const QString where = QString::fromLatin1(operation.first) + u' ' + operation.second;
 
-            const CurlReply reply = curl(operation.first, server.baseUrl() + path, admin, body);
+            // The event stream stays open: its headers are what there is to check.
+            const QStringList extra = operation.second == u"/v1/admin/events"_s
+                                          ? QStringList{u"--max-time"_s, u"1"_s}
+                                          : QStringList();
+            const CurlReply reply =
+                curl(operation.first, server.baseUrl() + path, admin, body, extra);
             QVERIFY2(statuses.contains(QString::number(reply.status)),
                      qPrintable(u"%1 answered %2, documented: %3"_s.arg(where)
                                     .arg(reply.status)

@@ -546,6 +546,54 @@ private Q_SLOTS:
         QCOMPARE(curl("GET", url(u"/v1/admin/audit?limit=0"_s), admin()).errorParam(), u"limit"_s);
     }
 
+    // Another admin's change reaches every follower of /v1/admin/events: made through this
+    // server, or by another program writing the same store (keydeckctl here).
+    void eventsReachEveryFollower()
+    {
+        QProcess follower;
+        follower.start(u"curl"_s,
+                       {u"--silent"_s, u"--no-buffer"_s, u"--include"_s, u"--header"_s,
+                        u"Authorization: Bearer "_s + m_adminKey, url(u"/v1/admin/events"_s)});
+        QVERIFY(follower.waitForStarted());
+        QByteArray stream;
+        const auto waitFor = [&](const QByteArray& text) {
+            QElapsedTimer timer;
+            timer.start();
+            while (!stream.contains(text) && timer.elapsed() < 10'000) {
+                follower.waitForReadyRead(100);
+                stream += follower.readAllStandardOutput();
+            }
+            return stream.contains(text);
+        };
+        QVERIFY2(waitFor("event: ready"), stream.constData());
+        QVERIFY(stream.startsWith("HTTP/1.1 200"));
+        QVERIFY(stream.contains("Content-Type: text/event-stream"));
+
+        QElapsedTimer sinceChange;
+        sinceChange.start();
+        createKey({{u"label"_s, u"seen-by-followers"_s}, {u"environment"_s, u"dev"_s}});
+        QVERIFY2(waitFor("event: keys"), stream.constData());
+        qInfo("a change through the server reached a follower after %lld ms",
+              sinceChange.elapsed());
+
+        stream.clear();
+        sinceChange.restart();
+        QProcess cli;
+        cli.start(QStringLiteral(KEYDECKCTL_PATH),
+                  {u"--store"_s, storePath(), u"keys"_s, u"disable"_s, u"seen-by-followers"_s});
+        QVERIFY(cli.waitForFinished(30'000));
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY2(waitFor("event: keys"), stream.constData());
+        qInfo("a change by keydeckctl on the same file reached a follower after %lld ms",
+              sinceChange.elapsed());
+        // No key ever travels on the stream.
+        QVERIFY(!stream.contains("secret"));
+
+        follower.terminate();
+        QVERIFY(follower.waitForFinished(5000));
+        verifyStillServing();
+    }
+
     void servesHttpsWithTheGivenCertificate()
     {
         const QString cert = m_dir.filePath(u"tls/cert.pem"_s);
@@ -569,6 +617,12 @@ private Q_SLOTS:
         const CurlReply keys = curl("GET", tls.baseUrl(u"https"_s) + u"/v1/admin/keys"_s, admin(),
                                     {}, {u"--cacert"_s, cert});
         QCOMPARE(keys.status, 200);
+        // A stream over TLS: the connection's read (watching for the client to go) and its
+        // writes run side by side.
+        const CurlReply events = curl("GET", tls.baseUrl(u"https"_s) + u"/v1/admin/events"_s,
+                                      admin(), {}, {u"--cacert"_s, cert, u"--max-time"_s, u"2"_s});
+        QCOMPARE(events.status, 200);
+        QVERIFY2(events.body.contains("event: ready"), events.body.constData());
         // Plain HTTP to the TLS port gets no answer, and the server goes on.
         const CurlReply plain = curl("GET", tls.baseUrl() + u"/healthz"_s);
         QCOMPARE(plain.status, 0);
