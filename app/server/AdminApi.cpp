@@ -145,43 +145,6 @@ ApiError refusal(KeyAccess::Verdict verdict)
     return {ApiError::Code::Internal, u"unexpected access verdict"_s};
 }
 
-struct Cursor
-{
-    qint64 createdAtMs = 0;
-    QString id;
-};
-
-QString encodeCursor(const ApiKeyRecord& record)
-{
-    return QString::fromLatin1(
-        (QByteArray::number(record.createdAtMs) + ':' + record.id.toUtf8())
-            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-std::optional<Cursor> decodeCursor(const QString& text)
-{
-    const auto result = QByteArray::fromBase64Encoding(
-        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    if (!result)
-        return std::nullopt;
-    const QByteArray* decoded = &*result;
-    const qsizetype colon = decoded->indexOf(':');
-    if (colon <= 0)
-        return std::nullopt;
-    bool ok = false;
-    const qint64 created = decoded->left(colon).toLongLong(&ok);
-    const QString id = QString::fromUtf8(decoded->mid(colon + 1));
-    if (!ok || id.isEmpty())
-        return std::nullopt;
-    return Cursor{created, id};
-}
-
-// Newest first; equal times by id, so a page boundary never splits ties unpredictably.
-bool listedBefore(qint64 createdA, const QString& idA, qint64 createdB, const QString& idB)
-{
-    return createdA != createdB ? createdA > createdB : idA > idB;
-}
-
 } // namespace
 
 AdminApi::AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
@@ -362,74 +325,41 @@ void AdminApi::listKeys(const ApiRouter::Call& call, HttpResponder respond)
             return;
         }
     }
-    int limit = DefaultPageSize;
+    KeyListQuery list;
+    list.limit = DefaultPageSize;
     if (query.hasQueryItem(u"limit"_s)) {
         bool ok = false;
-        limit = value(u"limit"_s).toInt(&ok);
-        if (!ok || limit < 1 || limit > MaxPageSize) {
-            respond(errorResponse(ApiError::Code::InvalidValue,
-                                  u"limit: must be a whole number from 1 to %1"_s.arg(MaxPageSize),
-                                  u"limit"_s));
-            return;
-        }
+        list.limit = value(u"limit"_s).toInt(&ok);
+        if (!ok)
+            list.limit = 0;
     }
-    std::optional<Cursor> cursor;
-    if (query.hasQueryItem(u"cursor"_s)) {
-        cursor = decodeCursor(value(u"cursor"_s));
-        if (!cursor) {
-            respond(errorResponse(ApiError::Code::InvalidValue,
-                                  u"cursor: not a cursor this server gave out"_s, u"cursor"_s));
-            return;
-        }
-    }
-    std::optional<KeyStatus> status;
     if (query.hasQueryItem(u"status"_s)) {
-        status = KeyEnums::statusFromName(value(u"status"_s));
-        if (!status) {
+        list.status = KeyEnums::statusFromName(value(u"status"_s));
+        if (!list.status) {
             respond(errorResponse(ApiError::Code::InvalidValue,
                                   u"status: must be active, disabled, revoked or expired"_s,
                                   u"status"_s));
             return;
         }
     }
-    const QString environment = value(u"environment"_s);
-    const QString search = value(u"search"_s).trimmed().toCaseFolded();
+    list.environment = value(u"environment"_s);
+    list.search = value(u"search"_s).trimmed();
+    list.cursor = value(u"cursor"_s);
     const qint64 now = m_clock.nowUtcMs();
-    reply(m_store.keys().listKeys(), m_storeThread.context(), respond,
-          [=](QList<ApiKeyRecord> records) {
-              std::sort(records.begin(), records.end(),
-                        [](const ApiKeyRecord& a, const ApiKeyRecord& b) {
-                            return listedBefore(a.createdAtMs, a.id, b.createdAtMs, b.id);
-                        });
+    reply(m_store.keys().listKeysPage(list), m_storeThread.context(), respond,
+          [now](const KeyStore::Page& page) {
               QJsonArray data;
-              qsizetype total = 0;
-              bool more = false;
-              QString next;
-              for (const ApiKeyRecord& record : std::as_const(records)) {
-                  if ((!environment.isEmpty() && record.spec.environment != environment) ||
-                      (status && record.effectiveStatus(now) != *status))
-                      continue;
-                  if (!search.isEmpty() && !record.spec.label.toCaseFolded().contains(search) &&
-                      !record.hint.toCaseFolded().contains(search) && !record.id.contains(search))
-                      continue;
-                  ++total;
-                  if (cursor &&
-                      !listedBefore(cursor->createdAtMs, cursor->id, record.createdAtMs, record.id))
-                      continue;
-                  if (data.size() == limit) {
-                      more = true;
-                      continue;
-                  }
+              for (const ApiKeyRecord& record : page.keys)
                   data.append(KeyJson::toJson(record, now));
-                  next = encodeCursor(record);
-              }
-              return HttpResponse::json(
-                  200, QJsonDocument(QJsonObject{
-                           {u"object"_s, u"list"_s},
-                           {u"data"_s, data},
-                           {u"total"_s, total},
-                           {u"has_more"_s, more},
-                           {u"next_cursor"_s, more ? QJsonValue(next) : QJsonValue()}}));
+              QJsonObject body{{u"object"_s, u"list"_s},
+                               {u"data"_s, data},
+                               {u"has_more"_s, !page.nextCursor.isEmpty()},
+                               {u"next_cursor"_s, page.nextCursor.isEmpty()
+                                                      ? QJsonValue()
+                                                      : QJsonValue(page.nextCursor)}};
+              if (page.total >= 0)
+                  body.insert(u"total"_s, page.total);
+              return HttpResponse::json(200, QJsonDocument(body));
           });
 }
 

@@ -27,7 +27,6 @@ public:
     void addRoutes(ApiRouter& router);
 
     static constexpr int DefaultPageSize = 100;
-    static constexpr int MaxPageSize = 1000;
 
 private:
     // Runs on the store thread with the authenticated admin key.

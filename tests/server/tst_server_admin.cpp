@@ -346,7 +346,8 @@ private Q_SLOTS:
             const CurlReply page = curl("GET", url(path), admin());
             QCOMPARE(page.status, 200);
             const QJsonObject body = page.json();
-            QCOMPARE(body.value(u"total"_s).toInt(), 23);
+            // The count comes with the first page only.
+            QCOMPARE(body.value(u"total"_s).toInt(-1), cursor.isEmpty() ? 23 : -1);
             for (const QJsonValue& key : body.value(u"data"_s).toArray())
                 seen << key.toObject().value(u"label"_s).toString();
             cursor = body.value(u"next_cursor"_s).toString();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiKeyRecord.h"
+#include "KeyListQuery.h"
 #include "WorkspaceSettings.h"
 
 #include <QFuture>
@@ -35,6 +36,19 @@ public:
     static constexpr qint64 PendingKeyLifetimeMs = 10 * 60 * 1000;
     // Newest first.
     virtual QFuture<QList<ApiKeyRecord>> listKeys() = 0;
+    struct Page
+    {
+        QList<ApiKeyRecord> keys;
+        // Empty on the last page.
+        QString nextCursor;
+        // How many keys match the filters: on the first page only (-1 on the others).
+        qint64 total = -1;
+    };
+    // The keys listKeys() would list that match the query, a page at a time, in the same order.
+    // Paging by a cursor the store makes, so a key created or deleted between two pages never
+    // makes one repeat or go missing, and the thousandth page costs what the first does. A
+    // cursor or limit the store cannot use is StoreError::Invalid naming "cursor" or "limit".
+    virtual QFuture<Page> listKeysPage(const KeyListQuery& query) = 0;
     // By id, or else by exact label.
     virtual QFuture<ApiKeyRecord> findKey(const QString& idOrLabel) = 0;
     // The usable (not pending) key whose secret has this SHA-256 digest (lower-case hex), as

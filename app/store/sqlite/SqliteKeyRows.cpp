@@ -241,6 +241,105 @@ QList<ApiKeyRecord> SqliteKeyRows::all() const
     return records;
 }
 
+KeyStore::Page SqliteKeyRows::page(const KeyListQuery& q) const
+{
+    const auto invalid = [](const QString& field, const QString& message) {
+        return StoreError(StoreError::Code::Invalid, u"The key list query is not valid."_s,
+                          {FieldError{field, message}});
+    };
+    if (q.limit < 1 || q.limit > KeyListQuery::MaxLimit)
+        throw invalid(u"limit"_s, u"must be from 1 to %1"_s.arg(KeyListQuery::MaxLimit));
+    std::optional<std::pair<qint64, qint64>> after;
+    if (!q.cursor.isEmpty()) {
+        const QStringList parts = q.cursor.split(u':');
+        bool createdOk = false;
+        bool rowOk = false;
+        const qint64 created = parts.value(0).toLongLong(&createdOk);
+        const qint64 row = parts.value(1).toLongLong(&rowOk);
+        if (parts.size() != 2 || !createdOk || !rowOk || row <= 0 ||
+            q.cursor != u"%1:%2"_s.arg(created).arg(row))
+            throw invalid(u"cursor"_s, u"not a cursor this store gave out"_s);
+        after = std::pair(created, row);
+    }
+
+    const qint64 now = m_database.clock().nowUtcMs();
+    QStringList where{u"pending_until IS NULL"_s};
+    QVariantList values;
+    if (!q.environment.isEmpty()) {
+        where << u"environment = ?"_s;
+        values << q.environment;
+    }
+    // The effective status: revoked wins over expired, expired over disabled.
+    const QString expired = u"(expires_at IS NOT NULL AND expires_at <= ?)"_s;
+    if (q.status) {
+        const QString revoked = KeyEnums::statusName(KeyStatus::Revoked);
+        switch (*q.status) {
+        case KeyStatus::Revoked:
+            where << u"status = ?"_s;
+            values << revoked;
+            break;
+        case KeyStatus::Expired:
+            where << u"status <> ? AND "_s + expired;
+            values << revoked << now;
+            break;
+        case KeyStatus::Disabled:
+        case KeyStatus::Active:
+            where << u"status = ? AND NOT "_s + expired;
+            values << KeyEnums::statusName(*q.status) << now;
+            break;
+        }
+    }
+    if (!q.search.isEmpty()) {
+        QString pattern = q.search;
+        pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+        pattern = u'%' + pattern + u'%';
+        where
+            << u"(label LIKE ? ESCAPE '\\' OR hint LIKE ? ESCAPE '\\' OR id LIKE ? ESCAPE '\\')"_s;
+        values << pattern << pattern << pattern;
+    }
+    const QString filter = where.join(u" AND "_s);
+
+    KeyStore::Page page;
+    if (!after) {
+        QSqlQuery count = m_session.prepare(u"SELECT COUNT(*) FROM keys WHERE "_s + filter);
+        for (const QVariant& value : std::as_const(values))
+            count.addBindValue(value);
+        m_session.run(count);
+        page.total = count.next() ? count.value(0).toLongLong() : 0;
+    }
+    QString sql = u"SELECT %1, rowid FROM keys WHERE %2"_s.arg(KeyColumns, filter);
+    QVariantList pageValues = values;
+    if (after) {
+        sql += u" AND (created_at < ? OR (created_at = ? AND rowid < ?))"_s;
+        pageValues << after->first << after->first << after->second;
+    }
+    sql += u" ORDER BY created_at DESC, rowid DESC LIMIT ?"_s;
+    pageValues << q.limit + 1;
+    QSqlQuery query = m_session.prepare(sql);
+    for (const QVariant& value : std::as_const(pageValues))
+        query.addBindValue(value);
+    m_session.run(query);
+    const int rowidColumn = ColVaultOwner + 1;
+    qint64 lastCreated = 0;
+    qint64 lastRowid = 0;
+    while (query.next()) {
+        if (page.keys.size() == q.limit) {
+            page.nextCursor = u"%1:%2"_s.arg(lastCreated).arg(lastRowid);
+            break;
+        }
+        page.keys.append(recordAt(query));
+        lastCreated = page.keys.constLast().createdAtMs;
+        lastRowid = query.value(rowidColumn).toLongLong();
+    }
+    query.finish();
+    if (page.keys.isEmpty())
+        return page;
+    // Derived fields for the page's keys only.
+    for (ApiKeyRecord& record : page.keys)
+        deriveUsage(&record, now);
+    return page;
+}
+
 ApiKeyRecord SqliteKeyRows::recordAt(const QSqlQuery& query) const
 {
     ApiKeyRecord record;
@@ -315,15 +414,19 @@ std::optional<ApiKeyRecord> SqliteKeyRows::select(const QString& column, const Q
         return std::nullopt;
     ApiKeyRecord record = recordAt(query);
     query.finish();
-    const qint64 now = m_database.clock().nowUtcMs();
-    const UsageReader reader{m_session};
-    const auto spend = reader.keySpend(now, record.id).value(record.id);
-    record.spendDayMicros = spend.dayMicros;
-    record.spendWeekMicros = spend.weekMicros;
-    record.spendMonthMicros = spend.monthMicros;
-    if (record.spec.type == KeyType::Subscription)
-        record.quotaUsedMicros = reader.cycleUsage(now, record.id).value(record.id);
+    deriveUsage(&record, m_database.clock().nowUtcMs());
     return record;
+}
+
+void SqliteKeyRows::deriveUsage(ApiKeyRecord* record, qint64 nowMs) const
+{
+    const UsageReader reader{m_session};
+    const auto spend = reader.keySpend(nowMs, record->id).value(record->id);
+    record->spendDayMicros = spend.dayMicros;
+    record->spendWeekMicros = spend.weekMicros;
+    record->spendMonthMicros = spend.monthMicros;
+    if (record->spec.type == KeyType::Subscription)
+        record->quotaUsedMicros = reader.cycleUsage(nowMs, record->id).value(record->id);
 }
 
 ApiKeyRecord SqliteKeyRows::require(const QString& id) const

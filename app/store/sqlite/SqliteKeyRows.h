@@ -2,6 +2,7 @@
 
 #include "ApiKeyRecord.h"
 #include "KeyEvent.h"
+#include "KeyStore.h"
 #include "WorkspaceSettings.h"
 
 #include <QList>
@@ -29,6 +30,8 @@ public:
     };
     // Every usable key with its derived fields (spend, cycle quota), newest first.
     QList<ApiKeyRecord> all() const;
+    // A page of all() filtered; the cursor is "created_at:rowid" of the last key of a page.
+    KeyStore::Page page(const KeyListQuery& query) const;
     // The key whose column (id, label, digest) is value, with its derived fields.
     std::optional<ApiKeyRecord> select(const QString& column, const QString& value,
                                        Pending pending = Pending::Excluded) const;
@@ -59,6 +62,8 @@ public:
 
 private:
     ApiKeyRecord recordAt(const QSqlQuery& query) const;
+    // Spend, and a subscription key's cycle usage, from the usage roll-ups: one key's worth.
+    void deriveUsage(ApiKeyRecord* record, qint64 nowMs) const;
 
     const SqliteSession& m_session;
     const SqliteDatabase& m_database;

@@ -105,6 +105,15 @@ QFuture<QList<ApiKeyRecord>> SqliteKeyStore::listKeys()
     });
 }
 
+QFuture<KeyStore::Page> SqliteKeyStore::listKeysPage(const KeyListQuery& query)
+{
+    return m_database.submit<Page>([this, query] {
+        const SqliteSession session = m_database.session();
+        const SqliteKeyRows keys(session, m_database);
+        return session.read([&] { return keys.page(query); });
+    });
+}
+
 QFuture<ApiKeyRecord> SqliteKeyStore::findKey(const QString& idOrLabel)
 {
     return m_database.submit<ApiKeyRecord>([this, idOrLabel] {

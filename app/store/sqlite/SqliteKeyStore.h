@@ -21,6 +21,7 @@ public:
     QFuture<CreatedKey> createPendingKey(const KeySpec& spec) override;
     QFuture<ApiKeyRecord> activateKey(const QString& id) override;
     QFuture<QList<ApiKeyRecord>> listKeys() override;
+    QFuture<Page> listKeysPage(const KeyListQuery& query) override;
     QFuture<ApiKeyRecord> findKey(const QString& idOrLabel) override;
     QFuture<ApiKeyRecord> findKeyByDigest(const QByteArray& digestHex) override;
     QFuture<ApiKeyRecord> updateKey(const QString& id, const KeySpec& spec) override;

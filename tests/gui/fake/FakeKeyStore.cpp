@@ -48,6 +48,29 @@ QFuture<QList<ApiKeyRecord>> FakeKeyStore::listKeys()
     return m_behaviour.answer<QList<ApiKeyRecord>>(this, [this] { return m_keys; });
 }
 
+// By position in the list, which is all a test double that never changes its keys between
+// pages needs; its keys have no expiry, so a stored status is the effective one.
+QFuture<KeyStore::Page> FakeKeyStore::listKeysPage(const KeyListQuery& query)
+{
+    return m_behaviour.answer<Page>(this, [this, query] {
+        QList<ApiKeyRecord> matching;
+        for (const ApiKeyRecord& record : std::as_const(m_keys)) {
+            if ((query.environment.isEmpty() || record.spec.environment == query.environment) &&
+                (!query.status || record.status == *query.status) &&
+                (query.search.isEmpty() ||
+                 record.spec.label.contains(query.search, Qt::CaseInsensitive)))
+                matching << record;
+        }
+        const qsizetype from = query.cursor.toLongLong();
+        Page page;
+        page.keys = matching.mid(from, query.limit);
+        if (from + query.limit < matching.size())
+            page.nextCursor = QString::number(from + query.limit);
+        page.total = query.cursor.isEmpty() ? matching.size() : -1;
+        return page;
+    });
+}
+
 QFuture<ApiKeyRecord> FakeKeyStore::findKey(const QString& idOrLabel)
 {
     return m_behaviour.answer<ApiKeyRecord>(this, [this, idOrLabel] {

@@ -229,6 +229,139 @@ void KeyStoreContract::listIsNewestFirst()
     QCOMPARE(listed.value().first().spec.label, u"third"_s);
 }
 
+namespace {
+QStringList labelsOf(const QList<ApiKeyRecord>& records)
+{
+    QStringList labels;
+    for (const ApiKeyRecord& record : records)
+        labels << record.spec.label;
+    return labels;
+}
+} // namespace
+
+void KeyStoreContract::listsAPageAtATimeWithFilters()
+{
+    for (int i = 0; i < 12; ++i) {
+        KeySpec spec = specNamed(u"key-%1"_s.arg(i));
+        spec.environment = i % 2 ? u"dev"_s : u"prod"_s;
+        if (i == 3)
+            spec.expiresAtMs = m_clock->nowUtcMs() + 60'000;
+        QVERIFY(outcomeOf(store().createKey(spec)).ok());
+        m_clock->advanceMs(1);
+    }
+    QVERIFY(outcomeOf(store().createPendingKey(specNamed(u"key-pending"_s))).ok());
+    const auto all = outcomeOf(store().listKeys());
+    QVERIFY2(all.ok(), qPrintable(all.describe()));
+    const auto idOf = [&](const QString& label) {
+        for (const ApiKeyRecord& record : all.value()) {
+            if (record.spec.label == label)
+                return record.id;
+        }
+        return QString();
+    };
+    QVERIFY(outcomeOf(store().revokeKey(idOf(u"key-4"_s))).ok());
+    QVERIFY(outcomeOf(store().disableKey(idOf(u"key-5"_s))).ok());
+    m_clock->advanceMs(120'000); // key-3 expires
+
+    QList<ApiKeyRecord> paged;
+    KeyListQuery query;
+    query.limit = 5;
+    int pages = 0;
+    do {
+        const auto page = outcomeOf(store().listKeysPage(query));
+        QVERIFY2(page.ok(), qPrintable(page.describe()));
+        QCOMPARE(page.value().total, qint64(query.cursor.isEmpty() ? 12 : -1));
+        paged << page.value().keys;
+        query.cursor = page.value().nextCursor;
+        ++pages;
+    } while (!query.cursor.isEmpty() && pages < 10);
+    QCOMPARE(pages, 3);
+    const auto listed = outcomeOf(store().listKeys());
+    QCOMPARE(paged, listed.value());
+
+    const auto count = [&](KeyListQuery filter) -> int {
+        filter.limit = KeyListQuery::MaxLimit;
+        const auto page = outcomeOf(store().listKeysPage(filter));
+        if (!page.ok()) {
+            qWarning("%s", qPrintable(page.describe()));
+            return -2;
+        }
+        return page.value().keys.size() == page.value().total ? int(page.value().total) : -3;
+    };
+    KeyListQuery prod;
+    prod.environment = u"prod"_s;
+    QCOMPARE(count(prod), 6);
+    for (const auto& [status, expected] :
+         {std::pair{KeyStatus::Expired, 1}, std::pair{KeyStatus::Revoked, 1},
+          std::pair{KeyStatus::Disabled, 1}, std::pair{KeyStatus::Active, 9}}) {
+        KeyListQuery byStatus;
+        byStatus.status = status;
+        QCOMPARE(count(byStatus), expected);
+    }
+    KeyListQuery search;
+    search.search = u"KEY-1"_s;
+    QCOMPARE(count(search), 3); // key-1, key-10, key-11
+    search.environment = u"dev"_s;
+    QCOMPARE(count(search), 2);
+    // The search is text, not a pattern: "%" and "_" match only themselves.
+    KeyListQuery wildcard;
+    wildcard.search = u"%"_s;
+    QCOMPARE(count(wildcard), 0);
+    wildcard.search = u"k_y-1"_s;
+    QCOMPARE(count(wildcard), 0);
+}
+
+void KeyStoreContract::pagesNeverRepeatOrSkipWhenKeysComeAndGo()
+{
+    for (int i = 0; i < 9; ++i) {
+        QVERIFY(outcomeOf(store().createKey(specNamed(u"key-%1"_s.arg(i)))).ok());
+        m_clock->advanceMs(1);
+    }
+    KeyListQuery query;
+    query.limit = 3;
+    const auto first = outcomeOf(store().listKeysPage(query));
+    QVERIFY2(first.ok(), qPrintable(first.describe()));
+    QCOMPARE(labelsOf(first.value().keys), QStringList({u"key-8"_s, u"key-7"_s, u"key-6"_s}));
+    // Meanwhile a key on the first page goes and a newer one comes.
+    QVERIFY(outcomeOf(store().deleteKey(first.value().keys.at(1).id)).ok());
+    QVERIFY(outcomeOf(store().createKey(specNamed(u"key-new"_s))).ok());
+    QStringList rest;
+    query.cursor = first.value().nextCursor;
+    while (!query.cursor.isEmpty()) {
+        const auto page = outcomeOf(store().listKeysPage(query));
+        QVERIFY2(page.ok(), qPrintable(page.describe()));
+        rest << labelsOf(page.value().keys);
+        query.cursor = page.value().nextCursor;
+    }
+    QCOMPARE(rest,
+             QStringList({u"key-5"_s, u"key-4"_s, u"key-3"_s, u"key-2"_s, u"key-1"_s, u"key-0"_s}));
+}
+
+void KeyStoreContract::badPageQueryIsInvalid_data()
+{
+    QTest::addColumn<QString>("cursor");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<QString>("field");
+    QTest::newRow("made-up cursor") << u"page-2"_s << 10 << u"cursor"_s;
+    QTest::newRow("SQL in the cursor") << u"1:1 OR 1=1"_s << 10 << u"cursor"_s;
+    QTest::newRow("limit 0") << QString() << 0 << u"limit"_s;
+    QTest::newRow("limit too large") << QString() << KeyListQuery::MaxLimit + 1 << u"limit"_s;
+}
+
+void KeyStoreContract::badPageQueryIsInvalid()
+{
+    QFETCH(QString, cursor);
+    QFETCH(int, limit);
+    QFETCH(QString, field);
+    QVERIFY(outcomeOf(store().createKey(specNamed(u"only"_s))).ok());
+    KeyListQuery query;
+    query.cursor = cursor;
+    query.limit = limit;
+    const auto page = outcomeOf(store().listKeysPage(query));
+    QVERIFY2(page.failedWith(StoreError::Code::Invalid), qPrintable(page.describe()));
+    QVERIFY(page.namesField(field));
+}
+
 void KeyStoreContract::findsByIdAndByLabel()
 {
     const auto other = outcomeOf(store().createKey(specNamed(u"staging-api"_s)));

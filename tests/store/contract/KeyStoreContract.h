@@ -36,6 +36,10 @@ private Q_SLOTS:
     void invalidWorkspacePrefixChangesNothing_data();
     void invalidWorkspacePrefixChangesNothing();
     void listIsNewestFirst();
+    void listsAPageAtATimeWithFilters();
+    void pagesNeverRepeatOrSkipWhenKeysComeAndGo();
+    void badPageQueryIsInvalid_data();
+    void badPageQueryIsInvalid();
     void findsByIdAndByLabel();
     void unknownKeyIsNotFound();
     void findsAKeyByTheDigestOfItsSecret();
