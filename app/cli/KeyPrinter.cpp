@@ -158,14 +158,6 @@ QString KeyPrinter::workspace(const WorkspaceSettings& settings)
         printable(settings.standardPrefix), printable(settings.subscriptionPrefix));
 }
 
-QJsonObject KeyPrinter::workspaceJson(const WorkspaceSettings& settings)
-{
-    return {{u"standard_prefix"_s, settings.standardPrefix},
-            {u"subscription_prefix"_s, settings.subscriptionPrefix},
-            {u"expiry_warning_days"_s, settings.expiryWarningDays},
-            {u"rotation_period_days"_s, settings.rotationPeriodDays}};
-}
-
 QJsonObject KeyPrinter::json(const ApiKeyRecord& record, qint64 nowUtcMs)
 {
     QJsonObject object = KeyJson::toJson(record, nowUtcMs);

@@ -18,7 +18,6 @@ public:
     static QString details(const ApiKeyRecord& record, qint64 nowUtcMs,
                            const QHash<QString, QString>& labels = {});
     static QString workspace(const WorkspaceSettings& settings);
-    static QJsonObject workspaceJson(const WorkspaceSettings& settings);
     // KeyJson's object plus the rotation links, "rotated_from_id" and "rotated_to_id" (null
     // when there is none).
     static QJsonObject json(const ApiKeyRecord& record, qint64 nowUtcMs);

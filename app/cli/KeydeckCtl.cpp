@@ -16,6 +16,7 @@
 #include "StoreError.h"
 #include "StoreOpener.h"
 #include "UsagePrinter.h"
+#include "WorkspaceJson.h"
 #include "UsageStore.h"
 
 #include <QCoreApplication>
@@ -885,7 +886,7 @@ void KeydeckCtl::printRecord(const ApiKeyRecord& record, const QString& headline
 void KeydeckCtl::printWorkspace(const WorkspaceSettings& settings, const QString& headline)
 {
     if (m_args->json())
-        m_out << KeyPrinter::jsonText(KeyPrinter::workspaceJson(settings));
+        m_out << KeyPrinter::jsonText(WorkspaceJson::toJson(settings));
     else
         m_out << headline << KeyPrinter::workspace(settings);
 }

@@ -107,6 +107,13 @@ QJsonObject KeyJson::toJson(const ApiKeyRecord& record, qint64 nowUtcMs)
     o[u"updated_at"_s] = UtcTime::toRfc3339(record.updatedAtMs);
     o[u"last_used_at"_s] = timeOrNull(record.lastUsedAtMs);
     o[u"revoked_at"_s] = timeOrNull(record.revokedAtMs);
+    // What a client needs to hold the same record: the status as stored (the one above says
+    // "expired" whatever it is) and the spend. Never the digest: a pasted key is looked up by
+    // the store (KeyStore::findKeyByDigest), not matched by whoever reads the list.
+    o[u"state"_s] = KeyEnums::statusName(record.status);
+    o[u"spend_day_usd"_s] = UsdAmount::format(record.spendDayMicros);
+    o[u"spend_week_usd"_s] = UsdAmount::format(record.spendWeekMicros);
+    o[u"spend_month_usd"_s] = UsdAmount::format(record.spendMonthMicros);
     o[u"quota_used_usd"_s] = UsdAmount::format(record.quotaUsedMicros);
     o[u"quota_remaining_usd"_s] = moneyOrNull(record.quotaRemainingMicros());
     o[u"rotated_from_id"_s] = record.rotatedFromId.isEmpty() ? QJsonValue(QJsonValue::Null)

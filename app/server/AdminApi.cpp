@@ -18,10 +18,12 @@
 #include "StoreError.h"
 #include "StreamSink.h"
 #include "UtcTime.h"
+#include "WorkspaceJson.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QUrlQuery>
 #include <algorithm>
 #include <memory>
@@ -187,6 +189,11 @@ void AdminApi::addRoutes(ApiRouter& router)
     router.add("POST", u"/v1/admin/keys/{id}/rotate"_s,
                bind(u"key.rotate"_s, &AdminApi::rotateKey));
     router.add("GET", u"/v1/admin/keys/{id}/events"_s, bind(u"key.events"_s, &AdminApi::keyEvents));
+    router.add("GET", u"/v1/admin/key-digests/{digest}"_s,
+               bind(u"key.find_by_digest"_s, &AdminApi::keyByDigest));
+    router.add("GET", u"/v1/admin/workspace"_s, bind(u"workspace.show"_s, &AdminApi::workspace));
+    router.add("PATCH", u"/v1/admin/workspace"_s,
+               bind(u"workspace.update"_s, &AdminApi::updateWorkspace));
     router.add("GET", u"/v1/admin/audit"_s, bind(u"audit.list"_s, &AdminApi::auditEntries));
     router.add("GET", u"/v1/admin/events"_s, bind(u"events.subscribe"_s, &AdminApi::events));
 }
@@ -550,4 +557,60 @@ void AdminApi::events(const ApiRouter::Call&, HttpResponder respond)
         });
     };
     respond(std::move(response));
+}
+
+void AdminApi::keyByDigest(const ApiRouter::Call& call, HttpResponder respond)
+{
+    // A digest, not a key: lower-case SHA-256 hex. Anything else names no key.
+    const QString digest = call.params.at(0);
+    static const QRegularExpression hex(u"^[0-9a-f]{64}$"_s);
+    if (!hex.match(digest).hasMatch()) {
+        respond(errorResponse(ApiError::Code::InvalidValue,
+                              u"digest: must be the SHA-256 of a key in lower-case hex"_s,
+                              u"digest"_s));
+        return;
+    }
+    reply(m_store.keys().findKeyByDigest(digest.toLatin1()), m_storeThread.context(), respond,
+          [this](const ApiKeyRecord& record) { return keyResponse(200, record); });
+}
+
+void AdminApi::workspace(const ApiRouter::Call&, HttpResponder respond)
+{
+    reply(m_store.keys().workspaceSettings(), m_storeThread.context(), respond,
+          [](const WorkspaceSettings& settings) {
+              return HttpResponse::json(200, QJsonDocument(WorkspaceJson::toJson(settings)));
+          });
+}
+
+void AdminApi::updateWorkspace(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const std::optional<QJsonObject> body =
+        bodyObject(call.request, WorkspaceJson::toJson(WorkspaceSettings()).keys(), respond);
+    if (!body)
+        return;
+    QObject* context = m_storeThread.context();
+    const QJsonObject changes = *body;
+    m_store.keys()
+        .workspaceSettings()
+        .then(context,
+              [this, context, changes, respond](const WorkspaceSettings& current) {
+                  FieldErrors errors;
+                  const WorkspaceSettings wanted =
+                      WorkspaceJson::fromJson(changes, current, &errors);
+                  if (!errors.isEmpty()) {
+                      respond(ApiError::fromStoreError(
+                                  StoreError(StoreError::Code::Invalid,
+                                             u"The workspace settings are not valid."_s, errors))
+                                  .toResponse());
+                      return;
+                  }
+                  reply(m_store.keys().updateWorkspaceSettings(wanted), context, respond,
+                        [](const WorkspaceSettings& saved) {
+                            return HttpResponse::json(200,
+                                                      QJsonDocument(WorkspaceJson::toJson(saved)));
+                        });
+              })
+        .onFailed(context, [respond](const StoreError& error) {
+            respond(ApiError::fromStoreError(error).toResponse());
+        });
 }

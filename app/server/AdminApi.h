@@ -49,6 +49,9 @@ private:
     void activateKey(const ApiRouter::Call& call, HttpResponder respond);
     void rotateKey(const ApiRouter::Call& call, HttpResponder respond);
     void keyEvents(const ApiRouter::Call& call, HttpResponder respond);
+    void keyByDigest(const ApiRouter::Call& call, HttpResponder respond);
+    void workspace(const ApiRouter::Call& call, HttpResponder respond);
+    void updateWorkspace(const ApiRouter::Call& call, HttpResponder respond);
     void auditEntries(const ApiRouter::Call& call, HttpResponder respond);
     void events(const ApiRouter::Call& call, HttpResponder respond);
 

@@ -53,12 +53,14 @@ struct HttpServer::Impl
             std::make_shared<PlainSession>(std::move(socket), context, std::move(client))->start();
     }
 
+    // Sessions refer to these: they are declared before io, whose destruction destroys the
+    // sessions still queued in it.
     std::atomic<int> connections{0};
     SessionContext context;
+    std::optional<net::ssl::context> tls;
     int threadCount;
     net::io_context io;
     tcp::acceptor acceptor;
-    std::optional<net::ssl::context> tls;
     std::vector<std::thread> threads;
 };
 

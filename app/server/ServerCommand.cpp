@@ -52,6 +52,13 @@ ServerCommand::~ServerCommand()
 {
     if (m_http)
         m_http->stop();
+    // Before the store: its last tasks may still answer, and their continuations refer to
+    // the APIs. Then the store, whose futures hold responders, while the server still exists.
+    m_operations.reset();
+    m_admin.reset();
+    m_events.reset();
+    m_storeContext.reset();
+    m_store.reset();
 }
 
 QString ServerCommand::helpText() const
@@ -144,7 +151,8 @@ void ServerCommand::serve()
     monotonic->start();
     m_throttle = std::make_unique<AuthThrottle>([monotonic] { return monotonic->elapsed(); });
     m_router = std::make_unique<ApiRouter>(*m_metrics, *m_log);
-    const StoreThread storeThread(*this);
+    m_storeContext = std::make_unique<QObject>();
+    const StoreThread storeThread(*m_storeContext);
     m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics);
     m_operations->addRoutes(*m_router);
     m_events = std::make_unique<EventHub>(*m_store, m_clock);

@@ -52,6 +52,13 @@ private:
     QTextStream& m_out;
     QTextStream& m_err;
     ServerConfig m_config;
+    // First, so destroyed last: connections still queued anywhere below (a responder waiting
+    // in the store's futures or in the store thread's events) hold sessions, which must go
+    // while their io_context exists. Its threads are joined before anything is destroyed.
+    std::unique_ptr<HttpServer> m_http;
+    // The store thread's work is posted to this, not to the command: destroying it drops what
+    // is still queued before the server goes.
+    std::unique_ptr<QObject> m_storeContext;
     std::unique_ptr<RequestLog> m_log;
     std::unique_ptr<StoreConnection> m_store;
     std::unique_ptr<ServerMetrics> m_metrics;
@@ -60,6 +67,5 @@ private:
     std::unique_ptr<EventHub> m_events;
     std::unique_ptr<AdminApi> m_admin;
     std::unique_ptr<OperationsApi> m_operations;
-    std::unique_ptr<HttpServer> m_http;
     UnixSignalWatcher* m_signals = nullptr;
 };

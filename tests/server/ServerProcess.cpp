@@ -112,9 +112,10 @@ QString CurlReply::errorParam() const
 CurlReply curl(const QByteArray& method, const QString& url, const QStringList& headers,
                const QByteArray& body, const QStringList& extra)
 {
+    // --globoff: braces and brackets in a path are sent as they are, not expanded.
     QStringList arguments{
-        u"--silent"_s,  u"--show-error"_s,          u"--include"_s, u"--max-time"_s, u"30"_s,
-        u"--request"_s, QString::fromLatin1(method)};
+        u"--silent"_s,   u"--show-error"_s, u"--include"_s, u"--globoff"_s,
+        u"--max-time"_s, u"30"_s,           u"--request"_s, QString::fromLatin1(method)};
     for (const QString& header : headers)
         arguments << u"--header"_s << header;
     if (!body.isEmpty())

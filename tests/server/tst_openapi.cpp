@@ -130,7 +130,9 @@ private Q_SLOTS:
             if (operation.first == "POST" && operation.second == u"/v1/admin/keys"_s)
                 body = R"({"label":"documented","environment":"ops"})";
             if (operation.first == "PATCH")
-                body = R"({"rpm":5})";
+                body = operation.second == u"/v1/admin/workspace"_s
+                           ? QByteArray(R"({"expiry_warning_days":14})")
+                           : QByteArray(R"({"rpm":5})");
             // A fresh key per operation, so revoke or delete do not change what the next sees.
             const CurlReply key = curl(
                 "POST", server.baseUrl() + u"/v1/admin/keys"_s, admin,
@@ -141,7 +143,10 @@ private Q_SLOTS:
                     .toJson());
             QCOMPARE(key.status, 201);
             const QString path =
-                QString(operation.second).replace(u"{id}"_s, key.json().value(u"id"_s).toString());
+                QString(operation.second)
+                    .replace(u"{id}"_s, key.json().value(u"id"_s).toString())
+                    .replace(u"{digest}"_s, QString::fromLatin1(ApiKeyFormat::digestHex(
+                                                key.json().value(u"secret"_s).toString())));
             const QString where = QString::fromLatin1(operation.first) + u' ' + operation.second;
 
             // The event stream stays open: its headers are what there is to check.
@@ -161,16 +166,18 @@ private Q_SLOTS:
             const CurlReply anonymous = curl(operation.first, server.baseUrl() + path, {}, body);
             QCOMPARE(anonymous.status, 401);
             QVERIFY(statuses.contains(u"401"_s));
-            if (operation.second.contains(u"{id}"_s)) {
-                const CurlReply missing = curl(
-                    operation.first,
-                    server.baseUrl() + QString(operation.second).replace(u"{id}"_s, u"key_none"_s),
-                    admin, body);
+            if (operation.second.contains(u'{')) {
+                const QString nowhere = QString(operation.second)
+                                            .replace(u"{id}"_s, u"key_none"_s)
+                                            .replace(u"{digest}"_s, QString(64, u'0'));
+                const CurlReply missing =
+                    curl(operation.first, server.baseUrl() + nowhere, admin, body);
                 QCOMPARE(missing.status, 404);
                 QVERIFY2(statuses.contains(u"404"_s), qPrintable(where));
             }
         }
-        QCOMPARE(server.stop(), 0);
+        const int stopped = server.stop();
+        QVERIFY2(stopped == 0, server.log().right(6000).constData());
     }
 };
 

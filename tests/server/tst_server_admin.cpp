@@ -103,7 +103,8 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        QCOMPARE(m_server->stop(), 0);
+        const int stopped = m_server->stop();
+        QVERIFY2(stopped == 0, m_server->log().right(6000).constData());
         // Not in any log line, and not in any file: the store keeps digests and hints only.
         const QByteArray log = m_server->log();
         const QByteArray disk = everythingOnDisk();
@@ -270,6 +271,51 @@ private Q_SLOTS:
         QCOMPARE(record.value(u"rpm"_s).toInt(), 3);
         QCOMPARE(record.value(u"quota_usd"_s).toString(), u"25.00"_s);
         QCOMPARE(record.value(u"models"_s).toArray(), QJsonArray{u"gpt-4o-mini"_s});
+    }
+
+    void findsAKeyByTheDigestOfItsSecret()
+    {
+        const QString digest = QString::fromLatin1(ApiKeyFormat::digestHex(m_adminKey));
+        const CurlReply found = curl("GET", url(u"/v1/admin/key-digests/"_s + digest), admin());
+        QCOMPARE(found.status, 200);
+        QCOMPARE(found.json().value(u"label"_s).toString(), u"admin"_s);
+        QVERIFY(!found.json().contains(u"digest"_s));
+        QCOMPARE(found.json().value(u"state"_s).toString(), u"active"_s);
+        QVERIFY(!found.body.contains(m_adminKey.toLatin1()));
+        const QString other = QString::fromLatin1(
+            ApiKeyFormat::digestHex(ApiKeyFormat::generate(u"sk-"_s, *QRandomGenerator::system())));
+        QCOMPARE(curl("GET", url(u"/v1/admin/key-digests/"_s + other), admin()).status, 404);
+        // The key itself is not a digest, and is never looked up as one.
+        const CurlReply key = curl("GET", url(u"/v1/admin/key-digests/"_s + m_adminKey), admin());
+        QCOMPARE(key.status, 400);
+        QCOMPARE(key.errorParam(), u"digest"_s);
+        QVERIFY(!m_server->log().contains(m_adminKey.toLatin1()));
+    }
+
+    void workspaceSettingsOverRest()
+    {
+        const QString path = url(u"/v1/admin/workspace"_s);
+        const CurlReply shown = curl("GET", path, admin());
+        QCOMPARE(shown.status, 200);
+        QCOMPARE(shown.json().value(u"standard_prefix"_s).toString(), u"sk-"_s);
+        for (const auto& [body, param] :
+             {std::pair{QByteArray(R"({"standard_prefix":"SK-"})"), u"standard_prefix"_s},
+              std::pair{QByteArray(R"({"expiry_warning_days":0})"), u"expiry_warning_days"_s},
+              std::pair{QByteArray(R"({"rotation_period_days":1e300})"), u"rotation_period_days"_s},
+              std::pair{QByteArray(R"({"rotation_period_days":"90"})"), u"rotation_period_days"_s},
+              std::pair{QByteArray(R"({"prefix":"sk-"})"), u"prefix"_s}}) {
+            const CurlReply bad = curl("PATCH", path, admin(), body);
+            QCOMPARE(bad.status, 400);
+            QCOMPARE(bad.errorParam(), param);
+        }
+        QCOMPARE(curl("GET", path, admin()).body, shown.body);
+        const CurlReply branded = curl("PATCH", path, admin(), R"({"standard_prefix":"sk-aisa-"})");
+        QCOMPARE(branded.status, 200);
+        QCOMPARE(branded.json().value(u"subscription_prefix"_s).toString(), u"sk-sub-"_s);
+        const QJsonObject key =
+            createKey({{u"label"_s, u"branded"_s}, {u"environment"_s, u"dev"_s}});
+        QVERIFY(key.value(u"secret"_s).toString().startsWith(u"sk-aisa-"_s));
+        QCOMPARE(curl("PATCH", path, admin(), R"({"standard_prefix":"sk-"})").status, 200);
     }
 
     void lifecycleOverRest()
@@ -631,7 +677,8 @@ private Q_SLOTS:
         QCOMPARE(curl("GET", tls.baseUrl(u"https"_s) + u"/healthz"_s, {}, {}, {u"--cacert"_s, cert})
                      .status,
                  200);
-        QCOMPARE(tls.stop(), 0);
+        const int stopped = tls.stop();
+        QVERIFY2(stopped == 0, tls.log().right(6000).constData());
         QVERIFY(!tls.log().contains(m_adminKey.toLatin1()));
     }
 
