@@ -37,9 +37,10 @@ HttpResponse errorResponse(ApiError::Code code, const QString& message, const QS
     return ApiError(code, message, param).toResponse();
 }
 
-// Answers with ok(value) when the future succeeds, or with the store's error mapped once.
-template <typename T, typename Ok>
-void reply(QFuture<T> future, QObject* context, HttpResponder respond, Ok ok)
+// Runs next(value) when the future succeeds; a failure of any kind is answered, once, with the
+// store's error mapped (or as an internal error), so no request is left without an answer.
+template <typename T, typename Next>
+void whenDone(QFuture<T> future, QObject* context, const HttpResponder& respond, Next next)
 {
     auto failed = [respond](const StoreError& error) {
         respond(ApiError::fromStoreError(error).toResponse());
@@ -48,14 +49,32 @@ void reply(QFuture<T> future, QObject* context, HttpResponder respond, Ok ok)
         respond(errorResponse(ApiError::Code::Internal, QString::fromUtf8(error.what())));
     };
     if constexpr (std::is_void_v<T>) {
-        future.then(context, [respond, ok] { respond(ok()); })
+        future.then(context, [next] { next(); })
             .onFailed(context, failed)
             .onFailed(context, crashed);
     } else {
-        future.then(context, [respond, ok](T value) { respond(ok(std::move(value))); })
+        future.then(context, [next](T value) { next(std::move(value)); })
             .onFailed(context, failed)
             .onFailed(context, crashed);
     }
+}
+
+// Answers with ok(value) when the future succeeds.
+template <typename T, typename Ok>
+void reply(QFuture<T> future, QObject* context, const HttpResponder& respond, Ok ok)
+{
+    if constexpr (std::is_void_v<T>)
+        whenDone(future, context, respond, [respond, ok] { respond(ok()); });
+    else
+        whenDone(future, context, respond,
+                 [respond, ok](T value) { respond(ok(std::move(value))); });
+}
+
+// A 400 naming each field that is wrong, as a store would have refused it.
+HttpResponse invalid(const QString& message, const FieldErrors& errors)
+{
+    return ApiError::fromStoreError(StoreError(StoreError::Code::Invalid, message, errors))
+        .toResponse();
 }
 
 // The request body as a JSON object: empty means {}. Unknown members are refused by name, so
@@ -292,14 +311,18 @@ void AdminApi::authenticate(const ApiRouter::Call& call, const QByteArray& diges
                       respond(std::move(response));
                   });
               })
-        .onFailed(context, [this, respond, client](const StoreError& error) {
-            if (error.code() == StoreError::Code::NotFound) {
-                m_throttle.failed(client);
-                respond(errorResponse(ApiError::Code::InvalidApiKey,
-                                      u"this API key is not known to this server"_s));
-                return;
-            }
-            respond(ApiError::fromStoreError(error).toResponse());
+        .onFailed(context,
+                  [this, respond, client](const StoreError& error) {
+                      if (error.code() == StoreError::Code::NotFound) {
+                          m_throttle.failed(client);
+                          respond(errorResponse(ApiError::Code::InvalidApiKey,
+                                                u"this API key is not known to this server"_s));
+                          return;
+                      }
+                      respond(ApiError::fromStoreError(error).toResponse());
+                  })
+        .onFailed(context, [respond](const std::exception& error) {
+            respond(errorResponse(ApiError::Code::Internal, QString::fromUtf8(error.what())));
         });
 }
 
@@ -382,9 +405,7 @@ void AdminApi::createKey(const ApiRouter::Call& call, HttpResponder respond)
     FieldErrors errors;
     const KeySpec spec = KeyJson::specFromJson(*body, KeySpec(), &errors);
     if (!errors.isEmpty()) {
-        respond(ApiError::fromStoreError(StoreError(StoreError::Code::Invalid,
-                                                    u"The key settings are not valid."_s, errors))
-                    .toResponse());
+        respond(invalid(u"The key settings are not valid."_s, errors));
         return;
     }
     KeyStore& keys = m_store.keys();
@@ -405,25 +426,17 @@ void AdminApi::updateKey(const ApiRouter::Call& call, HttpResponder respond)
         return;
     QObject* context = m_storeThread.context();
     const QJsonObject changes = *body;
-    m_store.keys()
-        .findKey(call.params.at(0))
-        .then(context,
-              [this, context, changes, respond](const ApiKeyRecord& record) {
-                  FieldErrors errors;
-                  const KeySpec spec = KeyJson::specFromJson(changes, record.spec, &errors);
-                  if (!errors.isEmpty()) {
-                      respond(ApiError::fromStoreError(
-                                  StoreError(StoreError::Code::Invalid,
-                                             u"The key settings are not valid."_s, errors))
-                                  .toResponse());
-                      return;
-                  }
-                  reply(m_store.keys().updateKey(record.id, spec), context, respond,
-                        [this](const ApiKeyRecord& updated) { return keyResponse(200, updated); });
-              })
-        .onFailed(context, [respond](const StoreError& error) {
-            respond(ApiError::fromStoreError(error).toResponse());
-        });
+    whenDone(m_store.keys().findKey(call.params.at(0)), context, respond,
+             [this, context, changes, respond](const ApiKeyRecord& record) {
+                 FieldErrors errors;
+                 const KeySpec spec = KeyJson::specFromJson(changes, record.spec, &errors);
+                 if (!errors.isEmpty()) {
+                     respond(invalid(u"The key settings are not valid."_s, errors));
+                     return;
+                 }
+                 reply(m_store.keys().updateKey(record.id, spec), context, respond,
+                       [this](const ApiKeyRecord& updated) { return keyResponse(200, updated); });
+             });
 }
 
 void AdminApi::deleteKey(const ApiRouter::Call& call, HttpResponder respond)
@@ -470,27 +483,22 @@ void AdminApi::rotateKey(const ApiRouter::Call& call, HttpResponder respond)
 void AdminApi::keyEvents(const ApiRouter::Call& call, HttpResponder respond)
 {
     QObject* context = m_storeThread.context();
-    m_store.keys()
-        .findKey(call.params.at(0))
-        .then(context,
-              [this, context, respond](const ApiKeyRecord& record) {
-                  reply(m_store.lifecycle().keyEvents(record.id), context, respond,
-                        [](const QList<KeyEvent>& events) {
-                            QJsonArray data;
-                            for (const KeyEvent& event : events)
-                                data.append(QJsonObject{{u"id"_s, event.id},
-                                                        {u"key_id"_s, event.keyId},
-                                                        {u"kind"_s, KeyEvent::kindName(event.kind)},
-                                                        {u"at"_s, UtcTime::toRfc3339(event.atMs)},
-                                                        {u"detail"_s, event.detail}});
-                            return HttpResponse::json(
-                                200, QJsonDocument(
-                                         QJsonObject{{u"object"_s, u"list"_s}, {u"data"_s, data}}));
-                        });
-              })
-        .onFailed(context, [respond](const StoreError& error) {
-            respond(ApiError::fromStoreError(error).toResponse());
-        });
+    whenDone(m_store.keys().findKey(call.params.at(0)), context, respond,
+             [this, context, respond](const ApiKeyRecord& record) {
+                 reply(m_store.lifecycle().keyEvents(record.id), context, respond,
+                       [](const QList<KeyEvent>& events) {
+                           QJsonArray data;
+                           for (const KeyEvent& event : events)
+                               data.append(QJsonObject{{u"id"_s, event.id},
+                                                       {u"key_id"_s, event.keyId},
+                                                       {u"kind"_s, KeyEvent::kindName(event.kind)},
+                                                       {u"at"_s, UtcTime::toRfc3339(event.atMs)},
+                                                       {u"detail"_s, event.detail}});
+                           return HttpResponse::json(
+                               200, QJsonDocument(
+                                        QJsonObject{{u"object"_s, u"list"_s}, {u"data"_s, data}}));
+                       });
+             });
 }
 
 void AdminApi::auditEntries(const ApiRouter::Call& call, HttpResponder respond)
@@ -590,27 +598,18 @@ void AdminApi::updateWorkspace(const ApiRouter::Call& call, HttpResponder respon
         return;
     QObject* context = m_storeThread.context();
     const QJsonObject changes = *body;
-    m_store.keys()
-        .workspaceSettings()
-        .then(context,
-              [this, context, changes, respond](const WorkspaceSettings& current) {
-                  FieldErrors errors;
-                  const WorkspaceSettings wanted =
-                      WorkspaceJson::fromJson(changes, current, &errors);
-                  if (!errors.isEmpty()) {
-                      respond(ApiError::fromStoreError(
-                                  StoreError(StoreError::Code::Invalid,
-                                             u"The workspace settings are not valid."_s, errors))
-                                  .toResponse());
-                      return;
-                  }
-                  reply(m_store.keys().updateWorkspaceSettings(wanted), context, respond,
-                        [](const WorkspaceSettings& saved) {
-                            return HttpResponse::json(200,
-                                                      QJsonDocument(WorkspaceJson::toJson(saved)));
-                        });
-              })
-        .onFailed(context, [respond](const StoreError& error) {
-            respond(ApiError::fromStoreError(error).toResponse());
+    whenDone(
+        m_store.keys().workspaceSettings(), context, respond,
+        [this, context, changes, respond](const WorkspaceSettings& current) {
+            FieldErrors errors;
+            const WorkspaceSettings wanted = WorkspaceJson::fromJson(changes, current, &errors);
+            if (!errors.isEmpty()) {
+                respond(invalid(u"The workspace settings are not valid."_s, errors));
+                return;
+            }
+            reply(m_store.keys().updateWorkspaceSettings(wanted), context, respond,
+                  [](const WorkspaceSettings& saved) {
+                      return HttpResponse::json(200, QJsonDocument(WorkspaceJson::toJson(saved)));
+                  });
         });
 }
