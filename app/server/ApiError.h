@@ -8,7 +8,7 @@
 class StoreError;
 
 // The one error type of the server's HTTP APIs. Its code fixes the HTTP status and the
-// OpenAI-style "type" and "code" of the body (SPEC §5), all in one table in ApiError.cpp.
+// OpenAI-style "type" and "code" of the body, all in one table in ApiError.cpp.
 class ApiError final
 {
 public:
