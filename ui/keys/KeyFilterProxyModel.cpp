@@ -276,7 +276,6 @@ void KeyFilterProxyModel::sourceRowsInserted(const QModelIndex& parent, int firs
     QList<int> rows = m_proxyToSource;
     for (int& row : rows)
         row += row >= first ? count : 0;
-    m_sourceToProxy.fill(-1, m_keys->rowCount());
     m_proxyToSource = rows;
     rebuildSourceToProxy(m_keys->rowCount());
 
