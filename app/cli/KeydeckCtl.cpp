@@ -1,5 +1,6 @@
 #include "KeydeckCtl.h"
 
+#include "AlertJson.h"
 #include "AlertPrinter.h"
 #include "CliErrors.h"
 #include "CliHelp.h"
@@ -15,9 +16,10 @@
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "StoreOpener.h"
+#include "UsageJson.h"
 #include "UsagePrinter.h"
-#include "WorkspaceJson.h"
 #include "UsageStore.h"
+#include "WorkspaceJson.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -557,7 +559,7 @@ void KeydeckCtl::printImport(const UsageImportReport& report)
 {
     const QString& file = m_args->file();
     if (m_args->json()) {
-        m_out << KeyPrinter::jsonText(UsagePrinter::importJson(report, file));
+        m_out << KeyPrinter::jsonText(UsageJson::importReportToJson(report, file));
     } else {
         for (const UsageImportReport::LineError& e : report.errors)
             m_err << u"keydeckctl: "_s << KeyPrinter::printable(e.toString())
@@ -601,7 +603,7 @@ void KeydeckCtl::usageSummary()
                                                             scope](const UsageTotals& totals) {
                     if (m_args->json())
                         m_out << KeyPrinter::jsonText(
-                            UsagePrinter::summaryJson(totals, query.fromMs, query.toMs));
+                            UsageJson::summaryToJson(totals, query.fromMs, query.toMs));
                     else
                         m_out << UsagePrinter::summary(totals, query.fromMs, query.toMs, scope);
                     finish(CliExitCode::Ok);
@@ -651,8 +653,9 @@ void KeydeckCtl::printGroups(const QList<UsageGroupRow>& rows, const QString& sc
         UsageTotals totals;
         for (const UsageGroupRow& row : rows)
             totals.merge(row.totals);
-        QJsonObject object = UsagePrinter::summaryJson(totals, from, to);
-        object[u"rows"_s] = UsagePrinter::groupJson(rows, grouping, labels);
+        QJsonObject object = UsageJson::summaryToJson(totals, from, to);
+        object[u"rows"_s] = UsageJson::groupsToJson(
+            rows, grouping == UsageFlags::Grouping::Key ? &labels : nullptr);
         m_out << KeyPrinter::jsonText(object);
     } else {
         m_out << UsagePrinter::groupTable(rows, grouping, from, to, scope, labels);
@@ -680,7 +683,10 @@ void KeydeckCtl::usageLogs()
                     [this, query, scope, labels, limit](const UsageStore::LogPage& page) {
                         const QList<UsageEvent>& events = page.events;
                         if (m_args->json()) {
-                            m_out << KeyPrinter::jsonText(UsagePrinter::logJson(events, labels));
+                            m_out << KeyPrinter::jsonText(
+                                UsageJson::eventsToJson(events, [&labels](const QString& id) {
+                                    return UsagePrinter::keyText(id, labels);
+                                }));
                         } else if (events.isEmpty()) {
                             m_out << u"No usage events from %1 to %2 (local time) for %3.\n"_s.arg(
                                 KeyPrinter::localTime(query.fromMs),
@@ -776,7 +782,7 @@ void KeydeckCtl::listAlerts()
         await(m_store->lifecycle().alerts(all), [this, all](const QList<Alert>& alerts) {
             withLabels([this, all, alerts](const Labels& labels) {
                 if (m_args->json()) {
-                    m_out << KeyPrinter::jsonText(AlertPrinter::json(alerts, labels));
+                    m_out << KeyPrinter::jsonText(AlertJson::alertsToJson(alerts, labels));
                 } else if (alerts.isEmpty()) {
                     m_out << (all ? u"No alerts.\n"_s : u"No open alerts.\n"_s);
                 } else {
@@ -797,7 +803,7 @@ void KeydeckCtl::acknowledgeAlert()
             [this](const Alert& alert) {
                 withLabels([this, alert](const Labels& labels) {
                     if (m_args->json()) {
-                        m_out << KeyPrinter::jsonText(AlertPrinter::json(alert, labels));
+                        m_out << KeyPrinter::jsonText(AlertJson::alertToJson(alert, labels));
                     } else {
                         m_out << u"Acknowledged alert %1: %2\nIt stays listed until its condition "
                                  u"clears.\n"_s.arg(alert.id)
@@ -823,7 +829,7 @@ void KeydeckCtl::listAlertRules()
         await(m_store->lifecycle().alertRules(), [this](const QList<AlertRule>& rules) {
             withLabels([this, rules](const Labels& labels) {
                 if (m_args->json())
-                    m_out << KeyPrinter::jsonText(AlertPrinter::rulesJson(rules));
+                    m_out << KeyPrinter::jsonText(AlertJson::rulesToJson(rules));
                 else if (rules.isEmpty())
                     m_out << u"No alert rules.\n"_s;
                 else

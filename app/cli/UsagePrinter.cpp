@@ -6,7 +6,6 @@
 #include "UtcTime.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -23,15 +22,6 @@ QString errorsText(const UsageTotals& totals)
         return KeyPrinter::count(totals.errors);
     return u"%1 (%2%)"_s.arg(KeyPrinter::count(totals.errors))
         .arg(totals.errorRate() * 100.0, 0, 'f', 2);
-}
-
-QJsonObject totalsJson(const UsageTotals& totals)
-{
-    return {{u"requests"_s, totals.requests},
-            {u"errors"_s, totals.errors},
-            {u"prompt_tokens"_s, totals.promptTokens},
-            {u"completion_tokens"_s, totals.completionTokens},
-            {u"cost_usd"_s, UsdAmount::format(totals.costMicros)}};
 }
 
 QStringList totalsCells(const UsageTotals& totals)
@@ -127,29 +117,6 @@ QString UsagePrinter::groupTable(const QList<UsageGroupRow>& rows, UsageFlags::G
            table.toString();
 }
 
-QJsonObject UsagePrinter::summaryJson(const UsageTotals& totals, qint64 fromMs, qint64 toMs)
-{
-    QJsonObject object = totalsJson(totals);
-    object[u"from"_s] = UtcTime::toRfc3339(fromMs);
-    object[u"to"_s] = UtcTime::toRfc3339(toMs);
-    return object;
-}
-
-QJsonArray UsagePrinter::groupJson(const QList<UsageGroupRow>& rows, UsageFlags::Grouping grouping,
-                                   const Labels& labels)
-{
-    QJsonArray array;
-    for (const UsageGroupRow& row : rows) {
-        QJsonObject object = totalsJson(row.totals);
-        object[u"group"_s] = row.group;
-        if (grouping == UsageFlags::Grouping::Key)
-            object[u"label"_s] = labels.contains(row.group) ? QJsonValue(labels.value(row.group))
-                                                            : QJsonValue(QJsonValue::Null);
-        array.append(object);
-    }
-    return array;
-}
-
 QList<UsageGroupRow> UsagePrinter::timeRows(const QList<UsageSeries::Point>& points,
                                             const QTimeZone& zone)
 {
@@ -188,16 +155,6 @@ QString UsagePrinter::logTable(const QList<UsageEvent>& events, const Labels& la
     return table.toString();
 }
 
-QJsonArray UsagePrinter::logJson(const QList<UsageEvent>& events, const Labels& labels)
-{
-    QJsonArray array;
-    for (const UsageEvent& e : events) {
-        const QByteArray line = UsageCodec::toJsonLine(e, keyText(e.key, labels));
-        array.append(QJsonDocument::fromJson(line).object());
-    }
-    return array;
-}
-
 QByteArray UsagePrinter::exportLine(const UsageEvent& event, UsageCodec::Format format,
                                     const Labels& labels)
 {
@@ -211,19 +168,4 @@ QString UsagePrinter::importSummary(const UsageImportReport& report, const QStri
     return u"Imported %1 events (%2 duplicates skipped, %3 bad lines skipped) from %4\n"_s.arg(
         KeyPrinter::count(report.imported), KeyPrinter::count(report.duplicates),
         KeyPrinter::count(report.skipped), KeyPrinter::printable(file));
-}
-
-QJsonObject UsagePrinter::importJson(const UsageImportReport& report, const QString& file)
-{
-    QJsonArray errors;
-    for (const UsageImportReport::LineError& e : report.errors) {
-        errors.append(QJsonObject{
-            {u"line"_s, e.line}, {u"field"_s, e.error.field}, {u"message"_s, e.error.message}});
-    }
-    return {{u"file"_s, file},
-            {u"lines_read"_s, report.linesRead},
-            {u"imported"_s, report.imported},
-            {u"duplicates"_s, report.duplicates},
-            {u"skipped"_s, report.skipped},
-            {u"errors"_s, errors}};
 }

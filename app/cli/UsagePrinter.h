@@ -6,12 +6,9 @@
 #include "UsageImport.h"
 
 #include <QHash>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QTimeZone>
 
-// keydeckctl usage output: aligned text with local times and "$" amounts, and JSON for scripts
-// (UTC RFC 3339 range, exact decimal USD strings).
+// keydeckctl usage output as text: aligned, with local times and "$" amounts (JSON: UsageJson).
 class UsagePrinter final
 {
 public:
@@ -25,22 +22,16 @@ public:
     static QString groupTable(const QList<UsageGroupRow>& rows, UsageFlags::Grouping grouping,
                               qint64 fromMs, qint64 toMs, const QString& scope,
                               const Labels& labels);
-    static QJsonObject summaryJson(const UsageTotals& totals, qint64 fromMs, qint64 toMs);
-    static QJsonArray groupJson(const QList<UsageGroupRow>& rows, UsageFlags::Grouping grouping,
-                                const Labels& labels);
     // Hour or day points as rows named by their local start, "2027-01-31T00:00:00+01:00".
     static QList<UsageGroupRow> timeRows(const QList<UsageSeries::Point>& points,
                                          const QTimeZone& zone);
 
     static QString logTable(const QList<UsageEvent>& events, const Labels& labels);
-    // One object per event in the import format (UsageCodec), "key" = the key's label.
-    static QJsonArray logJson(const QList<UsageEvent>& events, const Labels& labels);
     // One line of an export in the import format, "key" = the key's label.
     static QByteArray exportLine(const UsageEvent& event, UsageCodec::Format format,
                                  const Labels& labels);
 
     static QString importSummary(const UsageImportReport& report, const QString& file);
-    static QJsonObject importJson(const UsageImportReport& report, const QString& file);
 
     static QString keyText(const QString& id, const Labels& labels);
 };

@@ -38,6 +38,14 @@ std::optional<AlertRule::Kind> AlertRule::kindFromName(QStringView name)
     return std::nullopt;
 }
 
+QStringList AlertRule::kindNames()
+{
+    QStringList names;
+    for (const KindInfo& k : Kinds)
+        names << QString::fromUtf16(k.name);
+    return names;
+}
+
 QString AlertRule::describe() const
 {
     switch (kind) {

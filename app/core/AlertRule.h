@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 // A condition worth a warning. Thresholds: micro-USD for money kinds, a percentage (1-99) for
 // QuotaRemainingBelowPercent, days for ExpiringWithinDays and RotationDue.
@@ -24,6 +25,7 @@ struct AlertRule
 
     static QString kindName(Kind kind);
     static std::optional<Kind> kindFromName(QStringView name);
+    static QStringList kindNames();
     // "Quota remaining below 20%", "Spend over $5.00 per day", "Rotation due after 90 days".
     QString describe() const;
     // Empty when the rule is usable; otherwise what is wrong with the threshold.

@@ -219,7 +219,11 @@ std::optional<UsageEvent> UsageCodec::fromJsonLine(QByteArrayView line, FieldErr
             fail(error, *twice, u"is given more than once"_s);
         return std::nullopt;
     }
-    const QJsonObject object = doc.object();
+    return fromJsonObject(doc.object(), error);
+}
+
+std::optional<UsageEvent> UsageCodec::fromJsonObject(const QJsonObject& object, FieldError* error)
+{
     return parseEvent(
         [&](const QString& f) -> std::optional<QJsonValue> {
             return object.contains(f) ? std::optional<QJsonValue>(object.value(f)) : std::nullopt;
@@ -271,6 +275,11 @@ std::optional<UsageEvent> UsageCodec::fromCsvRecord(const QStringList& record,
 
 QByteArray UsageCodec::toJsonLine(const UsageEvent& e, const QString& keyText)
 {
+    return QJsonDocument(toJsonObject(e, keyText)).toJson(QJsonDocument::Compact) + '\n';
+}
+
+QJsonObject UsageCodec::toJsonObject(const UsageEvent& e, const QString& keyText)
+{
     QJsonObject o{{u"time"_s, UtcTime::toRfc3339(e.timeMs)},
                   {u"key"_s, keyText},
                   {u"model"_s, e.model},
@@ -284,7 +293,7 @@ QByteArray UsageCodec::toJsonLine(const UsageEvent& e, const QString& keyText)
     // An event without a cost is priced when it is stored: writing 0 would make it free.
     if (e.costMicros)
         o.insert(u"cost_usd"_s, UsdAmount::format(*e.costMicros));
-    return QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+    return o;
 }
 
 QByteArray UsageCodec::csvHeaderLine()

@@ -5,6 +5,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QJsonObject>
 #include <QStringList>
 
 // The usage log file formats, the same for import and export: JSON Lines (one object per line)
@@ -25,6 +26,8 @@ public:
 
     // A bad value yields nullopt and *error naming the member.
     static std::optional<UsageEvent> fromJsonLine(QByteArrayView line, FieldError* error);
+    // The same for an object already parsed (members given twice cannot be told apart here).
+    static std::optional<UsageEvent> fromJsonObject(const QJsonObject& object, FieldError* error);
 
     // Maps the header to column positions; required columns must be present.
     static std::optional<QHash<QString, int>> csvHeader(const QStringList& header,
@@ -34,6 +37,7 @@ public:
 
     // keyText: what to write in "key" (a label reads better than an id in an export).
     static QByteArray toJsonLine(const UsageEvent& event, const QString& keyText);
+    static QJsonObject toJsonObject(const UsageEvent& event, const QString& keyText);
     static QByteArray csvHeaderLine();
     static QByteArray toCsvLine(const UsageEvent& event, const QString& keyText);
 };

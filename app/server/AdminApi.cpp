@@ -1,19 +1,15 @@
 #include "AdminApi.h"
 
-#include "ApiError.h"
-#include "ApiKeyFormat.h"
+#include "AdminGate.h"
+#include "AdminReply.h"
 #include "AuditStore.h"
-#include "AuthThrottle.h"
 #include "Clock.h"
 #include "EventHub.h"
-#include "IpAddress.h"
-#include "KeyAccess.h"
 #include "KeyEnums.h"
 #include "KeyEvent.h"
 #include "KeyJson.h"
 #include "KeyStore.h"
 #include "LifecycleStore.h"
-#include "RequestLog.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "StreamSink.h"
@@ -25,87 +21,12 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QUrlQuery>
-#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using namespace AdminReply;
 
 namespace {
-
-HttpResponse errorResponse(ApiError::Code code, const QString& message, const QString& param = {})
-{
-    return ApiError(code, message, param).toResponse();
-}
-
-// Runs next(value) when the future succeeds; a failure of any kind is answered, once, with the
-// store's error mapped (or as an internal error), so no request is left without an answer.
-template <typename T, typename Next>
-void whenDone(QFuture<T> future, QObject* context, const HttpResponder& respond, Next next)
-{
-    auto failed = [respond](const StoreError& error) {
-        respond(ApiError::fromStoreError(error).toResponse());
-    };
-    auto crashed = [respond](const std::exception& error) {
-        respond(errorResponse(ApiError::Code::Internal, QString::fromUtf8(error.what())));
-    };
-    if constexpr (std::is_void_v<T>) {
-        future.then(context, [next] { next(); })
-            .onFailed(context, failed)
-            .onFailed(context, crashed);
-    } else {
-        future.then(context, [next](T value) { next(std::move(value)); })
-            .onFailed(context, failed)
-            .onFailed(context, crashed);
-    }
-}
-
-// Answers with ok(value) when the future succeeds.
-template <typename T, typename Ok>
-void reply(QFuture<T> future, QObject* context, const HttpResponder& respond, Ok ok)
-{
-    if constexpr (std::is_void_v<T>)
-        whenDone(future, context, respond, [respond, ok] { respond(ok()); });
-    else
-        whenDone(future, context, respond,
-                 [respond, ok](T value) { respond(ok(std::move(value))); });
-}
-
-// A 400 naming each field that is wrong, as a store would have refused it.
-HttpResponse invalid(const QString& message, const FieldErrors& errors)
-{
-    return ApiError::fromStoreError(StoreError(StoreError::Code::Invalid, message, errors))
-        .toResponse();
-}
-
-// The request body as a JSON object: empty means {}. Unknown members are refused by name, so
-// a typo ("lable") is not silently ignored.
-std::optional<QJsonObject> bodyObject(const HttpRequest& request, const QStringList& allowed,
-                                      const HttpResponder& respond)
-{
-    if (request.body.trimmed().isEmpty())
-        return QJsonObject();
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &error);
-    if (error.error != QJsonParseError::NoError) {
-        respond(errorResponse(ApiError::Code::InvalidJson,
-                              u"the body is not valid JSON (at byte %1: %2)"_s.arg(error.offset)
-                                  .arg(error.errorString())));
-        return std::nullopt;
-    }
-    if (!document.isObject()) {
-        respond(errorResponse(ApiError::Code::InvalidJson, u"the body must be a JSON object"_s));
-        return std::nullopt;
-    }
-    const QJsonObject object = document.object();
-    for (auto it = object.begin(); it != object.end(); ++it) {
-        if (!allowed.contains(it.key())) {
-            respond(errorResponse(ApiError::Code::InvalidValue,
-                                  u"%1: unknown field"_s.arg(it.key()), it.key()));
-            return std::nullopt;
-        }
-    }
-    return object;
-}
 
 // The optional "pending" member of a create or rotate: whether the new key waits for activate.
 std::optional<bool> pendingFlag(const QJsonObject& body, const HttpResponder& respond)
@@ -126,55 +47,14 @@ QStringList specFields()
     return KeyJson::specToJson(KeySpec()).keys();
 }
 
-// The bearer token, else x-api-key (Authorization wins when both are sent).
-std::optional<QString> credentialOf(const HttpRequest& request)
-{
-    const QByteArray authorization = request.header("authorization").trimmed();
-    if (!authorization.isEmpty()) {
-        if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-            return QString::fromLatin1(authorization.mid(7).trimmed());
-        return QString();
-    }
-    const QByteArray apiKey = request.header("x-api-key").trimmed();
-    if (!apiKey.isEmpty())
-        return QString::fromLatin1(apiKey);
-    return std::nullopt;
-}
-
-QString actorOf(const ApiKeyRecord& actor)
-{
-    return u"%1 (%2)"_s.arg(actor.id, actor.hint);
-}
-
-ApiError refusal(KeyAccess::Verdict verdict)
-{
-    switch (verdict) {
-    case KeyAccess::Verdict::Revoked:
-        return {ApiError::Code::RevokedApiKey, u"this API key has been revoked"_s};
-    case KeyAccess::Verdict::Expired:
-        return {ApiError::Code::ExpiredApiKey, u"this API key has expired"_s};
-    case KeyAccess::Verdict::Disabled:
-        return {ApiError::Code::DisabledApiKey, u"this API key is disabled"_s};
-    case KeyAccess::Verdict::IpNotAllowed:
-        return {ApiError::Code::IpNotAllowed, u"this API key may not be used from this address"_s};
-    case KeyAccess::Verdict::InsufficientPermissions:
-        return {ApiError::Code::InsufficientPermissions,
-                u"the admin API needs a key with the admin permission"_s};
-    case KeyAccess::Verdict::Allowed:
-        break;
-    }
-    return {ApiError::Code::Internal, u"unexpected access verdict"_s};
-}
-
 } // namespace
 
 AdminApi::AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-                   AuthThrottle& throttle, RequestLog& log, EventHub& events)
+                   AdminGate& gate, EventHub& events)
     : m_store(store)
     , m_storeThread(storeThread)
     , m_clock(clock)
-    , m_throttle(throttle)
-    , m_log(log)
+    , m_gate(gate)
     , m_events(events)
 {}
 
@@ -182,16 +62,13 @@ void AdminApi::addRoutes(ApiRouter& router)
 {
     const auto bind = [this](const QString& action,
                              void (AdminApi::*method)(const ApiRouter::Call&, HttpResponder)) {
-        return authorized(action, [this, method](const ApiKeyRecord&, const ApiRouter::Call& call,
-                                                 HttpResponder respond) {
-            (this->*method)(call, std::move(respond));
-        });
+        return m_gate.authorized(action, this, method);
     };
     const auto status = [this](const QString& action, KeyStatus target) {
-        return authorized(action, [this, target](const ApiKeyRecord&, const ApiRouter::Call& call,
-                                                 HttpResponder respond) {
-            setStatus(call, target, std::move(respond));
-        });
+        return m_gate.authorized(
+            action,
+            [this, target](const ApiKeyRecord&, const ApiRouter::Call& call,
+                           HttpResponder respond) { setStatus(call, target, std::move(respond)); });
     };
     router.add("GET", u"/v1/admin/keys"_s, bind(u"key.list"_s, &AdminApi::listKeys));
     router.add("POST", u"/v1/admin/keys"_s, bind(u"key.create"_s, &AdminApi::createKey));
@@ -217,115 +94,6 @@ void AdminApi::addRoutes(ApiRouter& router)
     router.add("GET", u"/v1/admin/events"_s, bind(u"events.subscribe"_s, &AdminApi::events));
 }
 
-ApiRouter::Handler AdminApi::authorized(const QString& action, Work work)
-{
-    return [this, action, work = std::move(work)](ApiRouter::Call call, HttpResponder respond) {
-        const QString client = call.request.clientAddress;
-        const qint64 delay = m_throttle.delayFor(client);
-        auto entry = std::make_shared<AuditEntry>();
-        entry->action = action;
-        entry->target = call.params.value(0);
-        entry->clientAddress = client;
-        // A refusal waits as long as the address has earned; so does a success, or the
-        // timing would tell a guess that worked from one that did not.
-        HttpResponder answer = [this, respond = std::move(respond), delay, entry,
-                                changes = call.request.method != "GET"](HttpResponse response) {
-            response.delayMs = qMax(response.delayMs, delay);
-            const bool refused = response.status == 401 || response.status == 403;
-            if (!changes && !refused)
-                return respond(std::move(response));
-            audited(entry, std::move(response), respond);
-        };
-        const std::optional<QString> credential = credentialOf(call.request);
-        if (!credential || !ApiKeyFormat::isWellFormed(*credential)) {
-            m_throttle.failed(client);
-            answer(credential ? errorResponse(ApiError::Code::InvalidApiKey,
-                                              u"the API key is not a valid KeyDeck key"_s)
-                              : errorResponse(ApiError::Code::MissingApiKey,
-                                              u"send an admin key as Authorization: Bearer KEY "
-                                              "or x-api-key: KEY"_s));
-            return;
-        }
-        const QByteArray digest = ApiKeyFormat::digestHex(*credential);
-        m_storeThread.post([this, call = std::move(call), digest, work, entry,
-                            answer = std::move(answer)]() mutable {
-            authenticate(call, digest, work, entry, std::move(answer));
-        });
-    };
-}
-
-void AdminApi::audited(const std::shared_ptr<AuditEntry>& entry, HttpResponse response,
-                       const HttpResponder& respond)
-{
-    entry->httpStatus = response.status;
-    const QJsonObject body = QJsonDocument::fromJson(response.body).object();
-    entry->outcome = response.status < 400
-                         ? u"ok"_s
-                         : body.value(u"error"_s).toObject().value(u"code"_s).toString();
-    // A created key is named by its new id.
-    if (response.status == 201)
-        entry->target = body.value(u"id"_s).toString();
-    // The answer waits for its audit row: once a client has it, the action is on record.
-    m_storeThread.post([this, entry, response = std::move(response), respond]() mutable {
-        QObject* context = m_storeThread.context();
-        m_store.audit()
-            .recordAudit(*entry)
-            .then(context, [respond, response](const AuditEntry&) { respond(response); })
-            .onFailed(context, [this, respond, response, entry](const std::exception& error) {
-                m_log.error(u"could not record an admin action in the audit log"_s,
-                            {{u"action"_s, entry->action},
-                             {u"target"_s, entry->target},
-                             {u"error"_s, QString::fromUtf8(error.what())}});
-                respond(response);
-            });
-    });
-}
-
-void AdminApi::authenticate(const ApiRouter::Call& call, const QByteArray& digest, Work work,
-                            const std::shared_ptr<AuditEntry>& entry, HttpResponder respond)
-{
-    const QString client = call.request.clientAddress;
-    QObject* context = m_storeThread.context();
-    m_store.keys()
-        .findKeyByDigest(digest)
-        .then(context,
-              [this, call, work, respond, client, entry](const ApiKeyRecord& actor) {
-                  entry->actorKeyId = actor.id;
-                  entry->actorLabel = actor.spec.label;
-                  entry->actorHint = actor.hint;
-                  const QString who = actorOf(actor);
-                  const KeyAccess::Verdict verdict = KeyAccess::check(
-                      actor, m_clock.nowUtcMs(), IpAddress::parse(client), Permission::Admin);
-                  if (verdict != KeyAccess::Verdict::Allowed) {
-                      if (verdict != KeyAccess::Verdict::InsufficientPermissions &&
-                          verdict != KeyAccess::Verdict::IpNotAllowed)
-                          m_throttle.failed(client);
-                      HttpResponse response = refusal(verdict).toResponse();
-                      response.actor = who;
-                      respond(std::move(response));
-                      return;
-                  }
-                  m_throttle.succeeded(client);
-                  work(actor, call, [respond, who](HttpResponse response) {
-                      response.actor = who;
-                      respond(std::move(response));
-                  });
-              })
-        .onFailed(context,
-                  [this, respond, client](const StoreError& error) {
-                      if (error.code() == StoreError::Code::NotFound) {
-                          m_throttle.failed(client);
-                          respond(errorResponse(ApiError::Code::InvalidApiKey,
-                                                u"this API key is not known to this server"_s));
-                          return;
-                      }
-                      respond(ApiError::fromStoreError(error).toResponse());
-                  })
-        .onFailed(context, [respond](const std::exception& error) {
-            respond(errorResponse(ApiError::Code::Internal, QString::fromUtf8(error.what())));
-        });
-}
-
 HttpResponse AdminApi::keyResponse(int status, const ApiKeyRecord& record) const
 {
     return HttpResponse::json(status, QJsonDocument(KeyJson::toJson(record, m_clock.nowUtcMs())));
@@ -346,23 +114,11 @@ void AdminApi::listKeys(const ApiRouter::Call& call, HttpResponder respond)
     const auto value = [&](const QString& name) {
         return query.queryItemValue(name, QUrl::FullyDecoded);
     };
-    for (const auto& [name, ignored] : query.queryItems()) {
-        static const QStringList known{u"limit"_s, u"cursor"_s, u"environment"_s, u"status"_s,
-                                       u"search"_s};
-        if (!known.contains(name)) {
-            respond(errorResponse(ApiError::Code::InvalidValue,
-                                  u"%1: unknown query parameter"_s.arg(name), name));
-            return;
-        }
-    }
+    if (!knownQuery(query, {u"limit"_s, u"cursor"_s, u"environment"_s, u"status"_s, u"search"_s},
+                    respond))
+        return;
     KeyListQuery list;
-    list.limit = DefaultPageSize;
-    if (query.hasQueryItem(u"limit"_s)) {
-        bool ok = false;
-        list.limit = value(u"limit"_s).toInt(&ok);
-        if (!ok)
-            list.limit = 0;
-    }
+    list.limit = pageLimit(query, DefaultPageSize);
     if (query.hasQueryItem(u"status"_s)) {
         list.status = KeyEnums::statusFromName(value(u"status"_s));
         if (!list.status) {
@@ -381,15 +137,13 @@ void AdminApi::listKeys(const ApiRouter::Call& call, HttpResponder respond)
               QJsonArray data;
               for (const ApiKeyRecord& record : page.keys)
                   data.append(KeyJson::toJson(record, now));
-              QJsonObject body{{u"object"_s, u"list"_s},
-                               {u"data"_s, data},
-                               {u"has_more"_s, !page.nextCursor.isEmpty()},
-                               {u"next_cursor"_s, page.nextCursor.isEmpty()
-                                                      ? QJsonValue()
-                                                      : QJsonValue(page.nextCursor)}};
-              if (page.total >= 0)
+              HttpResponse response = listResponse(data, page.nextCursor);
+              if (page.total >= 0) {
+                  QJsonObject body = QJsonDocument::fromJson(response.body).object();
                   body.insert(u"total"_s, page.total);
-              return HttpResponse::json(200, QJsonDocument(body));
+                  response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+              }
+              return response;
           });
 }
 
@@ -494,9 +248,7 @@ void AdminApi::keyEvents(const ApiRouter::Call& call, HttpResponder respond)
                                                        {u"kind"_s, KeyEvent::kindName(event.kind)},
                                                        {u"at"_s, UtcTime::toRfc3339(event.atMs)},
                                                        {u"detail"_s, event.detail}});
-                           return HttpResponse::json(
-                               200, QJsonDocument(
-                                        QJsonObject{{u"object"_s, u"list"_s}, {u"data"_s, data}}));
+                           return listResponse(data);
                        });
              });
 }
@@ -504,20 +256,9 @@ void AdminApi::keyEvents(const ApiRouter::Call& call, HttpResponder respond)
 void AdminApi::auditEntries(const ApiRouter::Call& call, HttpResponder respond)
 {
     const QUrlQuery query(QString::fromUtf8(call.request.query));
-    for (const auto& [name, ignored] : query.queryItems()) {
-        if (name != u"limit"_s && name != u"cursor"_s) {
-            respond(errorResponse(ApiError::Code::InvalidValue,
-                                  u"%1: unknown query parameter"_s.arg(name), name));
-            return;
-        }
-    }
-    int limit = DefaultPageSize;
-    if (query.hasQueryItem(u"limit"_s)) {
-        bool ok = false;
-        limit = query.queryItemValue(u"limit"_s).toInt(&ok);
-        if (!ok)
-            limit = 0;
-    }
+    if (!knownQuery(query, {u"limit"_s, u"cursor"_s}, respond))
+        return;
+    const int limit = pageLimit(query, DefaultPageSize);
     reply(
         m_store.audit().auditEntries(query.queryItemValue(u"cursor"_s, QUrl::FullyDecoded), limit),
         m_storeThread.context(), respond, [](const AuditStore::Page& page) {
@@ -537,14 +278,7 @@ void AdminApi::auditEntries(const ApiRouter::Call& call, HttpResponder respond)
                                         {u"outcome"_s, entry.outcome},
                                         {u"status"_s, entry.httpStatus}});
             }
-            return HttpResponse::json(
-                200,
-                QJsonDocument(QJsonObject{{u"object"_s, u"list"_s},
-                                          {u"data"_s, data},
-                                          {u"has_more"_s, !page.nextCursor.isEmpty()},
-                                          {u"next_cursor"_s, page.nextCursor.isEmpty()
-                                                                 ? QJsonValue()
-                                                                 : QJsonValue(page.nextCursor)}}));
+            return listResponse(data, page.nextCursor);
         });
 }
 

@@ -2,44 +2,31 @@
 
 #include "ApiKeyRecord.h"
 #include "ApiRouter.h"
-#include "AuditEntry.h"
 #include "StoreThread.h"
 
 #include <memory>
 
-class AuthThrottle;
+class AdminGate;
 class Clock;
 class EventHub;
-class RequestLog;
 class StoreConnection;
 
-// /v1/admin/: the keys of the store and the audit log of what admins did, for holders of a key with
-// the admin permission. Requests arrive on I/O threads; everything that touches the store is posted
-// to the store thread, and the answer goes back through the responder.
+// /v1/admin/: the keys of the store, the workspace, the audit log of what admins did and the
+// events stream, behind the AdminGate. Requests arrive on I/O threads; everything that touches
+// the store is posted to the store thread, and the answer goes back through the responder.
 class AdminApi final
 {
     Q_DISABLE_COPY_MOVE(AdminApi)
 
 public:
-    AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-             AuthThrottle& throttle, RequestLog& log, EventHub& events);
+    AdminApi(StoreConnection& store, StoreThread storeThread, const Clock& clock, AdminGate& gate,
+             EventHub& events);
 
     void addRoutes(ApiRouter& router);
 
     static constexpr int DefaultPageSize = 100;
 
 private:
-    // Runs on the store thread with the authenticated admin key.
-    using Work = std::function<void(const ApiKeyRecord& actor, const ApiRouter::Call& call,
-                                    HttpResponder respond)>;
-    // action: what the audit log calls it ("key.revoke"). Every request that changes
-    // something, and every refused one, is recorded before it is answered.
-    ApiRouter::Handler authorized(const QString& action, Work work);
-    void authenticate(const ApiRouter::Call& call, const QByteArray& digest, Work work,
-                      const std::shared_ptr<AuditEntry>& entry, HttpResponder respond);
-    void audited(const std::shared_ptr<AuditEntry>& entry, HttpResponse response,
-                 const HttpResponder& respond);
-
     void listKeys(const ApiRouter::Call& call, HttpResponder respond);
     void createKey(const ApiRouter::Call& call, HttpResponder respond);
     void showKey(const ApiRouter::Call& call, HttpResponder respond);
@@ -61,7 +48,6 @@ private:
     StoreConnection& m_store;
     StoreThread m_storeThread;
     const Clock& m_clock;
-    AuthThrottle& m_throttle;
-    RequestLog& m_log;
+    AdminGate& m_gate;
     EventHub& m_events;
 };

@@ -57,6 +57,8 @@ Row rowOf(ApiError::Code code)
         return {413, "invalid_request_error", "payload_too_large"};
     case C::HeadersTooLarge:
         return {431, "invalid_request_error", "headers_too_large"};
+    case C::RequestTimeout:
+        return {408, "invalid_request_error", "request_timeout"};
     case C::StoreUnavailable:
         return {503, "server_error", "store_unavailable"};
     case C::TooManyStreams:
@@ -106,6 +108,8 @@ ApiError ApiError::fromHttpStatus(int status, const QString& message)
         return {Code::PayloadTooLarge, message};
     case 431:
         return {Code::HeadersTooLarge, message};
+    case 408:
+        return {Code::RequestTimeout, message};
     case 400:
         return {Code::BadRequest, message};
     default:

@@ -32,6 +32,7 @@ public:
         BadRequest,
         PayloadTooLarge,
         HeadersTooLarge,
+        RequestTimeout,
         StoreUnavailable,
         TooManyStreams,
         Internal,
@@ -40,7 +41,7 @@ public:
     ApiError(Code code, QString message, QString param = {});
 
     static ApiError fromStoreError(const StoreError& error);
-    // For a status the HTTP layer chose itself (413, 431, 400).
+    // For a status the HTTP layer chose itself (413, 431, 408, 400).
     static ApiError fromHttpStatus(int status, const QString& message);
 
     Code code() const { return m_code; }

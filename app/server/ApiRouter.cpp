@@ -27,7 +27,22 @@ ApiRouter::ApiRouter(ServerMetrics& metrics, RequestLog& log)
 
 void ApiRouter::add(const QByteArray& method, const QString& pattern, Handler handler)
 {
-    m_routes.append({method, pattern, pattern.split(u'/'), std::move(handler)});
+    m_routes.append({method, pattern, pattern.split(u'/'), std::move(handler), false});
+}
+
+void ApiRouter::addUpload(const QByteArray& method, const QString& pattern, Handler handler)
+{
+    m_routes.append({method, pattern, pattern.split(u'/'), std::move(handler), true});
+}
+
+bool ApiRouter::streamsBody(const QByteArray& method, const QByteArray& path) const
+{
+    const QList<QByteArray> segments = path.split('/');
+    for (const Route& route : m_routes) {
+        if (route.upload && route.method == method && match(route.segments, segments))
+            return true;
+    }
+    return false;
 }
 
 QList<QPair<QByteArray, QString>> ApiRouter::routes() const

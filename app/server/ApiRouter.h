@@ -29,10 +29,13 @@ public:
     ApiRouter(ServerMetrics& metrics, RequestLog& log);
 
     void add(const QByteArray& method, const QString& pattern, Handler handler);
+    // A route whose body is an upload: the handler gets HttpRequest::upload to receive it.
+    void addUpload(const QByteArray& method, const QString& pattern, Handler handler);
     // Every (method, pattern) served, in the order added.
     QList<QPair<QByteArray, QString>> routes() const;
 
     void handle(HttpRequest request, HttpResponder respond) override;
+    bool streamsBody(const QByteArray& method, const QByteArray& path) const override;
     HttpResponse rejected(int status, const QString& message) override;
 
 private:
@@ -42,6 +45,7 @@ private:
         QString pattern;
         QStringList segments;
         Handler handler;
+        bool upload = false;
     };
     // nullopt: the path does not fit; otherwise its decoded parameters.
     static std::optional<QStringList> match(const QStringList& pattern,

@@ -18,6 +18,8 @@ public:
     {
         qint64 maxHeaderBytes = 16 * 1024;
         qint64 maxBodyBytes = 1024 * 1024;
+        // The body of an upload route, spooled to a temporary file.
+        qint64 maxUploadBytes = qint64(1) << 30;
         // From the first byte of a request (or the TLS handshake) to its last.
         qint64 requestTimeoutMs = 30'000;
         // A keep-alive connection waiting for its next request.

@@ -2,8 +2,11 @@
 
 #include "HttpHandler.h"
 #include "HttpServer.h"
+#include "RequestUpload.h"
 #include "StreamSink.h"
 
+#include <QDir>
+#include <QTemporaryFile>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -13,6 +16,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <deque>
@@ -67,6 +71,28 @@ private:
     std::atomic<bool> m_open{true};
 };
 
+// The not yet read body of one upload request: hands the receive to the session's strand.
+template <class Session> class SessionUpload final : public RequestUpload
+{
+public:
+    explicit SessionUpload(const std::shared_ptr<Session>& session)
+        : m_session(session)
+    {}
+
+    void receive(Done done) override
+    {
+        const std::shared_ptr<Session> session = m_session.lock();
+        if (!session)
+            return done(nullptr, 400, QStringLiteral("the client went away"));
+        net::post(session->stream().get_executor(), [session, done = std::move(done)]() mutable {
+            session->receiveUpload(std::move(done));
+        });
+    }
+
+private:
+    std::weak_ptr<Session> m_session;
+};
+
 // One connection: reads a request, hands it to the handler, writes the answer, and reads the
 // next only then (no pipelining surprises). Derived is PlainSession or TlsSession and gives
 // stream(), start() and shutdown().
@@ -88,7 +114,10 @@ protected:
     {
         m_parser.emplace();
         m_parser->header_limit(std::uint32_t(m_context.limits.maxHeaderBytes));
-        m_parser->body_limit(std::uint64_t(m_context.limits.maxBodyBytes));
+        // A Content-Length is checked against this as the header ends, before the route is
+        // known: the larger limit here, the route's own right after (onHeader).
+        m_parser->body_limit(
+            std::uint64_t(qMax(m_context.limits.maxBodyBytes, m_context.limits.maxUploadBytes)));
         // Waiting for the next request is idle time; once it starts, it must finish in time.
         expireAfter(m_requests == 0 ? m_context.limits.requestTimeoutMs
                                     : m_context.limits.idleTimeoutMs);
@@ -114,6 +143,14 @@ private:
         ++m_requests;
         expireAfter(m_context.limits.requestTimeoutMs);
         const auto& header = m_parser->get();
+        const std::string_view target = header.target();
+        const QByteArray path(target.data(), qsizetype(target.substr(0, target.find('?')).size()));
+        const QByteArray method = QByteArray::fromStdString(std::string(header.method_string()));
+        if (m_context.handler.streamsBody(method, path))
+            return startUpload();
+        if (m_parser->content_length().value_or(0) > std::uint64_t(m_context.limits.maxBodyBytes))
+            return failed(bhttp::error::body_limit);
+        m_parser->body_limit(std::uint64_t(m_context.limits.maxBodyBytes));
         if (bhttp::token_list(header[bhttp::field::expect]).exists("100-continue")) {
             auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
                 bhttp::status::continue_, header.version());
@@ -172,15 +209,22 @@ private:
         beast::get_lowest_layer(derived().stream()).expires_never();
         bhttp::request<bhttp::string_body> message = m_parser->release();
         m_parser.reset();
+        HttpRequest request = requestOf(message);
+        request.body = QByteArray::fromStdString(message.body());
+        dispatch(std::move(request), message.keep_alive(), message.version());
+    }
+
+    HttpRequest requestOf(const bhttp::request_header<>& header) const
+    {
         HttpRequest request;
-        request.method = QByteArray::fromStdString(std::string(message.method_string()));
-        const std::string_view target = message.target();
+        request.method = QByteArray::fromStdString(std::string(header.method_string()));
+        const std::string_view target = header.target();
         const std::size_t question = target.find('?');
         request.path = QByteArray(target.data(), qsizetype(target.substr(0, question).size()));
         if (question != std::string_view::npos)
             request.query =
                 QByteArray(target.data() + question + 1, qsizetype(target.size() - question - 1));
-        for (const auto& field : message) {
+        for (const auto& field : header) {
             const QByteArray name =
                 QByteArray::fromStdString(std::string(field.name_string())).toLower();
             const QByteArray value = QByteArray::fromStdString(std::string(field.value()));
@@ -190,11 +234,13 @@ private:
             else
                 *it += ", " + value;
         }
-        request.body = QByteArray::fromStdString(message.body());
         request.clientAddress = QString::fromStdString(m_clientAddress);
-        const bool keepAlive = message.keep_alive();
-        const unsigned version = message.version();
-        if (target.empty() || target.front() != '/') {
+        return request;
+    }
+
+    void dispatch(HttpRequest request, bool keepAlive, unsigned version)
+    {
+        if (!request.path.startsWith('/')) {
             HttpResponse response = m_context.handler.rejected(
                 400, QStringLiteral("the request target must be a path starting with /"));
             response.close = true;
@@ -204,10 +250,114 @@ private:
                                                       keepAlive, version](HttpResponse response) {
             net::post(self->stream().get_executor(),
                       [self, keepAlive, version, response = std::move(response)]() mutable {
-                          response.close = response.close || !keepAlive;
+                          // The body of an upload never received is still on its way in.
+                          response.close = response.close || !keepAlive ||
+                                           self->m_upload == UploadState::Waiting ||
+                                           self->m_upload == UploadState::Receiving ||
+                                           self->m_upload == UploadState::Failed;
+                          self->m_upload = UploadState::None;
                           self->writeLater(std::move(response), version);
                       });
         });
+    }
+
+    // An upload route: the handler is asked at once, the body read only when it wants it.
+    void startUpload()
+    {
+        beast::get_lowest_layer(derived().stream()).expires_never();
+        const auto& header = m_parser->get();
+        m_expectContinue = bhttp::token_list(header[bhttp::field::expect]).exists("100-continue");
+        m_upload = UploadState::Waiting;
+        HttpRequest request = requestOf(header);
+        request.upload = std::make_shared<SessionUpload<Derived>>(derived().shared_from_this());
+        dispatch(std::move(request), header.keep_alive(), header.version());
+    }
+
+public:
+    // The strand only (SessionUpload posts here).
+    void receiveUpload(RequestUpload::Done done)
+    {
+        if (m_upload != UploadState::Waiting || !m_parser)
+            return done(nullptr, 400, QStringLiteral("the upload was already received"));
+        // A declared length was checked against the larger of the two limits only.
+        if (m_parser->content_length().value_or(0) >
+            std::uint64_t(m_context.limits.maxUploadBytes)) {
+            m_upload = UploadState::Failed;
+            return done(nullptr, 413,
+                        QStringLiteral("the upload is larger than %1 bytes")
+                            .arg(m_context.limits.maxUploadBytes));
+        }
+        QTemporaryFile spool(QDir::tempPath() + QStringLiteral("/keydeck-upload-XXXXXX"));
+        spool.setAutoRemove(false);
+        if (!spool.open())
+            return done(nullptr, 500,
+                        QStringLiteral("cannot spool the upload: %1").arg(spool.errorString()));
+        auto file = std::make_shared<UploadFile>(spool.fileName());
+        spool.close();
+        m_uploadParser.emplace(std::move(*m_parser));
+        m_parser.reset();
+        m_uploadParser->body_limit(std::uint64_t(m_context.limits.maxUploadBytes));
+        beast::error_code ec;
+        m_uploadParser->get().body().open(file->path().toLocal8Bit().constData(),
+                                          beast::file_mode::write, ec);
+        if (ec)
+            return done(nullptr, 500,
+                        QStringLiteral("cannot spool the upload: %1")
+                            .arg(QString::fromStdString(ec.message())));
+        m_upload = UploadState::Receiving;
+        m_uploadFile = std::move(file);
+        m_uploadDone = std::move(done);
+        if (!m_expectContinue)
+            return readUpload();
+        auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
+            bhttp::status::continue_, m_uploadParser->get().version());
+        expireAfter(m_context.limits.writeTimeoutMs);
+        bhttp::async_write(derived().stream(), *interim,
+                           [self = derived().shared_from_this(),
+                            interim](beast::error_code writeError, std::size_t) {
+                               if (writeError)
+                                   return self->uploadFailed(writeError);
+                               self->readUpload();
+                           });
+    }
+
+private:
+    // Each read must bring something within the request timeout; a large upload may take
+    // longer as a whole.
+    void readUpload()
+    {
+        expireAfter(m_context.limits.requestTimeoutMs);
+        bhttp::async_read_some(
+            derived().stream(), m_buffer, *m_uploadParser,
+            [self = derived().shared_from_this()](beast::error_code ec, std::size_t) {
+                if (ec)
+                    return self->uploadFailed(ec);
+                if (!self->m_uploadParser->is_done())
+                    return self->readUpload();
+                beast::get_lowest_layer(self->derived().stream()).expires_never();
+                self->m_uploadParser->release().body().close();
+                self->m_uploadParser.reset();
+                self->m_upload = UploadState::Received;
+                const RequestUpload::Done done = std::exchange(self->m_uploadDone, {});
+                done(std::exchange(self->m_uploadFile, {}), 0, {});
+            });
+    }
+
+    void uploadFailed(beast::error_code ec)
+    {
+        m_upload = UploadState::Failed;
+        m_uploadParser.reset();
+        m_uploadFile.reset();
+        const RequestUpload::Done done = std::exchange(m_uploadDone, {});
+        if (ec == bhttp::error::body_limit)
+            return done(nullptr, 413,
+                        QStringLiteral("the upload is larger than %1 bytes")
+                            .arg(m_context.limits.maxUploadBytes));
+        if (ec == beast::error::timeout)
+            return done(nullptr, 408, QStringLiteral("the upload stalled"));
+        done(nullptr, 400,
+             QStringLiteral("the upload ended early or is malformed: %1")
+                 .arg(QString::fromStdString(ec.message())));
     }
 
     void writeLater(HttpResponse response, unsigned version)
@@ -359,6 +509,19 @@ private:
     bool m_streamClosed = false;
     std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
     int m_requests = 0;
+    enum class UploadState
+    {
+        None,
+        Waiting,
+        Receiving,
+        Received,
+        Failed
+    };
+    UploadState m_upload = UploadState::None;
+    bool m_expectContinue = false;
+    std::optional<bhttp::request_parser<bhttp::file_body>> m_uploadParser;
+    std::shared_ptr<UploadFile> m_uploadFile;
+    RequestUpload::Done m_uploadDone;
 };
 
 class PlainSession final : public HttpSession<PlainSession>,

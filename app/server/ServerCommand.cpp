@@ -1,6 +1,7 @@
 #include "ServerCommand.h"
 
-#include "AdminApi.h"
+#include "AdminApis.h"
+#include "AlertSchedule.h"
 #include "ApiRouter.h"
 #include "AuthThrottle.h"
 #include "Clock.h"
@@ -55,6 +56,7 @@ ServerCommand::~ServerCommand()
     // Before the store: its last tasks may still answer, and their continuations refer to
     // the APIs. Then the store, whose futures hold responders, while the server still exists.
     m_operations.reset();
+    m_alertSchedule.reset();
     m_admin.reset();
     m_events.reset();
     m_storeContext.reset();
@@ -157,12 +159,14 @@ void ServerCommand::serve()
     m_operations->addRoutes(*m_router);
     m_events = std::make_unique<EventHub>(*m_store, m_clock);
     m_admin =
-        std::make_unique<AdminApi>(*m_store, storeThread, m_clock, *m_throttle, *m_log, *m_events);
+        std::make_unique<AdminApis>(*m_store, storeThread, m_clock, *m_throttle, *m_log, *m_events);
     m_admin->addRoutes(*m_router);
+    m_alertSchedule = std::make_unique<AlertSchedule>(*m_store, *m_log);
 
     HttpServer::Limits limits;
     limits.maxHeaderBytes = m_config.maxHeaderBytes;
     limits.maxBodyBytes = m_config.maxBodyBytes;
+    limits.maxUploadBytes = m_config.maxUploadBytes;
     limits.requestTimeoutMs = m_config.requestTimeoutMs;
     limits.idleTimeoutMs = m_config.idleTimeoutMs;
     m_http = std::make_unique<HttpServer>(*m_router, limits, m_config.ioThreads);

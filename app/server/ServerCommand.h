@@ -6,7 +6,8 @@
 #include <QTextStream>
 #include <memory>
 
-class AdminApi;
+class AdminApis;
+class AlertSchedule;
 class ApiRouter;
 class AuthThrottle;
 class Clock;
@@ -65,7 +66,8 @@ private:
     std::unique_ptr<AuthThrottle> m_throttle;
     std::unique_ptr<ApiRouter> m_router;
     std::unique_ptr<EventHub> m_events;
-    std::unique_ptr<AdminApi> m_admin;
+    std::unique_ptr<AdminApis> m_admin;
+    std::unique_ptr<AlertSchedule> m_alertSchedule;
     std::unique_ptr<OperationsApi> m_operations;
     UnixSignalWatcher* m_signals = nullptr;
 };

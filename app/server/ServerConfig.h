@@ -21,6 +21,7 @@ struct ServerConfig
     // own), and the time to receive the whole request; an idle keep-alive connection closes.
     qint64 maxHeaderBytes = 16 * 1024;
     qint64 maxBodyBytes = 1024 * 1024;
+    qint64 maxUploadBytes = qint64(1) << 30;
     qint64 requestTimeoutMs = 30'000;
     qint64 idleTimeoutMs = 60'000;
 

@@ -53,6 +53,8 @@ const QList<Option>& options()
          u"largest request header block (default 16384)"_s},
         {u"max-body-bytes"_s, Kind::Integer, 1024, qint64(1) << 30, u"N"_s,
          u"largest request body (default 1048576)"_s},
+        {u"max-upload-bytes"_s, Kind::Integer, 1024, qint64(1) << 40, u"N"_s,
+         u"largest usage import upload, spooled to a temporary file (default 1073741824)"_s},
         {u"request-timeout-ms"_s, Kind::Integer, 100, 3'600'000, u"MS"_s,
          u"time to receive a whole request (default 30000)"_s},
         {u"idle-timeout-ms"_s, Kind::Integer, 100, 3'600'000, u"MS"_s,
@@ -235,6 +237,7 @@ std::optional<ConfigError> apply(const Values& values, ServerConfig* config)
     for (const auto& error : {integer(u"io-threads"_s, &config->ioThreads),
                               integer(u"max-header-bytes"_s, &config->maxHeaderBytes),
                               integer(u"max-body-bytes"_s, &config->maxBodyBytes),
+                              integer(u"max-upload-bytes"_s, &config->maxUploadBytes),
                               integer(u"request-timeout-ms"_s, &config->requestTimeoutMs),
                               integer(u"idle-timeout-ms"_s, &config->idleTimeoutMs)}) {
         if (error)

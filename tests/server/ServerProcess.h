@@ -19,6 +19,11 @@ public:
 
     static QString program();
 
+    // For the next start().
+    void setEnvironment(const QProcessEnvironment& environment)
+    {
+        m_process.setProcessEnvironment(environment);
+    }
     // Starts `keydeck-server --listen 127.0.0.1:0 ARGS` and waits for its "listening" line.
     bool start(const QStringList& arguments);
     // SIGTERM, then the exit code (-1 if it had to be killed).

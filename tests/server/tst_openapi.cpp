@@ -1,7 +1,7 @@
 // docs/openapi.json and keydeck-server agree both ways: every route served is described and
 // every described route is served, and what a real server answers for each operation is a
 // status the file documents for it. (tests/npm/validate-openapi.mjs checks the file itself.)
-#include "AdminApi.h"
+#include "AdminApis.h"
 #include "ApiKeyFormat.h"
 #include "ApiRouter.h"
 #include "AuthThrottle.h"
@@ -14,6 +14,7 @@
 #include "StoreConnection.h"
 #include "SystemClock.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -62,6 +63,72 @@ QStringList documentedStatuses(const QJsonObject& api, const Operation& operatio
         .keys();
 }
 
+// One usage event of the key now, in the import format.
+QJsonObject eventNow(const QString& keyId)
+{
+    return {{u"time"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+            {u"key"_s, keyId},
+            {u"model"_s, u"gpt-4o"_s},
+            {u"endpoint"_s, u"/v1/chat/completions"_s},
+            {u"status"_s, 200},
+            {u"prompt_tokens"_s, 10},
+            {u"completion_tokens"_s, 10},
+            {u"cost_usd"_s, u"0.01"_s},
+            {u"request_id"_s, u"r-%1"_s.arg(QRandomGenerator::global()->generate())}};
+}
+
+// A request body each operation accepts.
+QByteArray bodyFor(const Operation& operation, const QString& keyId)
+{
+    const QByteArray& method = operation.first;
+    const QString& path = operation.second;
+    if (method == "POST" && path == u"/v1/admin/keys"_s)
+        return R"({"label":"documented","environment":"ops"})";
+    if (method == "PATCH" && path == u"/v1/admin/workspace"_s)
+        return R"({"expiry_warning_days":14})";
+    if (method == "PATCH" && path.startsWith(u"/v1/admin/alert-rules/"_s))
+        return R"({"enabled":false})";
+    if (method == "PATCH")
+        return R"({"rpm":5})";
+    if (method == "POST" && path == u"/v1/admin/alert-rules"_s)
+        return R"({"kind":"rotation_due","threshold":30})";
+    if (method == "PUT" && path == u"/v1/admin/usage/prices"_s)
+        return R"({"gpt-x":{"prompt_usd_per_million":"1.00","completion_usd_per_million":"2.00"}})";
+    if (path == u"/v1/admin/usage/events"_s)
+        return QJsonDocument(QJsonObject{{u"events"_s, QJsonArray{eventNow(keyId)}}}).toJson();
+    if (path == u"/v1/admin/usage/import"_s)
+        return QJsonDocument(eventNow(keyId)).toJson(QJsonDocument::Compact) + '\n';
+    return {};
+}
+
+int makeRule(const ServerProcess& server, const QStringList& admin, const QJsonObject& rule)
+{
+    const QJsonObject body =
+        rule.isEmpty() ? QJsonObject{{u"kind"_s, u"rotation_due"_s}, {u"threshold"_s, 60}} : rule;
+    const CurlReply reply = curl("POST", server.baseUrl() + u"/v1/admin/alert-rules"_s, admin,
+                                 QJsonDocument(body).toJson());
+    return reply.json().value(u"id"_s).toInt();
+}
+
+// An open alert of the key: a rule it breaks at once, usage, and an evaluation.
+int makeAlert(const ServerProcess& server, const QStringList& admin, const QString& keyId)
+{
+    makeRule(server, admin,
+             {{u"kind"_s, u"spend_per_day_above"_s},
+              {u"threshold"_s, u"0.000001"_s},
+              {u"key_id"_s, keyId}});
+    curl("POST", server.baseUrl() + u"/v1/admin/usage/events"_s, admin,
+         QJsonDocument(QJsonObject{{u"events"_s, QJsonArray{eventNow(keyId)}}}).toJson());
+    curl("POST", server.baseUrl() + u"/v1/admin/alerts/evaluate"_s, admin);
+    const QJsonArray alerts =
+        curl("GET", server.baseUrl() + u"/v1/admin/alerts"_s, admin).json()[u"data"_s].toArray();
+    for (const QJsonValue& alert : alerts) {
+        if (alert[u"key_id"_s].toString() == keyId)
+            return alert[u"id"_s].toInt();
+    }
+    return 0;
+}
+
 QString describe(const QList<Operation>& operations)
 {
     QStringList lines;
@@ -90,7 +157,7 @@ private Q_SLOTS:
         QObject context;
         OperationsApi(*store, StoreThread(context), metrics).addRoutes(router);
         EventHub events(*store, clock);
-        AdminApi(*store, StoreThread(context), clock, throttle, log, events).addRoutes(router);
+        AdminApis(*store, StoreThread(context), clock, throttle, log, events).addRoutes(router);
 
         const QList<Operation> served = router.routes();
         const QList<Operation> documented = documentedOperations(loadOpenApi());
@@ -126,13 +193,6 @@ private Q_SLOTS:
         for (const Operation& operation : documentedOperations(api)) {
             const QStringList statuses = documentedStatuses(api, operation);
             const bool isAdmin = operation.second.startsWith(u"/v1/admin/"_s);
-            QByteArray body;
-            if (operation.first == "POST" && operation.second == u"/v1/admin/keys"_s)
-                body = R"({"label":"documented","environment":"ops"})";
-            if (operation.first == "PATCH")
-                body = operation.second == u"/v1/admin/workspace"_s
-                           ? QByteArray(R"({"expiry_warning_days":14})")
-                           : QByteArray(R"({"rpm":5})");
             // A fresh key per operation, so revoke or delete do not change what the next sees.
             const CurlReply key = curl(
                 "POST", server.baseUrl() + u"/v1/admin/keys"_s, admin,
@@ -142,9 +202,16 @@ private Q_SLOTS:
                                 {u"pending"_s, operation.second.endsWith(u"/activate"_s)}})
                     .toJson());
             QCOMPARE(key.status, 201);
+            const QString keyId = key.json().value(u"id"_s).toString();
+            const QByteArray body = bodyFor(operation, keyId);
+            QString id = keyId;
+            if (operation.second.startsWith(u"/v1/admin/alert-rules/"_s))
+                id = QString::number(makeRule(server, admin, {}));
+            if (operation.second.startsWith(u"/v1/admin/alerts/{id}"_s))
+                id = QString::number(makeAlert(server, admin, keyId));
             const QString path =
                 QString(operation.second)
-                    .replace(u"{id}"_s, key.json().value(u"id"_s).toString())
+                    .replace(u"{id}"_s, id)
                     .replace(u"{digest}"_s, QString::fromLatin1(ApiKeyFormat::digestHex(
                                                 key.json().value(u"secret"_s).toString())));
             const QString where = QString::fromLatin1(operation.first) + u' ' + operation.second;

@@ -1,0 +1,412 @@
+#include "UsageApi.h"
+
+#include "AdminGate.h"
+#include "AdminReply.h"
+#include "Clock.h"
+#include "KeyStore.h"
+#include "RequestUpload.h"
+#include "StoreConnection.h"
+#include "UsageJson.h"
+#include "UsageQueryParams.h"
+#include "UsageSeries.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QTimeZone>
+
+using namespace Qt::StringLiterals;
+using namespace AdminReply;
+
+namespace {
+
+constexpr std::pair<UsageStore::LogColumn, const char16_t*> SortNames[] = {
+    {UsageStore::LogColumn::Time, u"time"},
+    {UsageStore::LogColumn::Key, u"key"},
+    {UsageStore::LogColumn::Model, u"model"},
+    {UsageStore::LogColumn::Endpoint, u"endpoint"},
+    {UsageStore::LogColumn::Status, u"status"},
+    {UsageStore::LogColumn::PromptTokens, u"prompt_tokens"},
+    {UsageStore::LogColumn::CompletionTokens, u"completion_tokens"},
+    {UsageStore::LogColumn::Cost, u"cost"},
+    {UsageStore::LogColumn::Latency, u"latency"},
+};
+
+HttpResponse badParam(const QString& name, const QString& message)
+{
+    return errorResponse(ApiError::Code::InvalidValue, u"%1: %2"_s.arg(name, message), name);
+}
+
+QString param(const QUrlQuery& query, const QString& name)
+{
+    return query.queryItemValue(name, QUrl::FullyDecoded);
+}
+
+// "tz": an IANA zone for hour and day buckets; UTC without it.
+std::optional<QTimeZone> zoneOf(const QUrlQuery& query, const HttpResponder& respond)
+{
+    if (!query.hasQueryItem(u"tz"_s))
+        return QTimeZone::utc();
+    const QTimeZone zone(param(query, u"tz"_s).toUtf8());
+    if (!zone.isValid()) {
+        respond(badParam(u"tz"_s, u"must be an IANA time zone such as Europe/Berlin"_s));
+        return std::nullopt;
+    }
+    return zone;
+}
+
+// Hour or day points as rows named by their start in the zone, as keydeckctl prints them.
+QList<UsageGroupRow> timeRows(const QList<UsageSeries::Point>& points, const QTimeZone& zone)
+{
+    QList<UsageGroupRow> rows;
+    rows.reserve(points.size());
+    for (const UsageSeries::Point& point : points) {
+        rows << UsageGroupRow{
+            QDateTime::fromMSecsSinceEpoch(point.startMs, zone).toString(Qt::ISODate),
+            point.startMs, point.totals};
+    }
+    return rows;
+}
+
+HttpResponse summaryWithRows(const UsageQuery& query, const QList<UsageGroupRow>& rows,
+                             const UsageJson::Labels* labels)
+{
+    UsageTotals totals;
+    for (const UsageGroupRow& row : rows)
+        totals.merge(row.totals);
+    QJsonObject body = UsageJson::summaryToJson(totals, query.fromMs, query.toMs);
+    body[u"rows"_s] = UsageJson::groupsToJson(rows, labels);
+    return HttpResponse::json(200, QJsonDocument(body));
+}
+
+} // namespace
+
+UsageApi::UsageApi(StoreConnection& store, StoreThread storeThread, const Clock& clock,
+                   AdminGate& gate)
+    : m_store(store)
+    , m_storeThread(storeThread)
+    , m_clock(clock)
+    , m_gate(gate)
+{}
+
+void UsageApi::addRoutes(ApiRouter& router)
+{
+    const auto bind = [this](const QString& action,
+                             void (UsageApi::*method)(const ApiRouter::Call&, HttpResponder)) {
+        return m_gate.authorized(action, this, method);
+    };
+    router.add("GET", u"/v1/admin/usage/summary"_s, bind(u"usage.summary"_s, &UsageApi::summary));
+    router.add("GET", u"/v1/admin/usage/series"_s, bind(u"usage.series"_s, &UsageApi::series));
+    router.add("GET", u"/v1/admin/usage/logs"_s, bind(u"usage.logs"_s, &UsageApi::logs));
+    router.add("GET", u"/v1/admin/usage/logs/count"_s,
+               bind(u"usage.logs.count"_s, &UsageApi::logCount));
+    router.add("GET", u"/v1/admin/usage/keys"_s, bind(u"usage.keys"_s, &UsageApi::keyUsage));
+    router.add("GET", u"/v1/admin/usage/models"_s, bind(u"usage.models"_s, &UsageApi::models));
+    router.add("GET", u"/v1/admin/usage/prices"_s, bind(u"usage.prices.show"_s, &UsageApi::prices));
+    router.add("PUT", u"/v1/admin/usage/prices"_s,
+               bind(u"usage.prices.update"_s, &UsageApi::updatePrices));
+    router.add("POST", u"/v1/admin/usage/events"_s,
+               bind(u"usage.record"_s, &UsageApi::recordEvents));
+    router.addUpload("POST", u"/v1/admin/usage/import"_s,
+                     bind(u"usage.import"_s, &UsageApi::importUpload));
+}
+
+void UsageApi::withQuery(const ApiRouter::Call& call, const QStringList& extraParams,
+                         const HttpResponder& respond, std::function<void(UsageQuery)> next)
+{
+    const QUrlQuery url(QString::fromUtf8(call.request.query));
+    if (!knownQuery(url, UsageQueryParams::names() + extraParams, respond))
+        return;
+    FieldError error;
+    const std::optional<UsageQueryParams::Parsed> parsed =
+        UsageQueryParams::fromUrlQuery(url, m_clock.nowUtcMs(), &error);
+    if (!parsed) {
+        respond(badParam(error.field, error.message));
+        return;
+    }
+    const UsageQuery query = parsed->query;
+    findKeys(m_store.keys(), parsed->keys, m_storeThread.context(), respond, u"key"_s, false,
+             [query, next = std::move(next)](const QList<ApiKeyRecord>& keys) {
+                 UsageQuery resolved = query;
+                 for (const ApiKeyRecord& key : keys)
+                     resolved.keyIds << key.id;
+                 next(resolved);
+             });
+}
+
+void UsageApi::summary(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const QUrlQuery url(QString::fromUtf8(call.request.query));
+    const QString by = param(url, u"by"_s);
+    static const QStringList groupings{u"key"_s, u"model"_s, u"hour"_s, u"day"_s};
+    if (url.hasQueryItem(u"by"_s) && !groupings.contains(by)) {
+        respond(badParam(u"by"_s, u"must be key, model, hour or day"_s));
+        return;
+    }
+    const std::optional<QTimeZone> zone = zoneOf(url, respond);
+    if (!zone)
+        return;
+    QObject* context = m_storeThread.context();
+    UsageStore& usage = m_store.usage();
+    withQuery(
+        call, {u"by"_s, u"tz"_s}, respond,
+        [this, by, zone = *zone, context, &usage, respond](const UsageQuery& query) {
+            if (by.isEmpty()) {
+                reply(usage.usageTotals(query), context, respond,
+                      [query](const UsageTotals& totals) {
+                          return HttpResponse::json(200, QJsonDocument(UsageJson::summaryToJson(
+                                                             totals, query.fromMs, query.toMs)));
+                      });
+            } else if (by == u"model"_s) {
+                reply(usage.usageGroups(query, UsageStore::Grouping::Model), context, respond,
+                      [query](const QList<UsageGroupRow>& rows) {
+                          return summaryWithRows(query, rows, nullptr);
+                      });
+            } else if (by == u"key"_s) {
+                whenDone(usage.usageGroups(query, UsageStore::Grouping::Key), context, respond,
+                         [this, query, context, respond](const QList<UsageGroupRow>& rows) {
+                             QStringList ids;
+                             for (const UsageGroupRow& row : rows)
+                                 ids << row.group;
+                             // Keys deleted since keep their usage; they have no label.
+                             findKeys(m_store.keys(), ids, context, respond, u"key"_s, true,
+                                      [query, rows, respond](const QList<ApiKeyRecord>& keys) {
+                                          UsageJson::Labels labels;
+                                          for (const ApiKeyRecord& key : keys)
+                                              labels.insert(key.id, key.spec.label);
+                                          respond(summaryWithRows(query, rows, &labels));
+                                      });
+                         });
+            } else {
+                const auto size =
+                    by == u"hour"_s ? UsageSeries::BucketSize::Hour : UsageSeries::BucketSize::Day;
+                reply(usage.usageSlots(query), context, respond,
+                      [query, size, zone](const QList<UsageSeries::Point>& slots) {
+                          const QList<UsageSeries::Point> points =
+                              UsageSeries::build(slots, query.fromMs, query.toMs, size, zone);
+                          return summaryWithRows(query, timeRows(points, zone), nullptr);
+                      });
+            }
+        });
+}
+
+void UsageApi::series(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const QUrlQuery url(QString::fromUtf8(call.request.query));
+    const QString by = url.hasQueryItem(u"by"_s) ? param(url, u"by"_s) : u"slot"_s;
+    if (by != u"slot"_s && by != u"hour"_s && by != u"day"_s) {
+        respond(badParam(u"by"_s, u"must be slot (15 minutes), hour or day"_s));
+        return;
+    }
+    const std::optional<QTimeZone> zone = zoneOf(url, respond);
+    if (!zone)
+        return;
+    QObject* context = m_storeThread.context();
+    UsageStore& usage = m_store.usage();
+    withQuery(call, {u"by"_s, u"tz"_s}, respond,
+              [by, zone = *zone, context, &usage, respond](const UsageQuery& query) {
+                  reply(usage.usageSlots(query), context, respond,
+                        [query, by, zone](QList<UsageSeries::Point> points) {
+                            // Slots as the store has them: only those with usage, in order.
+                            if (by == u"slot"_s) {
+                                std::sort(points.begin(), points.end(),
+                                          [](const auto& a, const auto& b) {
+                                              return a.startMs < b.startMs;
+                                          });
+                            } else {
+                                points = UsageSeries::build(points, query.fromMs, query.toMs,
+                                                            by == u"hour"_s
+                                                                ? UsageSeries::BucketSize::Hour
+                                                                : UsageSeries::BucketSize::Day,
+                                                            zone);
+                            }
+                            return listResponse(UsageJson::pointsToJson(points));
+                        });
+              });
+}
+
+void UsageApi::logs(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const QUrlQuery url(QString::fromUtf8(call.request.query));
+    std::optional<UsageStore::LogColumn> column = UsageStore::LogColumn::Time;
+    if (url.hasQueryItem(u"sort"_s)) {
+        column.reset();
+        for (const auto& [value, name] : SortNames) {
+            if (param(url, u"sort"_s) == QStringView(name))
+                column = value;
+        }
+        if (!column) {
+            QStringList names;
+            for (const auto& [value, name] : SortNames)
+                names << QString::fromUtf16(name);
+            respond(badParam(u"sort"_s, u"must be one of %1"_s.arg(names.join(u", "))));
+            return;
+        }
+    }
+    const QString orderName = url.hasQueryItem(u"order"_s) ? param(url, u"order"_s) : u"desc"_s;
+    if (orderName != u"asc"_s && orderName != u"desc"_s) {
+        respond(badParam(u"order"_s, u"must be asc or desc"_s));
+        return;
+    }
+    const Qt::SortOrder order = orderName == u"asc"_s ? Qt::AscendingOrder : Qt::DescendingOrder;
+    const int limit = pageLimit(url, DefaultLogLimit);
+    if (limit < 1 || limit > MaxLogLimit) {
+        respond(badParam(u"limit"_s, u"must be a whole number from 1 to %1"_s.arg(MaxLogLimit)));
+        return;
+    }
+    const QString cursor = param(url, u"cursor"_s);
+    QObject* context = m_storeThread.context();
+    UsageStore& usage = m_store.usage();
+    withQuery(call, {u"sort"_s, u"order"_s, u"limit"_s, u"cursor"_s}, respond,
+              [=, &usage](const UsageQuery& query) {
+                  reply(usage.usageLogs(query, *column, order, cursor, limit), context, respond,
+                        [](const UsageStore::LogPage& page) {
+                            return listResponse(UsageJson::eventsToJson(page.events),
+                                                page.nextCursor);
+                        });
+              });
+}
+
+void UsageApi::logCount(const ApiRouter::Call& call, HttpResponder respond)
+{
+    QObject* context = m_storeThread.context();
+    UsageStore& usage = m_store.usage();
+    withQuery(call, {}, respond, [context, &usage, respond](const UsageQuery& query) {
+        reply(usage.usageLogCount(query), context, respond, [](qint64 count) {
+            return HttpResponse::json(200, QJsonDocument(QJsonObject{{u"count"_s, count}}));
+        });
+    });
+}
+
+void UsageApi::keyUsage(const ApiRouter::Call& call, HttpResponder respond)
+{
+    if (!knownQuery(QUrlQuery(QString::fromUtf8(call.request.query)), {}, respond))
+        return;
+    reply(m_store.usage().keyUsage(), m_storeThread.context(), respond,
+          [](const QList<KeyUsage>& usage) {
+              return listResponse(UsageJson::keyUsageToJson(usage));
+          });
+}
+
+void UsageApi::models(const ApiRouter::Call& call, HttpResponder respond)
+{
+    if (!knownQuery(QUrlQuery(QString::fromUtf8(call.request.query)), {}, respond))
+        return;
+    reply(
+        m_store.usage().usageModels(), m_storeThread.context(), respond,
+        [](const QStringList& models) { return listResponse(QJsonArray::fromStringList(models)); });
+}
+
+void UsageApi::prices(const ApiRouter::Call&, HttpResponder respond)
+{
+    reply(m_store.usage().priceTable(), m_storeThread.context(), respond,
+          [](const PriceTable& table) {
+              return HttpResponse::json(200, QJsonDocument(table.toJson()));
+          });
+}
+
+void UsageApi::updatePrices(const ApiRouter::Call& call, HttpResponder respond)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(call.request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        respond(errorResponse(ApiError::Code::InvalidJson,
+                              u"the body must be a JSON object of model -> prices"_s));
+        return;
+    }
+    QString error;
+    const std::optional<PriceTable> table = PriceTable::fromJson(document.object(), &error);
+    if (!table) {
+        respond(invalid(u"The price table is not valid."_s, {FieldError{u"prices"_s, error}}));
+        return;
+    }
+    reply(m_store.usage().setPriceTable(*table), m_storeThread.context(), respond,
+          [](const PriceTable& saved) {
+              return HttpResponse::json(200, QJsonDocument(saved.toJson()));
+          });
+}
+
+void UsageApi::recordEvents(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const std::optional<QJsonObject> body = bodyObject(call.request, {u"events"_s}, respond);
+    if (!body)
+        return;
+    const QJsonArray array = body->value(u"events"_s).toArray();
+    if (!body->value(u"events"_s).isArray() || array.size() > MaxRecordedEvents) {
+        respond(badParam(u"events"_s,
+                         u"must be an array of at most %1 usage events"_s.arg(MaxRecordedEvents)));
+        return;
+    }
+    QString error;
+    const std::optional<QList<UsageEvent>> events = UsageJson::eventsFromJson(array, &error);
+    if (!events) {
+        respond(invalid(u"The usage events are not valid."_s,
+                        {FieldError{u"events"_s + error.section(u':', 0, 0),
+                                    error.section(u':', 1).trimmed()}}));
+        return;
+    }
+    reply(m_store.usage().recordUsage(*events), m_storeThread.context(), respond,
+          [](qint64 recorded) {
+              return HttpResponse::json(200, QJsonDocument(QJsonObject{{u"recorded"_s, recorded}}));
+          });
+}
+
+void UsageApi::importUpload(const ApiRouter::Call& call, HttpResponder respond)
+{
+    const QUrlQuery url(QString::fromUtf8(call.request.query));
+    if (!knownQuery(url, {u"format"_s, u"skip_bad_lines"_s, u"name"_s}, respond))
+        return;
+    UsageImportOptions options;
+    if (url.hasQueryItem(u"format"_s)) {
+        const QString format = param(url, u"format"_s);
+        if (format == u"jsonl"_s) {
+            options.format = UsageCodec::Format::JsonLines;
+        } else if (format == u"csv"_s) {
+            options.format = UsageCodec::Format::Csv;
+        } else {
+            respond(badParam(u"format"_s, u"must be jsonl or csv"_s));
+            return;
+        }
+    } else if (call.request.header("content-type").startsWith("text/csv")) {
+        options.format = UsageCodec::Format::Csv;
+    }
+    if (url.hasQueryItem(u"skip_bad_lines"_s)) {
+        const QString skip = param(url, u"skip_bad_lines"_s);
+        if (skip != u"true"_s && skip != u"false"_s) {
+            respond(badParam(u"skip_bad_lines"_s, u"must be true or false"_s));
+            return;
+        }
+        options.skipBadLines = skip == u"true"_s;
+    }
+    // The name shows in messages, and gives the format when none is said.
+    const QString name = url.hasQueryItem(u"name"_s) ? param(url, u"name"_s) : u"upload.jsonl"_s;
+    if (!call.request.upload) {
+        respond(errorResponse(ApiError::Code::BadRequest, u"the upload has no body"_s));
+        return;
+    }
+    const StoreThread storeThread = m_storeThread;
+    UsageStore& usage = m_store.usage();
+    call.request.upload->receive(
+        [storeThread, &usage, options, name, respond](std::shared_ptr<UploadFile> file, int status,
+                                                      const QString& error) {
+            if (!file) {
+                respond(ApiError::fromHttpStatus(status, error).toResponse());
+                return;
+            }
+            storeThread.post([storeThread, &usage, options, name, respond, file] {
+                // The source holds the spooled file until the import is done with it.
+                UsageSource source{name, [file](QString* openError) -> std::unique_ptr<QIODevice> {
+                                       auto device = std::make_unique<QFile>(file->path());
+                                       if (!device->open(QIODevice::ReadOnly)) {
+                                           *openError = device->errorString();
+                                           return nullptr;
+                                       }
+                                       return device;
+                                   }};
+                reply(usage.importUsage(source, options), storeThread.context(), respond,
+                      [name](const UsageImportReport& report) {
+                          return HttpResponse::json(
+                              200, QJsonDocument(UsageJson::importReportToJson(report, name)));
+                      });
+            });
+        });
+}
