@@ -16,6 +16,7 @@ PACKAGES=(
     xvfb xauth libbenchmark-dev sqlite3 git
     clang libclang-rt-14-dev llvm-14
     libboost1.81-dev libssl-dev libtomlplusplus-dev prometheus-cpp-dev curl openssl ca-certificates
+    libqt6sql6-psql postgresql postgresql-common
 )
 
 install_deps() {
@@ -66,10 +67,12 @@ test)
     install_deps
     install_npm
     build ci
-    ctest --preset ci -j "$(nproc)" "$@"
+    # A throw-away PostgreSQL cluster for the PostgreSQL store's tests, gone when ctest ends.
+    pg_virtualenv ctest --preset ci -j "$(nproc)" "$@"
     cmake --preset sanitize -DKEYDECK_FUZZ_SECONDS="${KEYDECK_FUZZ_SECONDS:-20}"
     cmake --build --preset sanitize -j "$(nproc)"
-    ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer ctest --preset sanitize -j "$(nproc)"
+    ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer \
+        pg_virtualenv ctest --preset sanitize -j "$(nproc)"
     ;;
 bench)
     PACKAGES+=(nginx-light wrk)

@@ -118,8 +118,9 @@ void ServerCommand::openStore(std::function<void()> then)
     m_store->open()
         .then(this, [then] { then(); })
         .onFailed(this, [this](const std::exception& error) {
+            // The location, not the option: a URL's password stays out of the message.
             fail(ExitFailure,
-                 u"--store: cannot open %1: %2"_s.arg(m_config.store, describe(error)));
+                 u"--store: cannot open %1: %2"_s.arg(m_store->keys().location(), describe(error)));
         });
 }
 
@@ -134,7 +135,7 @@ void ServerCommand::initAdmin(const QString& label)
         .then(this,
               [this](const CreatedKey& created) {
                   m_err << "Admin key \"" << created.record.spec.label << "\" ("
-                        << created.record.id << ") created in " << m_config.store
+                        << created.record.id << ") created in " << m_store->keys().location()
                         << ". It is printed below once and kept nowhere: save it now.\n";
                   m_err.flush();
                   m_out << created.secret << '\n';

@@ -40,7 +40,8 @@ const QList<Option>& options()
     static const QList<Option> all{
         {u"listen"_s, Kind::Text, 0, 0, u"HOST:PORT"_s,
          u"address to serve on (default 127.0.0.1:8080; port 0 picks a free one)"_s},
-        {u"store"_s, Kind::Text, 0, 0, u"PATH"_s, u"the SQLite store file (required)"_s},
+        {u"store"_s, Kind::Text, 0, 0, u"PATH|URL"_s,
+         u"the SQLite store file, or postgres://USER:PASSWORD@HOST:PORT/DB (required)"_s},
         {u"upstream"_s, Kind::Text, 0, 0, u"mock|URL"_s,
          u"where API traffic goes (default mock)"_s},
         {u"config"_s, Kind::Text, 0, 0, u"FILE"_s, u"TOML file with any of these options"_s},
@@ -255,10 +256,15 @@ std::optional<ConfigError> check(const Values& values, const ServerConfig& confi
 {
     if (config.store.isEmpty())
         return ConfigError{sourceOf(values, u"store"_s),
-                           u"required: the path of the SQLite store file"_s};
-    if (config.store.startsWith(u"postgres://"_s) || config.store.startsWith(u"postgresql://"_s))
-        return ConfigError{sourceOf(values, u"store"_s),
-                           u"PostgreSQL stores are not supported by this build yet"_s};
+                           u"required: the path of the SQLite store file or a postgres:// URL"_s};
+    if (config.store.startsWith(u"postgres://"_s) || config.store.startsWith(u"postgresql://"_s)) {
+        const QUrl url(config.store, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() || url.path().size() < 2 ||
+            url.path().mid(1).contains(u'/'))
+            return ConfigError{
+                sourceOf(values, u"store"_s),
+                u"a PostgreSQL store is postgres://USER:PASSWORD@HOST:PORT/DATABASE"_s};
+    }
     if (config.upstream != u"mock"_s) {
         const QUrl url(config.upstream, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) ||

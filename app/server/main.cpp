@@ -1,4 +1,5 @@
 #include "ServerCommand.h"
+#include "ServerStoreOpener.h"
 #include "SqliteStore.h"
 #include "SqliteStoreOpener.h"
 #include "SystemClock.h"
@@ -18,8 +19,10 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(KEYDECK_VERSION));
 
     SystemClock clock;
-    // The one place keydeck-server picks its store implementation.
-    SqliteStoreOpener stores(SqliteStore::defaultPath(), clock, *QRandomGenerator::system());
+    // The one place keydeck-server picks its store implementation: a postgres:// URL is a
+    // PostgreSQL database, anything else a SQLite file.
+    SqliteStoreOpener files(SqliteStore::defaultPath(), clock, *QRandomGenerator::system());
+    ServerStoreOpener stores(files, clock, *QRandomGenerator::system());
     QTextStream out(stdout);
     QTextStream err(stderr);
     ServerCommand command(app.arguments().mid(1), ServerConfigLoader::processEnvironment(), stores,

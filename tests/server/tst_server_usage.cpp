@@ -1,6 +1,8 @@
 // keydeck-server's usage and alerts admin API end to end: the real binary on a loopback port,
-// driven with curl and raw sockets, over a SQLite store in a temporary folder. Uploads are
-// spooled into a TMPDIR of the test's own, so what they leave behind can be checked.
+// driven with curl and raw sockets, over a SQLite store in a temporary folder - or, with
+// KEYDECK_TEST_POSTGRES set (tst_server_usage_postgres), over a fresh database of the cluster
+// the PG* variables name. Uploads are spooled into a TMPDIR of the test's own, so what they
+// leave behind can be checked.
 #include "ServerProcess.h"
 
 #include <QDateTime>
@@ -10,8 +12,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QProcessEnvironment>
 #include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
@@ -93,8 +99,38 @@ private:
         return QDir(m_spoolDir.path()).entryList(QDir::Files | QDir::Hidden);
     }
 
+    // The store the server is given: a file, or a database made for this run.
+    QString makeStore()
+    {
+        if (!qEnvironmentVariableIsSet("KEYDECK_TEST_POSTGRES"))
+            return m_dir.filePath(u"server.sqlite"_s);
+        QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"admin"_s);
+        admin.setHostName(qEnvironmentVariable("PGHOST"));
+        admin.setPort(qEnvironmentVariable("PGPORT", u"5432"_s).toInt());
+        admin.setUserName(qEnvironmentVariable("PGUSER"));
+        admin.setPassword(qEnvironmentVariable("PGPASSWORD"));
+        admin.setDatabaseName(qEnvironmentVariable("PGDATABASE", u"postgres"_s));
+        if (!admin.open()) {
+            qWarning("no PostgreSQL cluster: %s", qPrintable(admin.lastError().text()));
+            return {};
+        }
+        m_database = u"keydeck_server_usage_%1"_s.arg(QCoreApplication::applicationPid());
+        QSqlQuery(admin).exec(u"CREATE DATABASE %1"_s.arg(m_database));
+        QUrl url;
+        url.setScheme(u"postgres"_s);
+        url.setHost(admin.hostName());
+        url.setPort(admin.port());
+        url.setUserName(admin.userName());
+        url.setPassword(admin.password());
+        url.setPath(u"/"_s + m_database);
+        return url.toString();
+    }
+
     QTemporaryDir m_dir;
     QTemporaryDir m_spoolDir;
+    QString m_database;
+    QString m_store;
+    QStringList m_secrets;
     std::unique_ptr<ServerProcess> m_server;
     QString m_adminKey;
     QString m_webId;
@@ -107,10 +143,16 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid() && m_spoolDir.isValid());
-        const QString store = m_dir.filePath(u"server.sqlite"_s);
+        m_store = makeStore();
+        const QString store = m_store;
+        QVERIFY(!store.isEmpty());
         const ServerProcess::Run init = ServerProcess::run({u"init-admin"_s, u"--store"_s, store});
-        QCOMPARE(init.exitCode, 0);
+        QVERIFY2(init.exitCode == 0, init.err.constData());
         m_adminKey = QString::fromLatin1(init.out.trimmed());
+        m_secrets << m_adminKey;
+        // A database URL's password is for the connection only: never in what the server says.
+        if (!m_database.isEmpty())
+            QVERIFY(!init.err.contains(qgetenv("PGPASSWORD")));
         m_server = std::make_unique<ServerProcess>();
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(u"TMPDIR"_s, m_spoolDir.path());
@@ -129,8 +171,23 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         QCOMPARE(m_server->stop(), 0);
-        QVERIFY2(!m_server->log().contains(m_adminKey.toLatin1()), "the admin key is in the log");
+        const QByteArray log = m_server->log();
+        for (const QString& secret : std::as_const(m_secrets))
+            QVERIFY2(!log.contains(secret.toLatin1()), "a key is in the log");
         QVERIFY2(spooled().isEmpty(), qPrintable(spooled().join(u", ")));
+        if (m_database.isEmpty())
+            return;
+        QVERIFY(!log.contains(qgetenv("PGPASSWORD")));
+        // Every row of the database, as a dump has it: digests and hints, never a key.
+        QProcess dump;
+        dump.start(u"pg_dump"_s, {u"--data-only"_s, u"--dbname"_s, m_database});
+        QVERIFY(dump.waitForFinished(60'000));
+        const QByteArray rows = dump.readAllStandardOutput();
+        QVERIFY2(rows.contains(m_webId.toLatin1()), dump.readAllStandardError().constData());
+        for (const QString& secret : std::as_const(m_secrets))
+            QVERIFY2(!rows.contains(secret.toLatin1()), "a key is in the database");
+        QSqlQuery(QSqlDatabase::database(u"admin"_s))
+            .exec(u"DROP DATABASE %1 WITH (FORCE)"_s.arg(m_database));
     }
 
     void recordedUsageReadsBackEveryWay()
@@ -218,6 +275,43 @@ private Q_SLOTS:
             }
         }
         QVERIFY(found);
+    }
+
+    // Two servers on one store (behind a load balancer): what one writes, the other serves and
+    // announces on its events stream within a second or two.
+    void aSecondServerOnTheSameStoreSeesEveryChange()
+    {
+        ServerProcess second;
+        QVERIFY2(second.start({u"--store"_s, m_store}), second.log().constData());
+        QProcess events;
+        events.start(u"curl"_s,
+                     {u"--silent"_s, u"--no-buffer"_s, u"--max-time"_s, u"20"_s, u"--header"_s,
+                      admin().first(), second.baseUrl() + u"/v1/admin/events"_s});
+        QByteArray seen;
+        QTRY_VERIFY2_WITH_TIMEOUT((seen += events.readAllStandardOutput()).contains("event: ready"),
+                                  (seen + events.readAllStandardError()).constData(), 10'000);
+        const CurlReply created = send("POST", u"/v1/admin/keys"_s, {{u"label"_s, u"shared"_s}});
+        QCOMPARE(created.status, 201);
+        m_secrets << created.json().value(u"secret"_s).toString();
+        const QString id = created.json().value(u"id"_s).toString();
+        QTRY_VERIFY_WITH_TIMEOUT((seen += events.readAllStandardOutput()).contains("event: keys"),
+                                 10'000);
+        const CurlReply shown = curl("GET", second.baseUrl() + u"/v1/admin/keys/"_s + id, admin());
+        QCOMPARE(shown.status, 200);
+        QCOMPARE(shown.json().value(u"label"_s).toString(), u"shared"_s);
+        // And the other way round: usage recorded through the second counts on the first.
+        const CurlReply recorded = curl(
+            "POST", second.baseUrl() + u"/v1/admin/usage/events"_s, admin(),
+            QJsonDocument(QJsonObject{{u"events"_s, QJsonArray{usageEvent(m_day, id, u"gpt-4o"_s,
+                                                                          200, u"shared-1"_s)}}})
+                .toJson());
+        QCOMPARE(recorded.status, 200);
+        const QJsonObject summary =
+            get(u"/v1/admin/usage/summary?key=shared&from=2026-03-01T00:00:00Z"_s).json();
+        QCOMPARE(summary.value(u"requests"_s).toInt(), 1);
+        events.kill();
+        events.waitForFinished();
+        QCOMPARE(second.stop(), 0);
     }
 
     void badQueriesNameTheParameter_data()

@@ -138,9 +138,12 @@ private Q_SLOTS:
         QTest::newRow("missing config file")
             << QStringList{u"--config"_s, u"/nonexistent.toml"_s} << QString() << QString()
             << u"--config: no such file"_s;
-        QTest::newRow("postgres not yet")
-            << QStringList{u"--store"_s, u"postgres://u:p@127.0.0.1:5432/db"_s} << QString()
-            << QString() << u"--store: PostgreSQL"_s;
+        QTest::newRow("postgres without database")
+            << QStringList{u"--store"_s, u"postgres://u:p@127.0.0.1:5432"_s} << QString()
+            << QString() << u"--store: a PostgreSQL store is postgres://"_s;
+        QTest::newRow("postgres without host")
+            << QStringList{u"--store"_s, u"postgres:///keydeck"_s} << QString() << QString()
+            << u"--store: a PostgreSQL store is postgres://"_s;
     }
 
     void badConfigNamesTheOption()
