@@ -175,6 +175,11 @@ AlertRule AlertJson::ruleFromJson(const QJsonObject& object, const AlertRule& ba
         else
             problem(u"enabled"_s, u"must be true or false"_s);
     }
+    // A threshold in days means nothing in dollars: a new kind needs its own.
+    if (rule.kind != base.kind && !object.contains(u"threshold"_s)) {
+        problem(u"threshold"_s, u"is required when the kind changes"_s);
+        thresholdRead = false;
+    }
     if (thresholdRead) {
         const QString invalid = rule.validate();
         if (!invalid.isEmpty())

@@ -29,7 +29,7 @@ public:
     static QJsonArray rulesToJson(const QList<AlertRule>& rules);
     // The members given replace those of base (kind, threshold, key_id, enabled); the id is
     // never read. Each wrong member is named in *errors, and the threshold is checked against
-    // the kind (AlertRule::validate).
+    // the kind (AlertRule::validate); a changed kind needs a threshold of its own.
     static AlertRule ruleFromJson(const QJsonObject& object, const AlertRule& base,
                                   FieldErrors* errors);
     static QStringList ruleFields();

@@ -102,6 +102,13 @@ UsageQueryParams::fromUrlQuery(const QUrlQuery& url, qint64 nowUtcMs, FieldError
     }
     parsed.query.models = listOf(url, u"model"_s);
     parsed.keys = listOf(url, u"key"_s);
+    for (const auto& [name, values] :
+         {std::pair{u"key"_s, parsed.keys}, std::pair{u"model"_s, parsed.query.models}}) {
+        if (values.size() > MaxListed) {
+            fail(error, name, u"at most %1 may be given"_s.arg(MaxListed));
+            return std::nullopt;
+        }
+    }
     return parsed;
 }
 

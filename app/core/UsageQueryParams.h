@@ -14,6 +14,8 @@ class UsageQueryParams final
 {
 public:
     static constexpr qint64 DefaultRangeMs = 30LL * 24 * 3'600'000;
+    // Keys or models one query may name.
+    static constexpr int MaxListed = 100;
 
     struct Parsed
     {

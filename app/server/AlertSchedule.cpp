@@ -44,6 +44,8 @@ void AlertSchedule::evaluate()
               })
         .onFailed(this, [this](const std::exception& error) {
             m_running = false;
+            // The next tick tries again; a queued re-run would only fail the same way.
+            m_again = false;
             m_log.error(u"alert evaluation failed"_s,
                         {{u"error"_s, QString::fromUtf8(error.what())}});
         });

@@ -175,15 +175,24 @@ void AlertsApi::createRule(const ApiRouter::Call& call, HttpResponder respond)
         respond(invalid(u"The alert rule is not valid."_s, errors));
         return;
     }
-    const auto save = [this, respond, rule] {
-        reply(m_store.lifecycle().saveAlertRule(rule), m_storeThread.context(), respond,
-              [](const AlertRule& saved) { return ruleResponse(201, saved); });
+    saveRule(rule, 201, respond);
+}
+
+void AlertsApi::saveRule(const AlertRule& rule, int status, const HttpResponder& respond)
+{
+    const auto save = [this, status, respond](const AlertRule& checked) {
+        reply(m_store.lifecycle().saveAlertRule(checked), m_storeThread.context(), respond,
+              [status](const AlertRule& saved) { return ruleResponse(status, saved); });
     };
     if (rule.keyId.isEmpty())
-        return save();
-    // A rule for one key names a key that exists.
+        return save(rule);
+    // A rule for one key names a key that exists, by id or label; it keeps the id.
     findKeys(m_store.keys(), {rule.keyId}, m_storeThread.context(), respond, u"key_id"_s, false,
-             [save](const QList<ApiKeyRecord>&) { save(); });
+             [save, rule](const QList<ApiKeyRecord>& keys) {
+                 AlertRule resolved = rule;
+                 resolved.keyId = keys.first().id;
+                 save(resolved);
+             });
 }
 
 void AlertsApi::showRule(const ApiRouter::Call& call, HttpResponder respond)
@@ -204,14 +213,7 @@ void AlertsApi::updateRule(const ApiRouter::Call& call, HttpResponder respond)
             respond(invalid(u"The alert rule is not valid."_s, errors));
             return;
         }
-        const auto save = [this, respond, rule] {
-            reply(m_store.lifecycle().saveAlertRule(rule), m_storeThread.context(), respond,
-                  [](const AlertRule& saved) { return ruleResponse(200, saved); });
-        };
-        if (rule.keyId.isEmpty() || rule.keyId == current.keyId)
-            return save();
-        findKeys(m_store.keys(), {rule.keyId}, m_storeThread.context(), respond, u"key_id"_s, false,
-                 [save](const QList<ApiKeyRecord>&) { save(); });
+        saveRule(rule, 200, respond);
     });
 }
 

@@ -32,6 +32,8 @@ private:
 
     // Answers with the alerts and the labels of their keys.
     void answerAlerts(const QList<Alert>& alerts, const HttpResponder& respond);
+    // Saves the rule, its key_id (an id or a label) resolved to the key's id.
+    void saveRule(const AlertRule& rule, int status, const HttpResponder& respond);
     // The rule with the id in the path; a malformed or unknown id is answered with 404.
     void withRule(const ApiRouter::Call& call, const HttpResponder& respond,
                   std::function<void(AlertRule)> next);

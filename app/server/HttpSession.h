@@ -143,10 +143,7 @@ private:
         ++m_requests;
         expireAfter(m_context.limits.requestTimeoutMs);
         const auto& header = m_parser->get();
-        const std::string_view target = header.target();
-        const QByteArray path(target.data(), qsizetype(target.substr(0, target.find('?')).size()));
-        const QByteArray method = QByteArray::fromStdString(std::string(header.method_string()));
-        if (m_context.handler.streamsBody(method, path))
+        if (isUpload(header))
             return startUpload();
         if (m_parser->content_length().value_or(0) > std::uint64_t(m_context.limits.maxBodyBytes))
             return failed(bhttp::error::body_limit);
@@ -173,6 +170,14 @@ private:
             beast::bind_front_handler(&HttpSession::onRead, derived().shared_from_this()));
     }
 
+    bool isUpload(const bhttp::request_header<>& header) const
+    {
+        const std::string_view target = header.target();
+        const QByteArray path(target.data(), qsizetype(target.substr(0, target.find('?')).size()));
+        return m_context.handler.streamsBody(
+            QByteArray::fromStdString(std::string(header.method_string())), path);
+    }
+
     void failed(beast::error_code ec)
     {
         if (ec == bhttp::error::end_of_stream || ec == net::error::eof ||
@@ -182,9 +187,12 @@ private:
         // a client too slow to send its request in time is simply cut off.
         if (ec == beast::error::timeout)
             return;
-        if (ec == bhttp::error::body_limit)
+        if (ec == bhttp::error::body_limit) {
+            const bool upload = m_parser && m_parser->is_header_done() && isUpload(m_parser->get());
             return reject(413, QStringLiteral("the request body is larger than %1 bytes")
-                                   .arg(m_context.limits.maxBodyBytes));
+                                   .arg(upload ? m_context.limits.maxUploadBytes
+                                               : m_context.limits.maxBodyBytes));
+        }
         if (ec == bhttp::error::header_limit)
             return reject(431, QStringLiteral("the request headers are larger than %1 bytes")
                                    .arg(m_context.limits.maxHeaderBytes));
@@ -307,6 +315,9 @@ public:
         m_upload = UploadState::Receiving;
         m_uploadFile = std::move(file);
         m_uploadDone = std::move(done);
+        // No body at all (Content-Length: 0): nothing to read.
+        if (m_uploadParser->is_done())
+            return uploadReceived();
         if (!m_expectContinue)
             return readUpload();
         auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(
@@ -334,13 +345,18 @@ private:
                     return self->uploadFailed(ec);
                 if (!self->m_uploadParser->is_done())
                     return self->readUpload();
-                beast::get_lowest_layer(self->derived().stream()).expires_never();
-                self->m_uploadParser->release().body().close();
-                self->m_uploadParser.reset();
-                self->m_upload = UploadState::Received;
-                const RequestUpload::Done done = std::exchange(self->m_uploadDone, {});
-                done(std::exchange(self->m_uploadFile, {}), 0, {});
+                self->uploadReceived();
             });
+    }
+
+    void uploadReceived()
+    {
+        beast::get_lowest_layer(derived().stream()).expires_never();
+        m_uploadParser->release().body().close();
+        m_uploadParser.reset();
+        m_upload = UploadState::Received;
+        const RequestUpload::Done done = std::exchange(m_uploadDone, {});
+        done(std::exchange(m_uploadFile, {}), 0, {});
     }
 
     void uploadFailed(beast::error_code ec)
@@ -353,6 +369,7 @@ private:
             return done(nullptr, 413,
                         QStringLiteral("the upload is larger than %1 bytes")
                             .arg(m_context.limits.maxUploadBytes));
+        // The deadline has closed the socket already: this answer is for the log alone.
         if (ec == beast::error::timeout)
             return done(nullptr, 408, QStringLiteral("the upload stalled"));
         done(nullptr, 400,

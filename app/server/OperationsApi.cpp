@@ -1,6 +1,7 @@
 #include "OperationsApi.h"
 
 #include "KeyStore.h"
+#include "RequestLog.h"
 #include "ServerMetrics.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
@@ -12,10 +13,11 @@
 using namespace Qt::StringLiterals;
 
 OperationsApi::OperationsApi(StoreConnection& store, StoreThread storeThread,
-                             ServerMetrics& metrics)
+                             ServerMetrics& metrics, RequestLog& log)
     : m_store(store)
     , m_storeThread(storeThread)
     , m_metrics(metrics)
+    , m_log(log)
 {}
 
 void OperationsApi::addRoutes(ApiRouter& router)
@@ -32,14 +34,19 @@ void OperationsApi::addRoutes(ApiRouter& router)
                               200, QJsonDocument(QJsonObject{{u"status"_s, u"ok"_s},
                                                              {u"version"_s, version}})));
                       })
-                .onFailed(context, [respond, version](const std::exception& error) {
+                .onFailed(context, [this, respond, version](const std::exception& error) {
+                    // Anyone may ask: why goes to the operator's log, not to the answer (it
+                    // names hosts, users and files).
                     const auto* storeError = dynamic_cast<const StoreError*>(&error);
+                    m_log.error(u"health check: the store does not answer"_s,
+                                {{u"error"_s, storeError ? storeError->message()
+                                                         : QString::fromUtf8(error.what())}});
                     respond(HttpResponse::json(
                         503, QJsonDocument(QJsonObject{
                                  {u"status"_s, u"unavailable"_s},
                                  {u"version"_s, version},
-                                 {u"error"_s, storeError ? storeError->message()
-                                                         : QString::fromUtf8(error.what())}})));
+                                 {u"error"_s, u"the store does not answer; the server's log "
+                                              "says why"_s}})));
                 });
         });
     });

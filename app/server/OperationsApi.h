@@ -3,6 +3,7 @@
 #include "ApiRouter.h"
 #include "StoreThread.h"
 
+class RequestLog;
 class ServerMetrics;
 class StoreConnection;
 
@@ -13,7 +14,8 @@ class OperationsApi final
     Q_DISABLE_COPY_MOVE(OperationsApi)
 
 public:
-    OperationsApi(StoreConnection& store, StoreThread storeThread, ServerMetrics& metrics);
+    OperationsApi(StoreConnection& store, StoreThread storeThread, ServerMetrics& metrics,
+                  RequestLog& log);
 
     void addRoutes(ApiRouter& router);
 
@@ -21,4 +23,5 @@ private:
     StoreConnection& m_store;
     StoreThread m_storeThread;
     ServerMetrics& m_metrics;
+    RequestLog& m_log;
 };

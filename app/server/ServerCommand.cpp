@@ -156,7 +156,7 @@ void ServerCommand::serve()
     m_router = std::make_unique<ApiRouter>(*m_metrics, *m_log);
     m_storeContext = std::make_unique<QObject>();
     const StoreThread storeThread(*m_storeContext);
-    m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics);
+    m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics, *m_log);
     m_operations->addRoutes(*m_router);
     m_events = std::make_unique<EventHub>(*m_store, m_clock);
     m_admin =

@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QProcessEnvironment>
 #include <QUrl>
+#include <QUrlQuery>
 #include <functional>
 #include <optional>
 #include <toml++/toml.h>
@@ -259,8 +260,9 @@ std::optional<ConfigError> check(const Values& values, const ServerConfig& confi
                            u"required: the path of the SQLite store file or a postgres:// URL"_s};
     if (config.store.startsWith(u"postgres://"_s) || config.store.startsWith(u"postgresql://"_s)) {
         const QUrl url(config.store, QUrl::StrictMode);
-        if (!url.isValid() || url.host().isEmpty() || url.path().size() < 2 ||
-            url.path().mid(1).contains(u'/'))
+        // The host may instead be a socket directory: postgres:///keydeck?host=/run/postgresql
+        const bool host = !url.host().isEmpty() || QUrlQuery(url).hasQueryItem(u"host"_s);
+        if (!url.isValid() || !host || url.path().size() < 2 || url.path().mid(1).contains(u'/'))
             return ConfigError{
                 sourceOf(values, u"store"_s),
                 u"a PostgreSQL store is postgres://USER:PASSWORD@HOST:PORT/DATABASE"_s};

@@ -12,6 +12,8 @@
 
 #include <QDateTime>
 #include <QFile>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTimeZone>
 
 using namespace Qt::StringLiterals;
@@ -65,6 +67,21 @@ QList<UsageGroupRow> timeRows(const QList<UsageSeries::Point>& points, const QTi
             point.startMs, point.totals};
     }
     return rows;
+}
+
+// Dense hour or day buckets are built in memory: a range of centuries by the hour is refused.
+bool tooManyBuckets(const UsageQuery& query, UsageSeries::BucketSize size,
+                    const HttpResponder& respond)
+{
+    const qint64 bucketMs =
+        size == UsageSeries::BucketSize::Hour ? UsageSeries::HourMs : 24 * UsageSeries::HourMs;
+    if ((query.toMs - query.fromMs) / bucketMs < UsageApi::MaxBuckets)
+        return false;
+    respond(badParam(u"from"_s,
+                     u"the range holds more than %1 %2 buckets; ask for a shorter "
+                     "range or larger buckets"_s.arg(UsageApi::MaxBuckets)
+                         .arg(size == UsageSeries::BucketSize::Hour ? u"hour"_s : u"day"_s)));
+    return true;
 }
 
 HttpResponse summaryWithRows(const UsageQuery& query, const QList<UsageGroupRow>& rows,
@@ -124,11 +141,29 @@ void UsageApi::withQuery(const ApiRouter::Call& call, const QStringList& extraPa
         return;
     }
     const UsageQuery query = parsed->query;
-    findKeys(m_store.keys(), parsed->keys, m_storeThread.context(), respond, u"key"_s, false,
-             [query, next = std::move(next)](const QList<ApiKeyRecord>& keys) {
+    const QStringList refs = parsed->keys;
+    findKeys(m_store.keys(), refs, m_storeThread.context(), respond, u"key"_s, true,
+             [query, refs, respond, next = std::move(next)](const QList<ApiKeyRecord>& keys) {
                  UsageQuery resolved = query;
-                 for (const ApiKeyRecord& key : keys)
+                 QSet<QString> named;
+                 for (const ApiKeyRecord& key : keys) {
                      resolved.keyIds << key.id;
+                     named << key.id << key.spec.label;
+                 }
+                 // A deleted key keeps its usage, so its id still selects it; a label that
+                 // names no key is a mistake worth saying.
+                 static const QRegularExpression keyId(u"^key_[0-9A-Za-z]{16}$"_s);
+                 for (const QString& ref : refs) {
+                     if (named.contains(ref))
+                         continue;
+                     if (!keyId.match(ref).hasMatch()) {
+                         respond(errorResponse(ApiError::Code::NotFound,
+                                               u"key: no key has the id or label %1"_s.arg(ref),
+                                               u"key"_s));
+                         return;
+                     }
+                     resolved.keyIds << ref;
+                 }
                  next(resolved);
              });
 }
@@ -179,6 +214,8 @@ void UsageApi::summary(const ApiRouter::Call& call, HttpResponder respond)
             } else {
                 const auto size =
                     by == u"hour"_s ? UsageSeries::BucketSize::Hour : UsageSeries::BucketSize::Day;
+                if (tooManyBuckets(query, size, respond))
+                    return;
                 reply(usage.usageSlots(query), context, respond,
                       [query, size, zone](const QList<UsageSeries::Point>& slots) {
                           const QList<UsageSeries::Point> points =
@@ -202,26 +239,31 @@ void UsageApi::series(const ApiRouter::Call& call, HttpResponder respond)
         return;
     QObject* context = m_storeThread.context();
     UsageStore& usage = m_store.usage();
-    withQuery(call, {u"by"_s, u"tz"_s}, respond,
-              [by, zone = *zone, context, &usage, respond](const UsageQuery& query) {
-                  reply(usage.usageSlots(query), context, respond,
-                        [query, by, zone](QList<UsageSeries::Point> points) {
-                            // Slots as the store has them: only those with usage, in order.
-                            if (by == u"slot"_s) {
-                                std::sort(points.begin(), points.end(),
-                                          [](const auto& a, const auto& b) {
-                                              return a.startMs < b.startMs;
-                                          });
-                            } else {
-                                points = UsageSeries::build(points, query.fromMs, query.toMs,
-                                                            by == u"hour"_s
-                                                                ? UsageSeries::BucketSize::Hour
-                                                                : UsageSeries::BucketSize::Day,
-                                                            zone);
-                            }
-                            return listResponse(UsageJson::pointsToJson(points));
-                        });
-              });
+    withQuery(
+        call, {u"by"_s, u"tz"_s}, respond,
+        [by, zone = *zone, context, &usage, respond](const UsageQuery& query) {
+            if (by != u"slot"_s && tooManyBuckets(query,
+                                                  by == u"hour"_s ? UsageSeries::BucketSize::Hour
+                                                                  : UsageSeries::BucketSize::Day,
+                                                  respond))
+                return;
+            reply(usage.usageSlots(query), context, respond,
+                  [query, by, zone](QList<UsageSeries::Point> points) {
+                      // Slots as the store has them: only those with usage, in order.
+                      if (by == u"slot"_s) {
+                          std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
+                              return a.startMs < b.startMs;
+                          });
+                      } else {
+                          points =
+                              UsageSeries::build(points, query.fromMs, query.toMs,
+                                                 by == u"hour"_s ? UsageSeries::BucketSize::Hour
+                                                                 : UsageSeries::BucketSize::Day,
+                                                 zone);
+                      }
+                      return listResponse(UsageJson::pointsToJson(points));
+                  });
+        });
 }
 
 void UsageApi::logs(const ApiRouter::Call& call, HttpResponder respond)
@@ -296,8 +338,10 @@ void UsageApi::models(const ApiRouter::Call& call, HttpResponder respond)
         [](const QStringList& models) { return listResponse(QJsonArray::fromStringList(models)); });
 }
 
-void UsageApi::prices(const ApiRouter::Call&, HttpResponder respond)
+void UsageApi::prices(const ApiRouter::Call& call, HttpResponder respond)
 {
+    if (!knownQuery(QUrlQuery(QString::fromUtf8(call.request.query)), {}, respond))
+        return;
     reply(m_store.usage().priceTable(), m_storeThread.context(), respond,
           [](const PriceTable& table) {
               return HttpResponse::json(200, QJsonDocument(table.toJson()));
@@ -306,6 +350,8 @@ void UsageApi::prices(const ApiRouter::Call&, HttpResponder respond)
 
 void UsageApi::updatePrices(const ApiRouter::Call& call, HttpResponder respond)
 {
+    if (!knownQuery(QUrlQuery(QString::fromUtf8(call.request.query)), {}, respond))
+        return;
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(call.request.body, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {

@@ -155,7 +155,7 @@ private Q_SLOTS:
         AuthThrottle throttle([] { return qint64(0); });
         ApiRouter router(metrics, log);
         QObject context;
-        OperationsApi(*store, StoreThread(context), metrics).addRoutes(router);
+        OperationsApi(*store, StoreThread(context), metrics, log).addRoutes(router);
         EventHub events(*store, clock);
         AdminApis(*store, StoreThread(context), clock, throttle, log, events).addRoutes(router);
 

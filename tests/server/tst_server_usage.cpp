@@ -314,6 +314,27 @@ private Q_SLOTS:
         QCOMPARE(second.stop(), 0);
     }
 
+    // The database server drops every connection (a restart, an administrator's
+    // pg_terminate_backend): the server reconnects by itself and goes on, nothing lost.
+    void aLostDatabaseConnectionIsMadeAgain()
+    {
+        if (m_database.isEmpty())
+            QSKIP("a SQLite file has no connection to lose (tst_server_usage_postgres runs this)");
+        const qint64 before = logCount();
+        QVERIFY(before > 0);
+        QSqlQuery terminate(QSqlDatabase::database(u"admin"_s));
+        QVERIFY2(terminate.exec(u"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE datname = '%1'"_s.arg(m_database)),
+                 qPrintable(terminate.lastError().text()));
+        QVERIFY(terminate.next() && terminate.value(0).toInt() >= 1);
+        // At most the calls caught in the act fail (503); within a few seconds all succeed.
+        QTRY_COMPARE_WITH_TIMEOUT(logCount(), before, 10'000);
+        const CurlReply created = send("POST", u"/v1/admin/keys"_s, {{u"label"_s, u"after"_s}});
+        QCOMPARE(created.status, 201);
+        m_secrets << created.json().value(u"secret"_s).toString();
+        QCOMPARE(get(u"/healthz"_s).status, 200);
+    }
+
     void badQueriesNameTheParameter_data()
     {
         QTest::addColumn<QString>("path");
@@ -335,6 +356,14 @@ private Q_SLOTS:
         QTest::newRow("twice") << u"/v1/admin/usage/summary?from=2026-03-10T00:00:00Z&"
                                   "from=2026-03-09T00:00:00Z"_s
                                << 400 << u"from"_s;
+        // Dense buckets are built in memory: millennia by the hour are refused, not attempted.
+        QTest::newRow("too many hours") << u"/v1/admin/usage/summary?by=hour&from=0001-01-01T"
+                                           "00:00:00Z&to=9999-12-31T00:00:00Z"_s
+                                        << 400 << u"from"_s;
+        QTest::newRow("too many days") << u"/v1/admin/usage/series?by=day&from=0001-01-01T"
+                                          "00:00:00Z&to=9999-12-31T00:00:00Z"_s
+                                       << 400 << u"from"_s;
+        QTest::newRow("prices query") << u"/v1/admin/usage/prices?all=1"_s << 400 << u"all"_s;
     }
 
     void badQueriesNameTheParameter()
@@ -345,6 +374,28 @@ private Q_SLOTS:
         const CurlReply reply = get(path);
         QCOMPARE(reply.status, status);
         QCOMPARE(reply.errorParam(), param);
+    }
+
+    void aDeletedKeysUsageIsStillSelectedByItsId()
+    {
+        const CurlReply created = send("POST", u"/v1/admin/keys"_s, {{u"label"_s, u"gone"_s}});
+        QCOMPARE(created.status, 201);
+        m_secrets << created.json().value(u"secret"_s).toString();
+        const QString id = created.json().value(u"id"_s).toString();
+        QCOMPARE(send("POST", u"/v1/admin/usage/events"_s,
+                      {{u"events"_s,
+                        QJsonArray{usageEvent(m_day + 5000, id, u"gpt-4o"_s, 200, u"gone-1"_s)}}})
+                     .status,
+                 200);
+        QCOMPARE(curl("DELETE", url(u"/v1/admin/keys/"_s + id), admin()).status, 200);
+        const QString range = u"&from=2026-03-01T00:00:00Z"_s;
+        const CurlReply byId = get(u"/v1/admin/usage/summary?key="_s + id + range);
+        QCOMPARE(byId.status, 200);
+        QCOMPARE(byId.json().value(u"requests"_s).toInt(), 1);
+        // Its label is free again, and names nothing.
+        const CurlReply byLabel = get(u"/v1/admin/usage/summary?key=gone"_s + range);
+        QCOMPARE(byLabel.status, 404);
+        QCOMPARE(byLabel.errorParam(), u"key"_s);
     }
 
     void badEventsRecordNothing()
@@ -398,6 +449,10 @@ private Q_SLOTS:
         QCOMPARE(reply.json().value(u"imported"_s).toInt(), 1);
         reply = upload(u"/v1/admin/usage/import?format=xml"_s, csv);
         QCOMPARE(reply.errorParam(), u"format"_s);
+        // An empty file (Content-Length: 0) is an import of nothing, answered at once.
+        reply = upload(u"/v1/admin/usage/import"_s, {});
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.json().value(u"imported"_s).toInt(), 0);
         QVERIFY(spooled().isEmpty());
     }
 
@@ -475,6 +530,20 @@ private Q_SLOTS:
         QCOMPARE(reply.status, 404);
         QCOMPARE(reply.errorParam(), u"key_id"_s);
         QCOMPARE(get(u"/v1/admin/alert-rules"_s).json()[u"data"_s].toArray().size(), 2);
+        // A key named by its label is kept by its id; a new kind needs a threshold of its own.
+        reply = send("POST", u"/v1/admin/alert-rules"_s,
+                     {{u"kind"_s, u"expiring_within_days"_s},
+                      {u"threshold"_s, 7},
+                      {u"key_id"_s, u"batch"_s}});
+        QCOMPARE(reply.status, 201);
+        QCOMPARE(reply.json().value(u"key_id"_s).toString(), m_batchId);
+        const QString labelledRule =
+            u"/v1/admin/alert-rules/%1"_s.arg(reply.json()[u"id"_s].toInt());
+        reply = send("PATCH", labelledRule, {{u"kind"_s, u"spend_per_day_above"_s}});
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(reply.errorParam(), u"threshold"_s);
+        QCOMPARE(get(labelledRule).json().value(u"kind"_s).toString(), u"expiring_within_days"_s);
+        QCOMPARE(curl("DELETE", url(labelledRule), admin()).status, 200);
 
         // Spend today over a cent: usage recorded now trips it without anyone asking.
         reply = send("POST", u"/v1/admin/alert-rules"_s,

@@ -175,6 +175,11 @@ private Q_SLOTS:
         QCOMPARE(error.field, u"to"_s);
         QVERIFY(!UsageQueryParams::fromUrlQuery(QUrlQuery(u"from=soon"_s), now, &error));
         QCOMPARE(error.field, u"from"_s);
+        QUrlQuery many;
+        for (int i = 0; i <= UsageQueryParams::MaxListed; ++i)
+            many.addQueryItem(u"key"_s, u"k%1"_s.arg(i));
+        QVERIFY(!UsageQueryParams::fromUrlQuery(many, now, &error));
+        QCOMPARE(error.field, u"key"_s);
     }
 };
 

@@ -5,6 +5,7 @@
 #include "StoreFile.h"
 
 #include <QDir>
+#include <QMap>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -15,6 +16,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int DataVersionPollMs = 1000;
+constexpr qint64 ReconnectIntervalMs = 1000;
 // After a million-event import the WAL would otherwise keep its size on disk for good.
 constexpr qint64 WalSizeLimitBytes = 64 * 1024 * 1024;
 constexpr int StoreIdRandomLength = 22;
@@ -35,6 +37,8 @@ SqlDatabase::SqlDatabase(SqlDialect dialect, QString location, const Clock& cloc
     // One thread that never retires: the connection it opens stays valid and is never shared.
     m_pool.setMaxThreadCount(1);
     m_pool.setExpiryTimeout(-1);
+    // One import at a time (the journal refuses a second anyway).
+    m_importPool.setMaxThreadCount(1);
     m_pollTimer.setInterval(DataVersionPollMs);
     connect(&m_pollTimer, &QTimer::timeout, this, [this] {
         if (m_pollQueued.exchange(true))
@@ -54,6 +58,7 @@ SqlDatabase::~SqlDatabase()
 void SqlDatabase::shutdown()
 {
     m_pollTimer.stop();
+    m_importPool.waitForDone();
     m_pool.start([this] { closeOnWorker(); });
     m_pool.waitForDone();
 }
@@ -82,8 +87,21 @@ QFuture<void> SqlDatabase::open(Housekeeping housekeeping)
     });
 }
 
-SqlSession SqlDatabase::session() const
+SqlSession SqlDatabase::session()
 {
+    if (m_open && m_connectionLost) {
+        // At most one attempt a second: a call in between fails at once rather than wait out
+        // another connect timeout.
+        if (m_reconnectTimer.isValid() && m_reconnectTimer.elapsed() < ReconnectIntervalMs) {
+            throw StoreError(StoreError::Code::Unavailable,
+                             u"The key store %1 cannot be reached right now; KeyDeck keeps "
+                             "trying."_s.arg(shownLocation()));
+        }
+        m_reconnectTimer.start();
+        QSqlDatabase::database(m_connectionName, false).close();
+        connectOnWorker(m_connectionName);
+        m_connectionLost = false;
+    }
     if (!m_open) {
         throw StoreError(StoreError::Code::Unavailable,
                          m_openError.isEmpty()
@@ -97,7 +115,7 @@ void SqlDatabase::openOnWorker(const Housekeeping& housekeeping)
 {
     if (m_open)
         return;
-    const QString identity = connectOnWorker();
+    const QString identity = connectOnWorker(m_connectionName);
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     const SqlSession session(db);
     try {
@@ -112,13 +130,13 @@ void SqlDatabase::openOnWorker(const Housekeeping& housekeeping)
     m_openError.clear();
 }
 
-QString SqlDatabase::connectOnWorker()
+QString SqlDatabase::connectOnWorker(const QString& connection)
 {
     QSqlDatabase db =
-        QSqlDatabase::contains(m_connectionName)
-            ? QSqlDatabase::database(m_connectionName, false)
+        QSqlDatabase::contains(connection)
+            ? QSqlDatabase::database(connection, false)
             : QSqlDatabase::addDatabase(m_dialect == SqlDialect::Sqlite ? u"QSQLITE"_s : u"QPSQL"_s,
-                                        m_connectionName);
+                                        connection);
     if (m_dialect == SqlDialect::Postgres) {
         const QUrl url(m_path);
         const QUrlQuery query(url);
@@ -130,12 +148,20 @@ QString SqlDatabase::connectOnWorker()
         db.setUserName(url.userName(QUrl::FullyDecoded));
         db.setPassword(url.password(QUrl::FullyDecoded));
         db.setDatabaseName(url.path(QUrl::FullyDecoded).mid(1));
-        QStringList options;
+        // Bounded waits unless the URL says otherwise: a connect to a host that is gone, and a
+        // peer that vanished mid-request (keepalives notice it in about a minute).
+        QMap<QString, QString> options{{u"connect_timeout"_s, u"10"_s},
+                                       {u"keepalives_idle"_s, u"30"_s},
+                                       {u"keepalives_interval"_s, u"10"_s},
+                                       {u"keepalives_count"_s, u"3"_s}};
         for (const auto& [name, value] : query.queryItems(QUrl::FullyDecoded)) {
             if (name != u"host"_s)
-                options << name + u'=' + value;
+                options.insert(name, value);
         }
-        db.setConnectOptions(options.join(u';'));
+        QStringList optionList;
+        for (auto it = options.cbegin(); it != options.cend(); ++it)
+            optionList << it.key() + u'=' + it.value();
+        db.setConnectOptions(optionList.join(u';'));
         // Sums of BIGINT columns are NUMERIC: read them as integers, not doubles.
         db.setNumericalPrecisionPolicy(QSql::LowPrecisionInt64);
         const SqlSession session(db);
@@ -145,14 +171,21 @@ QString SqlDatabase::connectOnWorker()
             // Every timestamp is an integer of milliseconds; nothing depends on the server's
             // zone, but messages should not change with it either.
             session.run(u"SET TIME ZONE 'UTC'"_s);
+            // As long as a SQLite writer waits for another's lock, then a clear failure; and a
+            // session that stops in the middle of a transaction (its process hung or gone
+            // without the connection noticing) gives up its locks rather than stall every
+            // writer of every instance.
+            session.run(
+                u"SET lock_timeout = %1"_s.arg(m_busyTimeoutMs > 0 ? m_busyTimeoutMs : 60'000));
+            session.run(u"SET idle_in_transaction_session_timeout = 300000"_s);
             SqlSchema::checkedVersion(session, shownLocation());
         } catch (...) {
             db.close();
             throw;
         }
-        // A dump restored on another server is another store: its own identity, so deleting
-        // a key there never removes a secret this one relies on.
-        return u"postgres://%1:%2/%3"_s.arg(url.host()).arg(url.port(5432)).arg(url.path().mid(1));
+        // One identity whatever name or address an instance reaches the database by: every
+        // instance is the same store.
+        return u"postgres"_s;
     }
     QString problem;
     if (!StoreFile::prepare(m_path, &problem)) {
@@ -187,6 +220,38 @@ QString SqlDatabase::connectOnWorker()
 QString SqlDatabase::shownLocation() const
 {
     return m_dialect == SqlDialect::Sqlite ? QDir::toNativeSeparators(m_path) : location();
+}
+
+SqlSession SqlDatabase::openImportSession()
+{
+    if (!m_open)
+        throw StoreError(StoreError::Code::Unavailable,
+                         u"The key store %1 is not open."_s.arg(shownLocation()));
+    const QString name = m_connectionName + u"-import"_s;
+    connectOnWorker(name);
+    return SqlSession(QSqlDatabase::database(name, false));
+}
+
+void SqlDatabase::closeImportSession()
+{
+    const QString name = m_connectionName + u"-import"_s;
+    if (!QSqlDatabase::contains(name))
+        return;
+    QSqlDatabase::database(name, false).close();
+    QSqlDatabase::removeDatabase(name);
+}
+
+void SqlDatabase::announceWritten()
+{
+    m_pool.start([this] {
+        if (!m_open)
+            return;
+        try {
+            written(session());
+        } catch (const StoreError&) {
+            // The next poll finds what this could not read.
+        }
+    });
 }
 
 void SqlDatabase::closeOnWorker()
@@ -243,9 +308,19 @@ void SqlDatabase::pollOnWorker()
     try {
         announce(m_watcher.poll(session()));
     } catch (const StoreError&) {
-        // Unreadable right now (busy, say): the next poll tries again, and a call made
-        // meanwhile reports the problem itself.
+        // Unreadable right now (busy, say, or the database server away): the next poll tries
+        // again - reconnecting, if that was it - and a call made meanwhile reports the problem
+        // itself.
+        failedOnWorker();
     }
+}
+
+void SqlDatabase::failedOnWorker()
+{
+    if (m_dialect != SqlDialect::Postgres || !m_open || m_connectionLost)
+        return;
+    QSqlQuery probe(QSqlDatabase::database(m_connectionName, false));
+    m_connectionLost = !probe.exec(u"SELECT 1"_s);
 }
 
 void SqlDatabase::written(const SqlSession& session)

@@ -4,6 +4,7 @@
 #include "SqlSession.h"
 #include "StoreError.h"
 
+#include <QElapsedTimer>
 #include <QFuture>
 #include <QObject>
 #include <QPromise>
@@ -44,10 +45,12 @@ public:
     // Called before whatever the submitted work refers to is destroyed.
     void shutdown();
 
-    // The path or URL as given (with any password).
-    const QString& path() const { return m_path; }
-    // For people: "local: PATH", or the URL without its password.
+    // The path or URL as given, with any password: for connecting, never for a message.
+    const QString& connectionString() const { return m_path; }
+    // For people: "local: PATH", or the URL without its password or options.
     QString location() const;
+    // For messages: the file's native path, or location().
+    QString shownLocation() const;
     const Clock& clock() const { return m_clock; }
     QRandomGenerator& rng() const { return m_rng; }
 
@@ -55,10 +58,19 @@ public:
     // blocks on result() run a queued task itself, on a thread that does not own the connection.
     // Work may take the QPromise<T>& to report progress.
     template <typename T, typename Work> QFuture<T> submit(Work work);
+    // Runs a long write (a usage import) on a thread and connection of its own, opened for it
+    // and closed after, so the store's other calls go on meanwhile: work(promise, session).
+    // Fails like submit() when the store is not open.
+    template <typename T, typename Work> QFuture<T> submitImport(Work work);
+    // From the import's thread after it published: the store's worker announces what changed.
+    void announceWritten();
 
     // Worker thread only, from here on.
-    // The open connection; fails with the reason it could not open.
-    SqlSession session() const;
+    // The open connection; fails with the reason it could not open. A PostgreSQL connection
+    // found lost (the server restarted, an administrator ended it) is made again here first.
+    SqlSession session();
+    // After a call failed with the store unavailable: whether the connection itself is gone.
+    void failedOnWorker();
     const QString& storeId() const { return m_storeId; }
     // After a commit of this connection's: announces what it changed (and what others changed
     // meanwhile), so the timer's poll never echoes it.
@@ -70,15 +82,17 @@ Q_SIGNALS:
 
 private:
     void openOnWorker(const Housekeeping& housekeeping);
-    // The connection of the dialect, open and set up; the identity of what it reached.
-    QString connectOnWorker();
+    // The connection of the dialect under that name, open and set up; the identity of what it
+    // reached.
+    QString connectOnWorker(const QString& connection);
+    // The import thread's own connection, and its end.
+    SqlSession openImportSession();
+    void closeImportSession();
     void closeOnWorker();
     // Gives the store an identity, and a new one when it is a copy of another store (file: what
     // connectOnWorker() reached).
     void establishIdentity(const SqlSession& session, const QString& file,
                            const Housekeeping& housekeeping);
-    // The path or the URL without its password, for messages.
-    QString shownLocation() const;
     void pollOnWorker();
     void announce(SqlChangeWatcher::Parts parts);
 
@@ -91,20 +105,51 @@ private:
     std::atomic_bool m_pollQueued = false;
     int m_busyTimeoutMs = 0;
     // Worker thread only.
-    bool m_open = false;
+    std::atomic_bool m_open = false;
+    bool m_connectionLost = false;
+    QElapsedTimer m_reconnectTimer;
     QString m_openError;
     QString m_storeId;
     SqlChangeWatcher m_watcher;
-    // Last: destroyed first, after the destructor has drained it.
+    // Last: destroyed first, after the destructor has drained them.
+    QThreadPool m_importPool;
     QThreadPool m_pool;
 };
+
+template <typename T, typename Work> QFuture<T> SqlDatabase::submitImport(Work work)
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    QFuture<T> future = promise->future();
+    m_importPool.start([this, promise, work = std::move(work)] {
+        // The session and every statement of the work are gone before the connection closes.
+        const auto run = [&] {
+            const SqlSession session = openImportSession();
+            return work(*promise, session);
+        };
+        try {
+            T result = run();
+            closeImportSession();
+            promise->addResult(std::move(result));
+        } catch (const StoreError& error) {
+            closeImportSession();
+            promise->setException(error);
+        } catch (const std::exception& error) {
+            closeImportSession();
+            promise->setException(
+                StoreError(StoreError::Code::Unavailable, QString::fromUtf8(error.what())));
+        }
+        promise->finish();
+    });
+    return future;
+}
 
 template <typename T, typename Work> QFuture<T> SqlDatabase::submit(Work work)
 {
     auto promise = std::make_shared<QPromise<T>>();
     promise->start();
     QFuture<T> future = promise->future();
-    m_pool.start([promise, work = std::move(work)] {
+    m_pool.start([this, promise, work = std::move(work)] {
         try {
             if constexpr (std::is_void_v<T>)
                 work();
@@ -113,6 +158,8 @@ template <typename T, typename Work> QFuture<T> SqlDatabase::submit(Work work)
             else
                 promise->addResult(work());
         } catch (const StoreError& error) {
+            if (error.code() == StoreError::Code::Unavailable)
+                failedOnWorker();
             promise->setException(error);
         } catch (const std::exception& error) {
             promise->setException(

@@ -350,7 +350,7 @@ ApiKeyRecord SqlKeyRows::recordAt(const QSqlQuery& query) const
     const auto corrupt = [&](const QString& column) {
         return StoreError(StoreError::Code::Unavailable,
                           u"The key store %1 has an unreadable %2 for key %3."_s.arg(
-                              QDir::toNativeSeparators(m_database.path()), column, record.id));
+                              m_database.shownLocation(), column, record.id));
     };
     KeySpec& spec = record.spec;
     spec.label = query.value(ColLabel).toString();
@@ -569,7 +569,7 @@ QList<KeyEvent> SqlKeyRows::events(const QString& keyId) const
         if (!kind) {
             throw StoreError(StoreError::Code::Unavailable,
                              u"The key store %1 has an unreadable event for key %2."_s.arg(
-                                 QDir::toNativeSeparators(m_database.path()), keyId));
+                                 m_database.shownLocation(), keyId));
         }
         events << KeyEvent{query.value(0).toLongLong(), keyId, *kind, query.value(2).toLongLong(),
                            query.value(3).toString()};

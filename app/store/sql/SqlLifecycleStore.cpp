@@ -130,10 +130,9 @@ QList<AlertRule> SqlLifecycleStore::readRules(const SqlSession& session) const
         rule.id = query.value(0).toLongLong();
         const auto kind = AlertRule::kindFromName(query.value(1).toString());
         if (!kind) {
-            throw StoreError(
-                StoreError::Code::Unavailable,
-                u"The key store %1 has an alert rule of an unknown kind \"%2\"."_s.arg(
-                    QDir::toNativeSeparators(m_database.path()), query.value(1).toString()));
+            throw StoreError(StoreError::Code::Unavailable,
+                             u"The key store %1 has an alert rule of an unknown kind \"%2\"."_s.arg(
+                                 m_database.shownLocation(), query.value(1).toString()));
         }
         rule.kind = *kind;
         rule.threshold = query.value(2).toLongLong();

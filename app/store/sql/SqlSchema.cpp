@@ -385,13 +385,15 @@ const QList<QStringList>& postgresMigrations()
                 {u"key_events"_s, u"INSERT OR DELETE OR UPDATE"_s},
             };
             for (const auto& [table, events] : watched) {
-                step << u"CREATE TRIGGER %1_counts AFTER %2 ON %1 FOR EACH STATEMENT EXECUTE "
+                // Per row: a statement that changes nothing (the vault owner adoption on every
+                // open) must not look like a change to every other instance.
+                step << u"CREATE TRIGGER %1_counts AFTER %2 ON %1 FOR EACH ROW EXECUTE "
                         "FUNCTION keydeck_bump_%3()"_s.arg(table, events,
                                                            SqlSchema::KeysRevisionKey);
             }
             for (const QString& table : {u"alert_rules"_s, u"alerts"_s}) {
                 step << u"CREATE TRIGGER %1_counts AFTER INSERT OR DELETE OR UPDATE ON %1 FOR "
-                        "EACH STATEMENT EXECUTE FUNCTION keydeck_bump_%2()"_s.arg(
+                        "EACH ROW EXECUTE FUNCTION keydeck_bump_%2()"_s.arg(
                             table, SqlSchema::AlertsRevisionKey);
             }
             step << u"CREATE TRIGGER meta_counts AFTER INSERT OR UPDATE ON meta FOR EACH ROW "

@@ -63,7 +63,7 @@ void SqlStore::setBusyTimeoutMs(int ms)
 
 QString SqlStore::path() const
 {
-    return m_database->path();
+    return m_database->connectionString();
 }
 
 int SqlStore::latestSqliteVersion()

@@ -94,9 +94,11 @@ QFuture<qint64> SqlUsageStore::recordUsage(const QList<UsageEvent>& events)
 QFuture<UsageImportReport> SqlUsageStore::importUsage(const UsageSource& source,
                                                       const UsageImportOptions& options)
 {
-    return m_database.submit<UsageImportReport>([this, source,
-                                                 options](QPromise<UsageImportReport>& promise) {
-        const SqlSession session = m_database.session();
+    // On a connection of its own: a long import does not hold up the store's other calls (the
+    // keys page, an admin API request), which it lets in between its chunks.
+    return m_database.submitImport<UsageImportReport>([this, source, options](
+                                                          QPromise<UsageImportReport>& promise,
+                                                          const SqlSession& session) {
         const UsageImportJournal journal(session, m_database.clock());
         const QString path = source.name;
         QString openError = u"it cannot be opened"_s;
@@ -176,7 +178,7 @@ QFuture<UsageImportReport> SqlUsageStore::importUsage(const UsageSource& source,
         report.committed = true;
         promise.setProgressValue(ProgressScale);
         if (report.imported > 0)
-            m_database.written(session);
+            m_database.announceWritten();
         return report;
     });
 }
@@ -280,7 +282,7 @@ PriceTable SqlUsageStore::readPrices(const SqlSession& session) const
     if (!table) {
         throw StoreError(StoreError::Code::Unavailable,
                          u"The key store %1 has an unreadable price table: %2"_s.arg(
-                             QDir::toNativeSeparators(m_database.path()), why));
+                             m_database.shownLocation(), why));
     }
     return *table;
 }

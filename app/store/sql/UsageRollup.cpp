@@ -66,15 +66,16 @@ void createStaged(const SqlSession& session)
     const bool sqlite = session.dialect() == SqlDialect::Sqlite;
     for (const Table& table : rollupTables()) {
         QStringList sums;
+        // PostgreSQL's INTEGER has 32 bits; SQLite's has 64.
         for (const QString& sum : SumColumns)
-            sums << sum + u" INTEGER NOT NULL"_s;
+            sums << sum + (sqlite ? u" INTEGER NOT NULL"_s : u" BIGINT NOT NULL"_s);
         // SQLite takes key columns without a type; PostgreSQL needs theirs.
         QStringList keys;
         for (const QString& column : table.keyColumns) {
-            keys << (sqlite ? column
-                            : column + (column.endsWith(u"_ms"_s)     ? u" BIGINT"_s
-                                        : column == u"status_class"_s ? u" INTEGER"_s
-                                                                      : u" TEXT COLLATE \"C\""_s));
+            const bool integer = column.endsWith(u"_ms"_s) || column == u"status_class"_s;
+            keys << (sqlite    ? column
+                     : integer ? column + u" BIGINT"_s
+                               : column + u" TEXT COLLATE \"C\""_s);
         }
         session.run(u"CREATE TEMP TABLE staged_%1 (%2, %3, PRIMARY KEY (%4))%5"_s.arg(
             table.name, keys.join(u", "), sums.join(u", "), table.keyColumns.join(u", "),

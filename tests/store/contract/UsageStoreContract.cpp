@@ -10,6 +10,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <algorithm>
+#include <chrono>
+#include <future>
 #include <thread>
 #include <unistd.h>
 
@@ -751,7 +753,69 @@ std::unique_ptr<QIODevice> pipeOf(const QByteArray& bytes)
         return nullptr;
     return file;
 }
+// The same with a pause: first is written at once, rest only when released is set (or after
+// a minute, so a failing test cannot hang).
+std::unique_ptr<QIODevice> gatedPipeOf(const QByteArray& first, const QByteArray& rest,
+                                       std::shared_future<void> released)
+{
+    int fds[2];
+    if (::pipe(fds) != 0)
+        return nullptr;
+    std::thread([fd = fds[1], first, rest, released] {
+        const auto writeAll = [fd](const QByteArray& bytes) {
+            qint64 written = 0;
+            while (written < bytes.size()) {
+                const ssize_t n =
+                    ::write(fd, bytes.constData() + written, size_t(bytes.size() - written));
+                if (n <= 0)
+                    return;
+                written += n;
+            }
+        };
+        writeAll(first);
+        released.wait_for(std::chrono::minutes(1));
+        writeAll(rest);
+        ::close(fd);
+    }).detach();
+    auto file = std::make_unique<QFile>();
+    if (!file->open(fds[0], QIODevice::ReadOnly, QFileDevice::AutoCloseHandle))
+        return nullptr;
+    return file;
+}
 } // namespace
+
+void UsageStoreContract::readsGoOnWhileAnImportWaitsForItsInput()
+{
+    const QString a = createKey(u"prod-web-app"_s);
+    QVERIFY(!a.isEmpty());
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(a, T0, 1000)})).ok());
+    QByteArray first;
+    QByteArray rest;
+    for (int i = 0; i < 200; ++i)
+        (i < 100 ? first : rest) += UsageCodec::toJsonLine(usageEvent(a, T0 + i + 1, 10), a);
+    std::promise<void> release;
+    const std::shared_future<void> released = release.get_future().share();
+    const UsageSource source{u"slow.jsonl"_s, [first, rest, released](QString*) {
+                                 return gatedPipeOf(first, rest, released);
+                             }};
+    const QFuture<UsageImportReport> import = usage().importUsage(source, {});
+    // The import now waits for the rest of its file: the store still answers reads (the keys
+    // page, a chart), and the import's rows stay out of them until it is done.
+    const auto listed = outcomeOf(keys().listKeys(), 5000);
+    QVERIFY2(listed.ok(), qPrintable(listed.describe()));
+    QCOMPARE(listed.value().size(), 1);
+    const auto totals = outcomeOf(usage().usageTotals(allTime()), 5000);
+    QVERIFY2(totals.ok(), qPrintable(totals.describe()));
+    QCOMPARE(totals.value().requests, qint64(1));
+    QVERIFY(!import.isFinished());
+    release.set_value();
+    const auto imported = outcomeOf(import);
+    QVERIFY2(imported.ok(), qPrintable(imported.describe()));
+    QCOMPARE(imported.value().imported, qint64(200));
+    const auto after = outcomeOf(usage().usageTotals(allTime()));
+    QVERIFY2(after.ok(), qPrintable(after.describe()));
+    QCOMPARE(after.value().requests, qint64(201));
+}
 
 void UsageStoreContract::importReadsAStreamOfUnknownLength()
 {

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void aBackdatedEventDuringPagingNeitherRepeatsNorSkipsARow();
     void aCursorFromElsewhereIsRefusedNamingTheField();
     void importReadsAStreamOfUnknownLength();
+    void readsGoOnWhileAnImportWaitsForItsInput();
     void modelsListEveryModelSeen();
     void derivedKeyFieldsFollowUsage();
     void spendWindowsFollowTheClock_data();
