@@ -75,7 +75,7 @@ test)
         pg_virtualenv ctest --preset sanitize -j "$(nproc)"
     ;;
 bench)
-    PACKAGES+=(nginx-light wrk)
+    PACKAGES+=(nginx-light wrk bc)
     install_deps
     build default
     # keydeck_bench_admin_api needs a store with many keys (see README, Performance): by hand.
@@ -83,6 +83,7 @@ bench)
         [ -x "$b" ] && QT_QPA_PLATFORM=offscreen "$b"
     done
     benchmarks/bench-http.sh build
+    benchmarks/bench-import-reads.sh build
     ;;
 *)
     echo "usage: ./dev.sh run|test|bench" >&2

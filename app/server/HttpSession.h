@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QTemporaryFile>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -206,6 +207,7 @@ private:
     {
         HttpResponse response = m_context.handler.rejected(status, message);
         response.close = true;
+        m_bodyUnread = true;
         write(std::move(response), 11);
     }
 
@@ -259,10 +261,10 @@ private:
             net::post(self->stream().get_executor(),
                       [self, keepAlive, version, response = std::move(response)]() mutable {
                           // The body of an upload never received is still on its way in.
-                          response.close = response.close || !keepAlive ||
-                                           self->m_upload == UploadState::Waiting ||
-                                           self->m_upload == UploadState::Receiving ||
-                                           self->m_upload == UploadState::Failed;
+                          self->m_bodyUnread = self->m_upload == UploadState::Waiting ||
+                                               self->m_upload == UploadState::Receiving ||
+                                               self->m_upload == UploadState::Failed;
+                          response.close = response.close || !keepAlive || self->m_bodyUnread;
                           self->m_upload = UploadState::None;
                           self->writeLater(std::move(response), version);
                       });
@@ -413,9 +415,33 @@ private:
                 if (ec)
                     return self->derived().shutdown();
                 if (!message->keep_alive())
-                    return self->derived().shutdown();
+                    return self->closeAfterAnswer();
                 self->readRequest();
             });
+    }
+
+    // A client may still be sending the body the answer refused (a 413, an upload from
+    // someone without a key): closing on unread bytes would reset the connection and could
+    // destroy the answer on its way. So the rest is read and dropped first, for a while.
+    void closeAfterAnswer()
+    {
+        if (!std::exchange(m_bodyUnread, false))
+            return derived().shutdown();
+        derived().halfClose();
+        expireAfter(LingerMs);
+        drain(0);
+    }
+
+    void drain(std::size_t dropped)
+    {
+        auto scratch = std::make_shared<std::array<char, 16 * 1024>>();
+        derived().stream().async_read_some(net::buffer(*scratch),
+                                           [self = derived().shared_from_this(), scratch,
+                                            dropped](beast::error_code ec, std::size_t bytes) {
+                                               if (ec || dropped + bytes > MaxLingerBytes)
+                                                   return self->derived().shutdown();
+                                               self->drain(dropped + bytes);
+                                           });
     }
 
     void writeStreamHeader(HttpResponse response, unsigned version)
@@ -486,6 +512,8 @@ public:
 
 private:
     static constexpr qint64 MaxQueuedStreamBytes = 1024 * 1024;
+    static constexpr qint64 LingerMs = 2'000;
+    static constexpr std::size_t MaxLingerBytes = 8 * 1024 * 1024;
 
     void writeNextChunk()
     {
@@ -535,6 +563,7 @@ private:
         Failed
     };
     UploadState m_upload = UploadState::None;
+    bool m_bodyUnread = false;
     bool m_expectContinue = false;
     std::optional<bhttp::request_parser<bhttp::file_body>> m_uploadParser;
     std::shared_ptr<UploadFile> m_uploadFile;
@@ -555,6 +584,12 @@ public:
     {
         net::dispatch(m_stream.get_executor(),
                       [self = shared_from_this()] { self->readRequest(); });
+    }
+    // The answer is all sent: the client sees the end of it while we read what it still sends.
+    void halfClose()
+    {
+        beast::error_code ignored;
+        m_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
     void shutdown()
     {
@@ -578,6 +613,8 @@ public:
     {}
 
     beast::ssl_stream<beast::tcp_stream>& stream() { return m_stream; }
+    // TLS has no half-close short of its own shutdown, which comes after the drain.
+    void halfClose() {}
     void start()
     {
         net::dispatch(m_stream.get_executor(), [self = shared_from_this()] {
