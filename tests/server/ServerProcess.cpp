@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <csignal>
 
 using namespace Qt::StringLiterals;
@@ -63,6 +64,20 @@ QByteArray ServerProcess::log()
 {
     m_log += m_process.readAllStandardError();
     return m_log;
+}
+
+QByteArray ServerProcess::exchange(const QByteArray& bytes, int quietMs) const
+{
+    QTcpSocket socket;
+    socket.connectToHost(u"127.0.0.1"_s, m_port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write(bytes);
+    socket.waitForBytesWritten(5000);
+    QByteArray received;
+    while (socket.waitForReadyRead(quietMs))
+        received += socket.readAll();
+    return received + socket.readAll();
 }
 
 ServerProcess::Run ServerProcess::run(const QStringList& arguments, const QByteArray& input)

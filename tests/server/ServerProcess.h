@@ -33,6 +33,9 @@ public:
     QString baseUrl(const QString& scheme = QStringLiteral("http")) const;
     // Everything on standard error (the JSON log) so far.
     QByteArray log();
+    // Sends raw bytes on a fresh connection; returns what came back before it closed or went
+    // quiet for quietMs.
+    QByteArray exchange(const QByteArray& bytes, int quietMs = 1500) const;
 
     // `keydeck-server ARGS` to its end: exit code, stdout, stderr.
     struct Run

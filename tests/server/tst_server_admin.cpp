@@ -39,21 +39,9 @@ private:
         return created;
     }
 
-    // Sends raw bytes on a fresh connection; returns what came back before it closed or
-    // went quiet for quietMs.
     QByteArray raw(const QByteArray& bytes, int quietMs = 1500)
     {
-        QTcpSocket socket;
-        socket.connectToHost(u"127.0.0.1"_s, m_server->port());
-        if (!socket.waitForConnected(5000))
-            return {};
-        socket.write(bytes);
-        socket.waitForBytesWritten(5000);
-        QByteArray received;
-        while (socket.waitForReadyRead(quietMs))
-            received += socket.readAll();
-        received += socket.readAll();
-        return received;
+        return m_server->exchange(bytes, quietMs);
     }
 
     void verifyStillServing()

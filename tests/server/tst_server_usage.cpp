@@ -89,16 +89,7 @@ private:
     }
     QByteArray raw(const QByteArray& bytes, int quietMs = 2500)
     {
-        QTcpSocket socket;
-        socket.connectToHost(u"127.0.0.1"_s, m_server->port());
-        if (!socket.waitForConnected(5000))
-            return {};
-        socket.write(bytes);
-        socket.waitForBytesWritten(5000);
-        QByteArray received;
-        while (socket.waitForReadyRead(quietMs))
-            received += socket.readAll();
-        return received + socket.readAll();
+        return m_server->exchange(bytes, quietMs);
     }
     // Sends a refused upload's header and part of its body, reads the answer, then goes on
     // sending for half a second: true when every send succeeds.
