@@ -4,6 +4,8 @@
 #include "UtcTime.h"
 
 #include <QJsonArray>
+#include <algorithm>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -108,9 +110,10 @@ QJsonObject KeyJson::toJson(const ApiKeyRecord& record, qint64 nowUtcMs)
     o[u"last_used_at"_s] = timeOrNull(record.lastUsedAtMs);
     o[u"revoked_at"_s] = timeOrNull(record.revokedAtMs);
     // What a client needs to hold the same record: the status as stored (the one above says
-    // "expired" whatever it is) and the spend. Never the digest: a pasted key is looked up by
-    // the store (KeyStore::findKeyByDigest), not matched by whoever reads the list.
+    // "expired" whatever it is), the spend, and the digest, which matches a secret in the
+    // keychain with its key (a .env export checks it) and cannot itself be used as a key.
     o[u"state"_s] = KeyEnums::statusName(record.status);
+    o[u"secret_sha256"_s] = QString::fromLatin1(record.digestHex);
     o[u"spend_day_usd"_s] = UsdAmount::format(record.spendDayMicros);
     o[u"spend_week_usd"_s] = UsdAmount::format(record.spendWeekMicros);
     o[u"spend_month_usd"_s] = UsdAmount::format(record.spendMonthMicros);
@@ -121,6 +124,80 @@ QJsonObject KeyJson::toJson(const ApiKeyRecord& record, qint64 nowUtcMs)
     o[u"rotated_to_id"_s] = record.rotatedToId.isEmpty() ? QJsonValue(QJsonValue::Null)
                                                          : QJsonValue(record.rotatedToId);
     return o;
+}
+
+std::optional<ApiKeyRecord> KeyJson::recordFromJson(const QJsonObject& o, QString* error)
+{
+    const auto fail = [error](const QString& member, const QString& why) {
+        if (error)
+            *error = member + u": "_s + why;
+        return std::nullopt;
+    };
+    FieldErrors specErrors;
+    ApiKeyRecord record;
+    record.spec = specFromJson(o, KeySpec(), &specErrors);
+    if (!specErrors.isEmpty())
+        return fail(specErrors.first().field, specErrors.first().message);
+    const auto text = [&](const QString& member, QString* out, bool required) {
+        const QJsonValue value = o.value(member);
+        if (value.isString())
+            *out = value.toString();
+        else if (required || !value.isNull())
+            return false;
+        return true;
+    };
+    for (const auto& [member, out, required] :
+         {std::tuple{u"id"_s, &record.id, true}, std::tuple{u"prefix"_s, &record.prefix, true},
+          std::tuple{u"hint"_s, &record.hint, true},
+          std::tuple{u"rotated_from_id"_s, &record.rotatedFromId, false},
+          std::tuple{u"rotated_to_id"_s, &record.rotatedToId, false}}) {
+        if (!text(member, out, required))
+            return fail(member, u"must be a string"_s);
+    }
+    const std::optional<KeyStatus> state = KeyEnums::statusFromName(o.value(u"state"_s).toString());
+    if (!state || *state == KeyStatus::Expired)
+        return fail(u"state"_s, u"must be active, disabled or revoked"_s);
+    record.status = *state;
+    const QString digest = o.value(u"secret_sha256"_s).toString();
+    const bool hex = std::all_of(digest.cbegin(), digest.cend(), [](QChar c) {
+        return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f');
+    });
+    if (digest.size() != 64 || !hex)
+        return fail(u"secret_sha256"_s, u"must be 64 lower-case hex digits"_s);
+    record.digestHex = digest.toLatin1();
+    const auto time = [&](const QString& member, qint64* out) {
+        const auto ms = UtcTime::parseRfc3339(o.value(member).toString());
+        if (ms)
+            *out = *ms;
+        return ms.has_value();
+    };
+    const auto optionalTime = [&](const QString& member, std::optional<qint64>* out) {
+        if (o.value(member).isNull())
+            return true;
+        qint64 ms = 0;
+        if (!time(member, &ms))
+            return false;
+        *out = ms;
+        return true;
+    };
+    if (!time(u"created_at"_s, &record.createdAtMs))
+        return fail(u"created_at"_s, u"must be an RFC 3339 time"_s);
+    if (!time(u"updated_at"_s, &record.updatedAtMs))
+        return fail(u"updated_at"_s, u"must be an RFC 3339 time"_s);
+    if (!optionalTime(u"last_used_at"_s, &record.lastUsedAtMs))
+        return fail(u"last_used_at"_s, u"must be an RFC 3339 time or null"_s);
+    if (!optionalTime(u"revoked_at"_s, &record.revokedAtMs))
+        return fail(u"revoked_at"_s, u"must be an RFC 3339 time or null"_s);
+    for (const auto& [member, out] : {std::pair{u"spend_day_usd"_s, &record.spendDayMicros},
+                                      std::pair{u"spend_week_usd"_s, &record.spendWeekMicros},
+                                      std::pair{u"spend_month_usd"_s, &record.spendMonthMicros},
+                                      std::pair{u"quota_used_usd"_s, &record.quotaUsedMicros}}) {
+        const auto micros = UsdAmount::parse(o.value(member).toString());
+        if (!micros)
+            return fail(member, u"must be a decimal USD string"_s);
+        *out = *micros;
+    }
+    return record;
 }
 
 KeySpec KeyJson::specFromJson(const QJsonObject& o, const KeySpec& base, FieldErrors* errors)

@@ -11,6 +11,9 @@ class KeyJson final
 {
 public:
     static QJsonObject toJson(const ApiKeyRecord& record, qint64 nowUtcMs);
+    // The record toJson() wrote, but for where its secret is kept (vaultEntry, ownsVaultEntry),
+    // which is the reader's to say. nullopt with *error naming the member that is wrong.
+    static std::optional<ApiKeyRecord> recordFromJson(const QJsonObject& object, QString* error);
     static QJsonObject specToJson(const KeySpec& spec);
     // Members not present keep the value from base, so the same call serves create and update.
     static KeySpec specFromJson(const QJsonObject& object, const KeySpec& base,

@@ -71,7 +71,8 @@ QJsonObject PriceTable::toJson() const
     return object;
 }
 
-std::optional<PriceTable> PriceTable::fromJson(const QJsonObject& object, QString* error)
+std::optional<PriceTable> PriceTable::fromJson(const QJsonObject& object, QString* error,
+                                               QString* field)
 {
     PriceTable table;
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
@@ -86,6 +87,8 @@ std::optional<PriceTable> PriceTable::fromJson(const QJsonObject& object, QStrin
             if (error)
                 *error = u"price of \"%1\": %2"_s.arg(
                     it.key(), why.isEmpty() ? u"model name is empty"_s : why);
+            if (field)
+                *field = it.key().isEmpty() ? u"model"_s : u"price"_s;
             return std::nullopt;
         }
         table.setPrice(it.key(), {*prompt, *completion});

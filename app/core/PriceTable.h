@@ -28,7 +28,9 @@ public:
     qint64 costMicros(const QString& model, qint64 promptTokens, qint64 completionTokens) const;
 
     QJsonObject toJson() const;
-    static std::optional<PriceTable> fromJson(const QJsonObject& object, QString* error = nullptr);
+    // *field, when given, says which part was wrong: "model" (its name) or "price".
+    static std::optional<PriceTable> fromJson(const QJsonObject& object, QString* error = nullptr,
+                                              QString* field = nullptr);
 
     friend bool operator==(const PriceTable&, const PriceTable&) = default;
 

@@ -37,7 +37,7 @@ bool fail(FieldError* error, const QString& field, const QString& message)
 
 QStringList UsageQueryParams::names()
 {
-    return {u"key"_s, u"model"_s, u"status"_s, u"from"_s, u"to"_s};
+    return {u"key"_s, u"key_id"_s, u"model"_s, u"status"_s, u"from"_s, u"to"_s};
 }
 
 QString UsageQueryParams::statusClassName(UsageQuery::StatusClass statusClass)
@@ -84,8 +84,8 @@ UsageQueryParams::fromUrlQuery(const QUrlQuery& url, qint64 nowUtcMs, FieldError
     const std::optional<qint64> from = time(u"from"_s, *to - DefaultRangeMs);
     if (!from)
         return std::nullopt;
-    if (*from >= *to) {
-        fail(error, u"to"_s, u"must be after from"_s);
+    if (*from > *to) {
+        fail(error, u"to"_s, u"must not be before from"_s);
         return std::nullopt;
     }
     parsed.query.fromMs = *from;
@@ -102,8 +102,10 @@ UsageQueryParams::fromUrlQuery(const QUrlQuery& url, qint64 nowUtcMs, FieldError
     }
     parsed.query.models = listOf(url, u"model"_s);
     parsed.keys = listOf(url, u"key"_s);
+    parsed.query.keyIds = listOf(url, u"key_id"_s);
     for (const auto& [name, values] :
-         {std::pair{u"key"_s, parsed.keys}, std::pair{u"model"_s, parsed.query.models}}) {
+         {std::pair{u"key"_s, parsed.keys}, std::pair{u"key_id"_s, parsed.query.keyIds},
+          std::pair{u"model"_s, parsed.query.models}}) {
         if (values.size() > MaxListed) {
             fail(error, name, u"at most %1 may be given"_s.arg(MaxListed));
             return std::nullopt;
@@ -119,7 +121,7 @@ QUrlQuery UsageQueryParams::toUrlQuery(const UsageQuery& query)
     url.addQueryItem(u"to"_s, UtcTime::toRfc3339(query.toMs));
     url.addQueryItem(u"status"_s, statusClassName(query.statusClass));
     for (const QString& id : query.keyIds)
-        url.addQueryItem(u"key"_s, QString::fromLatin1(QUrl::toPercentEncoding(id)));
+        url.addQueryItem(u"key_id"_s, QString::fromLatin1(QUrl::toPercentEncoding(id)));
     for (const QString& model : query.models)
         url.addQueryItem(u"model"_s, QString::fromLatin1(QUrl::toPercentEncoding(model)));
     return url;

@@ -6,10 +6,11 @@
 #include <QUrlQuery>
 #include <optional>
 
-// A UsageQuery as the query string of the admin API's usage routes: key and model (each may
-// be repeated), status (all, success, client_error, server_error, errors), from and to
-// (RFC 3339; without them the 30 days up to now). Keys are named by id or label; the server
-// resolves them.
+// A UsageQuery as the query string of the admin API's usage routes: key, key_id and model
+// (each may be repeated), status (all, success, client_error, server_error, errors), from and
+// to (RFC 3339; without them the 30 days up to now). A key names a key by id or label, which
+// the server resolves (and refuses when it names none); a key_id is taken as it is, so a
+// deleted key's id still selects its usage and an unknown one selects nothing.
 class UsageQueryParams final
 {
 public:
@@ -19,15 +20,15 @@ public:
 
     struct Parsed
     {
-        UsageQuery query; // keyIds still empty
-        QStringList keys; // ids or labels, as given
+        UsageQuery query; // keyIds: the key_id values
+        QStringList keys; // the key values: ids or labels, as given
     };
 
     static QStringList names();
     // Parameters other than names() are left for the route to judge.
     static std::optional<Parsed> fromUrlQuery(const QUrlQuery& url, qint64 nowUtcMs,
                                               FieldError* error);
-    // The query's key ids as "key"; every member written, so nothing depends on defaults.
+    // The query's key ids as "key_id"; every member written, so nothing depends on defaults.
     static QUrlQuery toUrlQuery(const UsageQuery& query);
 
     static QString statusClassName(UsageQuery::StatusClass statusClass);

@@ -2,11 +2,12 @@
 
 #include "AdminGate.h"
 #include "AdminReply.h"
+#include "AuditJson.h"
 #include "AuditStore.h"
 #include "Clock.h"
 #include "EventHub.h"
 #include "KeyEnums.h"
-#include "KeyEvent.h"
+#include "KeyEventJson.h"
 #include "KeyJson.h"
 #include "KeyStore.h"
 #include "LifecycleStore.h"
@@ -241,14 +242,7 @@ void AdminApi::keyEvents(const ApiRouter::Call& call, HttpResponder respond)
              [this, context, respond](const ApiKeyRecord& record) {
                  reply(m_store.lifecycle().keyEvents(record.id), context, respond,
                        [](const QList<KeyEvent>& events) {
-                           QJsonArray data;
-                           for (const KeyEvent& event : events)
-                               data.append(QJsonObject{{u"id"_s, event.id},
-                                                       {u"key_id"_s, event.keyId},
-                                                       {u"kind"_s, KeyEvent::kindName(event.kind)},
-                                                       {u"at"_s, UtcTime::toRfc3339(event.atMs)},
-                                                       {u"detail"_s, event.detail}});
-                           return listResponse(data);
+                           return listResponse(KeyEventJson::toJson(events));
                        });
              });
 }
@@ -263,21 +257,8 @@ void AdminApi::auditEntries(const ApiRouter::Call& call, HttpResponder respond)
         m_store.audit().auditEntries(query.queryItemValue(u"cursor"_s, QUrl::FullyDecoded), limit),
         m_storeThread.context(), respond, [](const AuditStore::Page& page) {
             QJsonArray data;
-            for (const AuditEntry& entry : page.entries) {
-                const QJsonValue actor = entry.actorKeyId.isEmpty()
-                                             ? QJsonValue()
-                                             : QJsonObject{{u"id"_s, entry.actorKeyId},
-                                                           {u"label"_s, entry.actorLabel},
-                                                           {u"hint"_s, entry.actorHint}};
-                data.append(QJsonObject{{u"id"_s, entry.id},
-                                        {u"time"_s, UtcTime::toRfc3339(entry.atMs)},
-                                        {u"actor"_s, actor},
-                                        {u"action"_s, entry.action},
-                                        {u"target"_s, entry.target},
-                                        {u"client"_s, entry.clientAddress},
-                                        {u"outcome"_s, entry.outcome},
-                                        {u"status"_s, entry.httpStatus}});
-            }
+            for (const AuditEntry& entry : page.entries)
+                data.append(AuditJson::toJson(entry));
             return listResponse(data, page.nextCursor);
         });
 }

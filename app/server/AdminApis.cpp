@@ -6,8 +6,9 @@
 #include "UsageApi.h"
 
 AdminApis::AdminApis(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-                     AuthThrottle& throttle, RequestLog& log, EventHub& events)
-    : m_gate(std::make_unique<AdminGate>(store, storeThread, clock, throttle, log))
+                     AuthThrottle& throttle, RequestLog& log, EventHub& events,
+                     const QByteArray& masterDigest)
+    : m_gate(std::make_unique<AdminGate>(store, storeThread, clock, throttle, log, masterDigest))
     , m_keys(std::make_unique<AdminApi>(store, storeThread, clock, *m_gate, events))
     , m_usage(std::make_unique<UsageApi>(store, storeThread, clock, *m_gate))
     , m_alerts(std::make_unique<AlertsApi>(store, storeThread, *m_gate))

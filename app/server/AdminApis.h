@@ -23,7 +23,8 @@ class AdminApis final
 
 public:
     AdminApis(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-              AuthThrottle& throttle, RequestLog& log, EventHub& events);
+              AuthThrottle& throttle, RequestLog& log, EventHub& events,
+              const QByteArray& masterDigest = {});
     ~AdminApis();
 
     void addRoutes(ApiRouter& router);

@@ -25,8 +25,13 @@ public:
     using Work = std::function<void(const ApiKeyRecord& actor, const ApiRouter::Call& call,
                                     HttpResponder respond)>;
 
+    // masterDigest: the SHA-256 hex of the master admin key (ServerConfig::adminKeySha256),
+    // or empty for none.
     AdminGate(StoreConnection& store, StoreThread storeThread, const Clock& clock,
-              AuthThrottle& throttle, RequestLog& log);
+              AuthThrottle& throttle, RequestLog& log, QByteArray masterDigest = {});
+
+    // How the audit log and the request log name the master key.
+    static constexpr QLatin1StringView MasterKeyId{"master"};
 
     // action: what the audit log calls it ("key.revoke").
     ApiRouter::Handler authorized(const QString& action, Work work);
@@ -44,6 +49,8 @@ public:
 private:
     void authenticate(const ApiRouter::Call& call, const QByteArray& digest, Work work,
                       const std::shared_ptr<AuditEntry>& entry, HttpResponder respond);
+    void runAsMaster(const ApiRouter::Call& call, const QString& credential, const Work& work,
+                     const std::shared_ptr<AuditEntry>& entry, HttpResponder respond);
     void audited(const std::shared_ptr<AuditEntry>& entry, HttpResponse response,
                  const HttpResponder& respond);
 
@@ -52,4 +59,5 @@ private:
     const Clock& m_clock;
     AuthThrottle& m_throttle;
     RequestLog& m_log;
+    const QByteArray m_masterDigest;
 };

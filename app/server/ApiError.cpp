@@ -3,6 +3,7 @@
 #include "ApiKeyFormat.h"
 #include "StoreError.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -85,9 +86,13 @@ ApiError ApiError::fromStoreError(const StoreError& error)
     case StoreError::Code::NotFound:
         return {Code::NotFound, error.message()};
     case StoreError::Code::Invalid:
-        return {Code::InvalidValue, error.fullText(), param};
-    case StoreError::Code::Conflict:
-        return {Code::Conflict, error.fullText(), param};
+    case StoreError::Code::Conflict: {
+        ApiError apiError(error.code() == StoreError::Code::Invalid ? Code::InvalidValue
+                                                                    : Code::Conflict,
+                          error.fullText(), param);
+        apiError.setFieldErrors(error.fieldErrors());
+        return apiError;
+    }
     case StoreError::Code::Final:
         return {Code::KeyRevoked, error.message()};
     case StoreError::Code::Unavailable:
@@ -134,10 +139,16 @@ QString ApiError::typeName() const
 
 HttpResponse ApiError::toResponse() const
 {
-    const QJsonObject error{{u"message"_s, m_message},
-                            {u"type"_s, typeName()},
-                            {u"param"_s, m_param.isEmpty() ? QJsonValue() : QJsonValue(m_param)},
-                            {u"code"_s, codeName()}};
+    QJsonObject error{{u"message"_s, m_message},
+                      {u"type"_s, typeName()},
+                      {u"param"_s, m_param.isEmpty() ? QJsonValue() : QJsonValue(m_param)},
+                      {u"code"_s, codeName()}};
+    if (!m_fieldErrors.isEmpty()) {
+        QJsonArray fields;
+        for (const FieldError& field : m_fieldErrors)
+            fields.append(QJsonObject{{u"field"_s, field.field}, {u"message"_s, field.message}});
+        error.insert(u"fields"_s, fields);
+    }
     HttpResponse response =
         HttpResponse::json(httpStatus(), QJsonDocument(QJsonObject{{u"error"_s, error}}));
     if (m_retryAfterSeconds)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "FieldError.h"
 #include "HttpResponse.h"
 
 #include <QString>
@@ -50,15 +51,20 @@ public:
     QString typeName() const;
     const QString& message() const { return m_message; }
     const QString& param() const { return m_param; }
+    // Every field a validation error names, when there are several to name.
+    const FieldErrors& fieldErrors() const { return m_fieldErrors; }
+    void setFieldErrors(FieldErrors errors) { m_fieldErrors = std::move(errors); }
     std::optional<qint64> retryAfterSeconds() const { return m_retryAfterSeconds; }
     void setRetryAfterSeconds(qint64 seconds) { m_retryAfterSeconds = seconds; }
 
-    // {"error":{"message","type","param","code"}}; the message never carries a key.
+    // {"error":{"message","type","param","code"}}, and "fields" ([{"field","message"}]) when
+    // fieldErrors() are set; the message never carries a key.
     HttpResponse toResponse() const;
 
 private:
     Code m_code;
     QString m_message;
     QString m_param;
+    FieldErrors m_fieldErrors;
     std::optional<qint64> m_retryAfterSeconds;
 };

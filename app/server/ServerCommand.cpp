@@ -1,23 +1,16 @@
 #include "ServerCommand.h"
 
-#include "AdminApis.h"
-#include "AlertSchedule.h"
-#include "ApiRouter.h"
-#include "AuthThrottle.h"
+#include "ApiKeyFormat.h"
 #include "Clock.h"
-#include "EventHub.h"
-#include "HttpServer.h"
 #include "KeyStore.h"
-#include "OperationsApi.h"
 #include "RequestLog.h"
-#include "ServerMetrics.h"
+#include "ServerInstance.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "StoreOpener.h"
 #include "UnixSignalWatcher.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QJsonObject>
 #include <stdexcept>
 
@@ -38,30 +31,19 @@ QString describe(const std::exception& error)
 } // namespace
 
 ServerCommand::ServerCommand(QStringList arguments, ServerConfigLoader::Environment environment,
-                             StoreOpener& stores, const Clock& clock, QTextStream& out,
-                             QTextStream& err, QObject* parent)
+                             StoreOpener& stores, const Clock& clock, QRandomGenerator& random,
+                             QTextStream& out, QTextStream& err, QObject* parent)
     : QObject(parent)
     , m_arguments(std::move(arguments))
     , m_environment(std::move(environment))
     , m_stores(stores)
     , m_clock(clock)
+    , m_random(random)
     , m_out(out)
     , m_err(err)
 {}
 
-ServerCommand::~ServerCommand()
-{
-    if (m_http)
-        m_http->stop();
-    // Before the store: its last tasks may still answer, and their continuations refer to
-    // the APIs. Then the store, whose futures hold responders, while the server still exists.
-    m_operations.reset();
-    m_alertSchedule.reset();
-    m_admin.reset();
-    m_events.reset();
-    m_storeContext.reset();
-    m_store.reset();
-}
+ServerCommand::~ServerCommand() = default;
 
 QString ServerCommand::helpText() const
 {
@@ -69,6 +51,9 @@ QString ServerCommand::helpText() const
            "  keydeck-server [OPTIONS]              serve the admin API\n"
            "  keydeck-server init-admin [--label NAME] --store PATH\n"
            "                                        create an admin key and print it once\n"
+           "  keydeck-server master-key             make a master admin key, kept outside the\n"
+           "                                        store: prints it once, and its SHA-256 for\n"
+           "                                        --admin-key-sha256\n"
            "  keydeck-server --version | --help\n\n"
            "Options (flags win over KEYDECK_* variables, which win over the --config file):\n"_s +
            ServerConfigLoader::optionsHelp();
@@ -87,6 +72,11 @@ void ServerCommand::start()
         m_out.flush();
         Q_EMIT finished(0);
         return;
+    }
+    if (m_arguments.value(0) == u"master-key"_s) {
+        if (m_arguments.size() > 1)
+            return fail(ExitUsage, u"master-key: takes no options"_s);
+        return makeMasterKey();
     }
     QStringList options = m_arguments;
     const bool init = options.value(0) == u"init-admin"_s;
@@ -147,45 +137,38 @@ void ServerCommand::initAdmin(const QString& label)
         });
 }
 
+void ServerCommand::makeMasterKey()
+{
+    const QString key = ApiKeyFormat::generate(ApiKeyFormat::defaultPrefix(), m_random);
+    m_err << "A master admin key, printed below once and kept nowhere: save it now (in a "
+             "keychain or a secret manager).\nServe with --admin-key-sha256 "
+          << ApiKeyFormat::digestHex(key)
+          << " (or KEYDECK_ADMIN_KEY_SHA256, or admin_key_sha256 in the config file).\n";
+    m_err.flush();
+    m_out << key << '\n';
+    m_out.flush();
+    Q_EMIT finished(0);
+}
+
 void ServerCommand::serve()
 {
-    m_metrics = std::make_unique<ServerMetrics>();
-    auto monotonic = std::make_shared<QElapsedTimer>();
-    monotonic->start();
-    m_throttle = std::make_unique<AuthThrottle>([monotonic] { return monotonic->elapsed(); });
-    m_router = std::make_unique<ApiRouter>(*m_metrics, *m_log);
-    m_storeContext = std::make_unique<QObject>();
-    const StoreThread storeThread(*m_storeContext);
-    m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics, *m_log);
-    m_operations->addRoutes(*m_router);
-    m_events = std::make_unique<EventHub>(*m_store, m_clock);
-    m_admin =
-        std::make_unique<AdminApis>(*m_store, storeThread, m_clock, *m_throttle, *m_log, *m_events);
-    m_admin->addRoutes(*m_router);
-    m_alertSchedule = std::make_unique<AlertSchedule>(*m_store, *m_log);
-
-    HttpServer::Limits limits;
-    limits.maxHeaderBytes = m_config.maxHeaderBytes;
-    limits.maxBodyBytes = m_config.maxBodyBytes;
-    limits.maxUploadBytes = m_config.maxUploadBytes;
-    limits.requestTimeoutMs = m_config.requestTimeoutMs;
-    limits.idleTimeoutMs = m_config.idleTimeoutMs;
-    m_http = std::make_unique<HttpServer>(*m_router, limits, m_config.ioThreads);
+    const QString location = m_store->keys().location();
+    m_instance = std::make_unique<ServerInstance>(std::move(m_store), m_clock, *m_log, m_config);
     try {
-        m_http->listen(m_config.listenHost, m_config.listenPort, m_config.tlsCert, m_config.tlsKey);
+        m_instance->listen();
     } catch (const std::runtime_error& error) {
-        m_http.reset();
+        m_instance.reset();
         return fail(ExitFailure, QString::fromUtf8(error.what()));
     }
     m_signals = new UnixSignalWatcher(this);
     connect(m_signals, &UnixSignalWatcher::terminated, this, &ServerCommand::stopServing);
-    m_http->start();
     ServerConfig shown = m_config;
-    shown.listenPort = m_http->port();
+    shown.listenPort = m_instance->port();
     m_log->info(u"listening"_s, {{u"address"_s, shown.listenAddress()},
                                  {u"port"_s, int(shown.listenPort)},
                                  {u"tls"_s, m_config.tlsEnabled()},
-                                 {u"store"_s, m_store->keys().location()},
+                                 {u"store"_s, location},
+                                 {u"master_key"_s, !m_config.adminKeySha256.isEmpty()},
                                  {u"io_threads"_s, m_config.ioThreads},
                                  {u"version"_s, QCoreApplication::applicationVersion()}});
 }
@@ -193,7 +176,7 @@ void ServerCommand::serve()
 void ServerCommand::stopServing(int signal)
 {
     m_log->info(u"stopping"_s, {{u"signal"_s, signal}});
-    m_http->stop();
+    m_instance->stop();
     Q_EMIT finished(0);
 }
 

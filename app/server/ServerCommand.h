@@ -6,16 +6,10 @@
 #include <QTextStream>
 #include <memory>
 
-class AdminApis;
-class AlertSchedule;
-class ApiRouter;
-class AuthThrottle;
 class Clock;
-class EventHub;
-class HttpServer;
-class OperationsApi;
+class QRandomGenerator;
 class RequestLog;
-class ServerMetrics;
+class ServerInstance;
 class StoreConnection;
 class StoreOpener;
 class UnixSignalWatcher;
@@ -29,8 +23,8 @@ class ServerCommand final : public QObject
 
 public:
     ServerCommand(QStringList arguments, ServerConfigLoader::Environment environment,
-                  StoreOpener& stores, const Clock& clock, QTextStream& out, QTextStream& err,
-                  QObject* parent = nullptr);
+                  StoreOpener& stores, const Clock& clock, QRandomGenerator& random,
+                  QTextStream& out, QTextStream& err, QObject* parent = nullptr);
     ~ServerCommand() override;
 
     void start();
@@ -42,6 +36,7 @@ private:
     void openStore(std::function<void()> then);
     void serve();
     void initAdmin(const QString& label);
+    void makeMasterKey();
     void stopServing(int signal);
     void fail(int exitCode, const QString& message);
     QString helpText() const;
@@ -50,24 +45,13 @@ private:
     ServerConfigLoader::Environment m_environment;
     StoreOpener& m_stores;
     const Clock& m_clock;
+    QRandomGenerator& m_random;
     QTextStream& m_out;
     QTextStream& m_err;
     ServerConfig m_config;
-    // First, so destroyed last: connections still queued anywhere below (a responder waiting
-    // in the store's futures or in the store thread's events) hold sessions, which must go
-    // while their io_context exists. Its threads are joined before anything is destroyed.
-    std::unique_ptr<HttpServer> m_http;
-    // The store thread's work is posted to this, not to the command: destroying it drops what
-    // is still queued before the server goes.
-    std::unique_ptr<QObject> m_storeContext;
     std::unique_ptr<RequestLog> m_log;
+    // Opened here, then handed to the instance that serves it.
     std::unique_ptr<StoreConnection> m_store;
-    std::unique_ptr<ServerMetrics> m_metrics;
-    std::unique_ptr<AuthThrottle> m_throttle;
-    std::unique_ptr<ApiRouter> m_router;
-    std::unique_ptr<EventHub> m_events;
-    std::unique_ptr<AdminApis> m_admin;
-    std::unique_ptr<AlertSchedule> m_alertSchedule;
-    std::unique_ptr<OperationsApi> m_operations;
+    std::unique_ptr<ServerInstance> m_instance;
     UnixSignalWatcher* m_signals = nullptr;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 #include <QtGlobal>
@@ -24,6 +25,9 @@ struct ServerConfig
     qint64 maxUploadBytes = qint64(1) << 30;
     qint64 requestTimeoutMs = 30'000;
     qint64 idleTimeoutMs = 60'000;
+    // The SHA-256 (lower-case hex) of a master admin key kept outside the store: it opens the
+    // admin API when the store has no admin key left, and a store can stay empty of them.
+    QByteArray adminKeySha256;
 
     bool tlsEnabled() const { return !tlsCert.isEmpty(); }
     QString listenAddress() const;

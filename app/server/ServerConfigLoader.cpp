@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 #include <functional>
@@ -50,6 +51,8 @@ const QList<Option>& options()
         {u"tls-key"_s, Kind::Text, 0, 0, u"FILE"_s, u"PEM private key of --tls-cert"_s},
         {u"allow-insecure-http"_s, Kind::Flag, 0, 0, QString(),
          u"allow plain HTTP on an address other than loopback"_s},
+        {u"admin-key-sha256"_s, Kind::Text, 0, 0, u"HEX"_s,
+         u"SHA-256 of a master admin key kept outside the store (see master-key)"_s},
         {u"io-threads"_s, Kind::Integer, 1, 64, u"N"_s, u"network threads (default 2)"_s},
         {u"max-header-bytes"_s, Kind::Integer, 1024, 1024 * 1024, u"N"_s,
          u"largest request header block (default 16384)"_s},
@@ -231,6 +234,14 @@ std::optional<ConfigError> apply(const Values& values, ServerConfig* config)
         config->upstream = values.value(u"upstream"_s).text;
     config->tlsCert = values.value(u"tls-cert"_s).text;
     config->tlsKey = values.value(u"tls-key"_s).text;
+    if (values.contains(u"admin-key-sha256"_s)) {
+        static const QRegularExpression hex(u"^[0-9a-f]{64}$"_s);
+        const Given& given = values.value(u"admin-key-sha256"_s);
+        if (!hex.match(given.text).hasMatch())
+            return ConfigError{given.source,
+                               u"must be the SHA-256 of the key in 64 lower-case hex digits"_s};
+        config->adminKeySha256 = given.text.toLatin1();
+    }
     if (values.contains(u"allow-insecure-http"_s)) {
         if (auto error =
                 parseBool(values.value(u"allow-insecure-http"_s), &config->allowInsecureHttp))

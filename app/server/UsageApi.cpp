@@ -360,9 +360,10 @@ void UsageApi::updatePrices(const ApiRouter::Call& call, HttpResponder respond)
         return;
     }
     QString error;
-    const std::optional<PriceTable> table = PriceTable::fromJson(document.object(), &error);
+    QString field;
+    const std::optional<PriceTable> table = PriceTable::fromJson(document.object(), &error, &field);
     if (!table) {
-        respond(invalid(u"The price table is not valid."_s, {FieldError{u"prices"_s, error}}));
+        respond(invalid(u"The price table is not valid."_s, {FieldError{field, error}}));
         return;
     }
     reply(m_store.usage().setPriceTable(*table), m_storeThread.context(), respond,
@@ -385,9 +386,11 @@ void UsageApi::recordEvents(const ApiRouter::Call& call, HttpResponder respond)
     QString error;
     const std::optional<QList<UsageEvent>> events = UsageJson::eventsFromJson(array, &error);
     if (!events) {
+        // "[1]: key: is required" -> events[1].key, as the member is named in JSON.
         respond(invalid(u"The usage events are not valid."_s,
-                        {FieldError{u"events"_s + error.section(u':', 0, 0),
-                                    error.section(u':', 1).trimmed()}}));
+                        {FieldError{u"events"_s + error.section(u':', 0, 0) + u'.' +
+                                        error.section(u':', 1, 1).trimmed(),
+                                    error.section(u':', 2).trimmed()}}));
         return;
     }
     reply(m_store.usage().recordUsage(*events), m_storeThread.context(), respond,

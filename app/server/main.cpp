@@ -26,7 +26,7 @@ int main(int argc, char* argv[])
     QTextStream out(stdout);
     QTextStream err(stderr);
     ServerCommand command(app.arguments().mid(1), ServerConfigLoader::processEnvironment(), stores,
-                          clock, out, err);
+                          clock, *QRandomGenerator::system(), out, err);
     QObject::connect(&command, &ServerCommand::finished, &app,
                      [](int code) { QCoreApplication::exit(code); });
     QTimer::singleShot(0, &command, &ServerCommand::start);

@@ -20,10 +20,10 @@ QString ServerProcess::program()
     return QStringLiteral(KEYDECK_SERVER_PATH);
 }
 
-bool ServerProcess::start(const QStringList& arguments)
+bool ServerProcess::start(const QStringList& arguments, quint16 port)
 {
     m_process.setProgram(program());
-    m_process.setArguments(QStringList{u"--listen"_s, u"127.0.0.1:0"_s} + arguments);
+    m_process.setArguments(QStringList{u"--listen"_s, u"127.0.0.1:%1"_s.arg(port)} + arguments);
     m_process.start();
     if (!m_process.waitForStarted(10'000))
         return false;

@@ -24,8 +24,9 @@ public:
     {
         m_process.setProcessEnvironment(environment);
     }
-    // Starts `keydeck-server --listen 127.0.0.1:0 ARGS` and waits for its "listening" line.
-    bool start(const QStringList& arguments);
+    // Starts `keydeck-server --listen 127.0.0.1:PORT ARGS` (port 0: one the system picks) and
+    // waits for its "listening" line.
+    bool start(const QStringList& arguments, quint16 port = 0);
     // SIGTERM, then the exit code (-1 if it had to be killed).
     int stop();
     bool isRunning() const { return m_process.state() == QProcess::Running; }

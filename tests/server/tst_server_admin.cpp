@@ -671,6 +671,46 @@ private Q_SLOTS:
     }
 
     // Runs last: it leaves this address slowed down.
+    // A master key, made by the server and configured by its digest, opens the admin API with no
+    // key in the store; its actions are on record as the master key's, never with its secret.
+    void aMasterKeyKeptOutsideTheStoreIsAnAdmin()
+    {
+        const ServerProcess::Run made = ServerProcess::run({u"master-key"_s});
+        QCOMPARE(made.exitCode, 0);
+        const QString master = QString::fromLatin1(made.out.trimmed());
+        QVERIFY(ApiKeyFormat::isWellFormed(master));
+        const QByteArray digest = ApiKeyFormat::digestHex(master);
+        QVERIFY2(made.err.contains(digest), made.err.constData());
+        QVERIFY(!made.err.contains(master.toLatin1()));
+
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"KEYDECK_ADMIN_KEY_SHA256"_s, QString::fromLatin1(digest));
+        ServerProcess server;
+        server.setEnvironment(environment);
+        QVERIFY2(server.start({u"--store"_s, m_dir.filePath(u"mastered.sqlite"_s)}),
+                 server.log().constData());
+        const QStringList asMaster{u"Authorization: Bearer "_s + master};
+        const CurlReply created =
+            curl("POST", server.baseUrl() + u"/v1/admin/keys"_s, asMaster, R"({"label":"first"})");
+        QCOMPARE(created.status, 201);
+        // Only the master key: the store holds no admin key, and another key is refused.
+        const QString other =
+            ApiKeyFormat::generate(ApiKeyFormat::defaultPrefix(), *QRandomGenerator::system());
+        const CurlReply refused = curl("GET", server.baseUrl() + u"/v1/admin/keys"_s,
+                                       {u"Authorization: Bearer "_s + other});
+        QCOMPARE(refused.status, 401);
+        const CurlReply audit = curl("GET", server.baseUrl() + u"/v1/admin/audit"_s, asMaster);
+        QCOMPARE(audit.status, 200);
+        const QJsonObject creation = audit.json().value(u"data"_s).toArray().last().toObject();
+        QCOMPARE(creation.value(u"action"_s).toString(), u"key.create"_s);
+        QCOMPARE(creation.value(u"actor"_s)[u"id"_s].toString(), u"master"_s);
+        QCOMPARE(creation.value(u"actor"_s)[u"hint"_s].toString(),
+                 ApiKeyFormat::displayHint(master));
+        QVERIFY(!audit.body.contains(master.toLatin1()));
+        server.stop();
+        QVERIFY(!server.log().contains(master.toLatin1()));
+    }
+
     void zzRepeatedFailuresAreSlowedDown()
     {
         const QString stranger = ApiKeyFormat::generate(u"sk-", *QRandomGenerator::system());

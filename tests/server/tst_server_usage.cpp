@@ -550,7 +550,7 @@ private Q_SLOTS:
                  {{u"gpt-x"_s, QJsonObject{{u"prompt_usd_per_million"_s, u"1.00"_s},
                                            {u"completion_usd_per_million"_s, u"lots"_s}}}});
         QCOMPARE(reply.status, 400);
-        QCOMPARE(reply.errorParam(), u"prices"_s);
+        QCOMPARE(reply.errorParam(), u"price"_s);
         QCOMPARE(get(u"/v1/admin/usage/prices"_s).json(), before);
         const QJsonObject table{
             {u"gpt-x"_s, QJsonObject{{u"prompt_usd_per_million"_s, u"1.00"_s},

@@ -141,6 +141,12 @@ private Q_SLOTS:
         QTest::newRow("postgres without database")
             << QStringList{u"--store"_s, u"postgres://u:p@127.0.0.1:5432"_s} << QString()
             << QString() << u"--store: a PostgreSQL store is postgres://"_s;
+        QTest::newRow("master key digest not hex")
+            << store << u"KEYDECK_ADMIN_KEY_SHA256"_s << u"sk-AbCdEf"_s
+            << u"KEYDECK_ADMIN_KEY_SHA256: must be the SHA-256 of the key"_s;
+        QTest::newRow("master key digest upper case")
+            << (store + QStringList{u"--admin-key-sha256"_s, QString(64, u'A')}) << QString()
+            << QString() << u"--admin-key-sha256: must be the SHA-256"_s;
         QTest::newRow("postgres without host")
             << QStringList{u"--store"_s, u"postgres:///keydeck"_s} << QString() << QString()
             << u"--store: a PostgreSQL store is postgres://"_s;

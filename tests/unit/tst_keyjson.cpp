@@ -1,3 +1,4 @@
+#include "ApiKeyFormat.h"
 #include "KeyJson.h"
 #include "UtcTime.h"
 
@@ -17,6 +18,9 @@ private Q_SLOTS:
     void nullClearsLimits();
     void badMembersAreNamed();
     void recordJsonCarriesNoSecret();
+    void recordRoundTrips();
+    void badRecordMembersAreNamed_data();
+    void badRecordMembersAreNamed();
 };
 
 namespace {
@@ -104,10 +108,10 @@ void TestKeyJson::recordJsonCarriesNoSecret()
     r.id = u"key_1"_s;
     r.spec = fullSpec();
     r.hint = u"sk-AbCd…wxyz"_s;
-    r.digestHex = "00ff";
+    r.digestHex = ApiKeyFormat::digestHex(u"sk-AbCd"_s);
     const QJsonObject json = KeyJson::toJson(r, 0);
     QVERIFY(!json.contains(u"secret"_s));
-    QVERIFY(!json.contains(u"digest"_s));
+    QCOMPARE(json.value(u"secret_sha256"_s).toString(), QString::fromLatin1(r.digestHex));
     QCOMPARE(json.value(u"status"_s).toString(), u"active"_s);
     QCOMPARE(json.value(u"quota_remaining_usd"_s).toString(), u"25.00"_s);
     QVERIFY(json.value(u"rotated_to_id"_s).isNull());
@@ -116,4 +120,61 @@ void TestKeyJson::recordJsonCarriesNoSecret()
 }
 
 QTEST_GUILESS_MAIN(TestKeyJson)
+// What a store that talks to the admin API reads back is the record the server holds.
+void TestKeyJson::recordRoundTrips()
+{
+    ApiKeyRecord r;
+    r.id = u"key_0123456789abcdef"_s;
+    r.spec = fullSpec();
+    r.status = KeyStatus::Disabled;
+    r.prefix = u"sk-"_s;
+    r.hint = u"sk-AbCd…wxyz"_s;
+    r.digestHex = ApiKeyFormat::digestHex(u"sk-AbCd"_s);
+    r.createdAtMs = 1'767'225'600'123;
+    r.updatedAtMs = 1'767'225'700'000;
+    r.lastUsedAtMs = 1'767'225'800'001;
+    r.rotatedFromId = u"key_0"_s;
+    r.quotaUsedMicros = 1'234'567;
+    r.spendDayMicros = 1;
+    r.spendWeekMicros = 22;
+    r.spendMonthMicros = 333'333'333;
+    // Read back after the key expired: "status" says so, the stored state does not change.
+    QString error;
+    const auto back = KeyJson::recordFromJson(KeyJson::toJson(r, *r.spec.expiresAtMs + 1), &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(*back, r);
+}
+
+void TestKeyJson::badRecordMembersAreNamed_data()
+{
+    QTest::addColumn<QString>("member");
+    QTest::addColumn<QJsonValue>("value");
+    QTest::newRow("id") << u"id"_s << QJsonValue(7);
+    QTest::newRow("state expired") << u"state"_s << QJsonValue(u"expired"_s);
+    QTest::newRow("digest upper case")
+        << u"secret_sha256"_s
+        << QJsonValue(QString::fromLatin1(ApiKeyFormat::digestHex(u"x"_s).toUpper()));
+    QTest::newRow("created_at") << u"created_at"_s << QJsonValue(u"yesterday"_s);
+    QTest::newRow("spend") << u"spend_day_usd"_s << QJsonValue(-1);
+    QTest::newRow("label") << u"label"_s << QJsonValue(QJsonArray());
+}
+
+void TestKeyJson::badRecordMembersAreNamed()
+{
+    QFETCH(QString, member);
+    QFETCH(QJsonValue, value);
+    ApiKeyRecord r;
+    r.id = u"key_1"_s;
+    r.spec.label = u"a"_s;
+    r.prefix = u"sk-"_s;
+    r.hint = u"sk-AbCd…wxyz"_s;
+    r.digestHex = ApiKeyFormat::digestHex(u"sk-AbCd"_s);
+    QJsonObject json = KeyJson::toJson(r, 0);
+    QVERIFY(KeyJson::recordFromJson(json, nullptr));
+    json.insert(member, value);
+    QString error;
+    QVERIFY(!KeyJson::recordFromJson(json, &error));
+    QVERIFY2(error.startsWith(member + u": "_s), qPrintable(error));
+}
+
 #include "tst_keyjson.moc"

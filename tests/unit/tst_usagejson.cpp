@@ -154,10 +154,18 @@ private Q_SLOTS:
         FieldError error;
         const auto parsed = UsageQueryParams::fromUrlQuery(url, 0, &error);
         QVERIFY2(parsed, qPrintable(error.toString()));
-        QCOMPARE(parsed->keys, query.keyIds);
-        UsageQuery back = parsed->query;
-        back.keyIds = parsed->keys;
-        QCOMPARE(back, query);
+        // Ids go as key_id, taken as they are; "key" is for what a person types (id or label).
+        QVERIFY(parsed->keys.isEmpty());
+        QCOMPARE(parsed->query, query);
+        const auto both = UsageQueryParams::fromUrlQuery(
+            QUrlQuery(
+                u"key=prod-web-app&key_id=key_a&from=2020-01-01T00:00:00Z&to=2020-01-01T00:00:00Z"_s),
+            0, &error);
+        QVERIFY2(both, qPrintable(error.toString()));
+        QCOMPARE(both->keys, QStringList{u"prod-web-app"_s});
+        QCOMPARE(both->query.keyIds, QStringList{u"key_a"_s});
+        // An empty range is a range: it holds nothing.
+        QCOMPARE(both->query.fromMs, both->query.toMs);
     }
 
     void usageQueryDefaultsAndErrors()

@@ -1,0 +1,74 @@
+#include "ServerInstance.h"
+
+#include "AdminApis.h"
+#include "AlertSchedule.h"
+#include "ApiRouter.h"
+#include "AuthThrottle.h"
+#include "EventHub.h"
+#include "HttpServer.h"
+#include "OperationsApi.h"
+#include "ServerMetrics.h"
+#include "StoreConnection.h"
+#include "StoreThread.h"
+
+#include <QElapsedTimer>
+
+ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clock& clock,
+                               RequestLog& log, const ServerConfig& config)
+    : m_config(config)
+    , m_storeContext(std::make_unique<QObject>())
+    , m_store(std::move(store))
+{
+    m_metrics = std::make_unique<ServerMetrics>();
+    // The throttle counts real time whatever clock the store keeps: a test's manual clock
+    // must not make a failed guess cheap.
+    auto monotonic = std::make_shared<QElapsedTimer>();
+    monotonic->start();
+    m_throttle = std::make_unique<AuthThrottle>([monotonic] { return monotonic->elapsed(); });
+    m_router = std::make_unique<ApiRouter>(*m_metrics, log);
+    const StoreThread storeThread(*m_storeContext);
+    m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics, log);
+    m_operations->addRoutes(*m_router);
+    m_events = std::make_unique<EventHub>(*m_store, clock);
+    m_admin = std::make_unique<AdminApis>(*m_store, storeThread, clock, *m_throttle, log, *m_events,
+                                          config.adminKeySha256);
+    m_admin->addRoutes(*m_router);
+    m_alertSchedule = std::make_unique<AlertSchedule>(*m_store, log);
+
+    HttpServer::Limits limits;
+    limits.maxHeaderBytes = config.maxHeaderBytes;
+    limits.maxBodyBytes = config.maxBodyBytes;
+    limits.maxUploadBytes = config.maxUploadBytes;
+    limits.requestTimeoutMs = config.requestTimeoutMs;
+    limits.idleTimeoutMs = config.idleTimeoutMs;
+    m_http = std::make_unique<HttpServer>(*m_router, limits, config.ioThreads);
+}
+
+ServerInstance::~ServerInstance()
+{
+    m_http->stop();
+    // Before the store: its last tasks may still answer, and their continuations refer to
+    // the APIs. Then the store, whose futures hold responders, while the server still exists.
+    m_operations.reset();
+    m_alertSchedule.reset();
+    m_admin.reset();
+    m_events.reset();
+    m_storeContext.reset();
+    m_store.reset();
+}
+
+void ServerInstance::listen()
+{
+    m_http->listen(m_config.listenHost, m_config.listenPort, m_config.tlsCert, m_config.tlsKey);
+    m_http->start();
+}
+
+quint16 ServerInstance::port() const
+{
+    return m_http->port();
+}
+
+void ServerInstance::stop()
+{
+    m_http->stop();
+}
