@@ -1,6 +1,7 @@
 #include "CliArguments.h"
 
 #include "KeySpecFlags.h"
+#include "ServerProfile.h"
 
 using namespace Qt::StringLiterals;
 
@@ -68,9 +69,9 @@ const QList<CommandSpec>& commandSpecs()
 QStringList valueFlags()
 {
     return KeySpecFlags::names() +
-           QStringList{u"--store"_s, u"--prefix"_s, u"--subscription-prefix"_s,
-                       u"--from"_s,  u"--to"_s,     u"--key"_s,
-                       u"--by"_s,    u"--limit"_s,  u"--format"_s};
+           QStringList{u"--store"_s, u"--server"_s, u"--prefix"_s, u"--subscription-prefix"_s,
+                       u"--from"_s,  u"--to"_s,     u"--key"_s,    u"--by"_s,
+                       u"--limit"_s, u"--format"_s};
 }
 
 const QStringList& switchFlags()
@@ -141,6 +142,14 @@ std::optional<CliArguments> CliArguments::parse(const QStringList& arguments, Fi
 
     if (result.m_values.contains(u"--store"_s) && result.m_values.value(u"--store"_s).isEmpty())
         return fail(u"--store"_s, u"needs the path of a store file"_s);
+    if (result.m_values.contains(u"--server"_s)) {
+        if (result.m_values.contains(u"--store"_s))
+            return fail(u"--server"_s,
+                        u"names a server store: give --store or --server, not both"_s);
+        QString why;
+        if (!ServerProfile::parseUrl(result.m_values.value(u"--server"_s), &why))
+            return fail(u"--server"_s, why);
+    }
 
     const QString group = words.value(0);
     result.m_helpTopic = group == u"keys"        ? HelpTopic::Keys
@@ -212,7 +221,7 @@ std::optional<CliArguments> CliArguments::parse(const QStringList& arguments, Fi
     QStringList given = result.m_values.keys() + result.m_switches.values();
     given.sort();
     for (const QString& flag : given) {
-        if (flag != u"--store" && !spec->flags.contains(flag))
+        if (flag != u"--store" && flag != u"--server" && !spec->flags.contains(flag))
             return fail(flag, u"is not an option of keydeckctl %1"_s.arg(result.m_commandName));
     }
     const QStringList specFlags = KeySpecFlags::names();

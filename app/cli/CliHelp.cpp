@@ -5,9 +5,10 @@ using namespace Qt::StringLiterals;
 namespace {
 QString general()
 {
-    return uR"(Usage: keydeckctl [--store PATH] <command> [options]
+    return uR"(Usage: keydeckctl [--store PATH | --server URL] <command> [options]
 
-Manage KeyDeck API keys from a terminal, on the same local store as the KeyDeck app.
+Manage KeyDeck API keys from a terminal, on the same local store as the KeyDeck app or on a
+keydeck-server.
 
 Commands:
   keys create --label L [key options] [--no-keychain] [--json]
@@ -38,6 +39,9 @@ Commands:
 
 Global options:
   --store PATH   the SQLite store (default: $KEYDECK_STORE, else the app's store)
+  --server URL   a keydeck-server instead (default: $KEYDECK_SERVER); its admin key comes
+                 from $KEYDECK_ADMIN_KEY, else the keychain entry the app's Connections page
+                 saved for that URL; $KEYDECK_CA_FILE adds a PEM CA for its certificate
   --help, -h     this help; "keydeckctl keys --help" lists the key options,
                  "keydeckctl usage --help" the usage options and file format,
                  "keydeckctl alerts --help" the alerts,
@@ -59,7 +63,7 @@ Exit codes:
 
 QString keys()
 {
-    return uR"(Usage: keydeckctl [--store PATH] keys <create|list|show|update|disable|enable|revoke|delete|rotate>
+    return uR"(Usage: keydeckctl [--store PATH | --server URL] keys <create|list|show|update|disable|enable|revoke|delete|rotate>
 
   keys create --label L [key options] [--no-keychain] [--json]
   keys list [--json]
@@ -103,7 +107,7 @@ ID|LABEL is a key's id or its exact label; put it after -- if it starts with "-"
 
 QString workspace()
 {
-    return uR"(Usage: keydeckctl [--store PATH] workspace <show|set>
+    return uR"(Usage: keydeckctl [--store PATH | --server URL] workspace <show|set>
 
   workspace show [--json]
   workspace set [--prefix P] [--subscription-prefix P] [--json]
@@ -117,7 +121,7 @@ their prefix.
 }
 QString usage()
 {
-    return uR"(Usage: keydeckctl [--store PATH] usage <import|summary|logs>
+    return uR"(Usage: keydeckctl [--store PATH | --server URL] usage <import|summary|logs>
 
   usage import FILE [--format jsonl|csv] [--skip-bad-lines] [--json]
   usage summary [--from T] [--to T] [--key ID|LABEL] [--by hour|day|key|model] [--json]
@@ -167,7 +171,7 @@ Times are shown in the local time zone; JSON carries UTC.
 
 QString alerts()
 {
-    return uR"(Usage: keydeckctl [--store PATH] alerts <list|ack|rules>
+    return uR"(Usage: keydeckctl [--store PATH | --server URL] alerts <list|ack|rules>
 
   alerts list [--all] [--json]   evaluate the rules, then list the open alerts, newest first
   alerts ack ID [--json]         acknowledge alert ID: it stops asking for attention

@@ -10,6 +10,7 @@
 #include "KeyPrinter.h"
 #include "KeyStore.h"
 #include "SecretVault.h"
+#include "ServerProfile.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "StoreOpener.h"
@@ -58,7 +59,7 @@ bool ExportEnvCommand::handles(const QStringList& arguments)
 {
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString& arg = arguments.at(i);
-        if (arg == u"--store")
+        if (arg == u"--store" || arg == u"--server")
             ++i;
         else if (!arg.startsWith(u'-') || arg == u"-" || arg == u"--")
             return arg == CommandName;
@@ -68,7 +69,7 @@ bool ExportEnvCommand::handles(const QStringList& arguments)
 
 QString ExportEnvCommand::help()
 {
-    return uR"(Usage: keydeckctl [--store PATH] export-env --out PATH --key ID|LABEL[=VAR] [--key ...]
+    return uR"(Usage: keydeckctl [--store PATH | --server URL] export-env --out PATH --key ID|LABEL[=VAR] [--key ...]
                   [--base-url URL [--base-url-var NAME]] [--add-gitignore | --force-gitignore-ok]
                   [--json]
 
@@ -112,8 +113,8 @@ ExportEnvCommand::~ExportEnvCommand() = default;
 
 bool ExportEnvCommand::parse()
 {
-    static const QStringList valued = {u"--store"_s, u"--out"_s, u"--key"_s, u"--base-url"_s,
-                                       u"--base-url-var"_s};
+    static const QStringList valued = {u"--store"_s, u"--server"_s,   u"--out"_s,
+                                       u"--key"_s,   u"--base-url"_s, u"--base-url-var"_s};
     static const QStringList switches = {u"--add-gitignore"_s, u"--force-gitignore-ok"_s,
                                          u"--json"_s, u"--help"_s};
     QHash<QString, QString> values;
@@ -175,8 +176,23 @@ bool ExportEnvCommand::parse()
     if (m_help)
         return true;
 
+    if (values.contains(u"--store"_s) && values.contains(u"--server"_s)) {
+        fail(CliExitCode::Usage, u"--server"_s,
+             u"names a server store: give --store or --server, not both"_s);
+        return false;
+    }
     if (values.contains(u"--store"_s))
         m_storePath = values.value(u"--store"_s);
+    if (values.contains(u"--server"_s)) {
+        QString error;
+        const std::optional<QUrl> server =
+            ServerProfile::parseUrl(values.value(u"--server"_s), &error);
+        if (!server) {
+            fail(CliExitCode::Usage, u"--server"_s, error);
+            return false;
+        }
+        m_storePath = server->toString();
+    }
     if (!values.contains(u"--out"_s) || values.value(u"--out"_s).isEmpty()) {
         fail(CliExitCode::Usage, u"--out"_s, u"is required: the .env file to write"_s);
         return false;

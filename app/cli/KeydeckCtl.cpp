@@ -13,6 +13,7 @@
 #include "KeyStore.h"
 #include "LifecycleStore.h"
 #include "SecretVault.h"
+#include "ServerProfile.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "StoreOpener.h"
@@ -842,6 +843,8 @@ void KeydeckCtl::listAlertRules()
 
 QString KeydeckCtl::storePath() const
 {
+    if (m_args->has(u"--server"_s))
+        return ServerProfile::parseUrl(m_args->value(u"--server"_s))->toString();
     return m_args->has(u"--store"_s) ? m_args->value(u"--store"_s) : m_stores.defaultLocation();
 }
 
@@ -866,17 +869,20 @@ void KeydeckCtl::withTarget(std::function<void(const ApiKeyRecord&)> next)
         return;
     }
     // A pasted secret names its key by digest, as the app's search does; it is never sent on.
-    const QByteArray digest = ApiKeyFormat::digestHex(target);
-    await(m_store->keys().listKeys(), [this, digest, next](const QList<ApiKeyRecord>& records) {
-        for (const ApiKeyRecord& record : records) {
-            if (record.digestHex == digest) {
-                next(record);
-                return;
-            }
-        }
-        fail(CliExitCode::NotFound, targetField(),
-             u"no key in this store has this secret (it may be from another store, or deleted)"_s);
-    });
+    await(m_store->keys().findKeyByDigest(ApiKeyFormat::digestHex(target)), std::move(next),
+          [this](const std::exception_ptr& error) {
+              try {
+                  std::rethrow_exception(error);
+              } catch (const StoreError& storeError) {
+                  if (storeError.code() != StoreError::Code::NotFound)
+                      return failWith(error);
+                  fail(CliExitCode::NotFound, targetField(),
+                       u"no key in this store has this secret (it may be from another store, or "
+                       "deleted)"_s);
+              } catch (...) {
+                  failWith(error);
+              }
+          });
 }
 
 void KeydeckCtl::printRecord(const ApiKeyRecord& record, const QString& headline,

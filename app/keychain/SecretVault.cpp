@@ -435,28 +435,47 @@ QString SecretVault::probeDirectory() const
 
 QFuture<QString> SecretVault::readSecret(const QString& keyId, const QByteArray& expectedDigestHex)
 {
+    return read(keyId, [expectedDigestHex](const QString& secret) -> std::optional<Error> {
+        if (ApiKeyFormat::isWellFormed(secret) &&
+            ApiKeyFormat::digestHex(secret) == expectedDigestHex)
+            return std::nullopt;
+        return Error(Code::Mismatch,
+                     u"The keychain entry for this key does not hold its secret "
+                     "(%1): it was changed outside KeyDeck. Nothing was used; "
+                     "rotate the key if you no longer have its secret."_s.arg(
+                         ApiKeyFormat::isWellFormed(secret) ? u"it is another key"_s
+                                                            : u"its checksum is wrong"_s));
+    });
+}
+
+QFuture<QString> SecretVault::readCredential(const QString& entry)
+{
+    return read(entry, [entry](const QString& secret) -> std::optional<Error> {
+        if (ApiKeyFormat::isWellFormed(secret))
+            return std::nullopt;
+        return Error(Code::Mismatch,
+                     u"The keychain entry %1 does not hold a KeyDeck key (its "
+                     "checksum is wrong): it was changed outside KeyDeck."_s.arg(entry));
+    });
+}
+
+QFuture<QString> SecretVault::read(const QString& keyId,
+                                   std::function<std::optional<Error>(const QString&)> check)
+{
     if (const auto invalid = invalidKeyId(keyId))
         return QtFuture::makeExceptionalFuture<QString>(*invalid);
 
     auto promise = std::make_shared<QPromise<QString>>();
     promise->start();
-    QMetaObject::invokeMethod(this, [this, promise, keyId, expectedDigestHex] {
+    QMetaObject::invokeMethod(this, [this, promise, keyId, check] {
         runJob(
             new QKeychain::ReadPasswordJob(m_service), keyId, this, m_timeout,
-            [this, promise, expectedDigestHex](const QKeychain::Job& job) {
+            [this, promise, check](const QKeychain::Job& job) {
                 if (job.error() == QKeychain::NoError) {
                     const QString secret =
                         static_cast<const QKeychain::ReadPasswordJob&>(job).textData();
-                    if (!ApiKeyFormat::isWellFormed(secret) ||
-                        ApiKeyFormat::digestHex(secret) != expectedDigestHex) {
-                        fail(*promise,
-                             Error(Code::Mismatch,
-                                   u"The keychain entry for this key does not hold its secret "
-                                   "(%1): it was changed outside KeyDeck. Nothing was used; "
-                                   "rotate the key if you no longer have its secret."_s.arg(
-                                       ApiKeyFormat::isWellFormed(secret)
-                                           ? u"it is another key"_s
-                                           : u"its checksum is wrong"_s)));
+                    if (const std::optional<Error> wrong = check(secret)) {
+                        fail(*promise, *wrong);
                         return;
                     }
                     promise->addResult(secret);

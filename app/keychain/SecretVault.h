@@ -4,6 +4,8 @@
 #include <QFuture>
 #include <QObject>
 #include <chrono>
+#include <functional>
+#include <optional>
 
 // Key secrets in the OS keychain through QtKeychain, and nowhere else: no insecure fallback.
 // Jobs are asynchronous and run on the vault's thread, which needs an event loop (the GUI thread
@@ -67,6 +69,9 @@ public:
     // must be a well-formed key (checksum) whose SHA-256 is expectedDigestHex, or the read fails
     // with Error::Mismatch: a tampered entry is never handed on (exported, copied).
     QFuture<QString> readSecret(const QString& keyId, const QByteArray& expectedDigestHex);
+    // A credential whose digest nobody knows in advance (a server's admin key, saved with its
+    // connection): any well-formed key, else Error::Mismatch.
+    QFuture<QString> readCredential(const QString& entry);
     // Removing a secret that is not there succeeds.
     QFuture<void> removeSecret(const QString& keyId);
     // Writes, reads back and removes a probe entry: tells "works" from "unavailable, because".
@@ -78,6 +83,10 @@ public:
     QString probeDirectory() const;
 
 private:
+    // check: why what the entry holds may not be handed on, or nullopt.
+    QFuture<QString> read(const QString& keyId,
+                          std::function<std::optional<Error>(const QString&)> check);
+
     QString m_service;
     QString m_probeDirectory;
     std::chrono::milliseconds m_timeout;

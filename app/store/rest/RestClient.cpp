@@ -68,6 +68,7 @@ StoreError::Code codeFor(int status, const QString& code)
 RestClient::RestClient(RestSettings settings, QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_adminKey(m_settings.adminKey)
     , m_ssl(QSslConfiguration::defaultConfiguration())
     , m_network(new QNetworkAccessManager(this))
 {
@@ -112,7 +113,7 @@ QNetworkRequest RestClient::requestFor(const QString& path, const QUrlQuery& que
     url.setQuery(query.query(QUrl::FullyEncoded), QUrl::StrictMode);
     QNetworkRequest request(url);
     request.setSslConfiguration(m_ssl);
-    request.setRawHeader("Authorization", "Bearer " + m_settings.adminKey.toLatin1());
+    request.setRawHeader("Authorization", "Bearer " + m_adminKey.toLatin1());
     request.setRawHeader("Accept", "application/json");
     request.setHeader(QNetworkRequest::UserAgentHeader,
                       u"KeyDeck/%1"_s.arg(QCoreApplication::applicationVersion()));

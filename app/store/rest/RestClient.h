@@ -31,6 +31,9 @@ public:
     // "server: https://keys.example.com" - never the key.
     QString location() const;
     const RestSettings& settings() const { return m_settings; }
+    // For a key read later than the client was made (from the keychain); call on the client's
+    // thread before the requests it is for.
+    void setAdminKey(const QString& key) { m_adminKey = key; }
     // The loaded CA file, or why it does not load (empty when fine).
     const QString& configurationProblem() const { return m_configurationProblem; }
 
@@ -58,6 +61,7 @@ private:
                std::shared_ptr<QIODevice> keepAlive);
 
     const RestSettings m_settings;
+    QString m_adminKey;
     QSslConfiguration m_ssl;
     QString m_configurationProblem;
     QNetworkAccessManager* m_network;

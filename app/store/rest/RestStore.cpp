@@ -12,8 +12,9 @@
 
 using namespace Qt::StringLiterals;
 
-RestStore::RestStore(RestSettings settings, QObject* parent)
+RestStore::RestStore(RestSettings settings, AdminKeySource adminKey, QObject* parent)
     : QObject(parent)
+    , m_adminKeySource(std::move(adminKey))
     , m_client(std::make_unique<RestClient>(std::move(settings)))
     , m_keys(std::make_unique<RestKeyStore>(*m_client))
     , m_usage(std::make_unique<RestUsageStore>(*m_client))
@@ -47,6 +48,32 @@ QFuture<void> RestStore::open()
 {
     auto promise = std::make_shared<QPromise<void>>();
     promise->start();
+    if (!m_adminKeySource) {
+        openWithKey(promise);
+        return promise->future();
+    }
+    m_adminKeySource()
+        .then(this,
+              [this, promise](const QString& key) {
+                  m_client->setAdminKey(key);
+                  openWithKey(promise);
+              })
+        .onFailed(this,
+                  [promise](const StoreError& error) {
+                      promise->setException(error);
+                      promise->finish();
+                  })
+        .onFailed(this, [promise](const std::exception& error) {
+            promise->setException(
+                StoreError(StoreError::Code::Unauthorized,
+                           u"No admin key for this server: "_s + QString::fromUtf8(error.what())));
+            promise->finish();
+        });
+    return promise->future();
+}
+
+void RestStore::openWithKey(const std::shared_ptr<QPromise<void>>& promise)
+{
     m_client->send("GET", u"/v1/admin/workspace"_s)
         .then(this,
               [this, promise](const QByteArray&) {
@@ -73,7 +100,6 @@ QFuture<void> RestStore::open()
             promise->setException(error);
             promise->finish();
         });
-    return promise->future();
 }
 
 KeyStore& RestStore::keys()

@@ -5,6 +5,8 @@
 #include "StoreError.h"
 
 #include <QObject>
+#include <QPromise>
+#include <functional>
 #include <memory>
 
 class RestAuditStore;
@@ -23,7 +25,12 @@ class RestStore final : public QObject, public StoreConnection
     Q_DISABLE_COPY_MOVE(RestStore)
 
 public:
-    explicit RestStore(RestSettings settings, QObject* parent = nullptr);
+    // Where the admin key comes from when it is not in the settings (the keychain): asked once,
+    // by open(). Its failure is open()'s.
+    using AdminKeySource = std::function<QFuture<QString>()>;
+
+    explicit RestStore(RestSettings settings, AdminKeySource adminKey = {},
+                       QObject* parent = nullptr);
     ~RestStore() override;
 
     // Checks the server and the key (GET /v1/admin/workspace), then follows the events stream;
@@ -45,6 +52,9 @@ Q_SIGNALS:
     void lost(const StoreError& why);
 
 private:
+    void openWithKey(const std::shared_ptr<QPromise<void>>& promise);
+
+    AdminKeySource m_adminKeySource;
     std::unique_ptr<RestClient> m_client;
     std::unique_ptr<RestKeyStore> m_keys;
     std::unique_ptr<RestUsageStore> m_usage;
