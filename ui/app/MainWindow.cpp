@@ -4,6 +4,7 @@
 #include "AlertsPage.h"
 #include "ApiKeysPage.h"
 #include "ClipboardGuard.h"
+#include "ConnectionsPage.h"
 #include "ErrorText.h"
 #include "KeyStore.h"
 #include "SecretVault.h"
@@ -32,7 +33,7 @@ constexpr int MaxKeychainReasonChars = 90;
 
 MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle,
                        SecretVault& vault, const Clock& clock, UiSettings& settings,
-                       QWidget* parent)
+                       ConnectionsPage* connections, QWidget* parent)
     : QMainWindow(parent)
     , m_store(store)
     , m_vault(vault)
@@ -70,22 +71,42 @@ MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifec
     addPage(m_keysPage, u"API Keys"_s, u":/icons/key.svg"_s);
     addPage(m_usagePage, u"Usage"_s, u":/icons/usage.svg"_s);
     addPage(m_alertsPage, u"Alerts"_s, u":/icons/bell.svg"_s);
+    if (connections) {
+        m_connectionsPage = connections;
+        m_connectionsPage->setParent(m_pages);
+        addPage(m_connectionsPage, u"Connections"_s, u":/icons/server.svg"_s);
+    }
     addPage(m_settingsPage, u"Settings"_s, u":/icons/settings.svg"_s);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
     m_sidebar->setCurrentRow(0);
+
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(u"connectionBanner"_s);
+    m_banner->setWordWrap(true);
+    m_banner->setStyleSheet(u"QLabel#connectionBanner { background: #fff4e5; color: #6d3c00;"
+                            " border-bottom: 1px solid #f0c36d; padding: 8px 14px; }"_s);
+    m_banner->hide();
+    connect(&m_store, &KeyStore::reachabilityChanged, this, &MainWindow::showReachability);
 
     auto* central = new QWidget(this);
     auto* layout = new QHBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
     layout->addWidget(m_sidebar);
-    layout->addWidget(m_pages, 1);
+    auto* content = new QVBoxLayout;
+    content->setSpacing(0);
+    content->addWidget(m_banner);
+    content->addWidget(m_pages, 1);
+    layout->addLayout(content, 1);
     setCentralWidget(central);
 
     buildMenus();
     buildStatusBar();
     connect(m_keysPage, &ApiKeysPage::statusMessage, statusBar(), &QStatusBar::showMessage);
     connect(m_usagePage, &UsagePage::statusMessage, statusBar(), &QStatusBar::showMessage);
+    if (m_connectionsPage)
+        connect(m_connectionsPage, &ConnectionsPage::statusMessage, statusBar(),
+                &QStatusBar::showMessage);
     connect(m_keysPage, &ApiKeysPage::usageRequested, this, [this](const QStringList& keyIds) {
         m_usagePage->setKeyFilter(keyIds);
         showPage(m_usagePage);
@@ -175,6 +196,20 @@ void MainWindow::buildMenus()
     });
     connect(m_keysPage->generateAction(), &QAction::triggered, this,
             [this] { showPage(m_keysPage); });
+}
+
+void MainWindow::showReachability(bool reachable, const QString& why)
+{
+    if (reachable) {
+        if (m_banner->isVisible())
+            statusBar()->showMessage(u"Connected again; everything was reloaded."_s, 8000);
+        m_banner->hide();
+        return;
+    }
+    m_banner->setText(u"The connection to %1 is lost (%2). KeyDeck reconnects by itself; until "
+                      "then changes cannot be saved, and nothing you do is kept half-done."_s.arg(
+                          m_store.location(), why));
+    m_banner->show();
 }
 
 void MainWindow::buildStatusBar()

@@ -6,6 +6,7 @@ class AlertMonitor;
 class AlertsPage;
 class ApiKeysPage;
 class ClipboardGuard;
+class ConnectionsPage;
 class Clock;
 class KeyStore;
 class LifecycleStore;
@@ -20,26 +21,31 @@ class UsagePage;
 class UsageStore;
 
 // Sidebar + pages. Only pages that work are listed. The status bar says where the keys live
-// and whether the keychain can hold their secrets.
+// and whether the keychain can hold their secrets; a banner says when a server store's
+// connection is lost, until it is back.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
+    // connections: the Connections page, when the app can switch stores (the window owns it).
     MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle, SecretVault& vault,
-               const Clock& clock, UiSettings& settings, QWidget* parent = nullptr);
+               const Clock& clock, UiSettings& settings, ConnectionsPage* connections = nullptr,
+               QWidget* parent = nullptr);
 
     UsagePage* usagePage() const { return m_usagePage; }
     AlertsPage* alertsPage() const { return m_alertsPage; }
     AlertMonitor* alertMonitor() const { return m_alertMonitor; }
+    ConnectionsPage* connectionsPage() const { return m_connectionsPage; }
+    void showPage(QWidget* page);
 
 private:
     void buildMenus();
     void buildStatusBar();
     void addPage(QWidget* page, const QString& title, const QString& iconPath);
-    void showPage(QWidget* page);
     void probeKeychain();
+    void showReachability(bool reachable, const QString& why);
     void buildAlerts(KeyStore& store, UsageStore& usage, LifecycleStore& lifecycle,
                      const Clock& clock);
     void showAlertCount(int count);
@@ -54,6 +60,8 @@ private:
     UsagePage* m_usagePage = nullptr;
     AlertsPage* m_alertsPage = nullptr;
     SettingsPage* m_settingsPage = nullptr;
+    ConnectionsPage* m_connectionsPage = nullptr;
+    QLabel* m_banner = nullptr;
     AlertMonitor* m_alertMonitor = nullptr;
     QSystemTrayIcon* m_tray = nullptr;
     QLabel* m_keychainLabel = nullptr;

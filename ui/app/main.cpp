@@ -1,16 +1,15 @@
-#include "ErrorText.h"
+#include "ConnectionSettings.h"
+#include "DesktopStores.h"
 #include "MainWindow.h"
 #include "SecretVault.h"
-#include "SqliteStore.h"
+#include "StoreSession.h"
 #include "SystemClock.h"
 #include "UiSettings.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
-#include <QRandomGenerator>
 #include <QSettings>
-#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -29,34 +28,26 @@ int main(int argc, char* argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption storeOption(
-        u"store"_s, u"The local key store (default: %1)."_s.arg(SqliteStore::defaultPath()),
+        u"store"_s, u"The local key store (default: %1)."_s.arg(DesktopStores::defaultLocalPath()),
         u"PATH"_s);
     parser.addOption(storeOption);
     parser.process(app);
+    const QString localPath =
+        parser.isSet(storeOption) ? parser.value(storeOption) : DesktopStores::defaultLocalPath();
 
     const SystemClock clock;
-    // The one place the desktop app picks its store implementation.
-    SqliteStore store(parser.isSet(storeOption) ? parser.value(storeOption)
-                                                : SqliteStore::defaultPath(),
-                      clock, *QRandomGenerator::system());
     SecretVault vault;
     QSettings settings;
     UiSettings uiSettings(settings);
-    std::unique_ptr<MainWindow> window;
-
-    // The window appears once the store is open, so its first load cannot race the migration.
-    store.open()
-        .then(&app,
-              [&] {
-                  window = std::make_unique<MainWindow>(
-                      store.keys(), store.usage(), store.lifecycle(), vault, clock, uiSettings);
-                  window->show();
-              })
-        .onFailed(&app, [&](const std::exception& error) {
-            QMessageBox::critical(nullptr, u"KeyDeck"_s,
-                                  u"The key store could not be opened:\n%1\n\n%2"_s.arg(
-                                      store.path(), ErrorText::describe(error)));
-            QApplication::exit(1);
-        });
+    ConnectionSettings connections(settings);
+    // The one place the desktop app picks its store implementations.
+    const DesktopStores stores(localPath, clock, vault);
+    StoreSession session([&stores](const ConnectionChoice& choice) { return stores.make(choice); },
+                         {vault, clock, uiSettings, connections, u"local: "_s + localPath});
+    QObject::connect(&session, &StoreSession::failedToStart, &app, [](const QString& why) {
+        QMessageBox::critical(nullptr, u"KeyDeck"_s, why);
+        QApplication::exit(1);
+    });
+    session.start();
     return QApplication::exec();
 }

@@ -81,4 +81,8 @@ Q_SIGNALS:
     // history or the workspace settings changed, made here or, where the store can see it, by
     // another process. Usage alone (and the spend it derives) is UsageStore::usageChanged().
     void keysChanged();
+    // From a store that can lose its connection (a server): the connection was lost (why says
+    // what happened; changes are not heard and calls fail as Unavailable) or is back, after
+    // which everything is announced as changed. A local store never emits it.
+    void reachabilityChanged(bool reachable, const QString& why);
 };

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QFuture>
+#include <QString>
 
 class AuditStore;
 class KeyStore;
@@ -25,4 +26,6 @@ public:
     virtual UsageStore& usage() = 0;
     virtual LifecycleStore& lifecycle() = 0;
     virtual AuditStore& audit() = 0;
+    // What a server store says it runs ("keydeck-server 0.9.0") once open; empty for a file.
+    virtual QString serverVersion() const { return {}; }
 };

@@ -7,6 +7,8 @@
 #include "RestLifecycleStore.h"
 #include "RestUsageStore.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QPromise>
 #include <QTimer>
 
@@ -36,6 +38,11 @@ RestStore::RestStore(RestSettings settings, AdminKeySource adminKey, QObject* pa
         Q_EMIT live(resumed);
     });
     connect(m_events.get(), &RestEventStream::lost, this, &RestStore::lost);
+    connect(m_events.get(), &RestEventStream::live, m_keys.get(),
+            [this] { Q_EMIT m_keys->reachabilityChanged(true, {}); });
+    connect(m_events.get(), &RestEventStream::lost, m_keys.get(), [this](const StoreError& why) {
+        Q_EMIT m_keys->reachabilityChanged(false, why.message());
+    });
 }
 
 // The stream first: its reply belongs to the client's network manager.
@@ -73,6 +80,32 @@ QFuture<void> RestStore::open()
 }
 
 void RestStore::openWithKey(const std::shared_ptr<QPromise<void>>& promise)
+{
+    // /healthz answers without a key and says the server's version. When it fails (a server
+    // whose store is down, or not a keydeck-server at all), the key check that follows says
+    // what is wrong.
+    m_client->send("GET", u"/healthz"_s)
+        .onFailed([](const StoreError&) { return QByteArray(); })
+        .then(this,
+              [this, promise](const QByteArray& health) {
+                  if (!health.isEmpty()) {
+                      const QJsonObject body = QJsonDocument::fromJson(health).object();
+                      if (!body.contains(u"version"_s))
+                          throw StoreError(StoreError::Code::Unavailable,
+                                           u"%1 answers, but is not a keydeck-server"_s.arg(
+                                               m_client->settings().serverUrl.toString()));
+                      m_serverVersion =
+                          u"keydeck-server "_s + body.value(u"version"_s).toString();
+                  }
+                  checkKey(promise);
+              })
+        .onFailed(this, [promise](const StoreError& error) {
+            promise->setException(error);
+            promise->finish();
+        });
+}
+
+void RestStore::checkKey(const std::shared_ptr<QPromise<void>>& promise)
 {
     m_client->send("GET", u"/v1/admin/workspace"_s)
         .then(this,

@@ -33,13 +33,15 @@ public:
                        QObject* parent = nullptr);
     ~RestStore() override;
 
-    // Checks the server and the key (GET /v1/admin/workspace), then follows the events stream;
+    // Checks that a keydeck-server answers (GET /healthz, which says its version), that it takes
+    // the key (GET /v1/admin/workspace), then follows the events stream;
     // done once the stream is up, or after StreamWaitMs without it (it keeps trying).
     QFuture<void> open() override;
     KeyStore& keys() override;
     UsageStore& usage() override;
     LifecycleStore& lifecycle() override;
     AuditStore& audit() override;
+    QString serverVersion() const override { return m_serverVersion; }
 
     // Whether changes are being heard now.
     bool isLive() const;
@@ -53,8 +55,10 @@ Q_SIGNALS:
 
 private:
     void openWithKey(const std::shared_ptr<QPromise<void>>& promise);
+    void checkKey(const std::shared_ptr<QPromise<void>>& promise);
 
     AdminKeySource m_adminKeySource;
+    QString m_serverVersion;
     std::unique_ptr<RestClient> m_client;
     std::unique_ptr<RestKeyStore> m_keys;
     std::unique_ptr<RestUsageStore> m_usage;
