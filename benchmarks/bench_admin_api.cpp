@@ -5,9 +5,10 @@
 // are not audited) adds to the store's own work.
 //
 //   keydeck_bench_admin_api --store PATH [--runs N]
-// PATH: a store with many keys, e.g. the one keydeck_bench_keys_page --store PATH fills. The
-// run adds an admin key to it and deletes it again at the end.
+// PATH: a store with many keys, e.g. the one keydeck_bench_keys_page --store PATH fills; the
+// server is opened with a master key, so the store is not changed.
 
+#include "BenchServer.h"
 #include "KeyStore.h"
 #include "SqliteStore.h"
 #include "SystemClock.h"
@@ -21,9 +22,7 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QProcess>
 #include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QUrlQuery>
 #include <algorithm>
 #include <cstdio>
@@ -121,28 +120,11 @@ int main(int argc, char* argv[])
     const double localFirst = local(first);
     const double localDeep = local(deep);
 
-    const QString server = QStringLiteral(KEYDECK_SERVER_PATH);
-    const QString label = u"bench-admin-%1"_s.arg(QRandomGenerator::global()->generate());
-    QProcess init;
-    init.start(server, {u"init-admin"_s, u"--store"_s, path, u"--label"_s, label});
-    init.waitForFinished(60'000);
-    if (init.exitCode() != 0) {
-        std::fprintf(stderr, "init-admin failed: %s\n", init.readAllStandardError().constData());
-        return 1;
-    }
+    // Opened with a master key made for the run: the store is left as it was.
+    const BenchServer server(path);
     Http http;
-    http.key = init.readAllStandardOutput().trimmed();
-    QProcess process;
-    process.start(server, {u"--store"_s, path, u"--listen"_s, u"127.0.0.1:0"_s});
-    process.waitForStarted();
-    static const QRegularExpression listening(u"\"port\":(\\d+)"_s);
-    QByteArray log;
-    while (!listening.match(QString::fromUtf8(log)).hasMatch() &&
-           process.state() == QProcess::Running) {
-        process.waitForReadyRead(200);
-        log += process.readAllStandardError();
-    }
-    http.base = u"http://127.0.0.1:%1"_s.arg(listening.match(QString::fromUtf8(log)).captured(1));
+    http.key = server.adminKey().toLatin1();
+    http.base = server.baseUrl();
 
     const auto rest = [&](const KeyListQuery& query) {
         QString target = u"/v1/admin/keys?limit=%1"_s.arg(query.limit);
@@ -162,14 +144,6 @@ int main(int argc, char* argv[])
     };
     const double restFirst = rest(first);
     const double restDeep = rest(deep);
-
-    // Leave the store as it was: the admin key goes again.
-    int status = 0;
-    const QJsonObject self =
-        QJsonDocument::fromJson(http.send("GET", u"/v1/admin/keys/"_s + label, &status)).object();
-    http.send("DELETE", u"/v1/admin/keys/"_s + self.value(u"id"_s).toString(), &status);
-    process.terminate();
-    process.waitForFinished(10'000);
 
     std::printf("keydeck-server admin API benchmark: %lld keys in %s, median of %d requests\n\n",
                 qlonglong(total), qPrintable(path), runs);

@@ -8,6 +8,7 @@
 // Read times are medians; sqlite3 is given both as its own `.timer` (query only) and as the
 // wall time of the process. Every KeyDeck answer is checked against sqlite3's before timing.
 
+#include "BenchServer.h"
 #include "KeyStore.h"
 #include "LifecycleStore.h"
 #include "PriceTable.h"
@@ -64,8 +65,11 @@ void print(const QString& line)
     std::exit(1);
 }
 
+// With the event loop running: a server store answers through it.
 template <typename T> T await(QFuture<T> future)
 {
+    while (!future.isFinished())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
     try {
         if constexpr (std::is_void_v<T>)
             future.waitForFinished();
@@ -241,7 +245,9 @@ int main(int argc, char* argv[])
     const QCommandLineOption keysOption(u"keys"_s, u"Keys (1000)."_s, u"n"_s);
     const QCommandLineOption seedOption(u"seed"_s, u"Random seed (20260101)."_s, u"n"_s);
     const QCommandLineOption dirOption(u"dir"_s, u"Work folder (a temporary one)."_s, u"path"_s);
-    parser.addOptions({eventsOption, keysOption, seedOption, dirOption});
+    const QCommandLineOption serverOption(
+        u"server"_s, u"Also read the series from a keydeck-server serving the store (REST)."_s);
+    parser.addOptions({eventsOption, keysOption, seedOption, dirOption, serverOption});
     parser.process(app);
     Options options;
     if (parser.isSet(eventsOption))
@@ -385,6 +391,32 @@ int main(int argc, char* argv[])
     }
     print({});
     seriesCase(u"(c) the same series filtered to 5 keys (median of %1)"_s.arg(ReadRuns), fiveKeys);
+
+    // (e) The Usage page's series from a keydeck-server serving this store, against the file.
+    if (parser.isSet(serverOption)) {
+        BenchServer served(storePath);
+        for (const QStringList& keyIds : {QStringList(), fiveKeys}) {
+            UsageQuery query;
+            query.fromMs = fromMs;
+            query.toMs = endMs;
+            query.keyIds = keyIds;
+            QList<double> overRest, onFile;
+            for (int run = 0; run < ReadRuns; ++run) {
+                for (auto [usage, times] : {std::pair{&served.store().usage(), &overRest},
+                                            std::pair{&store.usage(), &onFile}}) {
+                    timer.restart();
+                    const QList<UsageSeries::Point> rows = await(usage->usageSlots(query));
+                    UsageSeries::build(rows, fromMs, endMs, UsageSeries::BucketSize::Day, utc);
+                    *times << double(timer.nsecsElapsed()) / 1e6;
+                }
+            }
+            print({});
+            print(u"(e) the 30-day series over REST%1 (median of %2)"_s.arg(
+                keyIds.isEmpty() ? QString() : u", 5 keys"_s, QString::number(ReadRuns)));
+            print(u"    REST %1  local %2  ratio %3"_s.arg(ms(median(overRest)), ms(median(onFile)))
+                      .arg(median(overRest) / median(onFile), 0, 'f', 2));
+        }
+    }
 
     for (const auto grouping : {UsageStore::Grouping::Key, UsageStore::Grouping::Model}) {
         const bool byKey = grouping == UsageStore::Grouping::Key;

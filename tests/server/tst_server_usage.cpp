@@ -201,6 +201,9 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
+        // initTestCase failed before the server started: it said why already.
+        if (!m_server)
+            return;
         QCOMPARE(m_server->stop(), 0);
         const QByteArray log = m_server->log();
         for (const QString& secret : std::as_const(m_secrets))

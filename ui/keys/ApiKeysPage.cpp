@@ -40,6 +40,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int ReloadCoalesceMs = 200;
+// Rows enough to fill the first screen of the table several times over.
+constexpr int FirstPageSize = 200;
 constexpr int SearchDebounceMs = 120;
 constexpr int ExpiryCheckMs = 30'000;
 constexpr int StatusMessageMs = 6000;
@@ -468,6 +470,26 @@ void ApiKeysPage::reload()
     m_loading = true;
     m_reloadTimer.stop();
     loadLifecycleThresholds();
+    if (!m_model->isLoaded()) {
+        // The first rows show as soon as the store gives them (one round trip to a server)
+        // while the whole list, which a server sends a page at a time, is still coming.
+        KeyListQuery first;
+        first.limit = FirstPageSize;
+        m_store.listKeysPage(first)
+            .then(QtFuture::Launch::Async,
+                  [](const KeyStore::Page& page) {
+                      return std::pair(KeyTableModel::prepare(page.keys), page.total);
+                  })
+            .then(this,
+                  [this](std::pair<KeyTableModel::Rows, qint64> firstPage) {
+                      if (!m_loading || m_model->isLoaded())
+                          return;
+                      m_partialTotal = firstPage.second;
+                      applyRecords(std::move(firstPage.first));
+                  })
+            // The whole list's load says what went wrong, if anything did.
+            .onFailed(this, [](const std::exception&) {});
+    }
     m_store
         .listKeys()
         // Pure work on plain data, so no context object: deriving search text and indexes for
@@ -478,11 +500,13 @@ void ApiKeysPage::reload()
         .then(this,
               [this](KeyTableModel::Rows rows) {
                   m_loading = false;
+                  m_partialTotal = -1;
                   applyRecords(std::move(rows));
               })
         .onFailed(this,
                   [this](const std::exception& error) {
                       m_loading = false;
+                      m_partialTotal = -1;
                       if (!m_model->isLoaded()) {
                           m_loadErrorLabel->setText(u"Could not load the keys from %1:\n%2"_s.arg(
                               m_store.location(), ErrorText::describe(error)));
@@ -594,7 +618,10 @@ void ApiKeysPage::updateCount()
     const QLocale locale;
     const int total = m_model->rowCount();
     const int shown = m_proxy->rowCount();
-    if (shown == total)
+    if (m_partialTotal > total)
+        m_countLabel->setText(u"%1 of %2 %3 — loading the rest…"_s.arg(
+            locale.toString(shown), locale.toString(m_partialTotal), keysNoun(m_partialTotal)));
+    else if (shown == total)
         m_countLabel->setText(u"%1 %2"_s.arg(locale.toString(total), keysNoun(total)));
     else
         m_countLabel->setText(

@@ -128,6 +128,9 @@ private:
     QStringList m_pendingFailures;
     bool m_loading = false;
     bool m_reloadAgain = false;
+    // While the first load brings every key, the table shows the first page of them: how
+    // many keys there are in all, or -1 once the whole list is in.
+    qint64 m_partialTotal = -1;
     // After a reload that reset a large table, the selection comes back once the proxy has
     // ordered the new rows.
     QMetaObject::Connection m_restoreSelection;

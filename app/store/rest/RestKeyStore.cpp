@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QPromise>
+#include <QtConcurrent>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -94,37 +95,61 @@ QFuture<ApiKeyRecord> RestKeyStore::activateKey(const QString& id)
     return recordCall("POST", keyPath(id, u"activate"_s), EmptyBody);
 }
 
-void RestKeyStore::collect(const KeyListQuery& query,
-                           const std::shared_ptr<QPromise<QList<ApiKeyRecord>>>& promise,
-                           const std::shared_ptr<QList<ApiKeyRecord>>& gathered)
+void RestKeyStore::collect(const QString& cursor, const std::shared_ptr<Collection>& collection)
 {
-    listKeysPage(query)
+    QUrlQuery params;
+    params.addQueryItem(u"limit"_s, QString::number(KeyListQuery::MaxLimit));
+    if (!cursor.isEmpty())
+        params.addQueryItem(u"cursor"_s, QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
+    m_client.send("GET", u"/v1/admin/keys"_s, params)
         .then(this,
-              [this, query, promise, gathered](const Page& page) {
-                  *gathered += page.keys;
-                  if (page.nextCursor.isEmpty()) {
-                      promise->addResult(*gathered);
-                      promise->finish();
-                      return;
-                  }
-                  KeyListQuery next = query;
-                  next.cursor = page.nextCursor;
-                  collect(next, promise, gathered);
+              [this, collection](const QByteArray& reply) {
+                  // The next page is asked for before this one is read, so the server works
+                  // on it while the pool turns this one into records.
+                  const std::optional<QString> next = RestReply::nextCursorOf(reply);
+                  collection->pages << QtConcurrent::run([this, reply] {
+                      QList<ApiKeyRecord> records;
+                      const RestReply::List list = RestReply::list(reply);
+                      records.reserve(list.data.size());
+                      for (const QJsonValue& key : list.data)
+                          records << recordOf(key.toObject());
+                      return records;
+                  });
+                  if (!next)
+                      return finish(collection);
+                  collect(*next, collection);
               })
-        .onFailed(this, [promise](const StoreError& error) {
-            promise->setException(error);
-            promise->finish();
+        .onFailed(this, [collection](const StoreError& error) {
+            collection->promise.setException(error);
+            collection->promise.finish();
+        });
+}
+
+void RestKeyStore::finish(const std::shared_ptr<Collection>& collection)
+{
+    QtFuture::whenAll(collection->pages.begin(), collection->pages.end())
+        .then(this, [collection](const QList<QFuture<QList<ApiKeyRecord>>>& pages) {
+            QList<ApiKeyRecord> all;
+            try {
+                for (const QFuture<QList<ApiKeyRecord>>& page : pages)
+                    all += page.result();
+            } catch (const StoreError& error) {
+                collection->promise.setException(error);
+                collection->promise.finish();
+                return;
+            }
+            collection->promise.addResult(all);
+            collection->promise.finish();
         });
 }
 
 QFuture<QList<ApiKeyRecord>> RestKeyStore::listKeys()
 {
-    auto promise = std::make_shared<QPromise<QList<ApiKeyRecord>>>();
-    promise->start();
-    KeyListQuery query;
-    query.limit = KeyListQuery::MaxLimit;
-    collect(query, promise, std::make_shared<QList<ApiKeyRecord>>());
-    return promise->future();
+    auto collection = std::make_shared<Collection>();
+    collection->promise.start();
+    QFuture<QList<ApiKeyRecord>> future = collection->promise.future();
+    collect({}, collection);
+    return future;
 }
 
 QFuture<KeyStore::Page> RestKeyStore::listKeysPage(const KeyListQuery& query)

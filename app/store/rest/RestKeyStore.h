@@ -41,10 +41,14 @@ private:
     QFuture<CreatedKey> create(const KeySpec& spec, bool pending);
     QFuture<ApiKeyRecord> recordCall(const QByteArray& method, const QString& path,
                                      const QJsonDocument& body = {});
-    // Reads every page, following cursors, from the first one on.
-    void collect(const KeyListQuery& query,
-                 const std::shared_ptr<QPromise<QList<ApiKeyRecord>>>& promise,
-                 const std::shared_ptr<QList<ApiKeyRecord>>& gathered);
+    // Every key, a page at a time, each page read on the pool while the next one comes.
+    struct Collection
+    {
+        QPromise<QList<ApiKeyRecord>> promise;
+        QList<QFuture<QList<ApiKeyRecord>>> pages;
+    };
+    void collect(const QString& cursor, const std::shared_ptr<Collection>& collection);
+    void finish(const std::shared_ptr<Collection>& collection);
 
     RestClient& m_client;
 };

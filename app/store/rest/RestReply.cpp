@@ -30,3 +30,21 @@ RestReply::List RestReply::list(const QByteArray& body)
     list.nextCursor = list.body.value(u"next_cursor"_s).toString();
     return list;
 }
+
+std::optional<QString> RestReply::nextCursorOf(const QByteArray& body)
+{
+    static const QByteArray member = "\"next_cursor\":";
+    const qsizetype at = body.lastIndexOf(member);
+    if (at < 0)
+        return std::nullopt;
+    const qsizetype start = at + member.size();
+    if (body.mid(start, 1) != "\"")
+        return std::nullopt; // null: the last page
+    const qsizetype end = body.indexOf('"', start + 1);
+    if (end < 0)
+        malformed(u"next_cursor: not a string"_s);
+    const QString cursor = QString::fromUtf8(body.mid(start + 1, end - start - 1));
+    if (cursor.isEmpty())
+        return std::nullopt;
+    return cursor;
+}

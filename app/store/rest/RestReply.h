@@ -22,6 +22,9 @@ public:
     };
 
     static QJsonObject object(const QByteArray& body);
+    // The next_cursor of a list, found without reading the rest: nullopt on the last page. A
+    // quote inside a JSON string is always escaped, so the member's name cannot appear in one.
+    static std::optional<QString> nextCursorOf(const QByteArray& body);
     static List list(const QByteArray& body);
     // Throws the StoreError for an answer whose member is wrong.
     [[noreturn]] static void malformed(const QString& what);

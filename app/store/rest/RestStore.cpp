@@ -94,8 +94,7 @@ void RestStore::openWithKey(const std::shared_ptr<QPromise<void>>& promise)
                           throw StoreError(StoreError::Code::Unavailable,
                                            u"%1 answers, but is not a keydeck-server"_s.arg(
                                                m_client->settings().serverUrl.toString()));
-                      m_serverVersion =
-                          u"keydeck-server "_s + body.value(u"version"_s).toString();
+                      m_serverVersion = u"keydeck-server "_s + body.value(u"version"_s).toString();
                   }
                   checkKey(promise);
               })

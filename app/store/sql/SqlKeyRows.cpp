@@ -337,9 +337,26 @@ KeyStore::Page SqlKeyRows::page(const KeyListQuery& q) const
     query.finish();
     if (page.keys.isEmpty())
         return page;
-    // Derived fields for the page's keys only.
-    for (ApiKeyRecord& record : page.keys)
-        deriveUsage(&record, now);
+    // Derived fields for the page's keys only, in one aggregate each rather than per key.
+    QStringList ids;
+    QStringList subscriptions;
+    for (const ApiKeyRecord& record : std::as_const(page.keys)) {
+        ids << record.id;
+        if (record.spec.type == KeyType::Subscription)
+            subscriptions << record.id;
+    }
+    const UsageReader reader{m_session};
+    const QHash<QString, UsageReader::KeySpend> spend = reader.keySpend(now, ids);
+    const QHash<QString, qint64> cycleUsed =
+        subscriptions.isEmpty() ? QHash<QString, qint64>() : reader.cycleUsage(now, subscriptions);
+    for (ApiKeyRecord& record : page.keys) {
+        const UsageReader::KeySpend keySpend = spend.value(record.id);
+        record.spendDayMicros = keySpend.dayMicros;
+        record.spendWeekMicros = keySpend.weekMicros;
+        record.spendMonthMicros = keySpend.monthMicros;
+        if (record.spec.type == KeyType::Subscription)
+            record.quotaUsedMicros = cycleUsed.value(record.id);
+    }
     return page;
 }
 
@@ -424,12 +441,12 @@ std::optional<ApiKeyRecord> SqlKeyRows::select(const QString& column, const QStr
 void SqlKeyRows::deriveUsage(ApiKeyRecord* record, qint64 nowMs) const
 {
     const UsageReader reader{m_session};
-    const auto spend = reader.keySpend(nowMs, record->id).value(record->id);
+    const auto spend = reader.keySpend(nowMs, {record->id}).value(record->id);
     record->spendDayMicros = spend.dayMicros;
     record->spendWeekMicros = spend.weekMicros;
     record->spendMonthMicros = spend.monthMicros;
     if (record->spec.type == KeyType::Subscription)
-        record->quotaUsedMicros = reader.cycleUsage(nowMs, record->id).value(record->id);
+        record->quotaUsedMicros = reader.cycleUsage(nowMs, {record->id}).value(record->id);
 }
 
 ApiKeyRecord SqlKeyRows::require(const QString& id) const

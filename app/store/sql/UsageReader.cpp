@@ -309,7 +309,7 @@ QStringList UsageReader::models() const
 }
 
 QHash<QString, UsageReader::KeySpend> UsageReader::keySpend(qint64 nowMs,
-                                                            const QString& keyId) const
+                                                            const QStringList& keyIds) const
 {
     const QTimeZone utc = QTimeZone::utc();
     const QDate today = QDateTime::fromMSecsSinceEpoch(nowMs, utc).date();
@@ -325,8 +325,7 @@ QHash<QString, UsageReader::KeySpend> UsageReader::keySpend(qint64 nowMs,
     Where where;
     where.add(u"day_ms >= ?"_s, {qMin(weekFrom, monthFrom)})
         .add(u"day_ms < ?"_s, {qMax(weekTo, monthTo)});
-    if (!keyId.isEmpty())
-        where.add(u"key_id = ?"_s, {keyId});
+    where.in(u"key_id"_s, keyIds);
     const QString window =
         u"coalesce(sum(CASE WHEN day_ms >= ? AND day_ms < ? THEN cost_micros END), 0)"_s;
     QSqlQuery sql =
@@ -342,7 +341,7 @@ QHash<QString, UsageReader::KeySpend> UsageReader::keySpend(qint64 nowMs,
     return spend;
 }
 
-QHash<QString, qint64> UsageReader::cycleUsage(qint64 nowMs, const QString& keyId) const
+QHash<QString, qint64> UsageReader::cycleUsage(qint64 nowMs, const QStringList& keyIds) const
 {
     // Billing days are 1-28: one cycle start per day, joined by the key's (bounded) day.
     QStringList rows;
@@ -354,8 +353,7 @@ QHash<QString, qint64> UsageReader::cycleUsage(qint64 nowMs, const QString& keyI
     }
     Where where;
     where.add(u"k.type = 'subscription'"_s, {});
-    if (!keyId.isEmpty())
-        where.add(u"k.id = ?"_s, {keyId});
+    where.in(u"k.id"_s, keyIds);
     QSqlQuery sql = m_session.prepare(
         u"WITH cycles (day, start_ms) AS (VALUES %1) "
         "SELECT k.id, sum(d.cost_micros) FROM keys k "

@@ -43,11 +43,11 @@ public:
     QStringList models() const;
     // Spend in the UTC day, the ISO week (from Monday 00:00 UTC) and the UTC month of nowMs, per
     // key id, in one query over usage_key_day. Keys without spend are absent. keyId empty: all.
-    QHash<QString, KeySpend> keySpend(qint64 nowMs, const QString& keyId = {}) const;
+    QHash<QString, KeySpend> keySpend(qint64 nowMs, const QStringList& keyIds = {}) const;
     // Subscription keys' cost since the start of their current billing cycle
     // (BillingCycle::cycleStart), per key id; cycles start at UTC midnights, so the UTC day
     // roll-ups answer it exactly. Keys without such cost are absent. keyId empty: all.
-    QHash<QString, qint64> cycleUsage(qint64 nowMs, const QString& keyId = {}) const;
+    QHash<QString, qint64> cycleUsage(qint64 nowMs, const QStringList& keyIds = {}) const;
     // One key's cost over the whole UTC days in [fromMs, toMs).
     qint64 keyCost(const QString& keyId, qint64 fromMs, qint64 toMs) const;
     // Tells usage writes apart: the newest published event and how many imports have published
