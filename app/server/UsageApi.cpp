@@ -21,18 +21,6 @@ using namespace AdminReply;
 
 namespace {
 
-constexpr std::pair<UsageStore::LogColumn, const char16_t*> SortNames[] = {
-    {UsageStore::LogColumn::Time, u"time"},
-    {UsageStore::LogColumn::Key, u"key"},
-    {UsageStore::LogColumn::Model, u"model"},
-    {UsageStore::LogColumn::Endpoint, u"endpoint"},
-    {UsageStore::LogColumn::Status, u"status"},
-    {UsageStore::LogColumn::PromptTokens, u"prompt_tokens"},
-    {UsageStore::LogColumn::CompletionTokens, u"completion_tokens"},
-    {UsageStore::LogColumn::Cost, u"cost"},
-    {UsageStore::LogColumn::Latency, u"latency"},
-};
-
 HttpResponse badParam(const QString& name, const QString& message)
 {
     return errorResponse(ApiError::Code::InvalidValue, u"%1: %2"_s.arg(name, message), name);
@@ -271,16 +259,10 @@ void UsageApi::logs(const ApiRouter::Call& call, HttpResponder respond)
     const QUrlQuery url(QString::fromUtf8(call.request.query));
     std::optional<UsageStore::LogColumn> column = UsageStore::LogColumn::Time;
     if (url.hasQueryItem(u"sort"_s)) {
-        column.reset();
-        for (const auto& [value, name] : SortNames) {
-            if (param(url, u"sort"_s) == QStringView(name))
-                column = value;
-        }
+        column = UsageStore::logColumnNamed(param(url, u"sort"_s));
         if (!column) {
-            QStringList names;
-            for (const auto& [value, name] : SortNames)
-                names << QString::fromUtf16(name);
-            respond(badParam(u"sort"_s, u"must be one of %1"_s.arg(names.join(u", "))));
+            respond(badParam(u"sort"_s,
+                             u"must be one of %1"_s.arg(UsageStore::logColumnNames().join(u", "))));
             return;
         }
     }

@@ -11,6 +11,8 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QStringList>
+#include <optional>
 
 // Usage events and their roll-ups, beside the keys of the same store (StoreConnection).
 // Asynchronous like KeyStore; failures are StoreError.
@@ -42,6 +44,10 @@ public:
         Cost,
         Latency
     };
+    // The log columns by the names the admin API sorts by ("time", "prompt_tokens", ...).
+    static QString logColumnName(LogColumn column);
+    static std::optional<LogColumn> logColumnNamed(QStringView name);
+    static QStringList logColumnNames();
 
     // Events name their key by id; an unknown id fails the whole batch. Events without a cost
     // are priced from the price table. An event whose request_id is already stored is skipped.

@@ -20,31 +20,6 @@ QString encoded(const QString& text)
     return QString::fromLatin1(QUrl::toPercentEncoding(text));
 }
 
-QString columnName(UsageStore::LogColumn column)
-{
-    switch (column) {
-    case UsageStore::LogColumn::Time:
-        return u"time"_s;
-    case UsageStore::LogColumn::Key:
-        return u"key"_s;
-    case UsageStore::LogColumn::Model:
-        return u"model"_s;
-    case UsageStore::LogColumn::Endpoint:
-        return u"endpoint"_s;
-    case UsageStore::LogColumn::Status:
-        return u"status"_s;
-    case UsageStore::LogColumn::PromptTokens:
-        return u"prompt_tokens"_s;
-    case UsageStore::LogColumn::CompletionTokens:
-        return u"completion_tokens"_s;
-    case UsageStore::LogColumn::Cost:
-        return u"cost"_s;
-    case UsageStore::LogColumn::Latency:
-        return u"latency"_s;
-    }
-    return u"time"_s;
-}
-
 // The source, opened here, as a device the upload can state the length of.
 std::shared_ptr<QIODevice> openForUpload(const UsageSource& source, QThread* uploader)
 {
@@ -197,7 +172,7 @@ QFuture<UsageStore::LogPage> RestUsageStore::usageLogs(const UsageQuery& query,
                                                        const QString& cursor, int limit)
 {
     QUrlQuery params = UsageQueryParams::toUrlQuery(query);
-    params.addQueryItem(u"sort"_s, columnName(sortColumn));
+    params.addQueryItem(u"sort"_s, UsageStore::logColumnName(sortColumn));
     params.addQueryItem(u"order"_s, order == Qt::AscendingOrder ? u"asc"_s : u"desc"_s);
     params.addQueryItem(u"limit"_s, QString::number(limit));
     if (!cursor.isEmpty())
