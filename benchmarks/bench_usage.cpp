@@ -405,8 +405,7 @@ int main(int argc, char* argv[])
                 for (auto [usage, times] : {std::pair{&served.store().usage(), &overRest},
                                             std::pair{&store.usage(), &onFile}}) {
                     timer.restart();
-                    const QList<UsageSeries::Point> rows = await(usage->usageSlots(query));
-                    UsageSeries::build(rows, fromMs, endMs, UsageSeries::BucketSize::Day, utc);
+                    await(usage->usageSeries(query, UsageSeries::BucketSize::Day, utc));
                     *times << double(timer.nsecsElapsed()) / 1e6;
                 }
             }

@@ -615,12 +615,10 @@ void KeydeckCtl::usageSummary()
                 const auto size = m_usageFlags->grouping() == G::Hour
                                       ? UsageSeries::BucketSize::Hour
                                       : UsageSeries::BucketSize::Day;
-                await(m_store->usage().usageSlots(query),
-                      [this, query, scope, size](const QList<UsageSeries::Point>& slotRows) {
-                          // Hours and days as the user's clock shows them (TZ).
-                          const QTimeZone zone = QTimeZone::systemTimeZone();
-                          const QList<UsageSeries::Point> points =
-                              UsageSeries::build(slotRows, query.fromMs, query.toMs, size, zone);
+                // Hours and days as the user's clock shows them (TZ).
+                const QTimeZone zone = QTimeZone::systemTimeZone();
+                await(m_store->usage().usageSeries(query, size, zone),
+                      [this, scope, zone](const QList<UsageSeries::Point>& points) {
                           printGroups(UsagePrinter::timeRows(points, zone), scope, {});
                       });
                 return;

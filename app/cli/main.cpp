@@ -1,11 +1,10 @@
 #include "CliStoreOpener.h"
 #include "KeydeckCtl.h"
 #include "RestStoreOpener.h"
+#include "SavedAdminKey.h"
 #include "SecretVault.h"
-#include "ServerProfile.h"
 #include "SqliteStore.h"
 #include "SqliteStoreOpener.h"
-#include "StoreError.h"
 #include "SystemClock.h"
 
 #include <QCoreApplication>
@@ -38,18 +37,9 @@ int main(int argc, char* argv[])
     serverDefaults.adminKey = qEnvironmentVariable("KEYDECK_ADMIN_KEY");
     serverDefaults.caFile = qEnvironmentVariable("KEYDECK_CA_FILE");
     RestStoreOpener servers(serverDefaults, [&vault](const QUrl& server) {
-        return vault.readCredential(ServerProfile::adminKeyEntry(server))
-            .onFailed([server](const SecretVault::Error& error) -> QString {
-                if (error.code() != SecretVault::Error::Code::NotFound)
-                    throw StoreError(
-                        StoreError::Code::Unavailable,
-                        u"cannot read the admin key for %1 from the keychain: %2 "
-                        "(or set KEYDECK_ADMIN_KEY)"_s.arg(server.toString(), error.message()));
-                throw StoreError(StoreError::Code::Unauthorized,
-                                 u"no admin key for %1: set KEYDECK_ADMIN_KEY, or save the key "
-                                 "with the server's profile on the KeyDeck app's Connections "
-                                 "page"_s.arg(server.toString()));
-            });
+        return SavedAdminKey::read(vault, server,
+                                   u"set KEYDECK_ADMIN_KEY, or save the key with the server's "
+                                   "profile on the KeyDeck app's Connections page"_s);
     });
     CliStoreOpener stores(defaultStore, files, servers);
     QTextStream out(stdout);

@@ -27,6 +27,8 @@ public:
 
     static constexpr qint64 HourMs = 3'600'000;
     static constexpr qint64 SlotMs = 900'000;
+    // The most dense buckets a server builds for one answer: a year and more by the hour.
+    static constexpr qint64 MaxDenseBuckets = 10'000;
     static qint64 slotStart(qint64 timeMs);
 
     // Up to 7 days: hours; longer: days.

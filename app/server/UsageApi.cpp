@@ -63,11 +63,11 @@ bool tooManyBuckets(const UsageQuery& query, UsageSeries::BucketSize size,
 {
     const qint64 bucketMs =
         size == UsageSeries::BucketSize::Hour ? UsageSeries::HourMs : 24 * UsageSeries::HourMs;
-    if ((query.toMs - query.fromMs) / bucketMs < UsageApi::MaxBuckets)
+    if ((query.toMs - query.fromMs) / bucketMs < UsageSeries::MaxDenseBuckets)
         return false;
     respond(badParam(u"from"_s,
                      u"the range holds more than %1 %2 buckets; ask for a shorter "
-                     "range or larger buckets"_s.arg(UsageApi::MaxBuckets)
+                     "range or larger buckets"_s.arg(UsageSeries::MaxDenseBuckets)
                          .arg(size == UsageSeries::BucketSize::Hour ? u"hour"_s : u"day"_s)));
     return true;
 }

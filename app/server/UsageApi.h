@@ -23,7 +23,6 @@ public:
     static constexpr int DefaultLogLimit = 100;
     static constexpr int MaxLogLimit = 10'000;
     static constexpr int MaxRecordedEvents = 10'000;
-    static constexpr qint64 MaxBuckets = 10'000;
 
 private:
     // The query resolved (keys named by label become ids); next runs on the store thread.

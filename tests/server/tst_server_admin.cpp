@@ -2,6 +2,7 @@
 // and raw sockets as clients and attackers would, over a SQLite store in a temporary folder.
 #include "ApiKeyFormat.h"
 #include "ServerProcess.h"
+#include "TestCertificate.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -631,17 +632,11 @@ private Q_SLOTS:
 
     void servesHttpsWithTheGivenCertificate()
     {
-        const QString cert = m_dir.filePath(u"tls/cert.pem"_s);
-        const QString key = m_dir.filePath(u"tls/key.pem"_s);
-        QVERIFY(QDir(m_dir.path()).mkpath(u"tls"_s));
-        QProcess openssl;
-        openssl.start(u"openssl"_s,
-                      {u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
-                       u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
-                       u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s,
-                       u"subjectAltName=IP:127.0.0.1"_s, u"-keyout"_s, key, u"-out"_s, cert});
-        QVERIFY(openssl.waitForFinished(30'000));
-        QCOMPARE(openssl.exitCode(), 0);
+        QString error;
+        QVERIFY2(TestCertificate::make(m_dir.filePath(u"tls"_s), &error), qPrintable(error));
+        const TestCertificate tlsFiles(m_dir.filePath(u"tls"_s));
+        const QString cert = tlsFiles.certificatePath();
+        const QString key = tlsFiles.keyPath();
 
         ServerProcess tls;
         QVERIFY2(tls.start({u"--store"_s, storePath(), u"--tls-cert"_s, cert, u"--tls-key"_s, key}),

@@ -1,9 +1,8 @@
 #include "DesktopStores.h"
 
 #include "RestStore.h"
-#include "SecretVault.h"
+#include "SavedAdminKey.h"
 #include "SqliteStore.h"
-#include "StoreError.h"
 
 #include <QRandomGenerator>
 
@@ -32,15 +31,9 @@ std::unique_ptr<StoreConnection> DesktopStores::make(const ConnectionChoice& cho
     RestStore::AdminKeySource saved;
     if (rest.adminKey.isEmpty()) {
         saved = [vault = &m_vault, url = choice.server.url] {
-            return vault->readCredential(ServerProfile::adminKeyEntry(url))
-                .onFailed([](const SecretVault::Error& error) -> QString {
-                    throw StoreError(error.code() == SecretVault::Error::Code::NotFound
-                                         ? StoreError::Code::Unauthorized
-                                         : StoreError::Code::Unavailable,
-                                     u"the admin key saved for this server cannot be read from "
-                                     "the keychain: "_s +
-                                         error.message());
-                });
+            return SavedAdminKey::read(*vault, url,
+                                       u"enter it in the server's profile on the Connections "
+                                       "page"_s);
         };
     }
     return std::make_unique<RestStore>(rest, saved);

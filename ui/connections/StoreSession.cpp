@@ -27,52 +27,44 @@ void StoreSession::start()
     if (!profile)
         return openLocal({});
     const ConnectionChoice choice = ConnectionChoice::of(*profile);
-    m_pending = m_factory(choice);
-    m_pending->open()
-        .then(this,
-              [this, choice] {
-                  show(std::move(m_pending), choice,
-                       u"Connected to %1."_s.arg(choice.server.url.toString()), true);
-              })
-        .onFailed(this, [this, choice](const std::exception& error) {
-            m_pending.reset();
-            openLocal(u"Could not connect to %1 (%2): %3 KeyDeck opened this computer's store "
-                      "instead."_s.arg(choice.title(), choice.server.url.toString(),
-                                       ErrorText::describe(error)));
-        });
+    open(choice, u"Connected to %1."_s.arg(choice.server.url.toString()), true,
+         [this, choice](const std::exception& error) {
+             openLocal(u"Could not connect to %1 (%2): %3 KeyDeck opened this computer's store "
+                       "instead."_s.arg(choice.title(), choice.server.url.toString(),
+                                        ErrorText::describe(error)));
+         });
 }
 
 void StoreSession::openLocal(const QString& notice)
 {
-    m_pending = m_factory(ConnectionChoice::local());
-    m_pending->open()
-        .then(this,
-              [this, notice] {
-                  show(std::move(m_pending), ConnectionChoice::local(), notice, false);
-              })
-        .onFailed(this, [this](const std::exception& error) {
-            m_pending.reset();
-            Q_EMIT failedToStart(u"The key store could not be opened:\n%1\n\n%2"_s.arg(
-                m_services.localLocation, ErrorText::describe(error)));
-        });
+    open(ConnectionChoice::local(), notice, false, [this](const std::exception& error) {
+        Q_EMIT failedToStart(u"The key store could not be opened:\n%1\n\n%2"_s.arg(
+            m_services.localLocation, ErrorText::describe(error)));
+    });
 }
 
 void StoreSession::switchTo(const ConnectionChoice& choice)
 {
+    open(choice,
+         choice.isLocal()
+             ? u"Now on this computer's store."_s
+             : u"Connected to %1 (%2)."_s.arg(choice.title(), choice.server.url.toString()),
+         true, [this, choice](const std::exception& error) {
+             if (m_window && m_window->connectionsPage())
+                 m_window->connectionsPage()->showConnectFailure(choice, error);
+         });
+}
+
+void StoreSession::open(const ConnectionChoice& choice, const QString& notice, bool good,
+                        std::function<void(const std::exception&)> failed)
+{
     m_pending = m_factory(choice);
     m_pending->open()
         .then(this,
-              [this, choice] {
-                  show(std::move(m_pending), choice,
-                       choice.isLocal() ? u"Now on this computer's store."_s
-                                        : u"Connected to %1 (%2)."_s.arg(
-                                              choice.title(), choice.server.url.toString()),
-                       true);
-              })
-        .onFailed(this, [this, choice](const std::exception& error) {
+              [this, choice, notice, good] { show(std::move(m_pending), choice, notice, good); })
+        .onFailed(this, [this, failed = std::move(failed)](const std::exception& error) {
             m_pending.reset();
-            if (m_window && m_window->connectionsPage())
-                m_window->connectionsPage()->showConnectFailure(choice, error);
+            failed(error);
         });
 }
 

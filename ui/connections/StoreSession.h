@@ -4,6 +4,8 @@
 #include "ConnectionsPage.h"
 
 #include <QObject>
+#include <exception>
+#include <functional>
 #include <memory>
 
 class Clock;
@@ -48,6 +50,10 @@ Q_SIGNALS:
 
 private:
     void openLocal(const QString& notice);
+    // Opens the store of the choice and shows it with the notice (good: as a success), or
+    // calls failed and changes nothing.
+    void open(const ConnectionChoice& choice, const QString& notice, bool good,
+              std::function<void(const std::exception&)> failed);
     void show(std::unique_ptr<StoreConnection> connection, const ConnectionChoice& choice,
               const QString& notice, bool good);
 

@@ -680,13 +680,8 @@ void UsagePage::startRefresh()
         m_previous = totals;
         applyDeltas();
     });
-    // Folding 15-minute slots into buckets is plain data work: off the GUI thread.
-    track(m_usage.usageSlots(query).then(
-              QtFuture::Launch::Async,
-              [query, bucket, zone](const QList<UsageSeries::Point>& slotRows) {
-                  return UsageSeries::build(slotRows, query.fromMs, query.toMs, bucket, zone);
-              }),
-          generation, [this](const QList<UsageSeries::Point>& points) { applySeries(points); });
+    track(m_usage.usageSeries(query, bucket, zone), generation,
+          [this](const QList<UsageSeries::Point>& points) { applySeries(points); });
     track(m_usage.usageGroups(query, UsageStore::Grouping::Key), generation,
           [this](const QList<UsageGroupRow>& rows) {
               m_keyGroups = rows;

@@ -41,3 +41,14 @@ QStringList UsageStore::logColumnNames()
         names << QString::fromUtf16(name);
     return names;
 }
+
+QFuture<QList<UsageSeries::Point>> UsageStore::usageSeries(const UsageQuery& query,
+                                                           UsageSeries::BucketSize size,
+                                                           const QTimeZone& zone)
+{
+    // Folding is plain data work: off the caller's thread.
+    return usageSlots(query).then(
+        QtFuture::Launch::Async, [query, size, zone](const QList<UsageSeries::Point>& slotRows) {
+            return UsageSeries::build(slotRows, query.fromMs, query.toMs, size, zone);
+        });
+}

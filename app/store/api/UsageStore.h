@@ -66,6 +66,11 @@ public:
     virtual QFuture<UsageTotals> usageTotals(const UsageQuery& query) = 0;
     // Per 15-minute slot (Point::startMs = slot start), for UsageSeries::build.
     virtual QFuture<QList<UsageSeries::Point>> usageSlots(const UsageQuery& query) = 0;
+    // Dense hour or day buckets in the zone, as UsageSeries::build folds usageSlots(). A store
+    // far from its data folds them where the data is, so a 30-day chart carries 30 points, not
+    // 2,880 slots.
+    virtual QFuture<QList<UsageSeries::Point>>
+    usageSeries(const UsageQuery& query, UsageSeries::BucketSize size, const QTimeZone& zone);
     // Highest cost first, ties by group name.
     virtual QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query,
                                                       Grouping grouping) = 0;

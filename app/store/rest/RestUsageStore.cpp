@@ -151,6 +151,28 @@ QFuture<QList<UsageSeries::Point>> RestUsageStore::usageSlots(const UsageQuery& 
         });
 }
 
+QFuture<QList<UsageSeries::Point>> RestUsageStore::usageSeries(const UsageQuery& query,
+                                                               UsageSeries::BucketSize size,
+                                                               const QTimeZone& zone)
+{
+    // The server folds buckets in zones it knows by name, and refuses ranges of more dense
+    // buckets than it builds; anything else is folded here, with the same result.
+    const qint64 bucketMs =
+        size == UsageSeries::BucketSize::Hour ? UsageSeries::HourMs : 24 * UsageSeries::HourMs;
+    if (!QTimeZone::isTimeZoneIdAvailable(zone.id()) ||
+        (query.toMs - query.fromMs) / bucketMs >= UsageSeries::MaxDenseBuckets)
+        return UsageStore::usageSeries(query, size, zone);
+    QUrlQuery params = UsageQueryParams::toUrlQuery(query);
+    params.addQueryItem(u"by"_s, size == UsageSeries::BucketSize::Hour ? u"hour"_s : u"day"_s);
+    params.addQueryItem(u"tz"_s, encoded(QString::fromUtf8(zone.id())));
+    return m_client.send("GET", u"/v1/admin/usage/series"_s, params)
+        .then(QtFuture::Launch::Async, [](const QByteArray& reply) {
+            QString error;
+            return RestReply::must(UsageJson::pointsFromJson(RestReply::list(reply).data, &error),
+                                   error);
+        });
+}
+
 QFuture<QList<UsageGroupRow>> RestUsageStore::usageGroups(const UsageQuery& query,
                                                           Grouping grouping)
 {

@@ -463,6 +463,89 @@ void UsageStoreContract::rollupReadsCountWholeSlotsAndLogsExactTimes()
     QCOMPARE(empty.value(), UsageTotals());
 }
 
+void UsageStoreContract::seriesFoldsDenseBucketsInTheZone_data()
+{
+    QTest::addColumn<QByteArray>("zone");
+    QTest::addColumn<UsageSeries::BucketSize>("size");
+    QTest::addColumn<QList<qint64>>("starts");
+    // Events 0..4 by the bucket they fall in; -1: none.
+    QTest::addColumn<QList<int>>("firstEvent");
+    QTest::addColumn<QList<int>>("eventCount");
+    // +05:30 all year: midnight falls on a half hour.
+    QTest::newRow("Kolkata days") << QByteArray("Asia/Kolkata") << UsageSeries::BucketSize::Day
+                                  << QList<qint64>{at("2026-03-06T18:30:00Z"),
+                                                   at("2026-03-07T18:30:00Z"),
+                                                   at("2026-03-08T18:30:00Z"),
+                                                   at("2026-03-09T18:30:00Z")}
+                                  << QList<int>{0, 1, 4, -1} << QList<int>{1, 3, 1, 0};
+    // Clocks go forward on 2026-03-08: that day has 23 hours.
+    QTest::newRow("New York days")
+        << QByteArray("America/New_York") << UsageSeries::BucketSize::Day
+        << QList<qint64>{at("2026-03-06T05:00:00Z"), at("2026-03-07T05:00:00Z"),
+                         at("2026-03-08T05:00:00Z"), at("2026-03-09T04:00:00Z")}
+        << QList<int>{-1, 0, 2, 4} << QList<int>{0, 2, 2, 1};
+    QTest::newRow("UTC days") << QByteArray("UTC") << UsageSeries::BucketSize::Day
+                              << QList<qint64>{at("2026-03-07T00:00:00Z"),
+                                               at("2026-03-08T00:00:00Z"),
+                                               at("2026-03-09T00:00:00Z")}
+                              << QList<int>{0, 2, 4} << QList<int>{2, 2, 1};
+    QTest::newRow("New York hours")
+        << QByteArray("America/New_York") << UsageSeries::BucketSize::Hour << QList<qint64>{}
+        << QList<int>{} << QList<int>{};
+}
+
+void UsageStoreContract::seriesFoldsDenseBucketsInTheZone()
+{
+    QFETCH(QByteArray, zone);
+    QFETCH(UsageSeries::BucketSize, size);
+    QFETCH(QList<qint64>, starts);
+    QFETCH(QList<int>, firstEvent);
+    QFETCH(QList<int>, eventCount);
+    const QTimeZone timeZone(zone);
+    QVERIFY(timeZone.isValid());
+
+    const QString a = createKey(u"a"_s);
+    const QString b = createKey(u"b"_s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    const QList<UsageEvent> events{
+        usageEvent(a, at("2026-03-07T18:29:00Z"), 100),
+        usageEvent(a, at("2026-03-07T18:31:00Z"), 200),
+        usageEvent(a, at("2026-03-08T06:59:00Z"), 400, u"o3-mini"_s, 429),
+        usageEvent(a, at("2026-03-08T07:01:00Z"), 800),
+        usageEvent(a, at("2026-03-09T12:00:00Z"), 1600),
+    };
+    QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
+    // Another key's usage, left out by the filter.
+    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(b, at("2026-03-08T12:00:00Z"), 3200)})).ok());
+
+    UsageQuery query = range(at("2026-03-07T00:00:00Z"), at("2026-03-10T00:00:00Z"));
+    query.keyIds = {a};
+    const auto series = outcomeOf(usage().usageSeries(query, size, timeZone));
+    QVERIFY2(series.ok(), qPrintable(series.describe()));
+    const auto slotRows = outcomeOf(usage().usageSlots(query));
+    QVERIFY2(slotRows.ok(), qPrintable(slotRows.describe()));
+    QCOMPARE(series.value(),
+             UsageSeries::build(slotRows.value(), query.fromMs, query.toMs, size, timeZone));
+    if (starts.isEmpty()) {
+        // New York's hours start on UTC's, so the 72 hours of the range are 72 buckets, the
+        // hour the clocks skip included; together they hold every event of the key.
+        QCOMPARE(series.value().size(), 72);
+        UsageTotals total;
+        for (const UsageSeries::Point& point : series.value())
+            total.merge(point.totals);
+        QCOMPARE(total, sumOf(events));
+        return;
+    }
+    QList<UsageSeries::Point> expected;
+    for (qsizetype i = 0; i < starts.size(); ++i) {
+        UsageSeries::Point point{starts.at(i), {}};
+        if (firstEvent.at(i) >= 0)
+            point.totals = sumOf(events.mid(firstEvent.at(i), eventCount.at(i)));
+        expected << point;
+    }
+    QCOMPARE(series.value(), expected);
+}
+
 void UsageStoreContract::groupsAreHighestCostFirst()
 {
     const QString a = createKey(u"a"_s);

@@ -41,6 +41,8 @@ private Q_SLOTS:
     void statusClassFilters();
     void keyAndModelFilters();
     void rollupReadsCountWholeSlotsAndLogsExactTimes();
+    void seriesFoldsDenseBucketsInTheZone_data();
+    void seriesFoldsDenseBucketsInTheZone();
     void groupsAreHighestCostFirst();
     void groupsOverSeveralDaysCountPartialDays();
     void logsPageAndSortStably_data();
