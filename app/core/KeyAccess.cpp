@@ -5,16 +5,13 @@
 KeyAccess::Verdict KeyAccess::check(const ApiKeyRecord& record, qint64 nowUtcMs,
                                     const std::optional<IpAddress>& client, Permission needed)
 {
-    switch (record.effectiveStatus(nowUtcMs)) {
-    case KeyStatus::Revoked:
+    // A disabled key that also expired is refused as disabled: enabling it is not enough.
+    if (record.status == KeyStatus::Revoked)
         return Verdict::Revoked;
-    case KeyStatus::Expired:
-        return Verdict::Expired;
-    case KeyStatus::Disabled:
+    if (record.status == KeyStatus::Disabled)
         return Verdict::Disabled;
-    case KeyStatus::Active:
-        break;
-    }
+    if (record.isExpired(nowUtcMs))
+        return Verdict::Expired;
     if (!ipAllowed(record.spec, client))
         return Verdict::IpNotAllowed;
     if (!record.spec.permissions.testFlag(needed))
@@ -33,4 +30,9 @@ bool KeyAccess::ipAllowed(const KeySpec& spec, const std::optional<IpAddress>& c
             return true;
     }
     return false;
+}
+
+bool KeyAccess::modelAllowed(const KeySpec& spec, const QString& model)
+{
+    return spec.models.isEmpty() || spec.models.contains(model);
 }

@@ -150,9 +150,7 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
         errors << FieldError{u"models"_s, u"at most %1 models"_s.arg(MaxModels)};
     QSet<QString> seen;
     for (const QString& model : spec.models) {
-        bool ok = !model.isEmpty() && model.size() <= MaxModelLength;
-        for (QChar c : model)
-            ok = ok && isModelChar(c);
+        const bool ok = isModelName(model);
         if (ok && ApiKeyFormat::containsSecretShape(model)) {
             errors << FieldError{u"models"_s, u"\"%1\" %2"_s.arg(ApiKeyFormat::redactSecrets(model),
                                                                  SecretShapeProblem)};
@@ -177,4 +175,11 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
         errors << FieldError{u"ips"_s, u"at most %1 entries"_s.arg(MaxIpEntries)};
 
     return errors;
+}
+
+bool KeyValidator::isModelName(QStringView model)
+{
+    if (model.isEmpty() || model.size() > MaxModelLength)
+        return false;
+    return std::all_of(model.begin(), model.end(), isModelChar);
 }

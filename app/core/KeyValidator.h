@@ -22,4 +22,6 @@ public:
     static FieldErrors validate(const KeySpec& spec, qint64 nowUtcMs,
                                 const KeySpec* stored = nullptr);
     static QString normalizedLabel(QStringView label);
+    // Letters, digits and . - _ : / @ +, at most MaxModelLength characters.
+    static bool isModelName(QStringView model);
 };

@@ -8,6 +8,7 @@
 #include "IpAddress.h"
 #include "KeyAccess.h"
 #include "KeyStore.h"
+#include "RequestCredential.h"
 #include "RequestLog.h"
 #include "StoreConnection.h"
 
@@ -15,32 +16,6 @@ using namespace Qt::StringLiterals;
 using AdminReply::errorResponse;
 
 namespace {
-
-// The bearer token, else x-api-key (Authorization wins when both are sent).
-std::optional<QString> credentialOf(const HttpRequest& request)
-{
-    const QByteArray authorization = request.header("authorization").trimmed();
-    if (!authorization.isEmpty()) {
-        if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-            return QString::fromLatin1(authorization.mid(7).trimmed());
-        return QString();
-    }
-    const QByteArray apiKey = request.header("x-api-key").trimmed();
-    if (!apiKey.isEmpty())
-        return QString::fromLatin1(apiKey);
-    return std::nullopt;
-}
-
-// Constant time, so how long a refusal takes says nothing of how close a guess came.
-bool sameDigest(const QByteArray& a, const QByteArray& b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char difference = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return difference == 0;
-}
 
 QString actorOf(const ApiKeyRecord& actor)
 {
@@ -98,7 +73,7 @@ ApiRouter::Handler AdminGate::authorized(const QString& action, Work work)
                 return respond(std::move(response));
             audited(entry, std::move(response), respond);
         };
-        const std::optional<QString> credential = credentialOf(call.request);
+        const std::optional<QString> credential = RequestCredential::of(call.request);
         if (!credential || !ApiKeyFormat::isWellFormed(*credential)) {
             m_throttle.failed(client);
             answer(credential ? errorResponse(ApiError::Code::InvalidApiKey,
@@ -109,7 +84,7 @@ ApiRouter::Handler AdminGate::authorized(const QString& action, Work work)
             return;
         }
         const QByteArray digest = ApiKeyFormat::digestHex(*credential);
-        if (!m_masterDigest.isEmpty() && sameDigest(digest, m_masterDigest)) {
+        if (!m_masterDigest.isEmpty() && RequestCredential::sameDigest(digest, m_masterDigest)) {
             runAsMaster(call, *credential, work, entry, std::move(answer));
             return;
         }

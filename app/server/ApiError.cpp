@@ -36,6 +36,20 @@ Row rowOf(ApiError::Code code)
         return {403, "permission_error", "ip_not_allowed"};
     case C::InsufficientPermissions:
         return {403, "permission_error", "insufficient_permissions"};
+    case C::ModelNotAllowed:
+        return {403, "permission_error", "model_not_allowed"};
+    case C::ModelNotFound:
+        return {404, "invalid_request_error", "model_not_found"};
+    case C::RateLimitExceeded:
+        return {429, "rate_limit_error", "rate_limit_exceeded"};
+    case C::QuotaExceeded:
+        return {429, "rate_limit_error", "quota_exceeded"};
+    case C::InsufficientQuota:
+        return {402, "insufficient_quota", "insufficient_quota"};
+    case C::UpstreamUnavailable:
+        return {502, "server_error", "upstream_unavailable"};
+    case C::UpstreamTimeout:
+        return {504, "server_error", "upstream_timeout"};
     case C::TooManyFailedAttempts:
         return {429, "rate_limit_error", "too_many_failed_attempts"};
     case C::InvalidJson:
@@ -135,6 +149,49 @@ QString ApiError::codeName() const
 QString ApiError::typeName() const
 {
     return QString::fromLatin1(rowOf(m_code).type);
+}
+
+namespace {
+QString anthropicType(int status)
+{
+    switch (status) {
+    case 400:
+    case 405:
+    case 408:
+    case 409:
+    case 431:
+        return u"invalid_request_error"_s;
+    case 401:
+        return u"authentication_error"_s;
+    case 402:
+        return u"billing_error"_s;
+    case 403:
+        return u"permission_error"_s;
+    case 404:
+        return u"not_found_error"_s;
+    case 413:
+        return u"request_too_large"_s;
+    case 429:
+        return u"rate_limit_error"_s;
+    case 503:
+        return u"overloaded_error"_s;
+    case 504:
+        return u"timeout_error"_s;
+    default:
+        return u"api_error"_s;
+    }
+}
+} // namespace
+
+HttpResponse ApiError::toAnthropicResponse() const
+{
+    HttpResponse response = toResponse();
+    const QJsonObject error{{u"type"_s, anthropicType(httpStatus())},
+                            {u"message"_s, m_message},
+                            {u"code"_s, codeName()}};
+    response.body = QJsonDocument(QJsonObject{{u"type"_s, u"error"_s}, {u"error"_s, error}})
+                        .toJson(QJsonDocument::Compact);
+    return response;
 }
 
 HttpResponse ApiError::toResponse() const

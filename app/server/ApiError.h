@@ -22,6 +22,13 @@ public:
         DisabledApiKey,
         IpNotAllowed,
         InsufficientPermissions,
+        ModelNotAllowed,
+        ModelNotFound,
+        RateLimitExceeded,
+        QuotaExceeded,
+        InsufficientQuota,
+        UpstreamUnavailable,
+        UpstreamTimeout,
         TooManyFailedAttempts,
         InvalidJson,
         InvalidValue,
@@ -60,6 +67,9 @@ public:
     // {"error":{"message","type","param","code"}}, and "fields" ([{"field","message"}]) when
     // fieldErrors() are set; the message never carries a key.
     HttpResponse toResponse() const;
+    // Anthropic's envelope, for /v1/messages: {"type":"error","error":{"type","message"}} with
+    // Anthropic's type for the status (and the code beside it).
+    HttpResponse toAnthropicResponse() const;
 
 private:
     Code m_code;

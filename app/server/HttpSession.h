@@ -22,6 +22,7 @@
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 namespace keydeck::http {
@@ -65,11 +66,39 @@ public:
                       [session] { session->queueChunk({}, true); });
     }
     bool isOpen() const override { return m_open && !m_session.expired(); }
-    void close() { m_open = false; }
+    void setClosedHandler(std::function<void()> handler) override
+    {
+        std::unique_lock lock(m_closedMutex);
+        if (m_open) {
+            m_closed = std::move(handler);
+            return;
+        }
+        lock.unlock();
+        handler();
+    }
+    void close()
+    {
+        m_open = false;
+        std::function<void()> closed;
+        {
+            const std::lock_guard lock(m_closedMutex);
+            closed = std::exchange(m_closed, {});
+        }
+        if (closed)
+            closed();
+    }
+    // The stream ended as it should: nobody is to be told.
+    void ended()
+    {
+        const std::lock_guard lock(m_closedMutex);
+        m_closed = {};
+    }
 
 private:
     std::weak_ptr<Session> m_session;
     std::atomic<bool> m_open{true};
+    std::mutex m_closedMutex;
+    std::function<void()> m_closed;
 };
 
 // The not yet read body of one upload request: hands the receive to the session's strand.
@@ -522,6 +551,7 @@ private:
                 return;
             m_writingChunk = true;
             expireAfter(m_context.limits.writeTimeoutMs);
+            m_sink->ended();
             net::async_write(derived().stream(), bhttp::make_chunk_last(),
                              [self = derived().shared_from_this()](beast::error_code, std::size_t) {
                                  self->closeStream();

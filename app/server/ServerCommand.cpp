@@ -3,6 +3,7 @@
 #include "ApiKeyFormat.h"
 #include "Clock.h"
 #include "KeyStore.h"
+#include "MockUpstreamServer.h"
 #include "RequestLog.h"
 #include "ServerInstance.h"
 #include "StoreConnection.h"
@@ -11,6 +12,7 @@
 #include "UnixSignalWatcher.h"
 
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <stdexcept>
 
@@ -54,6 +56,9 @@ QString ServerCommand::helpText() const
            "  keydeck-server master-key             make a master admin key, kept outside the\n"
            "                                        store: prints it once, and its SHA-256 for\n"
            "                                        --admin-key-sha256\n"
+           "  keydeck-server mock-upstream [--listen HOST:PORT] [--delay-ms N]\n"
+           "                                        a deterministic OpenAI- and Anthropic-\n"
+           "                                        compatible upstream (default 127.0.0.1:9000)\n"
            "  keydeck-server --version | --help\n\n"
            "Options (flags win over KEYDECK_* variables, which win over the --config file):\n"_s +
            ServerConfigLoader::optionsHelp();
@@ -78,6 +83,8 @@ void ServerCommand::start()
             return fail(ExitUsage, u"master-key: takes no options"_s);
         return makeMasterKey();
     }
+    if (m_arguments.value(0) == u"mock-upstream"_s)
+        return serveMock(m_arguments.mid(1));
     QStringList options = m_arguments;
     const bool init = options.value(0) == u"init-admin"_s;
     QString label = u"admin"_s;
@@ -171,6 +178,57 @@ void ServerCommand::serve()
                                  {u"master_key"_s, !m_config.adminKeySha256.isEmpty()},
                                  {u"io_threads"_s, m_config.ioThreads},
                                  {u"version"_s, QCoreApplication::applicationVersion()}});
+}
+
+void ServerCommand::serveMock(const QStringList& options)
+{
+    QString host = u"127.0.0.1"_s;
+    quint16 port = 9000;
+    qint64 delayMs = 0;
+    for (qsizetype i = 0; i < options.size(); i += 2) {
+        const QString& option = options.at(i);
+        if (option != u"--listen"_s && option != u"--delay-ms"_s)
+            return fail(ExitUsage,
+                        u"mock-upstream: %1: unknown option (--listen, --delay-ms)"_s.arg(option));
+        if (i + 1 >= options.size())
+            return fail(ExitUsage, u"mock-upstream: %1: needs a value"_s.arg(option));
+        const QString& value = options.at(i + 1);
+        bool ok = false;
+        if (option == u"--delay-ms"_s) {
+            delayMs = value.toLongLong(&ok);
+            if (!ok || delayMs < 0 || delayMs > 600'000)
+                return fail(
+                    ExitUsage,
+                    u"mock-upstream: --delay-ms: must be a whole number from 0 to 600000"_s);
+            continue;
+        }
+        const qsizetype colon = value.lastIndexOf(u':');
+        const uint number = value.mid(colon + 1).toUInt(&ok);
+        host = value.left(colon);
+        if (host == u"localhost"_s)
+            host = u"127.0.0.1"_s;
+        if (colon <= 0 || !ok || number > 65535 || QHostAddress(host).isNull())
+            return fail(ExitUsage,
+                        u"mock-upstream: --listen: expected IP:PORT, e.g. 127.0.0.1:9000"_s);
+        port = quint16(number);
+    }
+    m_log = std::make_unique<RequestLog>(stderr, m_clock);
+    m_mock = std::make_unique<MockUpstreamServer>(delayMs, 2);
+    try {
+        m_mock->listen(host, port);
+    } catch (const std::runtime_error& error) {
+        m_mock.reset();
+        return fail(ExitFailure, QString::fromUtf8(error.what()));
+    }
+    m_signals = new UnixSignalWatcher(this);
+    connect(m_signals, &UnixSignalWatcher::terminated, this, [this] {
+        m_mock->stop();
+        Q_EMIT finished(0);
+    });
+    m_log->info(u"listening"_s, {{u"address"_s, m_mock->baseUrl().toString()},
+                                 {u"port"_s, int(m_mock->port())},
+                                 {u"mock_upstream"_s, true},
+                                 {u"delay_ms"_s, delayMs}});
 }
 
 void ServerCommand::stopServing(int signal)

@@ -9,6 +9,7 @@
 class Clock;
 class QRandomGenerator;
 class RequestLog;
+class MockUpstreamServer;
 class ServerInstance;
 class StoreConnection;
 class StoreOpener;
@@ -35,6 +36,7 @@ Q_SIGNALS:
 private:
     void openStore(std::function<void()> then);
     void serve();
+    void serveMock(const QStringList& options);
     void initAdmin(const QString& label);
     void makeMasterKey();
     void stopServing(int signal);
@@ -53,5 +55,6 @@ private:
     // Opened here, then handed to the instance that serves it.
     std::unique_ptr<StoreConnection> m_store;
     std::unique_ptr<ServerInstance> m_instance;
+    std::unique_ptr<MockUpstreamServer> m_mock;
     UnixSignalWatcher* m_signals = nullptr;
 };

@@ -14,6 +14,9 @@ struct ServerConfig
     quint16 listenPort = 8080;
     QString store;
     QString upstream = QStringLiteral("mock");
+    qint64 upstreamTimeoutMs = 60'000;
+    // Sent to the upstream; never a client's key.
+    QByteArray upstreamApiKey;
     QString tlsCert;
     QString tlsKey;
     bool allowInsecureHttp = false;

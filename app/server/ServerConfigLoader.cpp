@@ -46,6 +46,11 @@ const QList<Option>& options()
          u"the SQLite store file, or postgres://USER:PASSWORD@HOST:PORT/DB (required)"_s},
         {u"upstream"_s, Kind::Text, 0, 0, u"mock|URL"_s,
          u"where API traffic goes (default mock)"_s},
+        {u"upstream-timeout"_s, Kind::Integer, 1, 3600, u"SECONDS"_s,
+         u"longest wait for the upstream's first byte; 504 after it (default 60)"_s},
+        {u"upstream-api-key"_s, Kind::Text, 0, 0, u"KEY"_s,
+         u"the upstream's own API key: from the config file or the environment only, never a "
+         "flag (the process list would show it)"_s},
         {u"config"_s, Kind::Text, 0, 0, u"FILE"_s, u"TOML file with any of these options"_s},
         {u"tls-cert"_s, Kind::Text, 0, 0, u"FILE"_s, u"PEM certificate chain: serve HTTPS"_s},
         {u"tls-key"_s, Kind::Text, 0, 0, u"FILE"_s, u"PEM private key of --tls-cert"_s},
@@ -102,6 +107,10 @@ std::optional<ConfigError> parseFlags(const QStringList& arguments, Values* valu
         const QString flag = u"--"_s + name;
         if (!option)
             return ConfigError{flag, u"unknown option (see --help)"_s};
+        if (name == u"upstream-api-key"_s)
+            return ConfigError{flag, u"not a flag: a key on the command line is visible to every "
+                                     "user of the machine; set KEYDECK_UPSTREAM_API_KEY or "
+                                     "upstream_api_key in the config file"_s};
         if (values->contains(name))
             return ConfigError{flag, u"given more than once"_s};
         if (option->kind == Kind::Flag) {
@@ -232,6 +241,7 @@ std::optional<ConfigError> apply(const Values& values, ServerConfig* config)
     config->store = values.value(u"store"_s).text;
     if (values.contains(u"upstream"_s))
         config->upstream = values.value(u"upstream"_s).text;
+    config->upstreamApiKey = values.value(u"upstream-api-key"_s).text.toUtf8();
     config->tlsCert = values.value(u"tls-cert"_s).text;
     config->tlsKey = values.value(u"tls-key"_s).text;
     if (values.contains(u"admin-key-sha256"_s)) {
@@ -247,6 +257,10 @@ std::optional<ConfigError> apply(const Values& values, ServerConfig* config)
                 parseBool(values.value(u"allow-insecure-http"_s), &config->allowInsecureHttp))
             return error;
     }
+    qint64 upstreamTimeoutSeconds = config->upstreamTimeoutMs / 1000;
+    if (auto error = integer(u"upstream-timeout"_s, &upstreamTimeoutSeconds))
+        return error;
+    config->upstreamTimeoutMs = upstreamTimeoutSeconds * 1000;
     for (const auto& error : {integer(u"io-threads"_s, &config->ioThreads),
                               integer(u"max-header-bytes"_s, &config->maxHeaderBytes),
                               integer(u"max-body-bytes"_s, &config->maxBodyBytes),
@@ -281,9 +295,10 @@ std::optional<ConfigError> check(const Values& values, const ServerConfig& confi
     if (config.upstream != u"mock"_s) {
         const QUrl url(config.upstream, QUrl::StrictMode);
         if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) ||
-            url.host().isEmpty())
+            url.host().isEmpty() || url.hasQuery() || url.hasFragment())
             return ConfigError{sourceOf(values, u"upstream"_s),
-                               u"must be mock or an http:// or https:// URL"_s};
+                               u"must be mock or the base URL of an OpenAI-compatible API, "
+                               "http(s)://HOST[:PORT]/v1"_s};
     }
     if (config.tlsCert.isEmpty() != config.tlsKey.isEmpty()) {
         const QString missing = config.tlsCert.isEmpty() ? u"tls-cert"_s : u"tls-key"_s;

@@ -5,11 +5,17 @@
 #include "ApiRouter.h"
 #include "AuthThrottle.h"
 #include "EventHub.h"
+#include "GatewayApi.h"
 #include "HttpServer.h"
+#include "KeyCache.h"
+#include "KeyStore.h"
+#include "MockUpstreamServer.h"
 #include "OperationsApi.h"
 #include "ServerMetrics.h"
 #include "StoreConnection.h"
 #include "StoreThread.h"
+#include "UpstreamClient.h"
+#include "UsageMeter.h"
 
 #include <QElapsedTimer>
 
@@ -35,6 +41,26 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     m_admin->addRoutes(*m_router);
     m_alertSchedule = std::make_unique<AlertSchedule>(*m_store, log);
 
+    QUrl upstreamUrl(config.upstream);
+    if (config.upstream == QLatin1StringView("mock")) {
+        m_mockUpstream = std::make_unique<MockUpstreamServer>(0, 1);
+        m_mockUpstream->listen(QStringLiteral("127.0.0.1"), 0);
+        upstreamUrl = m_mockUpstream->baseUrl();
+    }
+    UpstreamClient::Options upstreamOptions;
+    upstreamOptions.firstByteTimeoutMs = config.upstreamTimeoutMs;
+    m_upstream = std::make_unique<UpstreamClient>(upstreamUrl, upstreamOptions, config.ioThreads);
+    m_keyCache = std::make_unique<KeyCache>();
+    // Any change to any key, made here or by another process on the store: the next request
+    // reads its key again.
+    QObject::connect(&m_store->keys(), &KeyStore::keysChanged, m_storeContext.get(),
+                     [cache = m_keyCache.get()] { cache->invalidate(); });
+    m_meter = std::make_unique<UsageMeter>(m_store->usage(), log);
+    m_gateway = std::make_unique<GatewayApi>(
+        GatewayApi::Services{*m_store, storeThread, clock, *m_keyCache, *m_upstream, *m_meter, log,
+                             config.upstreamApiKey});
+    m_gateway->addRoutes(*m_router);
+
     HttpServer::Limits limits;
     limits.maxHeaderBytes = config.maxHeaderBytes;
     limits.maxBodyBytes = config.maxBodyBytes;
@@ -47,6 +73,12 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
 ServerInstance::~ServerInstance()
 {
     m_http->stop();
+    // Answers still coming from the upstream are dropped; what was metered is written.
+    m_upstream->stop();
+    m_gateway.reset();
+    m_meter.reset();
+    if (m_mockUpstream)
+        m_mockUpstream->stop();
     // Before the store: its last tasks may still answer, and their continuations refer to
     // the APIs. Then the store, whose futures hold responders, while the server still exists.
     m_operations.reset();
@@ -71,4 +103,6 @@ quint16 ServerInstance::port() const
 void ServerInstance::stop()
 {
     m_http->stop();
+    m_upstream->stop();
+    m_meter->flushAndWait();
 }

@@ -11,14 +11,20 @@ class ApiRouter;
 class AuthThrottle;
 class Clock;
 class EventHub;
+class GatewayApi;
+class KeyCache;
+class MockUpstreamServer;
 class HttpServer;
 class OperationsApi;
 class RequestLog;
 class ServerMetrics;
 class StoreConnection;
+class UpstreamClient;
+class UsageMeter;
 
-// One serving keydeck-server over an opened store it owns: the routes, the APIs behind them, the
-// event stream, the alert schedule and the HTTP server, built the same way for the program and for
+// One serving keydeck-server over an opened store it owns: the routes, the APIs behind them (the
+// admin API and the gateway to the upstream), the event stream, the alert schedule and the HTTP
+// server, built the same way for the program and for
 // the tests that hold a RestStore to the store contracts. Lives on the store thread (the thread
 // that creates it), whose event loop must run.
 class ServerInstance final
@@ -55,4 +61,11 @@ private:
     std::unique_ptr<AdminApis> m_admin;
     std::unique_ptr<AlertSchedule> m_alertSchedule;
     std::unique_ptr<OperationsApi> m_operations;
+    // The gateway: its upstream (the mock's own server for --upstream mock), the keys it has
+    // met, and the meter that writes its usage.
+    std::unique_ptr<MockUpstreamServer> m_mockUpstream;
+    std::unique_ptr<UpstreamClient> m_upstream;
+    std::unique_ptr<KeyCache> m_keyCache;
+    std::unique_ptr<UsageMeter> m_meter;
+    std::unique_ptr<GatewayApi> m_gateway;
 };

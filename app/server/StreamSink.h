@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <functional>
 
 // Where a streamed response body goes (Server-Sent Events, later a streamed upstream answer).
 // Thread-safe: a producer on any thread writes; the connection's own thread sends.
@@ -17,4 +18,8 @@ public:
     // Ends the body; the connection closes once everything queued is sent.
     virtual void finish() = 0;
     virtual bool isOpen() const = 0;
+    // Called once, on the connection's thread, when the client goes away or the connection
+    // is dropped before the stream ended (at once if that happened already): a producer that
+    // holds work for this client - an upstream request - lets it go.
+    virtual void setClosedHandler(std::function<void()> handler) = 0;
 };

@@ -132,7 +132,16 @@ private Q_SLOTS:
             << u"KEYDECK_ALLOW_INSECURE_HTTP: must be true or false"_s;
         QTest::newRow("bad upstream")
             << (store + QStringList{u"--upstream"_s, u"ftp://x"_s}) << QString() << QString()
-            << u"--upstream: must be mock or an http"_s;
+            << u"--upstream: must be mock or the base URL"_s;
+        QTest::newRow("upstream with a query")
+            << (store + QStringList{u"--upstream"_s, u"http://127.0.0.1:9000/v1?x=1"_s})
+            << QString() << QString() << u"--upstream: must be mock or the base URL"_s;
+        QTest::newRow("upstream key as a flag")
+            << (store + QStringList{u"--upstream-api-key"_s, u"sk-upstream"_s}) << QString()
+            << QString() << u"--upstream-api-key: not a flag"_s;
+        QTest::newRow("upstream timeout of zero")
+            << (store + QStringList{u"--upstream-timeout"_s, u"0"_s}) << QString() << QString()
+            << u"--upstream-timeout: must be a whole number from 1 to 3600"_s;
         QTest::newRow("positional")
             << QStringList{u"serve"_s} << QString() << QString() << u"serve: unexpected argument"_s;
         QTest::newRow("missing config file")

@@ -40,6 +40,9 @@ private Q_SLOTS:
             << u"revoked+expired"_s << u"10.0.0.1"_s << admin << KeyAccess::Verdict::Revoked;
         QTest::newRow("expires exactly now")
             << u"expires-now"_s << u"10.0.0.1"_s << admin << KeyAccess::Verdict::Expired;
+        // SPEC's order: revoked, disabled, expired.
+        QTest::newRow("disabled and expired: disabled wins")
+            << u"disabled+expired"_s << u"10.0.0.1"_s << admin << KeyAccess::Verdict::Disabled;
         QTest::newRow("disabled") << u"disabled"_s << u"10.0.0.1"_s << admin
                                   << KeyAccess::Verdict::Disabled;
         QTest::newRow("inside the allowlist")
@@ -53,6 +56,18 @@ private Q_SLOTS:
         QTest::newRow("outside the allowlist and not admin: the address is said first")
             << u"allowlist+read-only"_s << u"8.8.8.8"_s << admin
             << KeyAccess::Verdict::IpNotAllowed;
+    }
+
+    void modelAllowlist()
+    {
+        KeySpec spec;
+        QVERIFY(KeyAccess::modelAllowed(spec, u"gpt-4o"_s));
+        spec.models = {u"gpt-4o-mini"_s, u"claude-3-5-haiku-latest"_s};
+        QVERIFY(KeyAccess::modelAllowed(spec, u"gpt-4o-mini"_s));
+        // Names match exactly: a listed model does not allow its longer or shorter relatives.
+        QVERIFY(!KeyAccess::modelAllowed(spec, u"gpt-4o"_s));
+        QVERIFY(!KeyAccess::modelAllowed(spec, u"gpt-4o-mini-2024"_s));
+        QVERIFY(!KeyAccess::modelAllowed(spec, u"GPT-4O-MINI"_s));
     }
 
     void verdicts()
@@ -70,7 +85,7 @@ private Q_SLOTS:
             record.spec.expiresAtMs = Now - 1;
         if (change == u"expires-now"_s)
             record.spec.expiresAtMs = Now;
-        if (change == u"disabled"_s)
+        if (change.contains(u"disabled"_s))
             record.status = KeyStatus::Disabled;
         if (change.contains(u"allowlist"_s))
             record.spec.ipAllowlist = *CidrBlock::parseList(u"192.168.1.0/24, 10.0.0.1");

@@ -1,0 +1,417 @@
+#include "GatewayApi.h"
+
+#include "ApiError.h"
+#include "ApiKeyFormat.h"
+#include "ApiKeyRecord.h"
+#include "Clock.h"
+#include "IpAddress.h"
+#include "KeyAccess.h"
+#include "KeyCache.h"
+#include "KeyStore.h"
+#include "KeyValidator.h"
+#include "RequestCredential.h"
+#include "RequestLog.h"
+#include "SseBuffer.h"
+#include "StoreConnection.h"
+#include "StoreError.h"
+#include "StreamSink.h"
+#include "UpstreamClient.h"
+#include "UpstreamUsage.h"
+#include "UsageMeter.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <mutex>
+
+using namespace Qt::StringLiterals;
+
+// One request on its way through the gateway, shared by the I/O thread that took it, the store
+// thread that looked its key up, and the upstream client's threads that relay its answer.
+struct GatewayApi::Exchange
+{
+    Exchange(bool anthropicDialect, HttpRequest httpRequest, HttpResponder responder)
+        : anthropic(anthropicDialect)
+        , request(std::move(httpRequest))
+        , respond(std::move(responder))
+        , usage(anthropicDialect ? UpstreamUsage::Dialect::Anthropic
+                                 : UpstreamUsage::Dialect::OpenAi)
+    {
+        elapsed.start();
+    }
+
+    const bool anthropic;
+    const HttpRequest request;
+    const HttpResponder respond;
+    QElapsedTimer elapsed;
+    qint64 timeMs = 0;
+    QString requestId;
+    std::optional<ApiKeyRecord> key;
+    QJsonObject body;
+    QString model;
+    bool stream = false;
+    bool clientWantsUsage = false;
+
+    // The answer, filled on the upstream client's threads.
+    std::mutex mutex;
+    UpstreamUsage usage;
+    SseBuffer events;
+    std::shared_ptr<UpstreamClient::Exchange> upstream;
+    std::shared_ptr<StreamSink> sink;
+    QList<QByteArray> queued;
+    bool streaming = false;
+    bool upstreamDone = false;
+    bool tooLarge = false;
+    int status = 0;
+    QByteArray contentType;
+    QByteArray answer;
+
+    QString actor() const { return key ? u"%1 (%2)"_s.arg(key->id, key->hint) : QString(); }
+    HttpResponse finished(HttpResponse response) const
+    {
+        response.headers.append(qMakePair(QByteArray("x-request-id"), requestId.toLatin1()));
+        response.actor = actor();
+        return response;
+    }
+};
+
+namespace {
+
+QString newRequestId()
+{
+    quint32 words[4];
+    QRandomGenerator::system()->fillRange(words);
+    return u"req_"_s + QString::fromLatin1(
+                           QByteArray(reinterpret_cast<const char*>(words), sizeof words).toHex());
+}
+
+bool isEventStream(const QByteArray& contentType)
+{
+    return contentType.trimmed().toLower().startsWith("text/event-stream");
+}
+
+QByteArray headerOf(const UpstreamClient::Headers& headers, const QByteArray& name)
+{
+    for (const auto& [key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+} // namespace
+
+GatewayApi::GatewayApi(Services services)
+    : m_services(std::move(services))
+{}
+
+GatewayApi::~GatewayApi() = default;
+
+void GatewayApi::addRoutes(ApiRouter& router)
+{
+    const auto route = [this](bool anthropic) {
+        return [this, anthropic](ApiRouter::Call call, HttpResponder respond) {
+            handle(anthropic, call, std::move(respond));
+        };
+    };
+    router.add("POST", u"/v1/chat/completions"_s, route(false));
+    router.add("POST", u"/v1/completions"_s, route(false));
+    router.add("POST", u"/v1/embeddings"_s, route(false));
+    router.add("GET", u"/v1/models"_s, route(false));
+    router.add("POST", u"/v1/messages"_s, route(true));
+}
+
+void GatewayApi::handle(bool anthropic, const ApiRouter::Call& call, HttpResponder respond)
+{
+    auto exchange = std::make_shared<Exchange>(anthropic, call.request, std::move(respond));
+    exchange->timeMs = m_services.clock.nowUtcMs();
+    exchange->requestId = newRequestId();
+    // Read before the key is known, so a refused request is metered under the model it asked
+    // for; checked only after the key (a stranger learns nothing from the body's problems).
+    if (call.request.method == "POST") {
+        exchange->body = QJsonDocument::fromJson(call.request.body).object();
+        exchange->model = exchange->body.value(u"model"_s).toString();
+        exchange->stream = exchange->body.value(u"stream"_s).toBool();
+        exchange->clientWantsUsage =
+            exchange->body.value(u"stream_options"_s).toObject().value(u"include_usage"_s).toBool();
+    }
+    const std::optional<QString> credential = RequestCredential::of(call.request);
+    if (!credential)
+        return refuse(exchange,
+                      ApiError(ApiError::Code::MissingApiKey,
+                               u"no API key: send Authorization: Bearer KEY or x-api-key: KEY"_s));
+    // Format and checksum, before any lookup: a typo costs the store nothing.
+    if (!ApiKeyFormat::isWellFormed(*credential))
+        return refuse(exchange, ApiError(ApiError::Code::InvalidApiKey,
+                                         u"the API key is not a valid KeyDeck key"_s));
+    const QByteArray digest = ApiKeyFormat::digestHex(*credential);
+    if (const std::optional<ApiKeyRecord> cached = m_services.keys.find(digest))
+        return authorize(exchange, *cached);
+    lookUp(exchange, digest);
+}
+
+void GatewayApi::lookUp(const std::shared_ptr<Exchange>& exchange, const QByteArray& digest)
+{
+    const quint64 generation = m_services.keys.generation();
+    m_services.storeThread.post([this, exchange, digest, generation] {
+        QObject* context = m_services.storeThread.context();
+        m_services.store.keys()
+            .findKeyByDigest(digest)
+            .then(context,
+                  [this, exchange, digest, generation](const ApiKeyRecord& key) {
+                      m_services.keys.put(digest, key, generation);
+                      authorize(exchange, key);
+                  })
+            .onFailed(context,
+                      [this, exchange](const StoreError& error) {
+                          if (error.code() == StoreError::Code::NotFound)
+                              return refuse(
+                                  exchange,
+                                  ApiError(ApiError::Code::InvalidApiKey,
+                                           u"this API key is not known to this server"_s));
+                          refuse(exchange, ApiError::fromStoreError(error));
+                      })
+            .onFailed(context, [this, exchange](const std::exception& error) {
+                refuse(exchange,
+                       ApiError(ApiError::Code::Internal, QString::fromUtf8(error.what())));
+            });
+    });
+}
+
+void GatewayApi::authorize(const std::shared_ptr<Exchange>& exchange, const ApiKeyRecord& key)
+{
+    exchange->key = key;
+    const std::optional<IpAddress> client = IpAddress::parse(exchange->request.clientAddress);
+    switch (KeyAccess::check(key, m_services.clock.nowUtcMs(), client, Permission::Read)) {
+    case KeyAccess::Verdict::Revoked:
+        return refuse(exchange,
+                      ApiError(ApiError::Code::RevokedApiKey, u"this API key was revoked"_s));
+    case KeyAccess::Verdict::Disabled:
+        return refuse(exchange,
+                      ApiError(ApiError::Code::DisabledApiKey, u"this API key is disabled"_s));
+    case KeyAccess::Verdict::Expired:
+        return refuse(exchange,
+                      ApiError(ApiError::Code::ExpiredApiKey, u"this API key has expired"_s));
+    case KeyAccess::Verdict::IpNotAllowed:
+        return refuse(exchange, ApiError(ApiError::Code::IpNotAllowed,
+                                         u"this API key may not be used from %1"_s.arg(
+                                             client ? client->toString() : u"this address"_s)));
+    case KeyAccess::Verdict::InsufficientPermissions:
+        return refuse(exchange,
+                      ApiError(ApiError::Code::InsufficientPermissions,
+                               u"this API key lacks the read permission, which API calls need"_s));
+    case KeyAccess::Verdict::Allowed:
+        break;
+    }
+    if (exchange->request.method == "POST") {
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(exchange->request.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError)
+            return refuse(exchange, ApiError(ApiError::Code::InvalidJson,
+                                             u"the body is not valid JSON: %1 at byte %2"_s
+                                                 .arg(parseError.errorString())
+                                                 .arg(parseError.offset)));
+        if (!document.isObject())
+            return refuse(exchange, ApiError(ApiError::Code::InvalidJson,
+                                             u"the body must be a JSON object"_s));
+        if (!exchange->body.value(u"model"_s).isString() || exchange->model.isEmpty())
+            return refuse(exchange, ApiError(ApiError::Code::InvalidValue,
+                                             u"model: is required (a string)"_s, u"model"_s));
+        if (!KeyValidator::isModelName(exchange->model))
+            return refuse(exchange, ApiError(ApiError::Code::InvalidValue,
+                                             u"model: is not a model name"_s, u"model"_s));
+        if (!KeyAccess::modelAllowed(key.spec, exchange->model))
+            return refuse(exchange,
+                          ApiError(ApiError::Code::ModelNotAllowed,
+                                   u"this API key may not use the model %1"_s.arg(exchange->model),
+                                   u"model"_s));
+    }
+    forward(exchange);
+}
+
+void GatewayApi::refuse(const std::shared_ptr<Exchange>& exchange, const ApiError& error)
+{
+    meter(exchange, error.httpStatus());
+    exchange->respond(
+        exchange->finished(exchange->anthropic ? error.toAnthropicResponse() : error.toResponse()));
+}
+
+void GatewayApi::meter(const std::shared_ptr<Exchange>& exchange, int status)
+{
+    // Listing models uses none; a request whose key is unknown has no one to be metered to.
+    if (!exchange->key || exchange->request.method != "POST")
+        return;
+    UsageEvent event;
+    event.timeMs = exchange->timeMs;
+    event.key = exchange->key->id;
+    event.model = KeyValidator::isModelName(exchange->model) ? exchange->model : u"unknown"_s;
+    event.endpoint = QString::fromLatin1(exchange->request.path);
+    event.status = status;
+    {
+        const std::lock_guard lock(exchange->mutex);
+        if (exchange->usage.known()) {
+            event.promptTokens = exchange->usage.promptTokens();
+            event.completionTokens = exchange->usage.completionTokens();
+        } else {
+            event.completionTokens = exchange->usage.contentPieces();
+        }
+    }
+    event.latencyMs = exchange->elapsed.elapsed();
+    event.clientIp = exchange->request.clientAddress;
+    event.requestId = exchange->requestId;
+    m_services.meter.record(std::move(event));
+}
+
+void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
+{
+    const HttpRequest& in = exchange->request;
+    UpstreamClient::Request out;
+    out.method = in.method;
+    // The upstream's base URL ends where our /v1 does.
+    out.path = in.path.mid(3);
+    if (!in.query.isEmpty())
+        out.path += '?' + in.query;
+    out.body = in.body;
+    const bool completions = in.path == "/v1/chat/completions" || in.path == "/v1/completions";
+    if (completions && exchange->stream && !exchange->clientWantsUsage) {
+        // Usage comes only when asked for; the extra chunk is not relayed.
+        QJsonObject body = exchange->body;
+        QJsonObject options = body.value(u"stream_options"_s).toObject();
+        options[u"include_usage"_s] = true;
+        body[u"stream_options"_s] = options;
+        out.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
+    const auto addHeader = [&out](const QByteArray& name, const QByteArray& value) {
+        out.headers.append(qMakePair(name, value));
+    };
+    if (in.method == "POST")
+        addHeader("Content-Type", "application/json");
+    addHeader("Accept", exchange->stream ? "text/event-stream" : "application/json");
+    addHeader("User-Agent", "keydeck-server");
+    if (exchange->anthropic) {
+        const QByteArray version = in.header("anthropic-version");
+        addHeader("anthropic-version", version.isEmpty() ? QByteArray("2023-06-01") : version);
+        if (!in.header("anthropic-beta").isEmpty())
+            addHeader("anthropic-beta", in.header("anthropic-beta"));
+    }
+    if (!m_services.upstreamKey.isEmpty()) {
+        addHeader("Authorization", "Bearer " + m_services.upstreamKey);
+        if (exchange->anthropic)
+            addHeader("x-api-key", m_services.upstreamKey);
+    }
+
+    UpstreamClient::Handler handler;
+    handler.head = [this, exchange](int status, const UpstreamClient::Headers& headers) {
+        const QByteArray contentType = headerOf(headers, "content-type");
+        std::unique_lock lock(exchange->mutex);
+        exchange->status = status;
+        exchange->contentType =
+            contentType.isEmpty() ? QByteArray("application/json") : contentType;
+        if (!(exchange->stream && status >= 200 && status < 300 && isEventStream(contentType)))
+            return;
+        exchange->streaming = true;
+        lock.unlock();
+        HttpResponse response;
+        response.status = status;
+        response.contentType = "text/event-stream";
+        response.stream = [exchange](const std::shared_ptr<StreamSink>& sink) {
+            std::unique_lock attach(exchange->mutex);
+            exchange->sink = sink;
+            for (const QByteArray& bytes : std::as_const(exchange->queued))
+                sink->write(bytes);
+            exchange->queued.clear();
+            if (exchange->upstreamDone)
+                sink->finish();
+            const std::shared_ptr<UpstreamClient::Exchange> upstream = exchange->upstream;
+            attach.unlock();
+            // The client went away: the upstream stops working for it at once.
+            sink->setClosedHandler([upstream] {
+                if (upstream)
+                    upstream->cancel();
+            });
+        };
+        exchange->respond(exchange->finished(std::move(response)));
+    };
+    handler.data = [exchange](const QByteArray& bytes) {
+        const std::lock_guard lock(exchange->mutex);
+        if (!exchange->streaming) {
+            exchange->answer += bytes;
+            if (exchange->answer.size() > MaxAnswerBytes) {
+                exchange->tooLarge = true;
+                return false;
+            }
+            return true;
+        }
+        for (const SseBuffer::Event& event : exchange->events.feed(bytes)) {
+            const bool usageOnly = exchange->usage.readEvent(event.name, event.data);
+            if (usageOnly && !exchange->anthropic && !exchange->clientWantsUsage)
+                continue;
+            if (!exchange->sink) {
+                exchange->queued << event.raw;
+            } else if (!exchange->sink->write(event.raw)) {
+                return false;
+            }
+        }
+        return !exchange->events.overflowed();
+    };
+    handler.done = [this, exchange](std::optional<UpstreamClient::Failure> failure,
+                                    const QString& why) {
+        std::unique_lock lock(exchange->mutex);
+        exchange->upstreamDone = true;
+        if (exchange->streaming) {
+            if (exchange->sink)
+                exchange->sink->finish();
+            const int status = exchange->status;
+            lock.unlock();
+            meter(exchange, status);
+            return;
+        }
+        const int status = exchange->status;
+        const QByteArray answer = std::exchange(exchange->answer, {});
+        const QByteArray contentType = exchange->contentType;
+        const bool tooLarge = exchange->tooLarge;
+        lock.unlock();
+        if (tooLarge)
+            return refuse(exchange, ApiError(ApiError::Code::UpstreamUnavailable,
+                                             u"the upstream's answer is larger than %1 bytes"_s.arg(
+                                                 MaxAnswerBytes)));
+        if (failure) {
+            m_services.log.error(u"the upstream failed"_s,
+                                 {{u"request_id"_s, exchange->requestId}, {u"error"_s, why}});
+            if (*failure == UpstreamClient::Failure::Timeout && status == 0)
+                return refuse(exchange, ApiError(ApiError::Code::UpstreamTimeout,
+                                                 u"the upstream did not answer in time"_s));
+            return refuse(exchange, ApiError(ApiError::Code::UpstreamUnavailable,
+                                             u"the upstream cannot be reached: "_s + why));
+        }
+        HttpResponse response;
+        response.status = status;
+        response.contentType = contentType;
+        response.body = answer;
+        if (status >= 200 && status < 300) {
+            if (exchange->request.method == "GET" && exchange->key &&
+                !exchange->key->spec.models.isEmpty()) {
+                // Only the models this key may use.
+                QJsonObject list = QJsonDocument::fromJson(answer).object();
+                QJsonArray allowed;
+                for (const QJsonValue& model : list.value(u"data"_s).toArray()) {
+                    if (KeyAccess::modelAllowed(exchange->key->spec,
+                                                model.toObject().value(u"id"_s).toString()))
+                        allowed.append(model);
+                }
+                list[u"data"_s] = allowed;
+                response.body = QJsonDocument(list).toJson(QJsonDocument::Compact);
+            }
+            const std::lock_guard usageLock(exchange->mutex);
+            exchange->usage.readBody(answer);
+        }
+        meter(exchange, status);
+        exchange->respond(exchange->finished(std::move(response)));
+    };
+    std::shared_ptr<UpstreamClient::Exchange> upstream =
+        m_services.upstream.send(std::move(out), std::move(handler));
+    const std::lock_guard lock(exchange->mutex);
+    exchange->upstream = std::move(upstream);
+}

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "ApiRouter.h"
+#include "StoreThread.h"
+
+#include <QByteArray>
+#include <memory>
+
+class ApiError;
+class Clock;
+class KeyCache;
+class RequestLog;
+class StoreConnection;
+class UpstreamClient;
+class UsageMeter;
+struct ApiKeyRecord;
+
+// The API traffic door (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models,
+// /v1/messages): every request's key is checked in SPEC §5's order - format and checksum
+// offline, known, revoked, disabled, expired, client address, permission, model - then the
+// request goes to the upstream with the upstream's own key, its answer (a stream piece by
+// piece) comes back, and one usage event per request is metered, refusals included.
+class GatewayApi final
+{
+    Q_DISABLE_COPY_MOVE(GatewayApi)
+
+public:
+    struct Services
+    {
+        StoreConnection& store;
+        StoreThread storeThread;
+        const Clock& clock;
+        KeyCache& keys;
+        UpstreamClient& upstream;
+        UsageMeter& meter;
+        RequestLog& log;
+        // Sent upstream as Authorization: Bearer (OpenAI) and x-api-key (Anthropic); empty
+        // for an upstream that needs none. Never a client's key.
+        QByteArray upstreamKey;
+    };
+
+    explicit GatewayApi(Services services);
+    ~GatewayApi();
+
+    void addRoutes(ApiRouter& router);
+
+    // The largest answer read whole (one not streamed).
+    static constexpr qint64 MaxAnswerBytes = 32 * 1024 * 1024;
+
+    struct Exchange;
+
+private:
+    void handle(bool anthropic, const ApiRouter::Call& call, HttpResponder respond);
+    void lookUp(const std::shared_ptr<Exchange>& exchange, const QByteArray& digest);
+    void authorize(const std::shared_ptr<Exchange>& exchange, const ApiKeyRecord& key);
+    void forward(const std::shared_ptr<Exchange>& exchange);
+    void refuse(const std::shared_ptr<Exchange>& exchange, const ApiError& error);
+    void meter(const std::shared_ptr<Exchange>& exchange, int status);
+
+    Services m_services;
+};

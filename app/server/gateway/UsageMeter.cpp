@@ -1,0 +1,95 @@
+#include "UsageMeter.h"
+
+#include "RequestLog.h"
+#include "UsageStore.h"
+
+using namespace Qt::StringLiterals;
+
+UsageMeter::UsageMeter(UsageStore& usage, RequestLog& log, int flushIntervalMs, QObject* parent)
+    : QObject(parent)
+    , m_usage(usage)
+    , m_log(log)
+{
+    m_timer.setInterval(flushIntervalMs);
+    connect(&m_timer, &QTimer::timeout, this, &UsageMeter::flush);
+    m_timer.start();
+}
+
+UsageMeter::~UsageMeter()
+{
+    flushAndWait();
+}
+
+void UsageMeter::record(UsageEvent event)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_pending.append(std::move(event));
+    if (m_pending.size() == MaxBatch)
+        QMetaObject::invokeMethod(this, &UsageMeter::flush, Qt::QueuedConnection);
+}
+
+qint64 UsageMeter::pending() const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_pending.size();
+}
+
+QList<UsageEvent> UsageMeter::take()
+{
+    const QMutexLocker lock(&m_mutex);
+    if (m_pending.size() <= MaxBatch)
+        return std::exchange(m_pending, {});
+    QList<UsageEvent> batch = m_pending.mid(0, MaxBatch);
+    m_pending.remove(0, MaxBatch);
+    return batch;
+}
+
+void UsageMeter::flush()
+{
+    for (QList<UsageEvent> batch = take(); !batch.isEmpty(); batch = take()) {
+        m_usage.recordUsage(batch).onFailed(this, [this, batch](const std::exception& error) {
+            m_log.error(u"a batch of usage events was refused; recording them one by one"_s,
+                        {{u"events"_s, QString::number(batch.size())},
+                         {u"error"_s, QString::fromUtf8(error.what())}});
+            recordOneByOne(batch);
+            return qint64(0);
+        });
+    }
+}
+
+void UsageMeter::recordOneByOne(const QList<UsageEvent>& events)
+{
+    for (const UsageEvent& event : events) {
+        m_usage.recordUsage({event}).onFailed(this, [this, event](const std::exception& error) {
+            m_log.error(u"a usage event could not be recorded"_s,
+                        {{u"key"_s, event.key},
+                         {u"request_id"_s, event.requestId},
+                         {u"error"_s, QString::fromUtf8(error.what())}});
+            return qint64(0);
+        });
+    }
+}
+
+void UsageMeter::flushAndWait()
+{
+    m_timer.stop();
+    const auto stored = [this](const QList<UsageEvent>& events) {
+        QFuture<qint64> written = m_usage.recordUsage(events);
+        written.waitForFinished();
+        try {
+            written.result();
+            return true;
+        } catch (const std::exception& error) {
+            m_log.error(u"usage events could not be recorded at shutdown"_s,
+                        {{u"events"_s, QString::number(events.size())},
+                         {u"error"_s, QString::fromUtf8(error.what())}});
+            return false;
+        }
+    };
+    for (QList<UsageEvent> batch = take(); !batch.isEmpty(); batch = take()) {
+        if (stored(batch) || batch.size() == 1)
+            continue;
+        for (const UsageEvent& event : batch)
+            stored({event});
+    }
+}
