@@ -1,6 +1,7 @@
 #include "ApiRouter.h"
 
 #include "ApiError.h"
+#include "ForwardedFor.h"
 #include "RequestLog.h"
 #include "ServerMetrics.h"
 
@@ -82,6 +83,9 @@ std::optional<QStringList> ApiRouter::match(const QStringList& pattern,
 
 void ApiRouter::handle(HttpRequest request, HttpResponder respond)
 {
+    if (!m_trustedProxies.isEmpty())
+        request.clientAddress = ForwardedFor::clientOf(
+            request.clientAddress, request.header("x-forwarded-for"), m_trustedProxies);
     const QList<QByteArray> path = request.path.split('/');
     QStringList allowed;
     for (const Route& route : std::as_const(m_routes)) {

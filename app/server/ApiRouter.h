@@ -1,5 +1,6 @@
 #pragma once
 
+#include "CidrBlock.h"
 #include "HttpHandler.h"
 
 #include <QElapsedTimer>
@@ -28,6 +29,8 @@ public:
 
     ApiRouter(ServerMetrics& metrics, RequestLog& log);
 
+    // Requests from these peers are taken to come from whom their X-Forwarded-For names.
+    void setTrustedProxies(QList<CidrBlock> proxies) { m_trustedProxies = std::move(proxies); }
     void add(const QByteArray& method, const QString& pattern, Handler handler);
     // A route whose body is an upload: the handler gets HttpRequest::upload to receive it.
     void addUpload(const QByteArray& method, const QString& pattern, Handler handler);
@@ -55,4 +58,5 @@ private:
     ServerMetrics& m_metrics;
     RequestLog& m_log;
     QList<Route> m_routes;
+    QList<CidrBlock> m_trustedProxies;
 };

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CidrBlock.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -20,6 +22,8 @@ struct ServerConfig
     QString tlsCert;
     QString tlsKey;
     bool allowInsecureHttp = false;
+    // Peers whose X-Forwarded-For is believed (ForwardedFor).
+    QList<CidrBlock> trustedProxies;
     int ioThreads = 2;
     // Limits every request meets: the header block, the body (streamed uploads have their
     // own), and the time to receive the whole request; an idle keep-alive connection closes.

@@ -1,5 +1,7 @@
 #include "ServerConfigLoader.h"
 
+#include "CidrBlock.h"
+
 #include <QFileInfo>
 #include <QHostAddress>
 #include <QProcessEnvironment>
@@ -56,6 +58,8 @@ const QList<Option>& options()
         {u"tls-key"_s, Kind::Text, 0, 0, u"FILE"_s, u"PEM private key of --tls-cert"_s},
         {u"allow-insecure-http"_s, Kind::Flag, 0, 0, QString(),
          u"allow plain HTTP on an address other than loopback"_s},
+        {u"trusted-proxy"_s, Kind::Text, 0, 0, u"CIDR[,CIDR...]"_s,
+         u"reverse proxies whose X-Forwarded-For names the client (default none)"_s},
         {u"admin-key-sha256"_s, Kind::Text, 0, 0, u"HEX"_s,
          u"SHA-256 of a master admin key kept outside the store (see master-key)"_s},
         {u"io-threads"_s, Kind::Integer, 1, 64, u"N"_s, u"network threads (default 2)"_s},
@@ -241,6 +245,14 @@ std::optional<ConfigError> apply(const Values& values, ServerConfig* config)
     config->store = values.value(u"store"_s).text;
     if (values.contains(u"upstream"_s))
         config->upstream = values.value(u"upstream"_s).text;
+    if (values.contains(u"trusted-proxy"_s)) {
+        const Given& given = values.value(u"trusted-proxy"_s);
+        QString error;
+        const std::optional<QList<CidrBlock>> blocks = CidrBlock::parseList(given.text, &error);
+        if (!blocks)
+            return ConfigError{given.source, error};
+        config->trustedProxies = *blocks;
+    }
     config->upstreamApiKey = values.value(u"upstream-api-key"_s).text.toUtf8();
     config->tlsCert = values.value(u"tls-cert"_s).text;
     config->tlsKey = values.value(u"tls-key"_s).text;

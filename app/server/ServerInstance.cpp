@@ -11,6 +11,7 @@
 #include "KeyStore.h"
 #include "MockUpstreamServer.h"
 #include "OperationsApi.h"
+#include "RateLimiter.h"
 #include "ServerMetrics.h"
 #include "StoreConnection.h"
 #include "StoreThread.h"
@@ -32,6 +33,7 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     monotonic->start();
     m_throttle = std::make_unique<AuthThrottle>([monotonic] { return monotonic->elapsed(); });
     m_router = std::make_unique<ApiRouter>(*m_metrics, log);
+    m_router->setTrustedProxies(config.trustedProxies);
     const StoreThread storeThread(*m_storeContext);
     m_operations = std::make_unique<OperationsApi>(*m_store, storeThread, *m_metrics, log);
     m_operations->addRoutes(*m_router);
@@ -56,9 +58,11 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     QObject::connect(&m_store->keys(), &KeyStore::keysChanged, m_storeContext.get(),
                      [cache = m_keyCache.get()] { cache->invalidate(); });
     m_meter = std::make_unique<UsageMeter>(m_store->usage(), log);
+    // Rate windows run on a clock that never goes back, whatever the wall clock does.
+    m_limiter = std::make_unique<RateLimiter>([monotonic] { return monotonic->elapsed(); });
     m_gateway = std::make_unique<GatewayApi>(
-        GatewayApi::Services{*m_store, storeThread, clock, *m_keyCache, *m_upstream, *m_meter, log,
-                             config.upstreamApiKey});
+        GatewayApi::Services{*m_store, storeThread, clock, *m_keyCache, *m_limiter, *m_upstream,
+                             *m_meter, log, config.upstreamApiKey});
     m_gateway->addRoutes(*m_router);
 
     HttpServer::Limits limits;

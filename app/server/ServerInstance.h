@@ -13,6 +13,7 @@ class Clock;
 class EventHub;
 class GatewayApi;
 class KeyCache;
+class RateLimiter;
 class MockUpstreamServer;
 class HttpServer;
 class OperationsApi;
@@ -66,6 +67,7 @@ private:
     std::unique_ptr<MockUpstreamServer> m_mockUpstream;
     std::unique_ptr<UpstreamClient> m_upstream;
     std::unique_ptr<KeyCache> m_keyCache;
+    std::unique_ptr<RateLimiter> m_limiter;
     std::unique_ptr<UsageMeter> m_meter;
     std::unique_ptr<GatewayApi> m_gateway;
 };

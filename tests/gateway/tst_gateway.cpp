@@ -25,9 +25,12 @@ private:
     QStringList admin() const { return {u"Authorization: Bearer "_s + m_adminKey}; }
     static QStringList bearer(const QString& key) { return {u"Authorization: Bearer "_s + key}; }
 
-    // A key made through the admin API: its secret, and its id in *id.
-    QString createKey(const QJsonObject& spec, QString* id = nullptr)
+    // A key made through the admin API: its secret, and its id in *id. Enterprise unless the
+    // spec says otherwise, so no test meets a rate limit it is not about.
+    QString createKey(QJsonObject spec, QString* id = nullptr)
     {
+        if (!spec.contains(u"tier"_s))
+            spec[u"tier"_s] = u"enterprise"_s;
         const CurlReply created = curl("POST", url(u"/v1/admin/keys"_s), admin(),
                                        QJsonDocument(spec).toJson(QJsonDocument::Compact));
         if (created.status != 201) {
@@ -275,6 +278,70 @@ private Q_SLOTS:
         const QJsonArray listed = models.json().value(u"data"_s).toArray();
         QCOMPARE(listed.size(), 1);
         QCOMPARE(listed.at(0).toObject().value(u"id"_s).toString(), u"gpt-4o-mini"_s);
+    }
+
+    void forwardedForIsBelievedOnlyFromTrustedProxies()
+    {
+        const QString office = createKey(
+            {{u"label"_s, u"behind-proxy"_s}, {u"ips"_s, QJsonArray{u"198.51.100.0/24"_s}}});
+        const QStringList forwarded =
+            bearer(office) + QStringList{u"X-Forwarded-For: 198.51.100.7"_s};
+        // Anyone can send the header: a server that trusts no proxy ignores it.
+        CurlReply reply = chat(forwarded, hello());
+        QCOMPARE(reply.status, 403);
+        QCOMPARE(reply.errorCode(), u"ip_not_allowed"_s);
+
+        ServerProcess behindProxy;
+        QVERIFY2(
+            behindProxy.start({u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s), u"--upstream"_s,
+                               u"mock"_s, u"--trusted-proxy"_s, u"127.0.0.1/32"_s}),
+            behindProxy.log().constData());
+        const auto send = [&](const QStringList& headers) {
+            return curl("POST", behindProxy.baseUrl() + u"/v1/chat/completions"_s,
+                        headers + QStringList{u"Content-Type: application/json"_s},
+                        QJsonDocument(hello()).toJson(QJsonDocument::Compact));
+        };
+        QCOMPARE(send(forwarded).status, 200);
+        // Read from the right: a client's own entry to the left of the proxy's changes nothing.
+        QCOMPARE(send(bearer(office) + QStringList{u"X-Forwarded-For: 203.0.113.1, 198.51.100.7"_s})
+                     .status,
+                 200);
+        QCOMPARE(send(bearer(office) + QStringList{u"X-Forwarded-For: 198.51.100.7, 203.0.113.1"_s})
+                     .status,
+                 403);
+        QCOMPARE(send(bearer(office)).status, 403);
+    }
+
+    void aKeyPastItsRateIsToldWhenToComeBack()
+    {
+        // The free tier allows 5 requests a minute.
+        const QString key = createKey({{u"label"_s, u"free"_s}, {u"tier"_s, u"free"_s}});
+        for (int i = 0; i < 5; ++i) {
+            const CurlReply reply = chat(bearer(key), hello());
+            QCOMPARE(reply.status, 200);
+            QCOMPARE(reply.header("x-ratelimit-limit-requests"), QByteArray("5"));
+            QCOMPARE(reply.header("x-ratelimit-remaining-requests"), QByteArray::number(4 - i));
+            QCOMPARE(reply.header("x-ratelimit-limit-tokens"), QByteArray("10000"));
+        }
+        const CurlReply refused = chat(bearer(key), hello());
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.errorCode(), u"rate_limit_exceeded"_s);
+        const int retryAfter = refused.header("retry-after").toInt();
+        QVERIFY2(retryAfter >= 1 && retryAfter <= 12, refused.header("retry-after").constData());
+        QCOMPARE(refused.header("x-ratelimit-remaining-requests"), QByteArray("0"));
+        QVERIFY(!refused.header("x-ratelimit-reset-requests").isEmpty());
+
+        // A tokens-per-minute override below the request's estimate: refused by tokens.
+        const QString small =
+            createKey({{u"label"_s, u"few-tokens"_s}, {u"tier"_s, u"pro"_s}, {u"tpm"_s, 100}});
+        QJsonObject large = hello();
+        large[u"max_tokens"_s] = 500;
+        const CurlReply tokens = chat(bearer(small), large);
+        QCOMPARE(tokens.status, 429);
+        QCOMPARE(tokens.errorCode(), u"rate_limit_exceeded"_s);
+        QCOMPARE(tokens.header("x-ratelimit-limit-tokens"), QByteArray("100"));
+        large[u"max_tokens"_s] = 5;
+        QCOMPARE(chat(bearer(small), large).status, 200);
     }
 
     void badBodiesNameTheProblem()

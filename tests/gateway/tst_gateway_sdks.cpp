@@ -19,8 +19,11 @@ class TestGatewaySdks final : public QObject
     Q_OBJECT
 
 private:
-    QString createKey(const QJsonObject& spec, QString* id = nullptr)
+    // Enterprise unless the spec says otherwise: only the rate test meets a limit.
+    QString createKey(QJsonObject spec, QString* id = nullptr)
     {
+        if (!spec.contains(u"tier"_s))
+            spec[u"tier"_s] = u"enterprise"_s;
         const CurlReply created = curl("POST", m_server.baseUrl() + u"/v1/admin/keys"_s,
                                        {u"Authorization: Bearer "_s + m_adminKey},
                                        QJsonDocument(spec).toJson(QJsonDocument::Compact));
@@ -62,6 +65,8 @@ private Q_SLOTS:
             createKey({{u"label"_s, u"writer"_s}, {u"permissions"_s, QJsonArray{u"write"_s}}});
         keys[u"mini"_s] =
             createKey({{u"label"_s, u"mini"_s}, {u"models"_s, QJsonArray{u"gpt-4o-mini"_s}}});
+        keys[u"limited"_s] =
+            createKey({{u"label"_s, u"limited"_s}, {u"tier"_s, u"pro"_s}, {u"rpm"_s, 1}});
         keys[u"unknown"_s] = ApiKeyFormat::generate(u"sk-"_s, *QRandomGenerator::system());
         for (const QJsonValue& secret : keys)
             QVERIFY(ApiKeyFormat::isWellFormed(secret.toString()));

@@ -78,6 +78,13 @@ async function openai() {
       `openai: ${role} key -> ${status} ${code} (${error.constructor.name})`);
     check(!String(error.message).includes(keys[role]), `openai: the ${role} key is not echoed`);
   }
+  const limited = new OpenAI({ apiKey: keys.limited, baseURL: `${base}/v1`, maxRetries: 0 });
+  await limited.chat.completions.create({ model: 'gpt-4o-mini', messages: hello });
+  const tooFast = await refusal(() => limited.chat.completions.create({ model: 'gpt-4o-mini', messages: hello }), 'rate');
+  check(tooFast instanceof OpenAI.RateLimitError && tooFast.code === 'rate_limit_exceeded' &&
+    Number(tooFast.headers.get('retry-after')) >= 1 && tooFast.headers.get('x-ratelimit-limit-requests') === '1',
+    'openai: past its requests per minute -> RateLimitError with Retry-After');
+
   const error = await refusal(() => mini.chat.completions.create({ model: 'gpt-4o', messages: hello }), 'model');
   check(error instanceof OpenAI.PermissionDeniedError && error.code === 'model_not_allowed' && error.param === 'model',
     'openai: a model outside the allowlist -> 403 model_not_allowed');
@@ -108,6 +115,13 @@ async function anthropic(Sdk, name) {
     model: 'claude-3-5-haiku-latest', max_tokens: 8, messages: [{ role: 'user', content: 'Hi' }] }), 'model');
   check(outside instanceof Sdk.PermissionDeniedError && outside.error?.error?.code === 'model_not_allowed',
     `${name}: a model outside the allowlist -> PermissionDeniedError`);
+
+  // The limited key spent its one request a minute on the OpenAI checks.
+  const limited = new Sdk({ apiKey: keys.limited, baseURL: base, maxRetries: 0 });
+  const tooFast = await refusal(() => limited.messages.create({
+    model: 'claude-3-5-haiku-latest', max_tokens: 8, messages: [{ role: 'user', content: 'Hi' }] }), 'rate');
+  check(tooFast instanceof Sdk.RateLimitError && tooFast.error?.error?.type === 'rate_limit_error',
+    `${name}: past its rate -> RateLimitError`);
 }
 
 try {

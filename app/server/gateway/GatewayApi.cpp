@@ -9,12 +9,14 @@
 #include "KeyCache.h"
 #include "KeyStore.h"
 #include "KeyValidator.h"
+#include "RateLimiter.h"
 #include "RequestCredential.h"
 #include "RequestLog.h"
 #include "SseBuffer.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "StreamSink.h"
+#include "TierLimits.h"
 #include "UpstreamClient.h"
 #include "UpstreamUsage.h"
 #include "UsageMeter.h"
@@ -53,6 +55,11 @@ struct GatewayApi::Exchange
     QString model;
     bool stream = false;
     bool clientWantsUsage = false;
+    // Admitted by the rate limiter with this estimate, to be settled once the answer is in.
+    bool admitted = false;
+    RateLimiter::Limits limits;
+    qint64 estimatedTokens = 0;
+    QList<QPair<QByteArray, QByteArray>> rateHeaders;
 
     // The answer, filled on the upstream client's threads.
     std::mutex mutex;
@@ -72,6 +79,7 @@ struct GatewayApi::Exchange
     HttpResponse finished(HttpResponse response) const
     {
         response.headers.append(qMakePair(QByteArray("x-request-id"), requestId.toLatin1()));
+        response.headers.append(rateHeaders);
         response.actor = actor();
         return response;
     }
@@ -228,7 +236,61 @@ void GatewayApi::authorize(const std::shared_ptr<Exchange>& exchange, const ApiK
                                    u"this API key may not use the model %1"_s.arg(exchange->model),
                                    u"model"_s));
     }
+    admit(exchange);
+}
+
+void GatewayApi::admit(const std::shared_ptr<Exchange>& exchange)
+{
+    const KeySpec& spec = exchange->key->spec;
+    const TierLimits tier = TierLimits::forTier(spec.tier);
+    exchange->limits.requestsPerMinute =
+        spec.rpmOverride ? spec.rpmOverride : tier.requestsPerMinute;
+    exchange->limits.tokensPerMinute = spec.tpmOverride ? spec.tpmOverride : tier.tokensPerMinute;
+    if (exchange->request.method == "POST") {
+        // Four bytes a token bounds any tokenizer's count of a JSON body from above, closely
+        // enough for a minute's allowance; the answer's usage settles the difference.
+        exchange->estimatedTokens = (exchange->request.body.size() + 3) / 4;
+        if (exchange->request.path != "/v1/embeddings") {
+            const QJsonValue limit = exchange->body.contains(u"max_completion_tokens"_s)
+                                         ? exchange->body.value(u"max_completion_tokens"_s)
+                                         : exchange->body.value(u"max_tokens"_s);
+            exchange->estimatedTokens += limit.isDouble() && limit.toInteger() > 0
+                                             ? limit.toInteger()
+                                             : DefaultCompletionCeiling;
+        }
+    }
+    const RateLimiter::Decision decision =
+        m_services.limiter.admit(exchange->key->id, exchange->limits, exchange->estimatedTokens);
+    exchange->rateHeaders = RateLimiter::headers(decision.standing);
+    if (!decision.allowed) {
+        ApiError error(
+            ApiError::Code::RateLimitExceeded,
+            decision.byTokens
+                ? u"this API key's tokens per minute (%1) are used up; retry in %2"_s
+                      .arg(*exchange->limits.tokensPerMinute)
+                      .arg(QString::fromLatin1(RateLimiter::duration(decision.retryAfterMs)))
+                : u"this API key's requests per minute (%1) are used up; retry in %2"_s
+                      .arg(*exchange->limits.requestsPerMinute)
+                      .arg(QString::fromLatin1(RateLimiter::duration(decision.retryAfterMs))));
+        error.setRetryAfterSeconds(qMax<qint64>(1, (decision.retryAfterMs + 999) / 1000));
+        return refuse(exchange, error);
+    }
+    exchange->admitted = true;
     forward(exchange);
+}
+
+void GatewayApi::settle(const std::shared_ptr<Exchange>& exchange)
+{
+    if (!exchange->admitted)
+        return;
+    qint64 actual = exchange->estimatedTokens;
+    {
+        const std::lock_guard lock(exchange->mutex);
+        if (exchange->usage.known())
+            actual = exchange->usage.promptTokens() + exchange->usage.completionTokens();
+    }
+    m_services.limiter.settle(exchange->key->id, exchange->limits, exchange->estimatedTokens,
+                              actual);
 }
 
 void GatewayApi::refuse(const std::shared_ptr<Exchange>& exchange, const ApiError& error)
@@ -240,6 +302,7 @@ void GatewayApi::refuse(const std::shared_ptr<Exchange>& exchange, const ApiErro
 
 void GatewayApi::meter(const std::shared_ptr<Exchange>& exchange, int status)
 {
+    settle(exchange);
     // Listing models uses none; a request whose key is unknown has no one to be metered to.
     if (!exchange->key || exchange->request.method != "POST")
         return;

@@ -9,6 +9,7 @@
 class ApiError;
 class Clock;
 class KeyCache;
+class RateLimiter;
 class RequestLog;
 class StoreConnection;
 class UpstreamClient;
@@ -18,8 +19,9 @@ struct ApiKeyRecord;
 // The API traffic door (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models,
 // /v1/messages): every request's key is checked in SPEC §5's order - format and checksum
 // offline, known, revoked, disabled, expired, client address, permission, model - then the
-// request goes to the upstream with the upstream's own key, its answer (a stream piece by
-// piece) comes back, and one usage event per request is metered, refusals included.
+// request's rate (RPM/TPM) is admitted, then it goes to the upstream with the upstream's own key,
+// its answer (a stream piece by piece) comes back, and one usage event per request is metered,
+// refusals included.
 class GatewayApi final
 {
     Q_DISABLE_COPY_MOVE(GatewayApi)
@@ -31,6 +33,7 @@ public:
         StoreThread storeThread;
         const Clock& clock;
         KeyCache& keys;
+        RateLimiter& limiter;
         UpstreamClient& upstream;
         UsageMeter& meter;
         RequestLog& log;
@@ -46,6 +49,8 @@ public:
 
     // The largest answer read whole (one not streamed).
     static constexpr qint64 MaxAnswerBytes = 32 * 1024 * 1024;
+    // What a request without max_tokens is taken to use at most, until its answer says.
+    static constexpr qint64 DefaultCompletionCeiling = 4096;
 
     struct Exchange;
 
@@ -53,7 +58,9 @@ private:
     void handle(bool anthropic, const ApiRouter::Call& call, HttpResponder respond);
     void lookUp(const std::shared_ptr<Exchange>& exchange, const QByteArray& digest);
     void authorize(const std::shared_ptr<Exchange>& exchange, const ApiKeyRecord& key);
+    void admit(const std::shared_ptr<Exchange>& exchange);
     void forward(const std::shared_ptr<Exchange>& exchange);
+    void settle(const std::shared_ptr<Exchange>& exchange);
     void refuse(const std::shared_ptr<Exchange>& exchange, const ApiError& error);
     void meter(const std::shared_ptr<Exchange>& exchange, int status);
 
