@@ -135,3 +135,8 @@ void HttpServer::stop()
         thread.join();
     m_impl->threads.clear();
 }
+
+boost::asio::io_context& HttpServer::ioContext()
+{
+    return m_impl->io;
+}

@@ -6,6 +6,10 @@
 
 class HttpHandler;
 
+namespace boost::asio {
+class io_context;
+}
+
 // HTTP/1.1 (and HTTPS) on Boost.Beast: a few I/O threads accept, read and write; each
 // complete request goes to the handler. Every request meets the limits below; one that does
 // not is answered with the handler's error shape and the connection closes.
@@ -41,6 +45,9 @@ public:
     void start();
     // Stops accepting, drops every connection and joins the I/O threads.
     void stop();
+    // The I/O threads' context, for clients whose work belongs on the same threads (the
+    // gateway's upstream connections): no hand-over between thread pools per request.
+    boost::asio::io_context& ioContext();
 
 private:
     struct Impl;

@@ -43,6 +43,14 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     m_admin->addRoutes(*m_router);
     m_alertSchedule = std::make_unique<AlertSchedule>(*m_store, log);
 
+    HttpServer::Limits limits;
+    limits.maxHeaderBytes = config.maxHeaderBytes;
+    limits.maxBodyBytes = config.maxBodyBytes;
+    limits.maxUploadBytes = config.maxUploadBytes;
+    limits.requestTimeoutMs = config.requestTimeoutMs;
+    limits.idleTimeoutMs = config.idleTimeoutMs;
+    m_http = std::make_unique<HttpServer>(*m_router, limits, config.ioThreads);
+
     QUrl upstreamUrl(config.upstream);
     if (config.upstream == QLatin1StringView("mock")) {
         m_mockUpstream = std::make_unique<MockUpstreamServer>(0, 1);
@@ -51,7 +59,8 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     }
     UpstreamClient::Options upstreamOptions;
     upstreamOptions.firstByteTimeoutMs = config.upstreamTimeoutMs;
-    m_upstream = std::make_unique<UpstreamClient>(upstreamUrl, upstreamOptions, config.ioThreads);
+    m_upstream =
+        std::make_unique<UpstreamClient>(upstreamUrl, upstreamOptions, m_http->ioContext());
     m_keyCache = std::make_unique<KeyCache>();
     // Any change to any key, made here or by another process on the store: the next request
     // reads its key again.
@@ -64,14 +73,6 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
         GatewayApi::Services{*m_store, storeThread, clock, *m_keyCache, *m_limiter, *m_upstream,
                              *m_meter, log, config.upstreamApiKey});
     m_gateway->addRoutes(*m_router);
-
-    HttpServer::Limits limits;
-    limits.maxHeaderBytes = config.maxHeaderBytes;
-    limits.maxBodyBytes = config.maxBodyBytes;
-    limits.maxUploadBytes = config.maxUploadBytes;
-    limits.requestTimeoutMs = config.requestTimeoutMs;
-    limits.idleTimeoutMs = config.idleTimeoutMs;
-    m_http = std::make_unique<HttpServer>(*m_router, limits, config.ioThreads);
 }
 
 ServerInstance::~ServerInstance()

@@ -363,6 +363,76 @@ private Q_SLOTS:
         QCOMPARE(chat(bearer(m_appKey), hello()).status, 200);
     }
 
+    void hostileBytesOnTheWireAreRefusedAndTheServerGoesOn_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QByteArray>("answer");
+        const QByteArray auth = "Authorization: Bearer " + m_appKey.toLatin1() + "\r\n";
+        const QByteArray json = R"({"model":"gpt-4o-mini","messages":[]})";
+        // Content-Length and Transfer-Encoding together: the one way to smuggle a second request.
+        QTest::newRow("smuggling") << "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth +
+                                          "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                          "0\r\n\r\nGET /v1/models HTTP/1.1\r\nHost: x\r\n" +
+                                          auth + "\r\n"
+                                   << QByteArray("HTTP/1.1 400");
+        QTest::newRow("bad chunk size")
+            << "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth +
+                   "Transfer-Encoding: chunked\r\n\r\nZZ\r\n" + json + "\r\n0\r\n\r\n"
+            << QByteArray("HTTP/1.1 400");
+        QTest::newRow("absurd length")
+            << "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth +
+                   "Content-Length: 99999999999999999999999\r\n\r\n" + json
+            << QByteArray("HTTP/1.1 4");
+        QTest::newRow("body over the limit")
+            << "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth +
+                   "Content-Length: 2000000\r\n\r\n" + json
+            << QByteArray("HTTP/1.1 413");
+        QTest::newRow("oversized header")
+            << "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth +
+                   "X-Big: " + QByteArray(40'000, 'a') + "\r\nContent-Length: 2\r\n\r\n{}"
+            << QByteArray("HTTP/1.1 431");
+        QByteArray many;
+        for (int i = 0; i < 2000; ++i)
+            many += "X-H" + QByteArray::number(i) + ": v\r\n";
+        QTest::newRow("too many headers") << "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" +
+                                                 auth + many + "Content-Length: 2\r\n\r\n{}"
+                                          << QByteArray("HTTP/1.1 431");
+        const QByteArray badUtf8 = "{\"model\":\"gpt-4o-mini\",\"x\":\"\xff\xfe\"}";
+        QTest::newRow("invalid UTF-8")
+            << "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n" + auth +
+                   "Content-Length: " + QByteArray::number(badUtf8.size()) + "\r\n\r\n" + badUtf8
+            << QByteArray("HTTP/1.1 400");
+    }
+
+    void hostileBytesOnTheWireAreRefusedAndTheServerGoesOn()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QByteArray, answer);
+        const QByteArray reply = m_server->exchange(bytes);
+        QVERIFY2(reply.startsWith(answer), reply.left(300).constData());
+        // One answer, to the one request: nothing smuggled behind it was served.
+        QCOMPARE(reply.count("HTTP/1.1 "), 1);
+        QVERIFY(!reply.contains(m_appKey.toLatin1()));
+        QCOMPARE(chat(bearer(m_appKey), hello()).status, 200);
+    }
+
+    void aClientThatHangsUpOnAStreamCostsOthersNothing()
+    {
+        QJsonObject body = hello();
+        body[u"stream"_s] = true;
+        const QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        // Read the head and the first bytes of the stream, then hang up.
+        for (int i = 0; i < 5; ++i) {
+            const QByteArray partial = m_server->exchange(
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                    m_appKey.toLatin1() + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                    QByteArray::number(json.size()) + "\r\n\r\n" + json,
+                100);
+            QVERIFY2(partial.startsWith("HTTP/1.1 200"), partial.left(200).constData());
+        }
+        QCOMPARE(chat(bearer(m_appKey), hello()).status, 200);
+    }
+
     void everyRequestIsMeteredRefusalsIncluded()
     {
         QString id;

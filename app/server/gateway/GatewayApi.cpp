@@ -50,11 +50,13 @@ struct GatewayApi::Exchange
     QElapsedTimer elapsed;
     qint64 timeMs = 0;
     QString requestId;
-    std::optional<ApiKeyRecord> key;
+    std::shared_ptr<const ApiKeyRecord> key;
     QJsonObject body;
     QString model;
     bool stream = false;
     bool clientWantsUsage = false;
+    // Why the body is not a JSON object, said once the key is known to be good.
+    QString bodyProblem;
     // Admitted by the rate limiter with this estimate, to be settled once the answer is in.
     bool admitted = false;
     RateLimiter::Limits limits;
@@ -139,7 +141,15 @@ void GatewayApi::handle(bool anthropic, const ApiRouter::Call& call, HttpRespond
     // Read before the key is known, so a refused request is metered under the model it asked
     // for; checked only after the key (a stranger learns nothing from the body's problems).
     if (call.request.method == "POST") {
-        exchange->body = QJsonDocument::fromJson(call.request.body).object();
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(call.request.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError)
+            exchange->bodyProblem =
+                u"the body is not valid JSON: %1 at byte %2"_s.arg(parseError.errorString())
+                    .arg(parseError.offset);
+        else if (!document.isObject())
+            exchange->bodyProblem = u"the body must be a JSON object"_s;
+        exchange->body = document.object();
         exchange->model = exchange->body.value(u"model"_s).toString();
         exchange->stream = exchange->body.value(u"stream"_s).toBool();
         exchange->clientWantsUsage =
@@ -155,8 +165,8 @@ void GatewayApi::handle(bool anthropic, const ApiRouter::Call& call, HttpRespond
         return refuse(exchange, ApiError(ApiError::Code::InvalidApiKey,
                                          u"the API key is not a valid KeyDeck key"_s));
     const QByteArray digest = ApiKeyFormat::digestHex(*credential);
-    if (const std::optional<ApiKeyRecord> cached = m_services.keys.find(digest))
-        return authorize(exchange, *cached);
+    if (std::shared_ptr<const ApiKeyRecord> cached = m_services.keys.find(digest))
+        return authorize(exchange, std::move(cached));
     lookUp(exchange, digest);
 }
 
@@ -170,7 +180,7 @@ void GatewayApi::lookUp(const std::shared_ptr<Exchange>& exchange, const QByteAr
             .then(context,
                   [this, exchange, digest, generation](const ApiKeyRecord& key) {
                       m_services.keys.put(digest, key, generation);
-                      authorize(exchange, key);
+                      authorize(exchange, std::make_shared<const ApiKeyRecord>(key));
                   })
             .onFailed(context,
                       [this, exchange](const StoreError& error) {
@@ -188,53 +198,55 @@ void GatewayApi::lookUp(const std::shared_ptr<Exchange>& exchange, const QByteAr
     });
 }
 
-void GatewayApi::authorize(const std::shared_ptr<Exchange>& exchange, const ApiKeyRecord& key)
+std::optional<ApiError> GatewayApi::keyRefusal(const ApiKeyRecord& key, qint64 nowUtcMs,
+                                               const QString& clientAddress)
 {
-    exchange->key = key;
-    const std::optional<IpAddress> client = IpAddress::parse(exchange->request.clientAddress);
-    switch (KeyAccess::check(key, m_services.clock.nowUtcMs(), client, Permission::Read)) {
+    const std::optional<IpAddress> client = IpAddress::parse(clientAddress);
+    switch (KeyAccess::check(key, nowUtcMs, client, Permission::Read)) {
     case KeyAccess::Verdict::Revoked:
-        return refuse(exchange,
-                      ApiError(ApiError::Code::RevokedApiKey, u"this API key was revoked"_s));
+        return ApiError(ApiError::Code::RevokedApiKey, u"this API key was revoked"_s);
     case KeyAccess::Verdict::Disabled:
-        return refuse(exchange,
-                      ApiError(ApiError::Code::DisabledApiKey, u"this API key is disabled"_s));
+        return ApiError(ApiError::Code::DisabledApiKey, u"this API key is disabled"_s);
     case KeyAccess::Verdict::Expired:
-        return refuse(exchange,
-                      ApiError(ApiError::Code::ExpiredApiKey, u"this API key has expired"_s));
+        return ApiError(ApiError::Code::ExpiredApiKey, u"this API key has expired"_s);
     case KeyAccess::Verdict::IpNotAllowed:
-        return refuse(exchange, ApiError(ApiError::Code::IpNotAllowed,
-                                         u"this API key may not be used from %1"_s.arg(
-                                             client ? client->toString() : u"this address"_s)));
+        return ApiError(ApiError::Code::IpNotAllowed,
+                        u"this API key may not be used from %1"_s.arg(client ? client->toString()
+                                                                             : u"this address"_s));
     case KeyAccess::Verdict::InsufficientPermissions:
-        return refuse(exchange,
-                      ApiError(ApiError::Code::InsufficientPermissions,
-                               u"this API key lacks the read permission, which API calls need"_s));
+        return ApiError(ApiError::Code::InsufficientPermissions,
+                        u"this API key lacks the read permission, which API calls need"_s);
     case KeyAccess::Verdict::Allowed:
         break;
     }
+    return std::nullopt;
+}
+
+std::optional<ApiError> GatewayApi::modelRefusal(const ApiKeyRecord& key, const QString& model)
+{
+    if (model.isEmpty())
+        return ApiError(ApiError::Code::InvalidValue, u"model: is required (a string)"_s,
+                        u"model"_s);
+    if (!KeyValidator::isModelName(model))
+        return ApiError(ApiError::Code::InvalidValue, u"model: is not a model name"_s, u"model"_s);
+    if (!KeyAccess::modelAllowed(key.spec, model))
+        return ApiError(ApiError::Code::ModelNotAllowed,
+                        u"this API key may not use the model %1"_s.arg(model), u"model"_s);
+    return std::nullopt;
+}
+
+void GatewayApi::authorize(const std::shared_ptr<Exchange>& exchange,
+                           std::shared_ptr<const ApiKeyRecord> key)
+{
+    exchange->key = std::move(key);
+    if (const std::optional<ApiError> refusal = keyRefusal(
+            *exchange->key, m_services.clock.nowUtcMs(), exchange->request.clientAddress))
+        return refuse(exchange, *refusal);
     if (exchange->request.method == "POST") {
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(exchange->request.body, &parseError);
-        if (parseError.error != QJsonParseError::NoError)
-            return refuse(exchange, ApiError(ApiError::Code::InvalidJson,
-                                             u"the body is not valid JSON: %1 at byte %2"_s
-                                                 .arg(parseError.errorString())
-                                                 .arg(parseError.offset)));
-        if (!document.isObject())
-            return refuse(exchange, ApiError(ApiError::Code::InvalidJson,
-                                             u"the body must be a JSON object"_s));
-        if (!exchange->body.value(u"model"_s).isString() || exchange->model.isEmpty())
-            return refuse(exchange, ApiError(ApiError::Code::InvalidValue,
-                                             u"model: is required (a string)"_s, u"model"_s));
-        if (!KeyValidator::isModelName(exchange->model))
-            return refuse(exchange, ApiError(ApiError::Code::InvalidValue,
-                                             u"model: is not a model name"_s, u"model"_s));
-        if (!KeyAccess::modelAllowed(key.spec, exchange->model))
-            return refuse(exchange,
-                          ApiError(ApiError::Code::ModelNotAllowed,
-                                   u"this API key may not use the model %1"_s.arg(exchange->model),
-                                   u"model"_s));
+        if (!exchange->bodyProblem.isEmpty())
+            return refuse(exchange, ApiError(ApiError::Code::InvalidJson, exchange->bodyProblem));
+        if (const std::optional<ApiError> refusal = modelRefusal(*exchange->key, exchange->model))
+            return refuse(exchange, *refusal);
     }
     admit(exchange);
 }

@@ -1,12 +1,13 @@
 #pragma once
 
+#include "ApiError.h"
 #include "ApiRouter.h"
 #include "StoreThread.h"
 
 #include <QByteArray>
 #include <memory>
+#include <optional>
 
-class ApiError;
 class Clock;
 class KeyCache;
 class RateLimiter;
@@ -47,6 +48,12 @@ public:
 
     void addRoutes(ApiRouter& router);
 
+    // The checks of a key found (cached or read), in SPEC §5's order: its state, the client's
+    // address, the read permission; then the model the request names. nullopt: allowed.
+    static std::optional<ApiError> keyRefusal(const ApiKeyRecord& key, qint64 nowUtcMs,
+                                              const QString& clientAddress);
+    static std::optional<ApiError> modelRefusal(const ApiKeyRecord& key, const QString& model);
+
     // The largest answer read whole (one not streamed).
     static constexpr qint64 MaxAnswerBytes = 32 * 1024 * 1024;
     // What a request without max_tokens is taken to use at most, until its answer says.
@@ -57,7 +64,8 @@ public:
 private:
     void handle(bool anthropic, const ApiRouter::Call& call, HttpResponder respond);
     void lookUp(const std::shared_ptr<Exchange>& exchange, const QByteArray& digest);
-    void authorize(const std::shared_ptr<Exchange>& exchange, const ApiKeyRecord& key);
+    void authorize(const std::shared_ptr<Exchange>& exchange,
+                   std::shared_ptr<const ApiKeyRecord> key);
     void admit(const std::shared_ptr<Exchange>& exchange);
     void forward(const std::shared_ptr<Exchange>& exchange);
     void settle(const std::shared_ptr<Exchange>& exchange);

@@ -4,13 +4,10 @@ KeyCache::KeyCache(qsizetype capacity)
     : m_capacity(capacity)
 {}
 
-std::optional<ApiKeyRecord> KeyCache::find(const QByteArray& digestHex) const
+std::shared_ptr<const ApiKeyRecord> KeyCache::find(const QByteArray& digestHex) const
 {
     const QReadLocker lock(&m_lock);
-    const auto it = m_keys.constFind(digestHex);
-    if (it == m_keys.cend())
-        return std::nullopt;
-    return *it;
+    return m_keys.value(digestHex);
 }
 
 quint64 KeyCache::generation() const
@@ -28,7 +25,7 @@ void KeyCache::put(const QByteArray& digestHex, const ApiKeyRecord& record, quin
     // than grow.
     if (m_keys.size() >= m_capacity)
         m_keys.clear();
-    m_keys.insert(digestHex, record);
+    m_keys.insert(digestHex, std::make_shared<const ApiKeyRecord>(record));
 }
 
 void KeyCache::invalidate()

@@ -5,7 +5,7 @@
 #include <QByteArray>
 #include <QHash>
 #include <QReadWriteLock>
-#include <optional>
+#include <memory>
 
 // The keys the gateway has met, by the SHA-256 of their secret, so authorising a request reads
 // memory, not the store. Any change to any key empties it (KeyStore::keysChanged): the next
@@ -17,7 +17,8 @@ class KeyCache final
 public:
     explicit KeyCache(qsizetype capacity = 100'000);
 
-    std::optional<ApiKeyRecord> find(const QByteArray& digestHex) const;
+    // Shared, not copied: a request reads its key without allocating.
+    std::shared_ptr<const ApiKeyRecord> find(const QByteArray& digestHex) const;
     // Read before asking the store: a put() with an older generation is dropped, so a lookup
     // that raced a change never brings the old record back.
     quint64 generation() const;
@@ -28,6 +29,6 @@ public:
 private:
     const qsizetype m_capacity;
     mutable QReadWriteLock m_lock;
-    QHash<QByteArray, ApiKeyRecord> m_keys;
+    QHash<QByteArray, std::shared_ptr<const ApiKeyRecord>> m_keys;
     quint64 m_generation = 0;
 };

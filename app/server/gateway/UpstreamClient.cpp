@@ -2,7 +2,6 @@
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -12,7 +11,6 @@
 #include <boost/beast/ssl.hpp>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 #include <vector>
 
 namespace {
@@ -83,10 +81,9 @@ class UpstreamConnections final
 public:
     using Options = UpstreamClient::Options;
 
-    UpstreamConnections(const QUrl& baseUrl, Options clientOptions, int threadCount)
+    UpstreamConnections(const QUrl& baseUrl, Options clientOptions, net::io_context& context)
         : options(std::move(clientOptions))
-        , io(threadCount)
-        , work(net::make_work_guard(io))
+        , io(context)
         , plainPool(this->options.maxIdleConnections)
         , tlsPool(this->options.maxIdleConnections)
         , tls(net::ssl::context::tls_client)
@@ -113,32 +110,21 @@ public:
             else
                 tls.load_verify_file(this->options.caFile.toStdString());
         }
-        for (int i = 0; i < threadCount; ++i)
-            threads.emplace_back([this] { io.run(); });
     }
 
     void stop()
     {
-        if (stopped.exchange(true))
-            return;
+        stopped = true;
         plainPool.clear();
         tlsPool.clear();
-        work.reset();
-        io.stop();
-        for (std::thread& thread : threads) {
-            if (thread.joinable())
-                thread.join();
-        }
     }
 
     Options options;
     Target target;
-    net::io_context io;
-    net::executor_work_guard<net::io_context::executor_type> work;
+    net::io_context& io;
     Pool<PlainStream> plainPool;
     Pool<TlsStream> tlsPool;
     net::ssl::context tls;
-    std::vector<std::thread> threads;
     std::atomic<bool> stopped{false};
 
     Pool<PlainStream>& pool(PlainStream*) { return plainPool; }
@@ -384,8 +370,8 @@ private:
 
 } // namespace
 
-UpstreamClient::UpstreamClient(const QUrl& baseUrl, Options options, int threads)
-    : m_impl(std::make_unique<UpstreamConnections>(baseUrl, std::move(options), qMax(1, threads)))
+UpstreamClient::UpstreamClient(const QUrl& baseUrl, Options options, boost::asio::io_context& io)
+    : m_impl(std::make_unique<UpstreamConnections>(baseUrl, std::move(options), io))
 {}
 
 UpstreamClient::~UpstreamClient()

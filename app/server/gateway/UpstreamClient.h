@@ -11,10 +11,15 @@
 
 class UpstreamConnections;
 
-// Requests to one upstream API (http or https) on its own I/O threads, over keep-alive
-// connections it pools. The answer comes as it arrives - the head, then the body piece by piece -
-// so a stream is relayed, never buffered whole. Every wait is bounded: the connection, the first
-// byte of the answer, and each later piece.
+namespace boost::asio {
+class io_context;
+}
+
+// Requests to one upstream API (http or https) on the given I/O threads (the server's own, so a
+// request and its upstream call never change threads), over keep-alive connections it pools. The
+// answer comes as it arrives - the head, then the body piece by piece - so a stream is relayed,
+// never buffered whole. Every wait is bounded: the connection, the first byte of the answer, and
+// each later piece.
 class UpstreamClient final
 {
     Q_DISABLE_COPY_MOVE(UpstreamClient)
@@ -52,7 +57,7 @@ public:
         Broken,
         Cancelled,
     };
-    // Called on the client's threads, one exchange's calls one after another.
+    // Called on the I/O threads, one exchange's calls one after another.
     struct Handler
     {
         std::function<void(int status, const Headers& headers)> head;
@@ -73,13 +78,13 @@ public:
     };
 
     // Throws std::invalid_argument for a base URL that is not http(s)://host[:port][/path].
-    UpstreamClient(const QUrl& baseUrl, Options options, int threads);
+    UpstreamClient(const QUrl& baseUrl, Options options, boost::asio::io_context& io);
     ~UpstreamClient();
 
     std::shared_ptr<Exchange> send(Request request, Handler handler);
     // Pooled connections now open.
     int idleConnections() const;
-    // Ends every exchange and joins the threads.
+    // No more pooled connections; exchanges still running end with the I/O threads.
     void stop();
 
 private:
