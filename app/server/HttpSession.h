@@ -65,6 +65,12 @@ public:
             net::post(session->stream().get_executor(),
                       [session] { session->queueChunk({}, true); });
     }
+    void abort() override
+    {
+        if (const std::shared_ptr<Session> session = m_session.lock())
+            net::post(session->stream().get_executor(),
+                      [session] { session->queueChunk({}, true, true); });
+    }
     bool isOpen() const override { return m_open && !m_session.expired(); }
     void setClosedHandler(std::function<void()> handler) override
     {
@@ -523,13 +529,14 @@ private:
 
 public:
     // The strand only (SessionSink posts here).
-    void queueChunk(const QByteArray& bytes, bool last)
+    void queueChunk(const QByteArray& bytes, bool last, bool broken = false)
     {
         if (!m_sink || !m_sink->isOpen())
             return;
-        if (last)
+        if (last) {
             m_finishing = true;
-        else
+            m_broken = broken;
+        } else
             m_chunks.push_back(bytes);
         m_queuedBytes += bytes.size();
         // A client that does not read is not buffered for without bound.
@@ -549,6 +556,8 @@ private:
         if (m_chunks.empty()) {
             if (!m_finishing)
                 return;
+            if (m_broken)
+                return closeStream();
             m_writingChunk = true;
             expireAfter(m_context.limits.writeTimeoutMs);
             m_sink->ended();
@@ -581,6 +590,7 @@ private:
     qint64 m_queuedBytes = 0;
     bool m_writingChunk = false;
     bool m_finishing = false;
+    bool m_broken = false;
     bool m_streamClosed = false;
     std::optional<bhttp::request_parser<bhttp::string_body>> m_parser;
     int m_requests = 0;

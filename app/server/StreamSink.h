@@ -17,6 +17,9 @@ public:
     virtual bool write(const QByteArray& bytes) = 0;
     // Ends the body; the connection closes once everything queued is sent.
     virtual void finish() = 0;
+    // The body broke off: what is queued is sent, then the connection is cut without the
+    // body's proper end, so the client cannot take a part for the whole.
+    virtual void abort() = 0;
     virtual bool isOpen() const = 0;
     // Called once, on the connection's thread, when the client goes away or the connection
     // is dropped before the stream ended (at once if that happened already): a producer that

@@ -72,6 +72,10 @@ struct GatewayApi::Exchange
     QList<QByteArray> queued;
     bool streaming = false;
     bool upstreamDone = false;
+    // The stream broke off (the upstream failed or sent an event too large).
+    bool broken = false;
+    bool clientLeft = false;
+    qint64 queuedBytes = 0;
     bool tooLarge = false;
     int status = 0;
     QByteArray contentType;
@@ -300,6 +304,9 @@ void GatewayApi::settle(const std::shared_ptr<Exchange>& exchange)
         const std::lock_guard lock(exchange->mutex);
         if (exchange->usage.known())
             actual = exchange->usage.promptTokens() + exchange->usage.completionTokens();
+        // Never reached the upstream, or refused there: no tokens were used.
+        else if (exchange->status == 0 || exchange->status >= 400)
+            actual = 0;
     }
     m_services.limiter.settle(exchange->key->id, exchange->limits, exchange->estimatedTokens,
                               actual);
@@ -326,12 +333,11 @@ void GatewayApi::meter(const std::shared_ptr<Exchange>& exchange, int status)
     event.status = status;
     {
         const std::lock_guard lock(exchange->mutex);
-        if (exchange->usage.known()) {
-            event.promptTokens = exchange->usage.promptTokens();
-            event.completionTokens = exchange->usage.completionTokens();
-        } else {
-            event.completionTokens = exchange->usage.contentPieces();
-        }
+        // A stream cut off before its usage: the prompt as the upstream counted it at the
+        // start, and a token a piece relayed.
+        event.promptTokens = exchange->usage.promptTokens();
+        event.completionTokens = exchange->usage.known() ? exchange->usage.completionTokens()
+                                                         : exchange->usage.contentPieces();
     }
     event.latencyMs = exchange->elapsed.elapsed();
     event.clientIp = exchange->request.clientAddress;
@@ -378,7 +384,7 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
     }
 
     UpstreamClient::Handler handler;
-    handler.head = [this, exchange](int status, const UpstreamClient::Headers& headers) {
+    handler.head = [exchange](int status, const UpstreamClient::Headers& headers) {
         const QByteArray contentType = headerOf(headers, "content-type");
         std::unique_lock lock(exchange->mutex);
         exchange->status = status;
@@ -398,11 +404,21 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
                 sink->write(bytes);
             exchange->queued.clear();
             if (exchange->upstreamDone)
-                sink->finish();
-            const std::shared_ptr<UpstreamClient::Exchange> upstream = exchange->upstream;
+                exchange->broken ? sink->abort() : sink->finish();
             attach.unlock();
-            // The client went away: the upstream stops working for it at once.
-            sink->setClosedHandler([upstream] {
+            // The client went away: the upstream stops working for it at once. Read when it
+            // happens (the upstream exchange may be set after this), held weakly (the sink
+            // outlives nothing it would keep).
+            sink->setClosedHandler([weak = std::weak_ptr<Exchange>(exchange)] {
+                const std::shared_ptr<Exchange> gone = weak.lock();
+                if (!gone)
+                    return;
+                std::shared_ptr<UpstreamClient::Exchange> upstream;
+                {
+                    const std::lock_guard closed(gone->mutex);
+                    upstream = gone->upstream;
+                    gone->clientLeft = true;
+                }
                 if (upstream)
                     upstream->cancel();
             });
@@ -423,22 +439,39 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
             const bool usageOnly = exchange->usage.readEvent(event.name, event.data);
             if (usageOnly && !exchange->anthropic && !exchange->clientWantsUsage)
                 continue;
-            if (!exchange->sink) {
-                exchange->queued << event.raw;
-            } else if (!exchange->sink->write(event.raw)) {
-                return false;
+            if (exchange->sink) {
+                if (!exchange->sink->write(event.raw))
+                    return false;
+                continue;
             }
+            // Before the client's connection takes the stream, a bounded wait.
+            exchange->queuedBytes += event.raw.size();
+            if (exchange->queuedBytes > MaxQueuedBytes)
+                return false;
+            exchange->queued << event.raw;
         }
         return !exchange->events.overflowed();
     };
     handler.done = [this, exchange](std::optional<UpstreamClient::Failure> failure,
                                     const QString& why) {
+        if (failure)
+            m_services.log.error(u"the upstream failed"_s,
+                                 {{u"request_id"_s, exchange->requestId}, {u"error"_s, why}});
         std::unique_lock lock(exchange->mutex);
         exchange->upstreamDone = true;
         if (exchange->streaming) {
+            // A stream that broke off must not look finished: the client's connection is cut
+            // without the last chunk, so no SDK takes a part for the whole.
+            const bool clientLeft =
+                exchange->clientLeft || failure == UpstreamClient::Failure::Cancelled;
+            exchange->broken = failure.has_value() || exchange->events.overflowed();
+            if (!exchange->broken && !exchange->events.rest().trimmed().isEmpty() && exchange->sink)
+                exchange->sink->write(exchange->events.rest() + "\n\n");
             if (exchange->sink)
-                exchange->sink->finish();
-            const int status = exchange->status;
+                exchange->broken ? exchange->sink->abort() : exchange->sink->finish();
+            const int status = clientLeft         ? ClientClosedRequest
+                               : exchange->broken ? 502
+                                                  : exchange->status;
             lock.unlock();
             meter(exchange, status);
             return;
@@ -453,13 +486,23 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
                                              u"the upstream's answer is larger than %1 bytes"_s.arg(
                                                  MaxAnswerBytes)));
         if (failure) {
-            m_services.log.error(u"the upstream failed"_s,
-                                 {{u"request_id"_s, exchange->requestId}, {u"error"_s, why}});
+            // The reason is in the log; a client learns nothing of the network behind us.
             if (*failure == UpstreamClient::Failure::Timeout && status == 0)
                 return refuse(exchange, ApiError(ApiError::Code::UpstreamTimeout,
                                                  u"the upstream did not answer in time"_s));
             return refuse(exchange, ApiError(ApiError::Code::UpstreamUnavailable,
-                                             u"the upstream cannot be reached: "_s + why));
+                                             u"the upstream cannot be reached"_s));
+        }
+        // The upstream refusing our own credentials is our problem, not the client's key: its
+        // words (which may quote part of the upstream's key) go to the log only.
+        if (status == 401 || status == 403 || status == 407) {
+            m_services.log.error(u"the upstream refused the gateway's credentials"_s,
+                                 {{u"request_id"_s, exchange->requestId},
+                                  {u"status"_s, status},
+                                  {u"answer"_s, QString::fromUtf8(answer.left(1024))}});
+            return refuse(exchange,
+                          ApiError(ApiError::Code::UpstreamUnavailable,
+                                   u"the upstream refused the gateway; its operator is told"_s));
         }
         HttpResponse response;
         response.status = status;

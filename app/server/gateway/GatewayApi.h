@@ -56,6 +56,10 @@ public:
 
     // The largest answer read whole (one not streamed).
     static constexpr qint64 MaxAnswerBytes = 32 * 1024 * 1024;
+    // Stream events that may wait for the client's connection to take the stream.
+    static constexpr qint64 MaxQueuedBytes = 1024 * 1024;
+    // Metered for a client that hung up before its answer ended (as nginx logs it).
+    static constexpr int ClientClosedRequest = 499;
     // What a request without max_tokens is taken to use at most, until its answer says.
     static constexpr qint64 DefaultCompletionCeiling = 4096;
 

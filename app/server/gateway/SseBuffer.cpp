@@ -2,13 +2,14 @@
 
 namespace {
 
-// Where the blank line ending the first event is, and how long it is; -1 if none yet.
-std::pair<qsizetype, qsizetype> eventEnd(const QByteArray& buffer)
+// Where the blank line ending the first event at or after from is, and how long it is; -1 if
+// none yet.
+std::pair<qsizetype, qsizetype> eventEnd(const QByteArray& buffer, qsizetype from)
 {
     qsizetype best = -1;
     qsizetype length = 0;
     for (const char* separator : {"\n\n", "\r\n\r\n", "\r\r"}) {
-        const qsizetype at = buffer.indexOf(separator);
+        const qsizetype at = buffer.indexOf(separator, from);
         if (at >= 0 && (best < 0 || at < best)) {
             best = at;
             length = qsizetype(qstrlen(separator));
@@ -44,15 +45,21 @@ SseBuffer::Event parse(QByteArray raw, qsizetype bodyLength)
 
 QList<SseBuffer::Event> SseBuffer::feed(const QByteArray& bytes)
 {
+    // Only the new bytes (and the three before them, where a separator may have begun) are
+    // searched, and what was consumed is removed once: linear in what arrives.
+    qsizetype from = qMax<qsizetype>(0, m_buffer.size() - 3);
     m_buffer += bytes;
     QList<Event> events;
+    qsizetype consumed = 0;
     for (;;) {
-        const auto [at, length] = eventEnd(m_buffer);
+        const auto [at, length] = eventEnd(m_buffer, qMax(from, consumed));
         if (at < 0)
             break;
-        events << parse(m_buffer.left(at + length), at);
-        m_buffer.remove(0, at + length);
+        events << parse(m_buffer.mid(consumed, at + length - consumed), at - consumed);
+        consumed = at + length;
+        from = consumed;
     }
+    m_buffer.remove(0, consumed);
     if (m_buffer.size() > MaxEventBytes) {
         m_overflowed = true;
         m_buffer.clear();

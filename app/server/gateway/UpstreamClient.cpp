@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -24,10 +25,14 @@ using Failure = UpstreamClient::Failure;
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-// Idle keep-alive connections of one kind, newest first out (the likeliest still open).
+// Idle keep-alive connections of one kind, newest first out (the likeliest still open). One
+// idle for longer than servers commonly keep it is closed rather than raced against the
+// server's own close.
 template <class Stream> class Pool final
 {
 public:
+    static constexpr std::chrono::seconds MaxIdle{30};
+
     explicit Pool(int capacity)
         : m_capacity(capacity)
     {}
@@ -35,17 +40,20 @@ public:
     std::unique_ptr<Stream> take()
     {
         const std::lock_guard lock(m_mutex);
-        if (m_idle.empty())
-            return nullptr;
-        std::unique_ptr<Stream> stream = std::move(m_idle.back());
-        m_idle.pop_back();
-        return stream;
+        const auto now = std::chrono::steady_clock::now();
+        while (!m_idle.empty()) {
+            Idle idle = std::move(m_idle.back());
+            m_idle.pop_back();
+            if (now - idle.since < MaxIdle)
+                return std::move(idle.stream);
+        }
+        return nullptr;
     }
     void put(std::unique_ptr<Stream> stream)
     {
         const std::lock_guard lock(m_mutex);
         if (int(m_idle.size()) < m_capacity)
-            m_idle.push_back(std::move(stream));
+            m_idle.push_back({std::move(stream), std::chrono::steady_clock::now()});
     }
     int size() const
     {
@@ -59,9 +67,14 @@ public:
     }
 
 private:
+    struct Idle
+    {
+        std::unique_ptr<Stream> stream;
+        std::chrono::steady_clock::time_point since;
+    };
     const int m_capacity;
     mutable std::mutex m_mutex;
-    std::vector<std::unique_ptr<Stream>> m_idle;
+    std::vector<Idle> m_idle;
 };
 
 struct Target
@@ -97,6 +110,8 @@ public:
         const int port = baseUrl.port(target.tls ? 443 : 80);
         target.port = std::to_string(port);
         target.hostHeader = baseUrl.host(QUrl::FullyEncoded).toStdString();
+        if (target.hostHeader.find(':') != std::string::npos)
+            target.hostHeader = '[' + target.hostHeader + ']';
         if (baseUrl.port() != -1)
             target.hostHeader += ":" + target.port;
         std::string path = baseUrl.path(QUrl::FullyEncoded).toStdString();
@@ -260,10 +275,12 @@ private:
             return finish(Failure::Cancelled, QStringLiteral("cancelled"));
         beast::get_lowest_layer(*m_stream).expires_after(
             std::chrono::milliseconds(m_client.options.firstByteTimeoutMs));
+        m_written = false;
         bhttp::async_write(*m_stream, m_message,
                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                if (ec)
                                    return self->brokeBeforeAnswer(ec);
+                               self->m_written = true;
                                self->readHead();
                            });
     }
@@ -278,6 +295,10 @@ private:
             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                 if (ec)
                     return self->brokeBeforeAnswer(ec);
+                // 100 Continue, 103 Early Hints: interim, the answer is still to come.
+                const unsigned status = self->m_parser->get().result_int();
+                if (status >= 100 && status < 200 && status != 101)
+                    return self->readHead();
                 UpstreamClient::Headers headers;
                 for (const auto& field : self->m_parser->get())
                     headers.append({QByteArray::fromStdString(std::string(field.name_string())),
@@ -288,15 +309,21 @@ private:
             });
     }
 
-    // A pooled connection the upstream closed meanwhile fails before any answer: once, the
-    // request goes again on a fresh one (nothing reached the upstream's application).
+    // A pooled connection the upstream closed while it sat idle: the write fails, or the
+    // answer ends before its first byte. Only then the request goes again, once, on a fresh
+    // connection - after anything else the upstream may have begun the work, and a second
+    // completion would be paid twice.
     void brokeBeforeAnswer(beast::error_code ec)
     {
         if (ec == beast::error::timeout)
             return finish(Failure::Timeout,
                           QStringLiteral("the upstream sent no answer within %1 ms")
                               .arg(m_client.options.firstByteTimeoutMs));
-        if (m_reused && !m_cancelled) {
+        const bool closedWhileIdle =
+            !m_written || ((ec == net::error::eof || ec == bhttp::error::end_of_stream ||
+                            ec == net::error::connection_reset) &&
+                           m_buffer.size() == 0 && !m_parser->got_some());
+        if (m_reused && !m_cancelled && closedWhileIdle) {
             m_buffer.consume(m_buffer.size());
             {
                 const std::lock_guard lock(m_streamMutex);
@@ -364,6 +391,7 @@ private:
     beast::flat_buffer m_buffer;
     std::array<char, 16 * 1024> m_piece{};
     bool m_reused = false;
+    bool m_written = false;
     std::atomic<bool> m_cancelled{false};
     std::atomic<bool> m_finished{false};
 };

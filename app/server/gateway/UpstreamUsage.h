@@ -24,6 +24,8 @@ public:
     // are cumulative). Returns whether the event is the usage-only chunk of an OpenAI stream.
     bool readEvent(const QByteArray& name, const QByteArray& data);
 
+    // Whether the answer's whole usage came (an Anthropic stream tells its prompt tokens first,
+    // which promptTokens() has from then on).
     bool known() const { return m_known; }
     qint64 promptTokens() const { return m_promptTokens; }
     qint64 completionTokens() const { return m_completionTokens; }

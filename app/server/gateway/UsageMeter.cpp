@@ -46,8 +46,11 @@ QList<UsageEvent> UsageMeter::take()
 
 void UsageMeter::flush()
 {
+    m_inFlight.removeIf([](const InFlight& batch) { return batch.written.isFinished(); });
     for (QList<UsageEvent> batch = take(); !batch.isEmpty(); batch = take()) {
-        m_usage.recordUsage(batch).onFailed(this, [this, batch](const std::exception& error) {
+        QFuture<qint64> written = m_usage.recordUsage(batch);
+        m_inFlight.append({written, batch});
+        written.onFailed(this, [this, batch](const std::exception& error) {
             m_log.error(u"a batch of usage events was refused; recording them one by one"_s,
                         {{u"events"_s, QString::number(batch.size())},
                          {u"error"_s, QString::fromUtf8(error.what())}});
@@ -86,10 +89,22 @@ void UsageMeter::flushAndWait()
             return false;
         }
     };
-    for (QList<UsageEvent> batch = take(); !batch.isEmpty(); batch = take()) {
+    const auto storedOrOneByOne = [&stored](const QList<UsageEvent>& batch) {
         if (stored(batch) || batch.size() == 1)
-            continue;
+            return;
         for (const UsageEvent& event : batch)
             stored({event});
+    };
+    // The store's own futures finish on its worker thread: waiting here cannot block them.
+    for (InFlight& batch : m_inFlight) {
+        batch.written.waitForFinished();
+        try {
+            batch.written.result();
+        } catch (const std::exception&) {
+            storedOrOneByOne(batch.events);
+        }
     }
+    m_inFlight.clear();
+    for (QList<UsageEvent> batch = take(); !batch.isEmpty(); batch = take())
+        storedOrOneByOne(batch);
 }

@@ -2,6 +2,7 @@
 
 #include "UsageEvent.h"
 
+#include <QFuture>
 #include <QList>
 #include <QMutex>
 #include <QObject>
@@ -42,4 +43,13 @@ private:
     QTimer m_timer;
     mutable QMutex m_mutex;
     QList<UsageEvent> m_pending;
+    // Batches handed to the store and not yet known to be stored, which shutdown waits for.
+    // Every event has a request_id, so a batch recorded twice (its fallback run here and at
+    // shutdown) is stored once.
+    struct InFlight
+    {
+        QFuture<qint64> written;
+        QList<UsageEvent> events;
+    };
+    QList<InFlight> m_inFlight;
 };
