@@ -3,7 +3,7 @@
 // with curl as a client would. Every refusal of SPEC §5 in its order, both key headers, both
 // error envelopes, streams relayed event by event, and the usage each request leaves behind.
 #include "ApiKeyFormat.h"
-#include "ServerProcess.h"
+#include "GatewayServer.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -21,25 +21,14 @@ class TestGateway final : public QObject
     Q_OBJECT
 
 private:
-    QString url(const QString& path) const { return m_server->baseUrl() + path; }
-    QStringList admin() const { return {u"Authorization: Bearer "_s + m_adminKey}; }
+    QString url(const QString& path) { return m_gateway.baseUrl() + path; }
+    QStringList admin() const { return m_gateway.adminHeader(); }
     static QStringList bearer(const QString& key) { return {u"Authorization: Bearer "_s + key}; }
 
-    // A key made through the admin API: its secret, and its id in *id. Enterprise unless the
-    // spec says otherwise, so no test meets a rate limit it is not about.
-    QString createKey(QJsonObject spec, QString* id = nullptr)
+    // A key made through the admin API (GatewayServer::createKey), remembered for the log check.
+    QString createKey(const QJsonObject& spec, QString* id = nullptr)
     {
-        if (!spec.contains(u"tier"_s))
-            spec[u"tier"_s] = u"enterprise"_s;
-        const CurlReply created = curl("POST", url(u"/v1/admin/keys"_s), admin(),
-                                       QJsonDocument(spec).toJson(QJsonDocument::Compact));
-        if (created.status != 201) {
-            qWarning("cannot create a key: %s", created.body.constData());
-            return {};
-        }
-        if (id)
-            *id = created.json().value(u"id"_s).toString();
-        const QString secret = created.json().value(u"secret"_s).toString();
+        const QString secret = m_gateway.createKey(spec, id);
         m_secrets << secret;
         return secret;
     }
@@ -77,14 +66,13 @@ private:
     }
     void verifyNoSecretInLog()
     {
-        const QByteArray log = m_server->log();
+        const QByteArray log = m_gateway.process().log();
         for (const QString& secret : std::as_const(m_secrets))
             QVERIFY2(!log.contains(secret.toLatin1()), "a key's secret is in the server's log");
     }
 
     QTemporaryDir m_dir;
-    std::unique_ptr<ServerProcess> m_server;
-    QString m_adminKey;
+    GatewayServer m_gateway;
     QString m_appKey;
     QString m_appId;
     QStringList m_secrets;
@@ -93,14 +81,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        const QString store = m_dir.filePath(u"gateway.sqlite"_s);
-        const ServerProcess::Run init = ServerProcess::run({u"init-admin"_s, u"--store"_s, store});
-        QVERIFY2(init.exitCode == 0, init.err.constData());
-        m_adminKey = QString::fromLatin1(init.out.trimmed());
-        m_secrets << m_adminKey;
-        m_server = std::make_unique<ServerProcess>();
-        QVERIFY2(m_server->start({u"--store"_s, store, u"--upstream"_s, u"mock"_s}),
-                 m_server->log().constData());
+        QVERIFY2(m_gateway.start(m_dir.filePath(u"gateway.sqlite"_s)),
+                 qPrintable(m_gateway.error()));
+        m_secrets << m_gateway.adminKey();
         m_appKey = createKey({{u"label"_s, u"app"_s}}, &m_appId);
         QVERIFY(!m_appKey.isEmpty());
     }
@@ -236,8 +219,7 @@ private Q_SLOTS:
         const QString revoked = createKey({{u"label"_s, u"revoked"_s}}, &revokedId);
         QCOMPARE(chat(bearer(revoked), hello()).status, 200);
         // Revoked now: the very next request is refused, though the key was just cached.
-        QCOMPARE(curl("POST", url(u"/v1/admin/keys/%1/revoke"_s.arg(revokedId)), admin()).status,
-                 200);
+        QVERIFY(m_gateway.adminPost(u"/v1/admin/keys/%1/revoke"_s.arg(revokedId)));
         CurlReply reply = chat(bearer(revoked), hello());
         QCOMPARE(reply.status, 401);
         QCOMPARE(reply.errorCode(), u"revoked_api_key"_s);
@@ -245,13 +227,11 @@ private Q_SLOTS:
         QString disabledId;
         const QString disabled = createKey({{u"label"_s, u"paused"_s}}, &disabledId);
         QCOMPARE(chat(bearer(disabled), hello()).status, 200);
-        QCOMPARE(curl("POST", url(u"/v1/admin/keys/%1/disable"_s.arg(disabledId)), admin()).status,
-                 200);
+        QVERIFY(m_gateway.adminPost(u"/v1/admin/keys/%1/disable"_s.arg(disabledId)));
         reply = chat(bearer(disabled), hello());
         QCOMPARE(reply.status, 401);
         QCOMPARE(reply.errorCode(), u"disabled_api_key"_s);
-        QCOMPARE(curl("POST", url(u"/v1/admin/keys/%1/enable"_s.arg(disabledId)), admin()).status,
-                 200);
+        QVERIFY(m_gateway.adminPost(u"/v1/admin/keys/%1/enable"_s.arg(disabledId)));
         QCOMPARE(chat(bearer(disabled), hello()).status, 200);
 
         const QString elsewhere =
@@ -408,7 +388,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, bytes);
         QFETCH(QByteArray, answer);
-        const QByteArray reply = m_server->exchange(bytes);
+        const QByteArray reply = m_gateway.process().exchange(bytes);
         QVERIFY2(reply.startsWith(answer), reply.left(300).constData());
         // One answer, to the one request: nothing smuggled behind it was served.
         QCOMPARE(reply.count("HTTP/1.1 "), 1);
@@ -423,7 +403,7 @@ private Q_SLOTS:
         const QByteArray json = QJsonDocument(body).toJson(QJsonDocument::Compact);
         // Read the head and the first bytes of the stream, then hang up.
         for (int i = 0; i < 5; ++i) {
-            const QByteArray partial = m_server->exchange(
+            const QByteArray partial = m_gateway.process().exchange(
                 "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                     m_appKey.toLatin1() + "\r\nContent-Type: application/json\r\nContent-Length: " +
                     QByteArray::number(json.size()) + "\r\n\r\n" + json,

@@ -40,6 +40,21 @@ HttpResponse openAiError(int status, const QString& type, const QString& message
                                                            {u"code"_s, QJsonValue::Null}}}}));
 }
 
+// Server-Sent Events, all at once: the mock has nothing to wait for between them.
+HttpResponse streamOf(const QList<QByteArray>& events)
+{
+    HttpResponse response;
+    response.contentType = "text/event-stream";
+    response.stream = [events](const std::shared_ptr<StreamSink>& sink) {
+        for (const QByteArray& event : events) {
+            if (!sink->write(event))
+                return;
+        }
+        sink->finish();
+    };
+    return response;
+}
+
 // The words of the answer a request with this max_tokens gets (at least one).
 QStringList answerFor(const QJsonObject& body)
 {
@@ -212,16 +227,7 @@ HttpResponse MockUpstream::chatCompletion(const QJsonObject& body, bool legacy) 
         events << sse(usageChunk);
     }
     events << "data: [DONE]\n\n";
-    HttpResponse response;
-    response.contentType = "text/event-stream";
-    response.stream = [events](const std::shared_ptr<StreamSink>& sink) {
-        for (const QByteArray& event : events) {
-            if (!sink->write(event))
-                return;
-        }
-        sink->finish();
-    };
-    return response;
+    return streamOf(events);
 }
 
 HttpResponse MockUpstream::embeddings(const QJsonObject& body) const
@@ -331,14 +337,5 @@ HttpResponse MockUpstream::message(const QJsonObject& body) const
                      QJsonObject{{u"stop_reason"_s, stop}, {u"stop_sequence"_s, QJsonValue::Null}}},
                     {u"usage"_s, QJsonObject{{u"output_tokens"_s, output}}}});
     events << anthropicEvent("message_stop", QJsonObject{{u"type"_s, u"message_stop"_s}});
-    HttpResponse response;
-    response.contentType = "text/event-stream";
-    response.stream = [events](const std::shared_ptr<StreamSink>& sink) {
-        for (const QByteArray& event : events) {
-            if (!sink->write(event))
-                return;
-        }
-        sink->finish();
-    };
-    return response;
+    return streamOf(events);
 }
