@@ -13,7 +13,10 @@
 #include "OperationsApi.h"
 #include "RateLimiter.h"
 #include "ServerMetrics.h"
+#include "SpendLeases.h"
+#include "SpendStore.h"
 #include "StoreConnection.h"
+#include "StoreError.h"
 #include "StoreThread.h"
 #include "UpstreamClient.h"
 #include "UsageMeter.h"
@@ -66,12 +69,18 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     // reads its key again.
     QObject::connect(&m_store->keys(), &KeyStore::keysChanged, m_storeContext.get(),
                      [cache = m_keyCache.get()] { cache->invalidate(); });
-    m_meter = std::make_unique<UsageMeter>(m_store->usage(), log);
+    SpendStore* spend = m_store->spend();
+    if (!spend)
+        throw StoreError(StoreError::Code::Unavailable,
+                         QStringLiteral("This store cannot back a gateway: it keeps no spend "
+                                        "ledger (serve a SQLite file or a PostgreSQL database)."));
+    m_leases = std::make_unique<SpendLeases>(*spend, log, SpendLeases::newHolder());
+    m_meter = std::make_unique<UsageMeter>(*spend, log);
     // Rate windows run on a clock that never goes back, whatever the wall clock does.
     m_limiter = std::make_unique<RateLimiter>([monotonic] { return monotonic->elapsed(); });
     m_gateway = std::make_unique<GatewayApi>(
         GatewayApi::Services{*m_store, storeThread, clock, *m_keyCache, *m_limiter, *m_upstream,
-                             *m_meter, log, config.upstreamApiKey});
+                             *m_meter, log, *spend, m_leases->holder(), config.upstreamApiKey});
     m_gateway->addRoutes(*m_router);
 }
 
@@ -82,6 +91,7 @@ ServerInstance::~ServerInstance()
     m_upstream->stop();
     m_gateway.reset();
     m_meter.reset();
+    m_leases.reset();
     if (m_mockUpstream)
         m_mockUpstream->stop();
     // Before the store: its last tasks may still answer, and their continuations refer to
@@ -110,4 +120,5 @@ void ServerInstance::stop()
     m_http->stop();
     m_upstream->stop();
     m_meter->flushAndWait();
+    m_leases->releaseAndWait();
 }

@@ -21,6 +21,7 @@ class RequestLog;
 class ServerMetrics;
 class StoreConnection;
 class UpstreamClient;
+class SpendLeases;
 class UsageMeter;
 
 // One serving keydeck-server over an opened store it owns: the routes, the APIs behind them (the
@@ -69,5 +70,6 @@ private:
     std::unique_ptr<KeyCache> m_keyCache;
     std::unique_ptr<RateLimiter> m_limiter;
     std::unique_ptr<UsageMeter> m_meter;
+    std::unique_ptr<SpendLeases> m_leases;
     std::unique_ptr<GatewayApi> m_gateway;
 };

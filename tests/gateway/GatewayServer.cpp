@@ -12,7 +12,20 @@ bool GatewayServer::start(const QString& store, const QStringList& extraArgument
         return false;
     }
     m_adminKey = QString::fromLatin1(init.out.trimmed());
-    if (!m_process.start(QStringList{u"--store"_s, store, u"--upstream"_s, u"mock"_s} +
+    m_store = store;
+    return serve(extraArguments);
+}
+
+bool GatewayServer::startBeside(const GatewayServer& first, const QStringList& extraArguments)
+{
+    m_adminKey = first.m_adminKey;
+    m_store = first.m_store;
+    return serve(extraArguments);
+}
+
+bool GatewayServer::serve(const QStringList& extraArguments)
+{
+    if (!m_process.start(QStringList{u"--store"_s, m_store, u"--upstream"_s, u"mock"_s} +
                          extraArguments)) {
         m_error = QString::fromUtf8(m_process.log());
         return false;

@@ -17,6 +17,8 @@ public:
 
     // false, and why in error(), when the store or the server does not start.
     bool start(const QString& store, const QStringList& extraArguments = {});
+    // Another instance on the store first serves, with the same admin key.
+    bool startBeside(const GatewayServer& first, const QStringList& extraArguments = {});
     const QString& error() const { return m_error; }
 
     ServerProcess& process() { return m_process; }
@@ -31,7 +33,10 @@ public:
     bool adminPost(const QString& path);
 
 private:
+    bool serve(const QStringList& extraArguments);
+
     ServerProcess m_process;
+    QString m_store;
     QString m_adminKey;
     QString m_error;
 };

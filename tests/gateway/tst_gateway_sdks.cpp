@@ -43,6 +43,11 @@ private Q_SLOTS:
             {{u"label"_s, u"mini"_s}, {u"models"_s, QJsonArray{u"gpt-4o-mini"_s}}});
         keys[u"limited"_s] =
             m_gateway.createKey({{u"label"_s, u"limited"_s}, {u"tier"_s, u"pro"_s}, {u"rpm"_s, 1}});
+        // A cap and a quota that no request's worst case fits.
+        keys[u"spent"_s] =
+            m_gateway.createKey({{u"label"_s, u"spent"_s}, {u"spend_cap_day"_s, u"0.000001"_s}});
+        keys[u"prepaid"_s] =
+            m_gateway.createKey({{u"label"_s, u"prepaid"_s}, {u"quota_usd"_s, u"0.000001"_s}});
         keys[u"unknown"_s] = ApiKeyFormat::generate(u"sk-"_s, *QRandomGenerator::system());
         for (const QJsonValue& secret : keys)
             QVERIFY(ApiKeyFormat::isWellFormed(secret.toString()));

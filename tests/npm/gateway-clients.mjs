@@ -70,6 +70,8 @@ async function openai() {
     ['disabled', 401, 'disabled_api_key', OpenAI.AuthenticationError],
     ['office', 403, 'ip_not_allowed', OpenAI.PermissionDeniedError],
     ['writer', 403, 'insufficient_permissions', OpenAI.PermissionDeniedError],
+    ['spent', 429, 'quota_exceeded', OpenAI.RateLimitError],
+    ['prepaid', 402, 'insufficient_quota', OpenAI.APIError],
   ];
   for (const [role, status, code, type] of refusals) {
     const refused = new OpenAI({ apiKey: keys[role], baseURL: `${base}/v1`, maxRetries: 0 });
@@ -122,6 +124,19 @@ async function anthropic(Sdk, name) {
     model: 'claude-3-5-haiku-latest', max_tokens: 8, messages: [{ role: 'user', content: 'Hi' }] }), 'rate');
   check(tooFast instanceof Sdk.RateLimitError && tooFast.error?.error?.type === 'rate_limit_error',
     `${name}: past its rate -> RateLimitError`);
+
+  const spent = new Sdk({ apiKey: keys.spent, baseURL: base, maxRetries: 0 });
+  const capped = await refusal(() => spent.messages.create({
+    model: 'claude-3-5-haiku-latest', max_tokens: 8, messages: [{ role: 'user', content: 'Hi' }] }), 'cap');
+  check(capped instanceof Sdk.RateLimitError && capped.error?.error?.code === 'quota_exceeded' &&
+    Number(capped.headers?.get?.('retry-after') ?? capped.headers?.['retry-after']) >= 1,
+    `${name}: past its spend cap -> RateLimitError quota_exceeded with Retry-After`);
+  const prepaid = new Sdk({ apiKey: keys.prepaid, baseURL: base, maxRetries: 0 });
+  const exhausted = await refusal(() => prepaid.messages.create({
+    model: 'claude-3-5-haiku-latest', max_tokens: 8, messages: [{ role: 'user', content: 'Hi' }] }), 'quota');
+  check(exhausted instanceof Sdk.APIError && exhausted.status === 402 &&
+    exhausted.error?.error?.code === 'insufficient_quota',
+    `${name}: an exhausted quota -> 402 insufficient_quota`);
 }
 
 try {

@@ -3,6 +3,7 @@
 // KEYDECK_TEST_POSTGRES set (tst_server_usage_postgres), over a fresh database of the cluster
 // the PG* variables name. Uploads are spooled into a TMPDIR of the test's own, so what they
 // leave behind can be checked.
+#include "ScratchDatabases.h"
 #include "ServerProcess.h"
 
 #include <QDateTime>
@@ -135,30 +136,16 @@ private:
     {
         if (!qEnvironmentVariableIsSet("KEYDECK_TEST_POSTGRES"))
             return m_dir.filePath(u"server.sqlite"_s);
-        QSqlDatabase admin = QSqlDatabase::addDatabase(u"QPSQL"_s, u"admin"_s);
-        admin.setHostName(qEnvironmentVariable("PGHOST"));
-        admin.setPort(qEnvironmentVariable("PGPORT", u"5432"_s).toInt());
-        admin.setUserName(qEnvironmentVariable("PGUSER"));
-        admin.setPassword(qEnvironmentVariable("PGPASSWORD"));
-        admin.setDatabaseName(qEnvironmentVariable("PGDATABASE", u"postgres"_s));
-        if (!admin.open()) {
-            qWarning("no PostgreSQL cluster: %s", qPrintable(admin.lastError().text()));
-            return {};
-        }
-        m_database = u"keydeck_server_usage_%1"_s.arg(QCoreApplication::applicationPid());
-        QSqlQuery(admin).exec(u"CREATE DATABASE %1"_s.arg(m_database));
-        QUrl url;
-        url.setScheme(u"postgres"_s);
-        url.setHost(admin.hostName());
-        url.setPort(admin.port());
-        url.setUserName(admin.userName());
-        url.setPassword(admin.password());
-        url.setPath(u"/"_s + m_database);
-        return url.toString();
+        const QString url = m_databases.create(u"server_usage"_s);
+        if (url.isEmpty())
+            qWarning("%s", qPrintable(m_databases.error()));
+        m_database = ScratchDatabases::nameOf(url);
+        return url;
     }
 
     QTemporaryDir m_dir;
     QTemporaryDir m_spoolDir;
+    ScratchDatabases m_databases;
     QString m_database;
     QString m_store;
     QStringList m_secrets;
@@ -220,8 +207,6 @@ private Q_SLOTS:
         QVERIFY2(rows.contains(m_webId.toLatin1()), dump.readAllStandardError().constData());
         for (const QString& secret : std::as_const(m_secrets))
             QVERIFY2(!rows.contains(secret.toLatin1()), "a key is in the database");
-        QSqlQuery(QSqlDatabase::database(u"admin"_s))
-            .exec(u"DROP DATABASE %1 WITH (FORCE)"_s.arg(m_database));
     }
 
     void recordedUsageReadsBackEveryWay()
@@ -356,7 +341,7 @@ private Q_SLOTS:
             QSKIP("a SQLite file has no connection to lose (tst_server_usage_postgres runs this)");
         const qint64 before = logCount();
         QVERIFY(before > 0);
-        QSqlQuery terminate(QSqlDatabase::database(u"admin"_s));
+        QSqlQuery terminate(m_databases.admin());
         QVERIFY2(terminate.exec(u"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                 "WHERE datname = '%1'"_s.arg(m_database)),
                  qPrintable(terminate.lastError().text()));

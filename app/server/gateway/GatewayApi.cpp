@@ -12,6 +12,8 @@
 #include "RateLimiter.h"
 #include "RequestCredential.h"
 #include "RequestLog.h"
+#include "SpendAllowance.h"
+#include "SpendStore.h"
 #include "SseBuffer.h"
 #include "StoreConnection.h"
 #include "StoreError.h"
@@ -61,6 +63,13 @@ struct GatewayApi::Exchange
     bool admitted = false;
     RateLimiter::Limits limits;
     qint64 estimatedTokens = 0;
+    // The most completion tokens the answer may have: the request's own limit, or the ceiling.
+    qint64 completionLimit = 0;
+    bool completionLimitGiven = false;
+    // The spend reserved for it, settled with its usage event.
+    QString reservationId;
+    // Deleted while the request was on its way: nothing to meter it to.
+    bool keyGone = false;
     QList<QPair<QByteArray, QByteArray>> rateHeaders;
 
     // The answer, filled on the upstream client's threads.
@@ -99,6 +108,26 @@ QString newRequestId()
     QRandomGenerator::system()->fillRange(words);
     return u"req_"_s + QString::fromLatin1(
                            QByteArray(reinterpret_cast<const char*>(words), sizeof words).toHex());
+}
+
+ApiError revokedError()
+{
+    return ApiError(ApiError::Code::RevokedApiKey, u"this API key was revoked"_s);
+}
+
+ApiError disabledError()
+{
+    return ApiError(ApiError::Code::DisabledApiKey, u"this API key is disabled"_s);
+}
+
+ApiError expiredError()
+{
+    return ApiError(ApiError::Code::ExpiredApiKey, u"this API key has expired"_s);
+}
+
+ApiError unknownKeyError()
+{
+    return ApiError(ApiError::Code::InvalidApiKey, u"this API key is not known to this server"_s);
 }
 
 bool isEventStream(const QByteArray& contentType)
@@ -189,10 +218,7 @@ void GatewayApi::lookUp(const std::shared_ptr<Exchange>& exchange, const QByteAr
             .onFailed(context,
                       [this, exchange](const StoreError& error) {
                           if (error.code() == StoreError::Code::NotFound)
-                              return refuse(
-                                  exchange,
-                                  ApiError(ApiError::Code::InvalidApiKey,
-                                           u"this API key is not known to this server"_s));
+                              return refuse(exchange, unknownKeyError());
                           refuse(exchange, ApiError::fromStoreError(error));
                       })
             .onFailed(context, [this, exchange](const std::exception& error) {
@@ -208,11 +234,11 @@ std::optional<ApiError> GatewayApi::keyRefusal(const ApiKeyRecord& key, qint64 n
     const std::optional<IpAddress> client = IpAddress::parse(clientAddress);
     switch (KeyAccess::check(key, nowUtcMs, client, Permission::Read)) {
     case KeyAccess::Verdict::Revoked:
-        return ApiError(ApiError::Code::RevokedApiKey, u"this API key was revoked"_s);
+        return revokedError();
     case KeyAccess::Verdict::Disabled:
-        return ApiError(ApiError::Code::DisabledApiKey, u"this API key is disabled"_s);
+        return disabledError();
     case KeyAccess::Verdict::Expired:
-        return ApiError(ApiError::Code::ExpiredApiKey, u"this API key has expired"_s);
+        return expiredError();
     case KeyAccess::Verdict::IpNotAllowed:
         return ApiError(ApiError::Code::IpNotAllowed,
                         u"this API key may not be used from %1"_s.arg(client ? client->toString()
@@ -263,16 +289,17 @@ void GatewayApi::admit(const std::shared_ptr<Exchange>& exchange)
         spec.rpmOverride ? spec.rpmOverride : tier.requestsPerMinute;
     exchange->limits.tokensPerMinute = spec.tpmOverride ? spec.tpmOverride : tier.tokensPerMinute;
     if (exchange->request.method == "POST") {
-        // Four bytes a token bounds any tokenizer's count of a JSON body from above, closely
-        // enough for a minute's allowance; the answer's usage settles the difference.
+        // About four bytes a token in any tokenizer, close enough for a minute's allowance; the
+        // answer's usage settles the difference.
         exchange->estimatedTokens = (exchange->request.body.size() + 3) / 4;
         if (exchange->request.path != "/v1/embeddings") {
             const QJsonValue limit = exchange->body.contains(u"max_completion_tokens"_s)
                                          ? exchange->body.value(u"max_completion_tokens"_s)
                                          : exchange->body.value(u"max_tokens"_s);
-            exchange->estimatedTokens += limit.isDouble() && limit.toInteger() > 0
-                                             ? limit.toInteger()
-                                             : DefaultCompletionCeiling;
+            exchange->completionLimitGiven = limit.isDouble() && limit.toInteger() > 0;
+            exchange->completionLimit =
+                exchange->completionLimitGiven ? limit.toInteger() : DefaultCompletionCeiling;
+            exchange->estimatedTokens += exchange->completionLimit;
         }
     }
     const RateLimiter::Decision decision =
@@ -292,7 +319,66 @@ void GatewayApi::admit(const std::shared_ptr<Exchange>& exchange)
         return refuse(exchange, error);
     }
     exchange->admitted = true;
+    if (exchange->request.method == "POST" && SpendAllowance::isLimited(spec))
+        return reserve(exchange);
     forward(exchange);
+}
+
+void GatewayApi::reserve(const std::shared_ptr<Exchange>& exchange)
+{
+    SpendStore::Claim claim;
+    claim.keyId = exchange->key->id;
+    claim.model = exchange->model;
+    // Money is not estimated: every token of a byte-level tokenizer covers at least one byte of
+    // the body, so its length bounds the prompt from above.
+    claim.promptTokens = exchange->request.body.size();
+    claim.completionTokens = exchange->completionLimit;
+    claim.holder = m_services.spendHolder;
+    m_services.storeThread.post([this, exchange, claim] {
+        QObject* context = m_services.storeThread.context();
+        m_services.spend.reserveSpend(claim)
+            .then(context,
+                  [this, exchange](const SpendStore::Admission& admission) {
+                      using Verdict = SpendStore::Admission::Verdict;
+                      // The store knew better than the cache: the next request reads the key.
+                      if (admission.verdict != Verdict::Reserved &&
+                          admission.verdict != Verdict::Refused)
+                          m_services.keys.invalidate();
+                      switch (admission.verdict) {
+                      case Verdict::Reserved:
+                          exchange->reservationId = admission.reservationId;
+                          return forward(exchange);
+                      case Verdict::NotFound:
+                          exchange->keyGone = true;
+                          return refuse(exchange, unknownKeyError());
+                      case Verdict::Revoked:
+                          return refuse(exchange, revokedError());
+                      case Verdict::Disabled:
+                          return refuse(exchange, disabledError());
+                      case Verdict::Expired:
+                          return refuse(exchange, expiredError());
+                      case Verdict::Refused:
+                          break;
+                      }
+                      const SpendAllowance::Refusal& refusal = *admission.refusal;
+                      const bool cap = refusal.kind == SpendAllowance::Refusal::Kind::SpendCap;
+                      ApiError error(cap ? ApiError::Code::QuotaExceeded
+                                         : ApiError::Code::InsufficientQuota,
+                                     SpendAllowance::describe(refusal));
+                      if (cap && refusal.resetsAtMs)
+                          error.setRetryAfterSeconds(qMax<qint64>(
+                              1, (*refusal.resetsAtMs - m_services.clock.nowUtcMs() + 999) / 1000));
+                      refuse(exchange, error);
+                  })
+            .onFailed(context,
+                      [this, exchange](const StoreError& error) {
+                          refuse(exchange, ApiError::fromStoreError(error));
+                      })
+            .onFailed(context, [this, exchange](const std::exception& error) {
+                refuse(exchange,
+                       ApiError(ApiError::Code::Internal, QString::fromUtf8(error.what())));
+            });
+    });
 }
 
 void GatewayApi::settle(const std::shared_ptr<Exchange>& exchange)
@@ -323,7 +409,7 @@ void GatewayApi::meter(const std::shared_ptr<Exchange>& exchange, int status)
 {
     settle(exchange);
     // Listing models uses none; a request whose key is unknown has no one to be metered to.
-    if (!exchange->key || exchange->request.method != "POST")
+    if (!exchange->key || exchange->keyGone || exchange->request.method != "POST")
         return;
     UsageEvent event;
     event.timeMs = exchange->timeMs;
@@ -342,7 +428,7 @@ void GatewayApi::meter(const std::shared_ptr<Exchange>& exchange, int status)
     event.latencyMs = exchange->elapsed.elapsed();
     event.clientIp = exchange->request.clientAddress;
     event.requestId = exchange->requestId;
-    m_services.meter.record(std::move(event));
+    m_services.meter.record(std::move(event), exchange->reservationId);
 }
 
 void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
@@ -356,12 +442,21 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
         out.path += '?' + in.query;
     out.body = in.body;
     const bool completions = in.path == "/v1/chat/completions" || in.path == "/v1/completions";
-    if (completions && exchange->stream && !exchange->clientWantsUsage) {
-        // Usage comes only when asked for; the extra chunk is not relayed.
+    const bool askUsage = completions && exchange->stream && !exchange->clientWantsUsage;
+    // A reservation counted the ceiling for an answer without a limit: the upstream is held to it.
+    const bool holdToCeiling =
+        completions && !exchange->reservationId.isEmpty() && !exchange->completionLimitGiven;
+    if (askUsage || holdToCeiling) {
         QJsonObject body = exchange->body;
-        QJsonObject options = body.value(u"stream_options"_s).toObject();
-        options[u"include_usage"_s] = true;
-        body[u"stream_options"_s] = options;
+        if (askUsage) {
+            // Usage comes only when asked for; the extra chunk is not relayed.
+            QJsonObject options = body.value(u"stream_options"_s).toObject();
+            options[u"include_usage"_s] = true;
+            body[u"stream_options"_s] = options;
+        }
+        if (holdToCeiling)
+            body[in.path == "/v1/completions" ? u"max_tokens"_s : u"max_completion_tokens"_s] =
+                exchange->completionLimit;
         out.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     }
     const auto addHeader = [&out](const QByteArray& name, const QByteArray& value) {

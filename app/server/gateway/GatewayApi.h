@@ -12,6 +12,7 @@ class Clock;
 class KeyCache;
 class RateLimiter;
 class RequestLog;
+class SpendStore;
 class StoreConnection;
 class UpstreamClient;
 class UsageMeter;
@@ -20,7 +21,9 @@ struct ApiKeyRecord;
 // The API traffic door (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models,
 // /v1/messages): every request's key is checked in SPEC §5's order - format and checksum
 // offline, known, revoked, disabled, expired, client address, permission, model - then the
-// request's rate (RPM/TPM) is admitted, then it goes to the upstream with the upstream's own key,
+// request's rate (RPM/TPM) is admitted, then (for a key with a spend cap or a quota) its
+// worst-case cost is reserved in the store, which checks the key's state once more, then it
+// goes to the upstream with the upstream's own key,
 // its answer (a stream piece by piece) comes back, and one usage event per request is metered,
 // refusals included.
 class GatewayApi final
@@ -38,6 +41,10 @@ public:
         UpstreamClient& upstream;
         UsageMeter& meter;
         RequestLog& log;
+        // Keys with a spend cap or a quota are admitted by reservation, made in this holder's
+        // name (SpendLeases).
+        SpendStore& spend;
+        QString spendHolder;
         // Sent upstream as Authorization: Bearer (OpenAI) and x-api-key (Anthropic); empty
         // for an upstream that needs none. Never a client's key.
         QByteArray upstreamKey;
@@ -60,7 +67,8 @@ public:
     static constexpr qint64 MaxQueuedBytes = 1024 * 1024;
     // Metered for a client that hung up before its answer ended (as nginx logs it).
     static constexpr int ClientClosedRequest = 499;
-    // What a request without max_tokens is taken to use at most, until its answer says.
+    // What a request without max_tokens is taken to use at most, until its answer says; a
+    // request reserving spend is sent upstream with it as its limit, so the reservation holds.
     static constexpr qint64 DefaultCompletionCeiling = 4096;
 
     struct Exchange;
@@ -71,6 +79,7 @@ private:
     void authorize(const std::shared_ptr<Exchange>& exchange,
                    std::shared_ptr<const ApiKeyRecord> key);
     void admit(const std::shared_ptr<Exchange>& exchange);
+    void reserve(const std::shared_ptr<Exchange>& exchange);
     void forward(const std::shared_ptr<Exchange>& exchange);
     void settle(const std::shared_ptr<Exchange>& exchange);
     void refuse(const std::shared_ptr<Exchange>& exchange, const ApiError& error);

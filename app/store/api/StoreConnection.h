@@ -6,6 +6,7 @@
 class AuditStore;
 class KeyStore;
 class LifecycleStore;
+class SpendStore;
 class UsageStore;
 
 // One store - a local file or a server - seen through the interfaces the UI, keydeckctl and
@@ -26,6 +27,9 @@ public:
     virtual UsageStore& usage() = 0;
     virtual LifecycleStore& lifecycle() = 0;
     virtual AuditStore& audit() = 0;
+    // The spend ledger a gateway admits requests by: a store in a database has one; a client of
+    // a server (RestStore) has none - the server it reaches keeps its own.
+    virtual SpendStore* spend() { return nullptr; }
     // What a server store says it runs ("keydeck-server 0.9.0") once open; empty for a file.
     virtual QString serverVersion() const { return {}; }
 };

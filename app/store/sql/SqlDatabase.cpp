@@ -40,13 +40,17 @@ SqlDatabase::SqlDatabase(SqlDialect dialect, QString location, const Clock& cloc
     // One import at a time (the journal refuses a second anyway).
     m_importPool.setMaxThreadCount(1);
     m_pollTimer.setInterval(DataVersionPollMs);
-    connect(&m_pollTimer, &QTimer::timeout, this, [this] {
-        if (m_pollQueued.exchange(true))
-            return;
-        m_pool.start([this] {
-            pollOnWorker();
-            m_pollQueued = false;
-        });
+    connect(&m_pollTimer, &QTimer::timeout, this, &SqlDatabase::pollSoon);
+}
+
+void SqlDatabase::pollSoon()
+{
+    if (m_pollQueued.exchange(true))
+        return;
+    m_pool.start([this] {
+        // Cleared first: a change announced while this poll reads is looked for again.
+        m_pollQueued = false;
+        pollOnWorker();
     });
 }
 
@@ -138,32 +142,7 @@ QString SqlDatabase::connectOnWorker(const QString& connection)
             : QSqlDatabase::addDatabase(m_dialect == SqlDialect::Sqlite ? u"QSQLITE"_s : u"QPSQL"_s,
                                         connection);
     if (m_dialect == SqlDialect::Postgres) {
-        const QUrl url(m_path);
-        const QUrlQuery query(url);
-        // ?host=/run/postgresql: a socket directory, which a URL's host cannot hold.
-        db.setHostName(query.hasQueryItem(u"host"_s)
-                           ? query.queryItemValue(u"host"_s, QUrl::FullyDecoded)
-                           : url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName(QUrl::FullyDecoded));
-        db.setPassword(url.password(QUrl::FullyDecoded));
-        db.setDatabaseName(url.path(QUrl::FullyDecoded).mid(1));
-        // Bounded waits unless the URL says otherwise: a connect to a host that is gone, and a
-        // peer that vanished mid-request (keepalives notice it in about a minute).
-        QMap<QString, QString> options{{u"connect_timeout"_s, u"10"_s},
-                                       {u"keepalives_idle"_s, u"30"_s},
-                                       {u"keepalives_interval"_s, u"10"_s},
-                                       {u"keepalives_count"_s, u"3"_s}};
-        for (const auto& [name, value] : query.queryItems(QUrl::FullyDecoded)) {
-            if (name != u"host"_s)
-                options.insert(name, value);
-        }
-        QStringList optionList;
-        for (auto it = options.cbegin(); it != options.cend(); ++it)
-            optionList << it.key() + u'=' + it.value();
-        db.setConnectOptions(optionList.join(u';'));
-        // Sums of BIGINT columns are NUMERIC: read them as integers, not doubles.
-        db.setNumericalPrecisionPolicy(QSql::LowPrecisionInt64);
+        configurePostgres(db, m_path);
         const SqlSession session(db);
         if (!db.open())
             session.fail(u"Could not reach the key store"_s, db.lastError());
@@ -215,6 +194,36 @@ QString SqlDatabase::connectOnWorker(const QString& connection)
         throw;
     }
     return StoreFile::identity(m_path);
+}
+
+void SqlDatabase::configurePostgres(QSqlDatabase& db, const QString& location)
+{
+    const QUrl url(location);
+    const QUrlQuery query(url);
+    // ?host=/run/postgresql: a socket directory, which a URL's host cannot hold.
+    db.setHostName(query.hasQueryItem(u"host"_s)
+                       ? query.queryItemValue(u"host"_s, QUrl::FullyDecoded)
+                       : url.host());
+    db.setPort(url.port(5432));
+    db.setUserName(url.userName(QUrl::FullyDecoded));
+    db.setPassword(url.password(QUrl::FullyDecoded));
+    db.setDatabaseName(url.path(QUrl::FullyDecoded).mid(1));
+    // Bounded waits unless the URL says otherwise: a connect to a host that is gone, and a
+    // peer that vanished mid-request (keepalives notice it in about a minute).
+    QMap<QString, QString> options{{u"connect_timeout"_s, u"10"_s},
+                                   {u"keepalives_idle"_s, u"30"_s},
+                                   {u"keepalives_interval"_s, u"10"_s},
+                                   {u"keepalives_count"_s, u"3"_s}};
+    for (const auto& [name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (name != u"host"_s)
+            options.insert(name, value);
+    }
+    QStringList optionList;
+    for (auto it = options.cbegin(); it != options.cend(); ++it)
+        optionList << it.key() + u'=' + it.value();
+    db.setConnectOptions(optionList.join(u';'));
+    // Sums of BIGINT columns are NUMERIC: read them as integers, not doubles.
+    db.setNumericalPrecisionPolicy(QSql::LowPrecisionInt64);
 }
 
 QString SqlDatabase::shownLocation() const

@@ -54,6 +54,12 @@ public:
     const Clock& clock() const { return m_clock; }
     QRandomGenerator& rng() const { return m_rng; }
 
+    // A PostgreSQL connection set up for the database location names (host, port, user,
+    // password, database, libpq options with bounded waits), not yet opened.
+    static void configurePostgres(QSqlDatabase& db, const QString& location);
+    // Looks for changes now rather than at the next poll: another process said it wrote.
+    void pollSoon();
+
     // Runs work on the worker thread. Not QtConcurrent::run: its futures let a thread that
     // blocks on result() run a queued task itself, on a thread that does not own the connection.
     // Work may take the QPromise<T>& to report progress.

@@ -12,6 +12,7 @@ using namespace Qt::StringLiterals;
 
 const QString SqlSchema::KeysRevisionKey = u"keys_revision"_s;
 const QString SqlSchema::AlertsRevisionKey = u"alerts_revision"_s;
+const QString SqlSchema::ChangesChannel = u"keydeck_changes"_s;
 
 namespace {
 
@@ -234,6 +235,19 @@ const QList<QStringList>& migrations()
             "outcome TEXT NOT NULL,"
             "http_status INTEGER NOT NULL)"_s,
         },
+        // 7 -> 8: the gateway's spend reservations (SpendStore). Not a change of the keys: no
+        // counter is bumped, a reservation changes no view.
+        {
+            u"CREATE TABLE spend_reservations ("
+            "id TEXT PRIMARY KEY NOT NULL,"
+            "key_id TEXT NOT NULL,"
+            "holder TEXT NOT NULL,"
+            "amount_micros INTEGER NOT NULL,"
+            "created_at INTEGER NOT NULL,"
+            "lease_until INTEGER NOT NULL)"_s,
+            u"CREATE INDEX spend_reservations_by_key ON spend_reservations (key_id, lease_until)"_s,
+            u"CREATE INDEX spend_reservations_by_holder ON spend_reservations (holder)"_s,
+        },
     };
     return steps;
 }
@@ -405,6 +419,31 @@ const QList<QStringList>& postgresMigrations()
             for (QString& statement : step) {
                 if (statement.startsWith(u"CREATE TABLE"_s))
                     statement.replace(u" TEXT"_s, u" TEXT COLLATE \"C\""_s);
+            }
+            return step;
+        }(),
+        // SQLite's step 8; and every bump of a change counter is announced to the instances
+        // listening (NOTIFY, delivered when the writer commits), with the counter's new value.
+        [] {
+            QStringList step{
+                u"CREATE TABLE spend_reservations ("
+                "id TEXT COLLATE \"C\" PRIMARY KEY NOT NULL,"
+                "key_id TEXT COLLATE \"C\" NOT NULL,"
+                "holder TEXT COLLATE \"C\" NOT NULL,"
+                "amount_micros BIGINT NOT NULL,"
+                "created_at BIGINT NOT NULL,"
+                "lease_until BIGINT NOT NULL)"_s,
+                u"CREATE INDEX spend_reservations_by_key ON spend_reservations (key_id, "
+                "lease_until)"_s,
+                u"CREATE INDEX spend_reservations_by_holder ON spend_reservations (holder)"_s,
+            };
+            for (const QString& counter :
+                 {SqlSchema::KeysRevisionKey, SqlSchema::AlertsRevisionKey}) {
+                step << u"CREATE OR REPLACE FUNCTION keydeck_bump_%1() RETURNS trigger LANGUAGE "
+                        "plpgsql AS $$ DECLARE revision TEXT; BEGIN UPDATE meta SET value = "
+                        "CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = '%1' RETURNING "
+                        "value INTO revision; PERFORM pg_notify('%2', '%1:' || revision); "
+                        "RETURN NULL; END $$"_s.arg(counter, SqlSchema::ChangesChannel);
             }
             return step;
         }(),

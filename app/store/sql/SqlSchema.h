@@ -32,4 +32,6 @@ public:
     // bump them in the writer's own transaction, whoever the writer is.
     static const QString KeysRevisionKey;
     static const QString AlertsRevisionKey;
+    // The PostgreSQL channel the bumps are announced on, as "counter:value".
+    static const QString ChangesChannel;
 };

@@ -6,6 +6,7 @@
 #include "SqlKeyStore.h"
 #include "SqlLifecycleStore.h"
 #include "SqlSchema.h"
+#include "SqlSpendStore.h"
 #include "SqlUsageStore.h"
 #include "UsageImportJournal.h"
 
@@ -15,12 +16,14 @@ SqlStore::SqlStore(SqlDialect dialect, QString location, const Clock& clock, QRa
     , m_usage(std::make_unique<SqlUsageStore>(*m_database))
     , m_lifecycle(std::make_unique<SqlLifecycleStore>(*m_database))
     , m_audit(std::make_unique<SqlAuditStore>(*m_database))
+    , m_spend(std::make_unique<SqlSpendStore>(*m_database, *m_usage))
 {}
 
 // The worker's tasks use the stores that submitted them: it finishes them before any store goes.
 SqlStore::~SqlStore()
 {
     m_database->shutdown();
+    m_spend.reset();
     m_audit.reset();
     m_lifecycle.reset();
     m_usage.reset();
@@ -54,6 +57,11 @@ LifecycleStore& SqlStore::lifecycle()
 AuditStore& SqlStore::audit()
 {
     return *m_audit;
+}
+
+SpendStore* SqlStore::spend()
+{
+    return m_spend.get();
 }
 
 void SqlStore::setBusyTimeoutMs(int ms)

@@ -11,6 +11,7 @@ class SqlAuditStore;
 class SqlDatabase;
 class SqlKeyStore;
 class SqlLifecycleStore;
+class SqlSpendStore;
 class SqlUsageStore;
 
 // A store in a SQL database (SqlDatabase) seen through the store interfaces; SqliteStore and
@@ -31,12 +32,14 @@ public:
     UsageStore& usage() override;
     LifecycleStore& lifecycle() override;
     AuditStore& audit() override;
+    SpendStore* spend() override;
 
 protected:
     // For SqliteStore: see there.
     void setBusyTimeoutMs(int ms);
     // The path or URL the store was made with.
     QString path() const;
+    SqlDatabase& database() { return *m_database; }
     static int latestSqliteVersion();
 
 private:
@@ -45,4 +48,5 @@ private:
     std::unique_ptr<SqlUsageStore> m_usage;
     std::unique_ptr<SqlLifecycleStore> m_lifecycle;
     std::unique_ptr<SqlAuditStore> m_audit;
+    std::unique_ptr<SqlSpendStore> m_spend;
 };

@@ -46,49 +46,58 @@ QFuture<qint64> SqlUsageStore::recordUsage(const QList<UsageEvent>& events)
 {
     return m_database.submit<qint64>([this, events] {
         const SqlSession session = m_database.session();
-        QList<UsageEvent> checked = events;
-        for (qsizetype i = 0; i < checked.size(); ++i) {
-            if (const auto error = UsageWriter::normalize(checked[i])) {
-                throw StoreError(
-                    StoreError::Code::Invalid,
-                    u"Usage event %1 of %2 is not valid; nothing was recorded."_s.arg(i + 1).arg(
-                        checked.size()),
-                    {*error});
-            }
-        }
+        const QList<UsageEvent> checked = normalized(events);
         if (checked.isEmpty())
             return qint64(0);
-        const qint64 inserted = session.write([&] {
-            QSqlQuery keyExists =
-                session.prepare(u"SELECT 1 FROM keys WHERE id = ? AND pending_until IS NULL"_s);
-            QSet<QString> known;
-            for (qsizetype i = 0; i < checked.size(); ++i) {
-                const QString& key = checked[i].key;
-                if (known.contains(key))
-                    continue;
-                keyExists.bindValue(0, key);
-                session.run(keyExists);
-                const bool exists = keyExists.next();
-                keyExists.finish();
-                if (!exists) {
-                    throw StoreError(
-                        StoreError::Code::Invalid,
-                        u"Usage event %1 names no stored key; nothing was recorded."_s.arg(i + 1),
-                        {FieldError{u"key"_s, u"there is no key with the id \"%1\""_s.arg(key)}});
-                }
-                known.insert(key);
-            }
-            UsageWriter writer(session, readPrices(session));
-            qint64 count = 0;
-            for (const UsageEvent& event : std::as_const(checked))
-                count += writer.add(event) ? 1 : 0;
-            writer.finish();
-            return count;
-        });
+        const qint64 inserted = session.write([&] { return storeEvents(session, checked); });
         if (inserted > 0)
             m_database.written(session);
         return inserted;
     });
+}
+
+QList<UsageEvent> SqlUsageStore::normalized(const QList<UsageEvent>& events)
+{
+    QList<UsageEvent> checked = events;
+    for (qsizetype i = 0; i < checked.size(); ++i) {
+        if (const auto error = UsageWriter::normalize(checked[i])) {
+            throw StoreError(
+                StoreError::Code::Invalid,
+                u"Usage event %1 of %2 is not valid; nothing was recorded."_s.arg(i + 1).arg(
+                    checked.size()),
+                {*error});
+        }
+    }
+    return checked;
+}
+
+qint64 SqlUsageStore::storeEvents(const SqlSession& session, const QList<UsageEvent>& events) const
+{
+    QSqlQuery keyExists =
+        session.prepare(u"SELECT 1 FROM keys WHERE id = ? AND pending_until IS NULL"_s);
+    QSet<QString> known;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const QString& key = events[i].key;
+        if (known.contains(key))
+            continue;
+        keyExists.bindValue(0, key);
+        session.run(keyExists);
+        const bool exists = keyExists.next();
+        keyExists.finish();
+        if (!exists) {
+            throw StoreError(
+                StoreError::Code::Invalid,
+                u"Usage event %1 names no stored key; nothing was recorded."_s.arg(i + 1),
+                {FieldError{u"key"_s, u"there is no key with the id \"%1\""_s.arg(key)}});
+        }
+        known.insert(key);
+    }
+    UsageWriter writer(session, readPrices(session));
+    qint64 count = 0;
+    for (const UsageEvent& event : events)
+        count += writer.add(event) ? 1 : 0;
+    writer.finish();
+    return count;
 }
 
 QFuture<UsageImportReport> SqlUsageStore::importUsage(const UsageSource& source,
@@ -168,10 +177,11 @@ QFuture<UsageImportReport> SqlUsageStore::importUsage(const UsageSource& source,
             journal.requireRunning(importId, path);
             UsageRollup::publishStaged(session);
             // Other processes see new usage by the change mark; the ids of an import's events
-            // may all be below the newest one, so the publish is counted.
-            session.run(
-                u"INSERT INTO meta (key, value) VALUES ('usage_publishes', '1') ON "
-                "CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)"_s);
+            // may all be below the newest one, so the publish is counted - when it added any.
+            if (report.imported > 0)
+                session.run(u"INSERT INTO meta (key, value) VALUES ('usage_publishes', '1') ON "
+                            "CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) "
+                            "+ 1 AS TEXT)"_s);
             journal.finish(importId);
         });
         published = true;

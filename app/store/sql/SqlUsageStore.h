@@ -39,9 +39,15 @@ public:
     QFuture<PriceTable> priceTable() override;
     QFuture<PriceTable> setPriceTable(const PriceTable& table) override;
 
+    // For the spend ledger, on the worker thread. The events checked and normalized, or
+    // StoreError::Invalid naming the first bad one.
+    static QList<UsageEvent> normalized(const QList<UsageEvent>& events);
+    // Inside the caller's write transaction: what recordUsage() stores.
+    qint64 storeEvents(const SqlSession& session, const QList<UsageEvent>& events) const;
+    PriceTable readPrices(const SqlSession& session) const;
+
 private:
     // Worker thread only.
-    PriceTable readPrices(const SqlSession& session) const;
     QList<KeyUsage> readKeyUsage(const SqlSession& session) const;
     // submit() with a UsageReader over one read snapshot.
     template <typename T, typename Read> QFuture<T> readSnapshot(Read read);

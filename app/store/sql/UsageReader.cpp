@@ -1,12 +1,10 @@
 #include "UsageReader.h"
 
 #include "BillingCycle.h"
+#include "SpendWindows.h"
 #include "SqlSession.h"
 #include "StoreError.h"
 #include "UsageRollup.h"
-
-#include <QDateTime>
-#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 
@@ -311,16 +309,10 @@ QStringList UsageReader::models() const
 QHash<QString, UsageReader::KeySpend> UsageReader::keySpend(qint64 nowMs,
                                                             const QStringList& keyIds) const
 {
-    const QTimeZone utc = QTimeZone::utc();
-    const QDate today = QDateTime::fromMSecsSinceEpoch(nowMs, utc).date();
-    const QDate monday = today.addDays(1 - today.dayOfWeek());
-    const QDate firstOfMonth(today.year(), today.month(), 1);
-    const auto start = [&](QDate day) {
-        return day.startOfDay(utc).toMSecsSinceEpoch();
-    };
-    const qint64 dayFrom = start(today), dayTo = start(today.addDays(1));
-    const qint64 weekFrom = start(monday), weekTo = start(monday.addDays(7));
-    const qint64 monthFrom = start(firstOfMonth), monthTo = start(firstOfMonth.addMonths(1));
+    const SpendWindows w = SpendWindows::at(nowMs);
+    const qint64 dayFrom = w.dayFromMs, dayTo = w.dayToMs;
+    const qint64 weekFrom = w.weekFromMs, weekTo = w.weekToMs;
+    const qint64 monthFrom = w.monthFromMs, monthTo = w.monthToMs;
 
     Where where;
     where.add(u"day_ms >= ?"_s, {qMin(weekFrom, monthFrom)})

@@ -1,13 +1,27 @@
 #include "SqliteStore.h"
 
+#include "SqlDatabase.h"
+#include "SqliteFileWatcher.h"
+
 #include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
 
 SqliteStore::SqliteStore(QString path, const Clock& clock, QRandomGenerator& rng)
-    : SqlStore(SqlDialect::Sqlite, std::move(path), clock, rng)
+    : SqlStore(SqlDialect::Sqlite, path, clock, rng)
 {
     setBusyTimeoutMs(DefaultBusyTimeoutMs);
+    SqlDatabase& db = database();
+    m_watcher = std::make_unique<SqliteFileWatcher>(std::move(path), [&db] { db.pollSoon(); });
+}
+
+SqliteStore::~SqliteStore() = default;
+
+QFuture<void> SqliteStore::open()
+{
+    QFuture<void> opened = SqlStore::open();
+    m_watcher->watchWhenOpen(opened);
+    return opened;
 }
 
 void SqliteStore::setBusyTimeoutMs(int ms)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ScratchDatabases.h"
 #include "StoreConnection.h"
 
 #include <QCoreApplication>
@@ -18,7 +19,6 @@ class PostgresContractStore final
 
 public:
     PostgresContractStore() = default;
-    ~PostgresContractStore();
 
     // Empty when the PG* variables name a cluster it can reach; otherwise why not.
     QString connect();
@@ -40,6 +40,5 @@ public:
     }
 
 private:
-    QString m_connection;
-    QStringList m_databases;
+    ScratchDatabases m_databases;
 };

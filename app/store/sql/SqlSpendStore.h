@@ -1,0 +1,36 @@
+#pragma once
+
+#include "SpendStore.h"
+
+class SqlDatabase;
+class SqlSession;
+class SqlUsageStore;
+
+// SpendStore in the store's database. Every call is a write transaction, and the store's writers
+// take one lock (SQLite's write lock, PostgreSQL's advisory lock), so a reservation sees every
+// settlement and reservation committed before it, by any process on the same database.
+class SqlSpendStore final : public SpendStore
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SqlSpendStore)
+
+public:
+    // Both must outlive the store.
+    SqlSpendStore(SqlDatabase& database, const SqlUsageStore& usage, QObject* parent = nullptr);
+
+    QFuture<Admission> reserveSpend(const Claim& claim) override;
+    QFuture<qint64> settleSpend(const QList<Settlement>& settlements) override;
+    QFuture<qint64> renewReservations(const QString& holder) override;
+    QFuture<qint64> sweepReservations() override;
+    QFuture<qint64> releaseReservations(const QString& holder) override;
+    QFuture<qint64> reservedMicros(const QString& keyId) override;
+
+private:
+    // Worker thread only.
+    qint64 reservedFor(const SqlSession& session, const QString& keyId, qint64 nowMs) const;
+    // A statement that changes rows and says how many, in a write transaction.
+    QFuture<qint64> change(const QString& sql, const QVariantList& values);
+
+    SqlDatabase& m_database;
+    const SqlUsageStore& m_usage;
+};

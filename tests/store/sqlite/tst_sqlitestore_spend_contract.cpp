@@ -1,0 +1,7 @@
+#include "SpendStoreContract.h"
+#include "SqliteContractStore.h"
+
+int main(int argc, char* argv[])
+{
+    return SqliteContractStore::runSuite<SpendStoreContract>(argc, argv);
+}
