@@ -58,7 +58,10 @@ QString ServerCommand::helpText() const
            "                                        --admin-key-sha256\n"
            "  keydeck-server mock-upstream [--listen HOST:PORT] [--delay-ms N]\n"
            "                                        a deterministic OpenAI- and Anthropic-\n"
-           "                                        compatible upstream (default 127.0.0.1:9000)\n"
+           "                                        compatible upstream (default 127.0.0.1:9000;\n"
+           "                                        with KEYDECK_MOCK_API_KEY set, requests must\n"
+           "                                        carry that key)\n"
+           "Upstreams by model: [[upstreams]] tables in the --config file (see the README).\n"
            "  keydeck-server --version | --help\n\n"
            "Options (flags win over KEYDECK_* variables, which win over the --config file):\n"_s +
            ServerConfigLoader::optionsHelp();
@@ -213,7 +216,9 @@ void ServerCommand::serveMock(const QStringList& options)
         port = quint16(number);
     }
     m_log = std::make_unique<RequestLog>(stderr, m_clock);
-    m_mock = std::make_unique<MockUpstreamServer>(delayMs, 2);
+    // A key it requires, from the environment (a flag would show in the process list).
+    m_mock = std::make_unique<MockUpstreamServer>(
+        delayMs, 2, m_environment.value(u"KEYDECK_MOCK_API_KEY"_s).toUtf8());
     try {
         m_mock->listen(host, port);
     } catch (const std::runtime_error& error) {

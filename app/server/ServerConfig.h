@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CidrBlock.h"
+#include "UpstreamConfig.h"
 
 #include <QByteArray>
 #include <QString>
@@ -15,9 +16,12 @@ struct ServerConfig
     QString listenHost = QStringLiteral("127.0.0.1");
     quint16 listenPort = 8080;
     QString store;
+    // The one-line upstream: every model in both dialects that no [[upstreams]] entry serves.
+    // "mock" unless upstreams are configured; empty then unless given too.
     QString upstream = QStringLiteral("mock");
+    QList<UpstreamConfig> upstreams;
     qint64 upstreamTimeoutMs = 60'000;
-    // Sent to the upstream; never a client's key.
+    // Sent to the one-line upstream; never a client's key.
     QByteArray upstreamApiKey;
     QString tlsCert;
     QString tlsKey;

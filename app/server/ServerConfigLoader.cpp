@@ -1,6 +1,7 @@
 #include "ServerConfigLoader.h"
 
 #include "CidrBlock.h"
+#include "KeyValidator.h"
 
 #include <QFileInfo>
 #include <QHostAddress>
@@ -133,7 +134,102 @@ std::optional<ConfigError> parseFlags(const QStringList& arguments, Values* valu
     return std::nullopt;
 }
 
-std::optional<ConfigError> readFile(const QString& path, const QString& source, Values* values)
+bool isHttpUrl(const QString& text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    return url.isValid() && (url.scheme() == u"http"_s || url.scheme() == u"https"_s) &&
+           !url.host().isEmpty() && !url.hasQuery() && !url.hasFragment();
+}
+
+// The file's [[upstreams]]: each a table of name, base_url, kind, models and api_key or
+// api_key_env, checked here where the file and entry can be named.
+std::optional<ConfigError> readUpstreams(const toml::node& node, const QString& path,
+                                         const ServerConfigLoader::Environment& environment,
+                                         QList<UpstreamConfig>* upstreams)
+{
+    const toml::array* entries = node.as_array();
+    if (!entries || !entries->is_array_of_tables())
+        return ConfigError{u"%1: upstreams"_s.arg(path),
+                           u"must be an array of tables ([[upstreams]] entries)"_s};
+    static const QRegularExpression namePattern(u"^[a-z0-9][a-z0-9_-]{0,62}$"_s);
+    static const QRegularExpression variablePattern(u"^[A-Za-z_][A-Za-z0-9_]*$"_s);
+    for (qsizetype i = 0; i < qsizetype(entries->size()); ++i) {
+        const toml::table& table = *entries->get(size_t(i))->as_table();
+        const QString entry = u"%1: upstreams[%2]"_s.arg(path).arg(i + 1);
+        const auto where = [&entry](const char* key) {
+            return u"%1.%2"_s.arg(entry, QString::fromLatin1(key));
+        };
+        const auto text = [&table](const char* key) -> std::optional<QString> {
+            const auto value = table[key].value<std::string>();
+            return value ? std::optional(QString::fromStdString(*value)) : std::nullopt;
+        };
+        for (const auto& [key, value] : table) {
+            static const QStringList known{u"name"_s,   u"base_url"_s, u"kind"_s,
+                                           u"models"_s, u"api_key"_s,  u"api_key_env"_s};
+            const QString name = QString::fromStdString(std::string(key.str()));
+            if (!known.contains(name))
+                return ConfigError{u"%1.%2"_s.arg(entry, name),
+                                   u"unknown key (name, base_url, kind, models, api_key, "
+                                   "api_key_env)"_s};
+            if (name != u"models"_s && !value.is_string())
+                return ConfigError{u"%1.%2"_s.arg(entry, name), u"must be a string"_s};
+        }
+        UpstreamConfig upstream;
+        upstream.name = text("name").value_or(QString());
+        if (!namePattern.match(upstream.name).hasMatch())
+            return ConfigError{where("name"),
+                               u"required: lower-case letters, digits, - and _ (at most 63)"_s};
+        for (const UpstreamConfig& other : std::as_const(*upstreams)) {
+            if (other.name == upstream.name)
+                return ConfigError{where("name"),
+                                   u"\"%1\" names another upstream too"_s.arg(upstream.name)};
+        }
+        upstream.baseUrl = text("base_url").value_or(QString());
+        if (!isHttpUrl(upstream.baseUrl))
+            return ConfigError{where("base_url"),
+                               u"required: the API's base URL, http(s)://HOST[:PORT]/v1"_s};
+        const QString kind = text("kind").value_or(u"openai"_s);
+        if (kind != u"openai"_s && kind != u"anthropic"_s)
+            return ConfigError{where("kind"), u"must be openai or anthropic"_s};
+        upstream.kind =
+            kind == u"anthropic"_s ? UpstreamConfig::Kind::Anthropic : UpstreamConfig::Kind::OpenAi;
+        const toml::array* models = table["models"].as_array();
+        if (!models || models->empty())
+            return ConfigError{
+                where("models"),
+                u"required: the models it serves, e.g. [\"gpt-4o\", \"claude-*\"]"_s};
+        for (const toml::node& model : *models) {
+            const auto name = model.value<std::string>();
+            const QString pattern = name ? QString::fromStdString(*name) : QString();
+            const QString bare = pattern.endsWith(u'*') ? pattern.chopped(1) : pattern;
+            if (!model.is_string() || !KeyValidator::isModelName(bare))
+                return ConfigError{where("models"),
+                                   u"each a model name, or a prefix ending in * (\"claude-*\")"_s};
+            upstream.models << pattern;
+        }
+        const std::optional<QString> key = text("api_key");
+        const std::optional<QString> variable = text("api_key_env");
+        if (key && variable)
+            return ConfigError{entry, u"api_key or api_key_env, not both"_s};
+        if (variable) {
+            if (!variablePattern.match(*variable).hasMatch())
+                return ConfigError{where("api_key_env"), u"must name an environment variable"_s};
+            if (environment.value(*variable).isEmpty())
+                return ConfigError{
+                    where("api_key_env"),
+                    u"%1 is not set (the upstream's key is read from it)"_s.arg(*variable)};
+            upstream.apiKey = environment.value(*variable).toUtf8();
+        } else if (key) {
+            upstream.apiKey = key->toUtf8();
+        }
+        *upstreams << upstream;
+    }
+    return std::nullopt;
+}
+
+std::optional<ConfigError> readFile(const QString& path, const QString& source,
+                                    const ServerConfigLoader::Environment& environment,
+                                    Values* values, QList<UpstreamConfig>* upstreams)
 {
     if (!QFileInfo(path).isFile())
         return ConfigError{source, u"no such file: %1"_s.arg(path)};
@@ -148,6 +244,11 @@ std::optional<ConfigError> readFile(const QString& path, const QString& source, 
     for (const auto& [key, node] : table) {
         const QString fileKey = QString::fromStdString(std::string(key.str()));
         const QString where = u"%1: %2"_s.arg(path, fileKey);
+        if (fileKey == u"upstreams"_s) {
+            if (auto error = readUpstreams(node, path, environment, upstreams))
+                return error;
+            continue;
+        }
         const Option* option = nullptr;
         for (const Option& candidate : options()) {
             if (candidate.fileKey() == fileKey && candidate.name != u"config"_s)
@@ -304,10 +405,9 @@ std::optional<ConfigError> check(const Values& values, const ServerConfig& confi
                 sourceOf(values, u"store"_s),
                 u"a PostgreSQL store is postgres://USER:PASSWORD@HOST:PORT/DATABASE"_s};
     }
-    if (config.upstream != u"mock"_s) {
-        const QUrl url(config.upstream, QUrl::StrictMode);
-        if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s) ||
-            url.host().isEmpty() || url.hasQuery() || url.hasFragment())
+    if ((values.contains(u"upstream"_s) || config.upstreams.isEmpty()) &&
+        config.upstream != u"mock"_s) {
+        if (!isHttpUrl(config.upstream))
             return ConfigError{sourceOf(values, u"upstream"_s),
                                u"must be mock or the base URL of an OpenAI-compatible API, "
                                "http(s)://HOST[:PORT]/v1"_s};
@@ -346,6 +446,7 @@ std::variant<ServerConfig, ConfigError> ServerConfigLoader::load(const QStringLi
     if (auto error = parseFlags(arguments, &flags))
         return *error;
     Values merged;
+    QList<UpstreamConfig> upstreams;
     QString configPath;
     QString configSource;
     if (flags.contains(u"config"_s)) {
@@ -356,7 +457,7 @@ std::variant<ServerConfig, ConfigError> ServerConfigLoader::load(const QStringLi
         configSource = u"KEYDECK_CONFIG"_s;
     }
     if (!configPath.isEmpty()) {
-        if (auto error = readFile(configPath, configSource, &merged))
+        if (auto error = readFile(configPath, configSource, environment, &merged, &upstreams))
             return *error;
     }
     for (const Option& option : options()) {
@@ -368,6 +469,10 @@ std::variant<ServerConfig, ConfigError> ServerConfigLoader::load(const QStringLi
         merged.insert(it.key(), it.value());
 
     ServerConfig config;
+    config.upstreams = upstreams;
+    // Configured upstreams serve their models; nothing else is served unless --upstream says.
+    if (!upstreams.isEmpty())
+        config.upstream.clear();
     if (auto error = apply(merged, &config))
         return *error;
     if (auto error = check(merged, config))
@@ -379,10 +484,8 @@ ServerConfigLoader::Environment ServerConfigLoader::processEnvironment()
 {
     const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
     Environment environment;
-    for (const QString& name : system.keys()) {
-        if (name.startsWith(u"KEYDECK_"_s))
-            environment.insert(name, system.value(name));
-    }
+    for (const QString& name : system.keys())
+        environment.insert(name, system.value(name));
     return environment;
 }
 

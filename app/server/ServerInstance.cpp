@@ -18,7 +18,7 @@
 #include "StoreConnection.h"
 #include "StoreError.h"
 #include "StoreThread.h"
-#include "UpstreamClient.h"
+#include "UpstreamRouter.h"
 #include "UsageMeter.h"
 
 #include <QElapsedTimer>
@@ -62,8 +62,8 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     }
     UpstreamClient::Options upstreamOptions;
     upstreamOptions.firstByteTimeoutMs = config.upstreamTimeoutMs;
-    m_upstream =
-        std::make_unique<UpstreamClient>(upstreamUrl, upstreamOptions, m_http->ioContext());
+    m_upstream = std::make_unique<UpstreamRouter>(
+        config.upstreams, upstreamUrl, config.upstreamApiKey, upstreamOptions, m_http->ioContext());
     m_keyCache = std::make_unique<KeyCache>();
     // Any change to any key, made here or by another process on the store: the next request
     // reads its key again.
@@ -80,7 +80,7 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     m_limiter = std::make_unique<RateLimiter>([monotonic] { return monotonic->elapsed(); });
     m_gateway = std::make_unique<GatewayApi>(
         GatewayApi::Services{*m_store, storeThread, clock, *m_keyCache, *m_limiter, *m_upstream,
-                             *m_meter, log, *spend, m_leases->holder(), config.upstreamApiKey});
+                             *m_meter, log, *spend, m_leases->holder()});
     m_gateway->addRoutes(*m_router);
 }
 

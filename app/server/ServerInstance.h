@@ -20,7 +20,7 @@ class OperationsApi;
 class RequestLog;
 class ServerMetrics;
 class StoreConnection;
-class UpstreamClient;
+class UpstreamRouter;
 class SpendLeases;
 class UsageMeter;
 
@@ -66,7 +66,7 @@ private:
     // The gateway: its upstream (the mock's own server for --upstream mock), the keys it has
     // met, and the meter that writes its usage.
     std::unique_ptr<MockUpstreamServer> m_mockUpstream;
-    std::unique_ptr<UpstreamClient> m_upstream;
+    std::unique_ptr<UpstreamRouter> m_upstream;
     std::unique_ptr<KeyCache> m_keyCache;
     std::unique_ptr<RateLimiter> m_limiter;
     std::unique_ptr<UsageMeter> m_meter;

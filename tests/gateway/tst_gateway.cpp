@@ -4,11 +4,14 @@
 // error envelopes, streams relayed event by event, and the usage each request leaves behind.
 #include "ApiKeyFormat.h"
 #include "GatewayServer.h"
+#include "MockUpstreamProcess.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
@@ -470,34 +473,105 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 5000);
 
         // An upstream slower than --upstream-timeout: 504.
-        QProcess slow;
-        slow.setProcessChannelMode(QProcess::ForwardedOutputChannel);
-        slow.start(ServerProcess::program(), {u"mock-upstream"_s, u"--listen"_s, u"127.0.0.1:0"_s,
-                                              u"--delay-ms"_s, u"4000"_s});
-        QVERIFY(slow.waitForStarted());
-        QByteArray line;
-        QElapsedTimer waited;
-        waited.start();
-        while (!line.contains("\"port\"") && waited.elapsed() < 10'000) {
-            slow.waitForReadyRead(200);
-            line += slow.readAllStandardError();
-        }
-        const int port = QJsonDocument::fromJson(line.trimmed().split('\n').last())
-                             .object()
-                             .value(u"port"_s)
-                             .toInt();
-        QVERIFY2(port > 0, line.constData());
+        MockUpstreamProcess slow;
+        QVERIFY(slow.start({u"--delay-ms"_s, u"4000"_s}));
         ServerProcess impatient;
-        QVERIFY2(impatient.start({u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s),
-                                  u"--upstream"_s, u"http://127.0.0.1:%1/v1"_s.arg(port),
-                                  u"--upstream-timeout"_s, u"1"_s}),
-                 impatient.log().constData());
+        QVERIFY2(
+            impatient.start({u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s), u"--upstream"_s,
+                             slow.baseUrl(), u"--upstream-timeout"_s, u"1"_s}),
+            impatient.log().constData());
         reply = curl("POST", impatient.baseUrl() + u"/v1/chat/completions"_s, bearer(m_appKey),
                      QJsonDocument(hello()).toJson());
         QCOMPARE(reply.status, 504);
         QCOMPARE(reply.errorCode(), u"upstream_timeout"_s);
-        slow.terminate();
-        QVERIFY(slow.waitForFinished(5000));
+    }
+
+    // [[upstreams]] in the config file: each request goes to the upstream of its dialect that
+    // serves its model, with that upstream's own key; other models are nobody's.
+    void configuredUpstreamsServeTheirModelsWithTheirKeys()
+    {
+        MockUpstreamProcess openai;
+        QVERIFY(openai.start({}, u"sk-upstream-openai-0000"_s));
+        MockUpstreamProcess anthropic;
+        QVERIFY(anthropic.start({}, u"sk-ant-upstream-0000"_s));
+        QFile config(m_dir.filePath(u"upstreams.toml"_s));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write(u"[[upstreams]]\nname = \"oa\"\nbase_url = \"%1\"\nkind = \"openai\"\n"
+                     "models = [\"gpt-4o-mini\", \"text-embedding-*\"]\n"
+                     "api_key_env = \"TEST_OPENAI_KEY\"\n\n"
+                     "[[upstreams]]\nname = \"an\"\nbase_url = \"%2\"\nkind = \"anthropic\"\n"
+                     "models = [\"claude-*\"]\napi_key = \"sk-ant-upstream-0000\"\n"_s
+                         .arg(openai.baseUrl(), anthropic.baseUrl())
+                         .toUtf8());
+        config.close();
+        ServerProcess routed;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"TEST_OPENAI_KEY"_s, u"sk-upstream-openai-0000"_s);
+        routed.setEnvironment(environment);
+        QVERIFY2(routed.start({u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s), u"--config"_s,
+                               config.fileName()}),
+                 routed.log().constData());
+        const auto post = [&](const QString& path, const QJsonObject& body,
+                              const QStringList& headers) {
+            return curl("POST", routed.baseUrl() + path,
+                        headers + QStringList{u"Content-Type: application/json"_s},
+                        QJsonDocument(body).toJson(QJsonDocument::Compact));
+        };
+        const QJsonObject message{
+            {u"model"_s, u"claude-3-5-haiku-latest"_s},
+            {u"max_tokens"_s, 8},
+            {u"messages"_s,
+             QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"Hi"_s}}}}};
+        QCOMPARE(post(u"/v1/chat/completions"_s, hello(), bearer(m_appKey)).status, 200);
+        QCOMPARE(post(u"/v1/embeddings"_s,
+                      {{u"model"_s, u"text-embedding-3-small"_s}, {u"input"_s, u"KeyDeck"_s}},
+                      bearer(m_appKey))
+                     .status,
+                 200);
+        QCOMPARE(post(u"/v1/messages"_s, message, {u"x-api-key: "_s + m_appKey}).status, 200);
+        // No OpenAI-dialect upstream serves Claude, and no Anthropic one serves GPT.
+        const CurlReply claudeOnOpenAi =
+            post(u"/v1/chat/completions"_s, hello(u"claude-3-5-haiku-latest"_s), bearer(m_appKey));
+        QCOMPARE(claudeOnOpenAi.status, 404);
+        QCOMPARE(claudeOnOpenAi.errorCode(), u"model_not_found"_s);
+        QCOMPARE(claudeOnOpenAi.errorParam(), u"model"_s);
+        QJsonObject gptMessage = message;
+        gptMessage[u"model"_s] = u"gpt-4o-mini"_s;
+        QCOMPARE(post(u"/v1/messages"_s, gptMessage, {u"x-api-key: "_s + m_appKey}).status, 404);
+        // The list is what the configuration names exactly.
+        const CurlReply models = curl("GET", routed.baseUrl() + u"/v1/models"_s, bearer(m_appKey));
+        QCOMPARE(models.status, 200);
+        QStringList ids;
+        for (const QJsonValue& model : models.json().value(u"data"_s).toArray())
+            ids << model.toObject().value(u"id"_s).toString();
+        QCOMPARE(ids, QStringList{u"gpt-4o-mini"_s});
+        // The OpenAI upstream gone: its models fail, the other upstream's go on.
+        openai.stop();
+        QCOMPARE(post(u"/v1/chat/completions"_s, hello(), bearer(m_appKey)).status, 502);
+        QCOMPARE(post(u"/v1/messages"_s, message, {u"x-api-key: "_s + m_appKey}).status, 200);
+        QVERIFY(!routed.log().contains("sk-ant-upstream-0000"));
+    }
+
+    // An upstream that refuses the gateway's own key: the client learns it is the gateway's
+    // problem (502), the operator reads the upstream's words in the log - and not its key.
+    void anUpstreamRefusingTheGatewaysKeyIs502()
+    {
+        MockUpstreamProcess strict;
+        QVERIFY(strict.start({}, u"sk-upstream-expected-000"_s));
+        ServerProcess wrongKey;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"KEYDECK_UPSTREAM_API_KEY"_s, u"sk-upstream-wrong-000"_s);
+        wrongKey.setEnvironment(environment);
+        QVERIFY2(wrongKey.start({u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s), u"--upstream"_s,
+                                 strict.baseUrl()}),
+                 wrongKey.log().constData());
+        const CurlReply reply = curl("POST", wrongKey.baseUrl() + u"/v1/chat/completions"_s,
+                                     bearer(m_appKey), QJsonDocument(hello()).toJson());
+        QCOMPARE(reply.status, 502);
+        QCOMPARE(reply.errorCode(), u"upstream_unavailable"_s);
+        QVERIFY(!reply.body.contains("Incorrect API key"));
+        QTRY_VERIFY(wrongKey.log().contains("the upstream refused the gateway's credentials"));
+        QVERIFY(!wrongKey.log().contains("sk-upstream-wrong-000"));
     }
 };
 

@@ -187,6 +187,63 @@ private Q_SLOTS:
         QTest::newRow("syntax") << QByteArray("store = \"unterminated\n") << u"server.toml:1:"_s;
         QTest::newRow("config in config")
             << QByteArray("config = \"other.toml\"\n") << u"server.toml: config: unknown option"_s;
+        const QByteArray upstream = "[[upstreams]]\nname = \"oa\"\n"
+                                    "base_url = \"https://api.openai.com/v1\"\n";
+        QTest::newRow("upstreams not tables")
+            << QByteArray("upstreams = \"x\"\n") << u"server.toml: upstreams: must be an array"_s;
+        QTest::newRow("upstream without models")
+            << upstream << u"server.toml: upstreams[1].models: required"_s;
+        QTest::newRow("upstream bad model") << upstream + "models = [\"gpt 4\"]\n"
+                                            << u"server.toml: upstreams[1].models: each"_s;
+        QTest::newRow("upstream bad kind") << upstream + "models = [\"a\"]\nkind = \"azure\"\n"
+                                           << u"server.toml: upstreams[1].kind: must be openai"_s;
+        QTest::newRow("upstream unknown key") << upstream + "models = [\"a\"]\nkey = \"x\"\n"
+                                              << u"server.toml: upstreams[1].key: unknown key"_s;
+        QTest::newRow("upstream bad url")
+            << QByteArray(
+                   "[[upstreams]]\nname = \"oa\"\nbase_url = \"ftp://x\"\nmodels = [\"a\"]\n")
+            << u"server.toml: upstreams[1].base_url: required"_s;
+        QTest::newRow("upstream bad name") << QByteArray("[[upstreams]]\nname = \"Open AI\"\n")
+                                           << u"server.toml: upstreams[1].name: required"_s;
+        QTest::newRow("upstream twice")
+            << upstream + "models = [\"a\"]\n" + upstream + "models = [\"b\"]\n"
+            << u"server.toml: upstreams[2].name: \"oa\" names another upstream too"_s;
+        QTest::newRow("upstream key both ways")
+            << upstream + "models = [\"a\"]\napi_key = \"k\"\napi_key_env = \"K\"\n"
+            << u"server.toml: upstreams[1]: api_key or api_key_env, not both"_s;
+        QTest::newRow("upstream key variable unset")
+            << upstream + "models = [\"a\"]\napi_key_env = \"KEYDECK_TEST_UNSET_KEY\"\n"
+            << u"server.toml: upstreams[1].api_key_env: KEYDECK_TEST_UNSET_KEY is not set"_s;
+    }
+
+    void upstreamsComeFromTheFile()
+    {
+        const QString path =
+            writeFile(u"upstreams.toml"_s,
+                      "[[upstreams]]\nname = \"openai\"\nbase_url = \"https://api.openai.com/v1\"\n"
+                      "models = [\"gpt-4o\", \"o3-*\"]\napi_key_env = \"OPENAI_API_KEY\"\n\n"
+                      "[[upstreams]]\nname = \"anthropic\"\nkind = \"anthropic\"\n"
+                      "base_url = \"https://api.anthropic.com/v1\"\nmodels = [\"claude-*\"]\n");
+        const ServerConfig config = loaded({u"--config"_s, path, u"--store"_s, u"s"_s},
+                                           {{u"OPENAI_API_KEY"_s, u"sk-from-env"_s}});
+        QCOMPARE(config.upstreams.size(), 2);
+        const UpstreamConfig& openai = config.upstreams[0];
+        QCOMPARE(openai.kind, UpstreamConfig::Kind::OpenAi);
+        QCOMPARE(openai.apiKey, QByteArray("sk-from-env"));
+        QVERIFY(openai.serves(u"gpt-4o"_s) && openai.serves(u"o3-mini"_s));
+        QVERIFY(!openai.serves(u"gpt-4o-mini"_s));
+        QCOMPARE(openai.exactModels(), QStringList{u"gpt-4o"_s});
+        QCOMPARE(config.upstreams[1].kind, UpstreamConfig::Kind::Anthropic);
+        QVERIFY(config.upstreams[1].apiKey.isEmpty());
+        // Configured upstreams alone: no mock serving whatever else is asked.
+        QVERIFY(config.upstream.isEmpty());
+        const ServerConfig withDefault =
+            loaded({u"--config"_s, path, u"--store"_s, u"s"_s, u"--upstream"_s, u"mock"_s},
+                   {{u"OPENAI_API_KEY"_s, u"sk-from-env"_s}});
+        QCOMPARE(withDefault.upstream, u"mock"_s);
+        QCOMPARE(errorOf({u"--store"_s, u"s"_s, u"--upstream"_s, QString()}),
+                 u"--upstream: must be mock or the base URL of an OpenAI-compatible API, "
+                 "http(s)://HOST[:PORT]/v1"_s);
     }
 
     void badFileNamesTheFileAndKey()

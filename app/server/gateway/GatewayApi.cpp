@@ -20,6 +20,7 @@
 #include "StreamSink.h"
 #include "TierLimits.h"
 #include "UpstreamClient.h"
+#include "UpstreamRouter.h"
 #include "UpstreamUsage.h"
 #include "UsageMeter.h"
 
@@ -28,6 +29,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QSet>
 #include <mutex>
 
 using namespace Qt::StringLiterals;
@@ -55,6 +57,8 @@ struct GatewayApi::Exchange
     std::shared_ptr<const ApiKeyRecord> key;
     QJsonObject body;
     QString model;
+    // Where it goes (UpstreamRouter::route), once the model is known to be allowed.
+    const UpstreamRouter::Upstream* route = nullptr;
     bool stream = false;
     bool clientWantsUsage = false;
     // Why the body is not a JSON object, said once the key is known to be good.
@@ -277,6 +281,13 @@ void GatewayApi::authorize(const std::shared_ptr<Exchange>& exchange,
             return refuse(exchange, ApiError(ApiError::Code::InvalidJson, exchange->bodyProblem));
         if (const std::optional<ApiError> refusal = modelRefusal(*exchange->key, exchange->model))
             return refuse(exchange, *refusal);
+        exchange->route = m_services.upstreams.route(exchange->anthropic, exchange->model);
+        if (!exchange->route)
+            return refuse(
+                exchange,
+                ApiError(ApiError::Code::ModelNotFound,
+                         u"no upstream of this gateway serves the model %1"_s.arg(exchange->model),
+                         u"model"_s));
     }
     admit(exchange);
 }
@@ -431,9 +442,49 @@ void GatewayApi::meter(const std::shared_ptr<Exchange>& exchange, int status)
     m_services.meter.record(std::move(event), exchange->reservationId);
 }
 
+QByteArray GatewayApi::modelList(const ApiKeyRecord& key, const QJsonArray& upstreamModels) const
+{
+    QJsonArray models = upstreamModels;
+    QSet<QString> listed;
+    for (const QJsonValue& model : upstreamModels)
+        listed.insert(model.toObject().value(u"id"_s).toString());
+    for (const QString& model : m_services.upstreams.configuredModels()) {
+        if (listed.contains(model))
+            continue;
+        listed.insert(model);
+        models.append(
+            QJsonObject{{u"id"_s, model},
+                        {u"object"_s, u"model"_s},
+                        {u"created"_s, 0},
+                        {u"owned_by"_s, m_services.upstreams.route(false, model)
+                                            ? m_services.upstreams.route(false, model)->name
+                                            : u"keydeck"_s}});
+    }
+    QJsonArray allowed;
+    for (const QJsonValue& model : std::as_const(models)) {
+        if (KeyAccess::modelAllowed(key.spec, model.toObject().value(u"id"_s).toString()))
+            allowed.append(model);
+    }
+    return QJsonDocument(QJsonObject{{u"object"_s, u"list"_s}, {u"data"_s, allowed}})
+        .toJson(QJsonDocument::Compact);
+}
+
 void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
 {
     const HttpRequest& in = exchange->request;
+    if (in.method == "GET") {
+        exchange->route = m_services.upstreams.fallback();
+        // Nothing to ask: the configured models are the whole list.
+        if (!exchange->route) {
+            HttpResponse response;
+            response.status = 200;
+            response.contentType = "application/json";
+            response.body = modelList(*exchange->key, {});
+            meter(exchange, 200);
+            return exchange->respond(exchange->finished(std::move(response)));
+        }
+    }
+    const UpstreamRouter::Upstream& target = *exchange->route;
     UpstreamClient::Request out;
     out.method = in.method;
     // The upstream's base URL ends where our /v1 does.
@@ -472,10 +523,13 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
         if (!in.header("anthropic-beta").isEmpty())
             addHeader("anthropic-beta", in.header("anthropic-beta"));
     }
-    if (!m_services.upstreamKey.isEmpty()) {
-        addHeader("Authorization", "Bearer " + m_services.upstreamKey);
-        if (exchange->anthropic)
-            addHeader("x-api-key", m_services.upstreamKey);
+    if (!target.apiKey.isEmpty()) {
+        // Anthropic's API takes its key as x-api-key alone; an OpenAI-compatible one as a
+        // bearer token, and the one-line upstream, which may speak both, gets both.
+        if (target.kind != UpstreamConfig::Kind::Anthropic)
+            addHeader("Authorization", "Bearer " + target.apiKey);
+        if (target.kind == UpstreamConfig::Kind::Anthropic || (!target.kind && exchange->anthropic))
+            addHeader("x-api-key", target.apiKey);
     }
 
     UpstreamClient::Handler handler;
@@ -604,19 +658,10 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
         response.contentType = contentType;
         response.body = answer;
         if (status >= 200 && status < 300) {
-            if (exchange->request.method == "GET" && exchange->key &&
-                !exchange->key->spec.models.isEmpty()) {
-                // Only the models this key may use.
-                QJsonObject list = QJsonDocument::fromJson(answer).object();
-                QJsonArray allowed;
-                for (const QJsonValue& model : list.value(u"data"_s).toArray()) {
-                    if (KeyAccess::modelAllowed(exchange->key->spec,
-                                                model.toObject().value(u"id"_s).toString()))
-                        allowed.append(model);
-                }
-                list[u"data"_s] = allowed;
-                response.body = QJsonDocument(list).toJson(QJsonDocument::Compact);
-            }
+            if (exchange->request.method == "GET" && exchange->key)
+                response.body =
+                    modelList(*exchange->key,
+                              QJsonDocument::fromJson(answer).object().value(u"data"_s).toArray());
             const std::lock_guard usageLock(exchange->mutex);
             exchange->usage.readBody(answer);
         }
@@ -624,7 +669,7 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
         exchange->respond(exchange->finished(std::move(response)));
     };
     std::shared_ptr<UpstreamClient::Exchange> upstream =
-        m_services.upstream.send(std::move(out), std::move(handler));
+        target.client->send(std::move(out), std::move(handler));
     const std::lock_guard lock(exchange->mutex);
     exchange->upstream = std::move(upstream);
 }

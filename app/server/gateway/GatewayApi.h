@@ -5,6 +5,7 @@
 #include "StoreThread.h"
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <memory>
 #include <optional>
 
@@ -14,7 +15,7 @@ class RateLimiter;
 class RequestLog;
 class SpendStore;
 class StoreConnection;
-class UpstreamClient;
+class UpstreamRouter;
 class UsageMeter;
 struct ApiKeyRecord;
 
@@ -38,16 +39,13 @@ public:
         const Clock& clock;
         KeyCache& keys;
         RateLimiter& limiter;
-        UpstreamClient& upstream;
+        UpstreamRouter& upstreams;
         UsageMeter& meter;
         RequestLog& log;
         // Keys with a spend cap or a quota are admitted by reservation, made in this holder's
         // name (SpendLeases).
         SpendStore& spend;
         QString spendHolder;
-        // Sent upstream as Authorization: Bearer (OpenAI) and x-api-key (Anthropic); empty
-        // for an upstream that needs none. Never a client's key.
-        QByteArray upstreamKey;
     };
 
     explicit GatewayApi(Services services);
@@ -81,6 +79,9 @@ private:
     void admit(const std::shared_ptr<Exchange>& exchange);
     void reserve(const std::shared_ptr<Exchange>& exchange);
     void forward(const std::shared_ptr<Exchange>& exchange);
+    // GET /v1/models: the upstream's list (upstreamModels) and the configured models, only
+    // those the key may use.
+    QByteArray modelList(const ApiKeyRecord& key, const QJsonArray& upstreamModels) const;
     void settle(const std::shared_ptr<Exchange>& exchange);
     void refuse(const std::shared_ptr<Exchange>& exchange, const ApiError& error);
     void meter(const std::shared_ptr<Exchange>& exchange, int status);

@@ -102,8 +102,9 @@ QString idFor(const char* prefix, const QJsonObject& body)
 
 } // namespace
 
-MockUpstream::MockUpstream(qint64 delayMs)
+MockUpstream::MockUpstream(qint64 delayMs, QByteArray requiredKey)
     : m_delayMs(delayMs)
+    , m_requiredKey(std::move(requiredKey))
 {}
 
 QStringList MockUpstream::models()
@@ -127,6 +128,22 @@ void MockUpstream::handle(HttpRequest request, HttpResponder respond)
         response.delayMs = m_delayMs;
         respond(std::move(response));
     };
+    if (!m_requiredKey.isEmpty()) {
+        const QByteArray bearer = request.header("authorization");
+        const bool anthropic = request.path == "/v1/messages";
+        const bool known = bearer == "Bearer " + m_requiredKey ||
+                           (anthropic && request.header("x-api-key") == m_requiredKey);
+        if (!known && anthropic)
+            return send(HttpResponse::json(
+                401, QJsonDocument(QJsonObject{
+                         {u"type"_s, u"error"_s},
+                         {u"error"_s, QJsonObject{{u"type"_s, u"authentication_error"_s},
+                                                  {u"message"_s, u"invalid x-api-key"_s}}}})));
+        if (!known)
+            return send(openAiError(401, u"invalid_request_error"_s,
+                                    u"Incorrect API key provided: "_s +
+                                        QString::fromLatin1(bearer.mid(7, 10)) + u"..."_s));
+    }
     if (request.method == "GET" && request.path == "/v1/models") {
         QJsonArray data;
         for (const QString& model : models())

@@ -14,8 +14,10 @@ class MockUpstream final : public HttpHandler
     Q_DISABLE_COPY_MOVE(MockUpstream)
 
 public:
-    // delayMs: how long every answer waits before its first byte.
-    explicit MockUpstream(qint64 delayMs = 0);
+    // delayMs: how long every answer waits before its first byte. requiredKey: when set, a
+    // request must carry it (Authorization: Bearer, or x-api-key on /v1/messages), or it is
+    // refused 401 as the real APIs refuse a wrong key.
+    explicit MockUpstream(qint64 delayMs = 0, QByteArray requiredKey = {});
 
     // The models GET /v1/models lists; any other model name is answered too.
     static QStringList models();
@@ -31,4 +33,5 @@ private:
     HttpResponse message(const QJsonObject& body) const;
 
     const qint64 m_delayMs;
+    const QByteArray m_requiredKey;
 };

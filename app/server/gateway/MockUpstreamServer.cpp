@@ -7,8 +7,8 @@
 
 using namespace Qt::StringLiterals;
 
-MockUpstreamServer::MockUpstreamServer(qint64 delayMs, int ioThreads)
-    : m_handler(std::make_unique<MockUpstream>(delayMs))
+MockUpstreamServer::MockUpstreamServer(qint64 delayMs, int ioThreads, QByteArray requiredKey)
+    : m_handler(std::make_unique<MockUpstream>(delayMs, std::move(requiredKey)))
 {
     HttpServer::Limits limits;
     limits.maxBodyBytes = 16 * 1024 * 1024;

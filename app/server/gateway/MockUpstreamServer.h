@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <QUrl>
 #include <memory>
@@ -14,7 +15,8 @@ class MockUpstreamServer final
     Q_DISABLE_COPY_MOVE(MockUpstreamServer)
 
 public:
-    MockUpstreamServer(qint64 delayMs, int ioThreads);
+    // requiredKey: see MockUpstream.
+    MockUpstreamServer(qint64 delayMs, int ioThreads, QByteArray requiredKey = {});
     ~MockUpstreamServer();
 
     // Throws std::runtime_error with a sentence for the user.
