@@ -36,6 +36,22 @@ quint32 crc32(const QByteArray& data)
     return crc ^ 0xFFFFFFFFu;
 }
 
+// The checksum digits of ASCII text (a validated prefix and random part), without allocating:
+// every gateway request's key is checked this way.
+std::array<char16_t, ApiKeyFormat::ChecksumLength> asciiChecksum(QStringView ascii)
+{
+    quint32 crc = 0xFFFFFFFFu;
+    for (QChar c : ascii)
+        crc = CrcTable[(crc ^ quint8(c.unicode())) & 0xFF] ^ (crc >> 8);
+    quint32 value = crc ^ 0xFFFFFFFFu;
+    std::array<char16_t, ApiKeyFormat::ChecksumLength> digits{};
+    for (int i = ApiKeyFormat::ChecksumLength - 1; i >= 0; --i) {
+        digits[size_t(i)] = Alphabet[value % AlphabetSize];
+        value /= AlphabetSize;
+    }
+    return digits;
+}
+
 bool isBase62(QChar c)
 {
     return (c >= u'0' && c <= u'9') || (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
@@ -123,12 +139,25 @@ std::optional<ApiKeyFormat::Parts> ApiKeyFormat::parse(QStringView input, QStrin
                    u"(truncated or extra characters?)"_s.arg(RandomLength + ChecksumLength)
                        .arg(rest.size()));
     }
-    Parts parts{prefix.toString(), rest.left(RandomLength).toString(),
-                rest.mid(RandomLength).toString()};
-    if (checksum(QString(parts.prefix + parts.random)) != parts.checksum)
+    const auto expected = asciiChecksum(key.left(dash + 1 + RandomLength));
+    if (QStringView(expected.data(), ChecksumLength) != rest.mid(RandomLength))
         return failWith<Parts>(error,
                                u"the key's checksum does not match: it was mistyped or altered"_s);
-    return parts;
+    return Parts{prefix.toString(), rest.left(RandomLength).toString(),
+                 rest.mid(RandomLength).toString()};
+}
+
+bool ApiKeyFormat::isWellFormed(QStringView key)
+{
+    const qsizetype dash = key.lastIndexOf(u'-');
+    if (dash < 0)
+        return false;
+    const QStringView rest = key.mid(dash + 1);
+    if (rest.size() != RandomLength + ChecksumLength || !isValidPrefix(key.left(dash + 1)) ||
+        !std::all_of(rest.begin(), rest.end(), isBase62))
+        return false;
+    const auto expected = asciiChecksum(key.left(dash + 1 + RandomLength));
+    return QStringView(expected.data(), ChecksumLength) == rest.mid(RandomLength);
 }
 
 QString ApiKeyFormat::checksum(QStringView prefixAndRandom)
@@ -263,5 +292,25 @@ bool ApiKeyFormat::containsSecretShape(QStringView text)
 
 QByteArray ApiKeyFormat::digestHex(QStringView key)
 {
-    return QCryptographicHash::hash(key.toUtf8(), QCryptographicHash::Sha256).toHex();
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    // A key is ASCII and short: hashed from the stack, as its UTF-8 is the same bytes.
+    std::array<char, 128> ascii;
+    const bool shortAscii =
+        key.size() <= qsizetype(ascii.size()) &&
+        std::all_of(key.begin(), key.end(), [](QChar c) { return c.unicode() < 0x80; });
+    if (shortAscii) {
+        for (qsizetype i = 0; i < key.size(); ++i)
+            ascii[size_t(i)] = char(key[i].unicode());
+        hash.addData(QByteArrayView(ascii.data(), key.size()));
+    } else {
+        hash.addData(key.toUtf8());
+    }
+    static constexpr char Hex[] = "0123456789abcdef";
+    const QByteArrayView digest = hash.resultView();
+    QByteArray hex(digest.size() * 2, Qt::Uninitialized);
+    for (qsizetype i = 0; i < digest.size(); ++i) {
+        hex[2 * i] = Hex[quint8(digest[i]) >> 4];
+        hex[2 * i + 1] = Hex[quint8(digest[i]) & 0xF];
+    }
+    return hex;
 }

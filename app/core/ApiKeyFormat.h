@@ -34,7 +34,8 @@ public:
     };
     // Checks shape and checksum: catches typos and truncated pastes offline.
     static std::optional<Parts> parse(QStringView key, QString* error = nullptr);
-    static bool isWellFormed(QStringView key) { return parse(key).has_value(); }
+    // parse() without the parts or a reason: allocates nothing.
+    static bool isWellFormed(QStringView key);
 
     static QString checksum(QStringView prefixAndRandom);
     // "sk-AbCd…wxyz": never enough to use the key.

@@ -107,11 +107,16 @@ bool CidrBlock::contains(const IpAddress& address) const
 {
     if (address.isV4() != m_network.isV4())
         return false;
-    for (int i = 0; i < m_prefix; ++i) {
-        if (address.bit(i) != m_network.bit(i))
+    const int whole = m_prefix / 8;
+    for (int i = 0; i < whole; ++i) {
+        if (address.m_bytes[i] != m_network.m_bytes[i])
             return false;
     }
-    return true;
+    const int rest = m_prefix % 8;
+    if (rest == 0)
+        return true;
+    const quint8 mask = quint8(0xff << (8 - rest));
+    return (address.m_bytes[whole] & mask) == (m_network.m_bytes[whole] & mask);
 }
 
 QString CidrBlock::toString() const

@@ -54,41 +54,55 @@ std::optional<IpAddress> IpAddress::parse(QStringView text, QString* error)
 
 std::optional<IpAddress> IpAddress::parseV4(QStringView text, QString* error)
 {
-    const QString quoted = u"\""_s + text.toString() + u"\""_s;
-    const auto parts = text.split(u'.');
-    if (parts.size() != 4)
-        return failed(error,
-                      quoted + u" is not an IPv4 address: it needs four numbers, e.g. 10.0.0.1"_s);
+    // Every request's client address comes this way: nothing is allocated unless it fails.
+    const auto quoted = [text] {
+        return u"\""_s + text.toString() + u"\""_s;
+    };
     IpAddress address;
-    for (int i = 0; i < 4; ++i) {
-        const QStringView part = parts[i];
-        if (part.isEmpty() || part.size() > 3)
-            return failed(error, quoted + u" is not an IPv4 address"_s);
-        for (QChar c : part) {
+    int part = 0;
+    qsizetype start = 0;
+    for (qsizetype at = 0; at <= text.size(); ++at) {
+        if (at < text.size() && text[at] != u'.')
+            continue;
+        if (part == 4)
+            return failed(error, quoted() + u" is not an IPv4 address: it needs four numbers, "
+                                            "e.g. 10.0.0.1"_s);
+        const QStringView digits = text.sliced(start, at - start);
+        if (digits.isEmpty() || digits.size() > 3)
+            return failed(error, quoted() + u" is not an IPv4 address"_s);
+        int value = 0;
+        for (QChar c : digits) {
             if (c < u'0' || c > u'9')
-                return failed(error, quoted + u" is not an IPv4 address"_s);
+                return failed(error, quoted() + u" is not an IPv4 address"_s);
+            value = value * 10 + (c.unicode() - u'0');
         }
-        if (part.size() > 1 && part.front() == u'0')
-            return failed(error, quoted + u" has a leading zero (ambiguous: octal or decimal?)"_s);
-        const int value = part.toInt();
+        if (digits.size() > 1 && digits.front() == u'0')
+            return failed(error,
+                          quoted() + u" has a leading zero (ambiguous: octal or decimal?)"_s);
         if (value > 255)
-            return failed(error, quoted + u" has a number above 255"_s);
-        address.m_bytes[i] = quint8(value);
+            return failed(error, quoted() + u" has a number above 255"_s);
+        address.m_bytes[part++] = quint8(value);
+        start = at + 1;
     }
+    if (part != 4)
+        return failed(
+            error, quoted() + u" is not an IPv4 address: it needs four numbers, e.g. 10.0.0.1"_s);
     return address;
 }
 
 std::optional<IpAddress> IpAddress::parseV6(QStringView text, QString* error)
 {
-    const QString quoted = u"\""_s + text.toString() + u"\""_s;
+    const auto quoted = [text] {
+        return u"\""_s + text.toString() + u"\""_s;
+    };
     if (text.contains(u'%'))
-        return failed(error, quoted + u": zone indexes (%...) are not allowed"_s);
+        return failed(error, quoted() + u": zone indexes (%...) are not allowed"_s);
     QStringView head = text;
     QStringView tail;
     const qsizetype gap = text.indexOf(u"::");
     if (gap >= 0) {
         if (text.indexOf(u"::", gap + 1) >= 0)
-            return failed(error, quoted + u" uses \"::\" more than once"_s);
+            return failed(error, quoted() + u" uses \"::\" more than once"_s);
         head = text.left(gap);
         tail = text.mid(gap + 2);
     }
@@ -123,10 +137,10 @@ std::optional<IpAddress> IpAddress::parseV6(QStringView text, QString* error)
     };
     const bool tailCarriesEnd = gap >= 0;
     if (!parseGroups(head, headGroups, !tailCarriesEnd) || !parseGroups(tail, tailGroups, true))
-        return failed(error, quoted + u" is not an IPv6 address"_s);
+        return failed(error, quoted() + u" is not an IPv6 address"_s);
     const qsizetype count = headGroups.size() + tailGroups.size();
     if ((gap < 0 && count != 8) || (gap >= 0 && count > 7))
-        return failed(error, quoted + u" is not an IPv6 address (wrong number of groups)"_s);
+        return failed(error, quoted() + u" is not an IPv6 address (wrong number of groups)"_s);
     IpAddress address;
     address.m_v4 = false;
     for (qsizetype i = 0; i < headGroups.size(); ++i) {

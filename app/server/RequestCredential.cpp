@@ -2,13 +2,19 @@
 
 std::optional<QString> RequestCredential::of(const HttpRequest& request)
 {
-    const QByteArray authorization = request.header("authorization").trimmed();
+    // Views of the stored headers: the key is the one string made.
+    static const QByteArray Authorization = QByteArrayLiteral("authorization");
+    static const QByteArray ApiKey = QByteArrayLiteral("x-api-key");
+    const QByteArray authorizationHeader = request.header(Authorization);
+    const QByteArrayView authorization = QByteArrayView(authorizationHeader).trimmed();
     if (!authorization.isEmpty()) {
-        if (authorization.size() > 7 && authorization.left(7).toLower() == "bearer ")
-            return QString::fromLatin1(authorization.mid(7).trimmed());
+        if (authorization.size() > 7 &&
+            authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+            return QString::fromLatin1(authorization.sliced(7).trimmed());
         return QString();
     }
-    const QByteArray apiKey = request.header("x-api-key").trimmed();
+    const QByteArray apiKeyHeader = request.header(ApiKey);
+    const QByteArrayView apiKey = QByteArrayView(apiKeyHeader).trimmed();
     if (!apiKey.isEmpty())
         return QString::fromLatin1(apiKey);
     return std::nullopt;
