@@ -173,7 +173,11 @@ public:
 
     void start()
     {
-        m_stream = m_client.pool(static_cast<Stream*>(nullptr)).take();
+        {
+            const std::lock_guard lock(m_streamMutex);
+            m_stream = m_client.pool(static_cast<Stream*>(nullptr)).take();
+            ++m_streamGeneration;
+        }
         if (m_stream) {
             m_reused = true;
             return net::dispatch(m_stream->get_executor(),
@@ -188,12 +192,20 @@ public:
         net::post(m_resolver.get_executor(),
                   [self = this->shared_from_this()] { self->m_resolver.cancel(); });
         const std::lock_guard lock(m_streamMutex);
-        if (m_stream)
-            net::post(m_stream->get_executor(), [self = this->shared_from_this()] {
-                if (self->m_stream)
-                    beast::get_lowest_layer(*self->m_stream).close();
-                self->finish(Failure::Cancelled, QStringLiteral("cancelled"));
-            });
+        if (!m_stream)
+            return;
+        // Closed on its own strand, and only if it is still the exchange's stream: one made
+        // meanwhile (a retry, on the resolver's strand) sees m_cancelled before it writes.
+        net::post(m_stream->get_executor(),
+                  [self = this->shared_from_this(), generation = m_streamGeneration] {
+                      {
+                          const std::lock_guard closing(self->m_streamMutex);
+                          if (!self->m_stream || self->m_streamGeneration != generation)
+                              return;
+                          beast::get_lowest_layer(*self->m_stream).close();
+                      }
+                      self->finish(Failure::Cancelled, QStringLiteral("cancelled"));
+                  });
     }
 
 private:
@@ -228,6 +240,7 @@ private:
         {
             const std::lock_guard lock(m_streamMutex);
             m_stream = makeStream();
+            ++m_streamGeneration;
         }
         if (m_cancelled)
             return finish(Failure::Cancelled, QStringLiteral("cancelled"));
@@ -328,6 +341,7 @@ private:
             {
                 const std::lock_guard lock(m_streamMutex);
                 m_stream.reset();
+                ++m_streamGeneration;
             }
             return connect();
         }
@@ -375,6 +389,7 @@ private:
             beast::get_lowest_layer(*m_stream).expires_never();
             const std::lock_guard lock(m_streamMutex);
             m_client.pool(static_cast<Stream*>(nullptr)).put(std::move(m_stream));
+            ++m_streamGeneration;
         }
         if (m_handler.done)
             m_handler.done(failure, why);
@@ -387,6 +402,8 @@ private:
     bhttp::request<bhttp::string_body> m_message;
     std::mutex m_streamMutex;
     std::unique_ptr<Stream> m_stream;
+    // Counts the streams m_stream has held, under m_streamMutex.
+    quint64 m_streamGeneration = 0;
     std::optional<bhttp::response_parser<bhttp::buffer_body>> m_parser;
     beast::flat_buffer m_buffer;
     std::array<char, 16 * 1024> m_piece{};
