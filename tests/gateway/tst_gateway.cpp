@@ -67,6 +67,18 @@ private:
         }
         return events;
     }
+
+    // Another server on the test's store, with one more environment variable.
+    bool startWith(ServerProcess& server, const QString& variable, const QString& value,
+                   const QStringList& arguments)
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(variable, value);
+        server.setEnvironment(environment);
+        return server.start(QStringList{u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s)} +
+                            arguments);
+    }
+
     void verifyNoSecretInLog()
     {
         const QByteArray log = m_gateway.process().log();
@@ -505,11 +517,8 @@ private Q_SLOTS:
                          .toUtf8());
         config.close();
         ServerProcess routed;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(u"TEST_OPENAI_KEY"_s, u"sk-upstream-openai-0000"_s);
-        routed.setEnvironment(environment);
-        QVERIFY2(routed.start({u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s), u"--config"_s,
-                               config.fileName()}),
+        QVERIFY2(startWith(routed, u"TEST_OPENAI_KEY"_s, u"sk-upstream-openai-0000"_s,
+                           {u"--config"_s, config.fileName()}),
                  routed.log().constData());
         const auto post = [&](const QString& path, const QJsonObject& body,
                               const QStringList& headers) {
@@ -559,11 +568,8 @@ private Q_SLOTS:
         MockUpstreamProcess strict;
         QVERIFY(strict.start({}, u"sk-upstream-expected-000"_s));
         ServerProcess wrongKey;
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(u"KEYDECK_UPSTREAM_API_KEY"_s, u"sk-upstream-wrong-000"_s);
-        wrongKey.setEnvironment(environment);
-        QVERIFY2(wrongKey.start({u"--store"_s, m_dir.filePath(u"gateway.sqlite"_s), u"--upstream"_s,
-                                 strict.baseUrl()}),
+        QVERIFY2(startWith(wrongKey, u"KEYDECK_UPSTREAM_API_KEY"_s, u"sk-upstream-wrong-000"_s,
+                           {u"--upstream"_s, strict.baseUrl()}),
                  wrongKey.log().constData());
         const CurlReply reply = curl("POST", wrongKey.baseUrl() + u"/v1/chat/completions"_s,
                                      bearer(m_appKey), QJsonDocument(hello()).toJson());

@@ -122,6 +122,26 @@ private:
         return url;
     }
 
+    // A server on a fresh SQLite file with one key of the spec: its secret (remembered for the
+    // log check), its id in *id; empty when either did not start.
+    QString serveKey(GatewayServer& server, const QJsonObject& spec, QString* id)
+    {
+        if (!server.start(storeFor(u"sqlite"_s))) {
+            qWarning("%s", qPrintable(server.error()));
+            return {};
+        }
+        m_secrets << server.adminKey();
+        const QString key = server.createKey(spec, id);
+        m_secrets << key;
+        return key;
+    }
+
+    static CurlReply chat(GatewayServer& server, const QString& key, const QJsonObject& body)
+    {
+        return curl("POST", server.baseUrl() + u"/v1/chat/completions"_s, bearer(key),
+                    QJsonDocument(body).toJson());
+    }
+
     void checkLogs(GatewayServer& server)
     {
         const QByteArray log = server.process().log();
@@ -140,23 +160,18 @@ private Q_SLOTS:
     void aReachedCapIs429QuotaExceededUntilTheDayEnds()
     {
         GatewayServer server;
-        QVERIFY2(server.start(storeFor(u"sqlite"_s)), qPrintable(server.error()));
-        m_secrets << server.adminKey();
         QString id;
         // gpt-4o: $2.50 prompt and $10 completion a million tokens; the request's worst case
         // (its ~120 bytes and 16 tokens) is about $0.0005, its real cost about $0.0002.
         const QString key =
-            server.createKey({{u"label"_s, u"capped"_s}, {u"spend_cap_day"_s, u"0.0006"_s}}, &id);
-        m_secrets << key;
-        const CurlReply first = curl("POST", server.baseUrl() + u"/v1/chat/completions"_s,
-                                     bearer(key), QJsonDocument(hello()).toJson());
-        QCOMPARE(first.status, 200);
+            serveKey(server, {{u"label"_s, u"capped"_s}, {u"spend_cap_day"_s, u"0.0006"_s}}, &id);
+        QVERIFY(!key.isEmpty());
+        QCOMPARE(chat(server, key, hello()).status, 200);
         QCOMPARE(meteredRequests(server, id, 1), qint64(1));
         const qint64 spent = spendToday(server, id);
         QVERIFY2(spent > 0 && spent < 600, qPrintable(QString::number(spent)));
 
-        const CurlReply refused = curl("POST", server.baseUrl() + u"/v1/chat/completions"_s,
-                                       bearer(key), QJsonDocument(hello()).toJson());
+        const CurlReply refused = chat(server, key, hello());
         QCOMPARE(refused.status, 429);
         QCOMPARE(refused.errorCode(), u"quota_exceeded"_s);
         const QString message =
@@ -188,22 +203,17 @@ private Q_SLOTS:
     void anExhaustedQuotaIs402InsufficientQuota()
     {
         GatewayServer server;
-        QVERIFY2(server.start(storeFor(u"sqlite"_s)), qPrintable(server.error()));
-        m_secrets << server.adminKey();
         QString id;
         const QString key =
-            server.createKey({{u"label"_s, u"prepaid"_s}, {u"quota_usd"_s, u"0.0004"_s}}, &id);
-        m_secrets << key;
+            serveKey(server, {{u"label"_s, u"prepaid"_s}, {u"quota_usd"_s, u"0.0004"_s}}, &id);
+        QVERIFY(!key.isEmpty());
         // The worst case alone is more than the whole quota.
-        const CurlReply refused = curl("POST", server.baseUrl() + u"/v1/chat/completions"_s,
-                                       bearer(key), QJsonDocument(hello()).toJson());
+        const CurlReply refused = chat(server, key, hello());
         QCOMPARE(refused.status, 402);
         QCOMPARE(refused.errorCode(), u"insufficient_quota"_s);
         QVERIFY(refused.header("retry-after").isEmpty());
         // A smaller answer fits: the limit the client sets is what is reserved.
-        const CurlReply small = curl("POST", server.baseUrl() + u"/v1/chat/completions"_s,
-                                     bearer(key), QJsonDocument(hello(1)).toJson());
-        QCOMPARE(small.status, 200);
+        QCOMPARE(chat(server, key, hello(1)).status, 200);
         QCOMPARE(meteredRequests(server, id, 2), qint64(2));
         checkLogs(server);
     }

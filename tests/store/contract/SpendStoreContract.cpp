@@ -86,6 +86,17 @@ std::optional<SpendStore::Admission> SpendStoreContract::reserve(const SpendStor
     return admission.value();
 }
 
+bool SpendStoreContract::spent(const QString& keyId, const QList<std::pair<qint64, qint64>>& costs)
+{
+    QList<UsageEvent> events;
+    for (const auto& [timeMs, costMicros] : costs)
+        events << eventOf(keyId, timeMs, costMicros);
+    const auto recorded = outcomeOf(usage().recordUsage(events));
+    if (!recorded.ok())
+        qWarning("recordUsage failed: %s", qPrintable(recorded.describe()));
+    return recorded.ok();
+}
+
 qint64 SpendStoreContract::reserved(const QString& keyId)
 {
     const auto sum = outcomeOf(spend().reservedMicros(keyId));
@@ -134,10 +145,8 @@ void SpendStoreContract::weeklyAndMonthlyCapsCountEarlierDays()
     const QString id = createKey(spec);
     QVERIFY(!id.isEmpty());
     // Monday of this week, and the last day of the week before (still this month).
-    const auto recorded =
-        outcomeOf(usage().recordUsage({eventOf(id, at("2026-01-05T09:00:00Z"), 1'500'000),
-                                       eventOf(id, at("2026-01-04T09:00:00Z"), 1'000'000)}));
-    QVERIFY2(recorded.ok(), qPrintable(recorded.describe()));
+    QVERIFY(spent(
+        id, {{at("2026-01-05T09:00:00Z"), 1'500'000}, {at("2026-01-04T09:00:00Z"), 1'000'000}}));
     const auto week = reserve(claim(id, 600'000));
     QVERIFY(week);
     QCOMPARE(week->verdict, SpendStore::Admission::Verdict::Refused);
@@ -187,10 +196,8 @@ void SpendStoreContract::aSubscriptionQuotaResetsWithItsCycle()
     const QString id = createKey(spec);
     QVERIFY(!id.isEmpty());
     // Spent in this cycle (from 2025-12-15) and in the one before, which no longer counts.
-    const auto recorded =
-        outcomeOf(usage().recordUsage({eventOf(id, at("2025-12-20T10:00:00Z"), 900'000),
-                                       eventOf(id, at("2025-12-10T10:00:00Z"), 5'000'000)}));
-    QVERIFY2(recorded.ok(), qPrintable(recorded.describe()));
+    QVERIFY(spent(
+        id, {{at("2025-12-20T10:00:00Z"), 900'000}, {at("2025-12-10T10:00:00Z"), 5'000'000}}));
     const auto refused = reserve(claim(id, 200'000));
     QVERIFY(refused);
     QCOMPARE(refused->verdict, SpendStore::Admission::Verdict::Refused);

@@ -56,6 +56,8 @@ private:
                             const QString& holder = QStringLiteral("gw-a")) const;
     std::optional<SpendStore::Admission> reserve(const SpendStore::Claim& claim);
     qint64 reserved(const QString& keyId);
+    // Usage the key had: (time, cost) pairs recorded as events; false (with a warning) if refused.
+    bool spent(const QString& keyId, const QList<std::pair<qint64, qint64>>& costs);
 
     Factory m_factory;
     std::unique_ptr<ManualClock> m_clock;
