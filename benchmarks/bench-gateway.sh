@@ -4,7 +4,8 @@
 #   1. keydeck-server mock-upstream, called directly (the floor),
 #   2. nginx as a reverse proxy to it (proxy_pass, upstream keepalive, proxy_buffering off),
 #   3. keydeck-server as the gateway to it: every request's key authorised (from the key cache),
-#      rate-admitted, forwarded and metered into the store.
+#      rate-admitted, forwarded and metered into the store; then again with a key that has a
+#      spend cap, so every request also reserves its worst case in the store.
 # Prints requests/s, p50/p99 and non-2xx answers of each, and the ratios. With --postgres URL,
 # the gateway is measured again on that PostgreSQL database. Needs nginx and wrk
 # (./dev.sh bench installs them).
@@ -110,6 +111,19 @@ metered=$(curl -s "http://127.0.0.1:$gateway_port/v1/admin/usage/logs/count?from
     -H "Authorization: Bearer $(cat "$work/sqlite.admin")" |
     sed -n 's/.*"count":\([0-9]*\).*/\1/p')
 printf 'usage events metered by the gateway: %s\n' "$metered"
+
+# The same with a key that has a spend cap: every request reserves its worst case in the store
+# (a write transaction) before it goes upstream.
+capped_key=$(curl -s -X POST "http://127.0.0.1:$gateway_port/v1/admin/keys" \
+    -H "Authorization: Bearer $(cat "$work/sqlite.admin")" \
+    -d '{"label":"bench-capped","tier":"enterprise","spend_cap_month":"1000000.00"}' |
+    sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
+sed "s/Bearer .*\"/Bearer $capped_key\"/" "$work/chat.lua" >"$work/capped.lua"
+capped=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/capped.lua" \
+    "http://127.0.0.1:$gateway_port/v1/chat/completions" 2>&1)
+printf '%-14s %12s %10s %10s %8s\n' "gateway capped" "$(rps "$capped")" "$(p50 "$capped")" "$(p99 "$capped")" "$(non2xx "$capped")"
+printf 'capped key / nginx %s   capped / uncapped %s\n' "$(ratio "$(rps "$capped")" "$(rps "$proxied")")" \
+    "$(ratio "$(rps "$capped")" "$(rps "$ours")")"
 
 if [[ -n $postgres ]]; then
     read -r pg_port pg_key < <(gateway "$postgres" postgres)
