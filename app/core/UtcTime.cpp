@@ -97,7 +97,49 @@ std::optional<qint64> UtcTime::parseRfc3339(QStringView input, QString* error)
 
 QString UtcTime::toRfc3339(qint64 utcMs)
 {
-    const QDateTime dt = QDateTime::fromMSecsSinceEpoch(utcMs, QTimeZone::utc());
-    return dt.toString(utcMs % 1000 == 0 ? u"yyyy-MM-ddTHH:mm:ssZ"_s
-                                         : u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s);
+    if (utcMs < 0 || utcMs > LatestMs) {
+        const QDateTime dt = QDateTime::fromMSecsSinceEpoch(utcMs, QTimeZone::utc());
+        return dt.toString(utcMs % 1000 == 0 ? u"yyyy-MM-ddTHH:mm:ssZ"_s
+                                             : u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s);
+    }
+    // Written by hand: every log line and every usage event's time passes here, and the
+    // calendar arithmetic below is a fraction of QDateTime's formatting.
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    QDate::fromJulianDay(JulianDayOfEpoch + utcMs / MsPerDay).getDate(&year, &month, &day);
+    const qint64 msOfDay = utcMs % MsPerDay;
+    const int ms = int(msOfDay % 1000);
+    const int second = int(msOfDay / 1000 % 60);
+    const int minute = int(msOfDay / 60'000 % 60);
+    const int hour = int(msOfDay / 3'600'000);
+    QString text(ms ? 24 : 20, Qt::Uninitialized);
+    QChar* out = text.data();
+    const auto digits = [&out](int value, int count) {
+        for (int i = count - 1; i >= 0; --i) {
+            out[i] = QLatin1Char(char('0' + value % 10));
+            value /= 10;
+        }
+        out += count;
+    };
+    const auto put = [&out](char c) {
+        *out++ = QLatin1Char(c);
+    };
+    digits(year, 4);
+    put('-');
+    digits(month, 2);
+    put('-');
+    digits(day, 2);
+    put('T');
+    digits(hour, 2);
+    put(':');
+    digits(minute, 2);
+    put(':');
+    digits(second, 2);
+    if (ms) {
+        put('.');
+        digits(ms, 3);
+    }
+    put('Z');
+    return text;
 }

@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 #include <QSet>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -128,7 +129,7 @@ HttpResponder ApiRouter::observed(const HttpRequest& request, const QString& rou
                                   {u"route"_s, route},
                                   {u"path"_s, path},
                                   {u"status"_s, response.status},
-                                  {u"ms"_s, seconds * 1000.0},
+                                  {u"ms"_s, std::round(seconds * 1e6) / 1e3},
                                   {u"client"_s, client},
                                   {u"actor"_s, response.actor}});
         respond(std::move(response));

@@ -16,11 +16,11 @@ class RequestLog final
 public:
     RequestLog(std::FILE* out, const Clock& clock);
 
-    void info(const QString& message, QJsonObject fields = {});
-    void error(const QString& message, QJsonObject fields = {});
+    void info(const QString& message, const QJsonObject& fields = {});
+    void error(const QString& message, const QJsonObject& fields = {});
 
 private:
-    void write(const char* level, const QString& message, QJsonObject fields);
+    void write(const char* level, const QString& message, const QJsonObject& fields);
 
     std::FILE* m_out;
     const Clock& m_clock;

@@ -12,6 +12,7 @@
 #include "MockUpstreamServer.h"
 #include "OperationsApi.h"
 #include "RateLimiter.h"
+#include "RequestIds.h"
 #include "ServerMetrics.h"
 #include "SpendLeases.h"
 #include "SpendStore.h"
@@ -22,6 +23,7 @@
 #include "UsageMeter.h"
 
 #include <QElapsedTimer>
+#include <QRandomGenerator>
 
 ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clock& clock,
                                RequestLog& log, const ServerConfig& config)
@@ -78,9 +80,10 @@ ServerInstance::ServerInstance(std::unique_ptr<StoreConnection> store, const Clo
     m_meter = std::make_unique<UsageMeter>(*spend, log);
     // Rate windows run on a clock that never goes back, whatever the wall clock does.
     m_limiter = std::make_unique<RateLimiter>([monotonic] { return monotonic->elapsed(); });
+    m_requestIds = std::make_unique<RequestIds>(clock, QRandomGenerator::system()->generate64());
     m_gateway = std::make_unique<GatewayApi>(
         GatewayApi::Services{*m_store, storeThread, clock, *m_keyCache, *m_limiter, *m_upstream,
-                             *m_meter, log, *spend, m_leases->holder()});
+                             *m_meter, log, *m_requestIds, *spend, m_leases->holder()});
     m_gateway->addRoutes(*m_router);
 }
 

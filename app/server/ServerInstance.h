@@ -14,6 +14,7 @@ class EventHub;
 class GatewayApi;
 class KeyCache;
 class RateLimiter;
+class RequestIds;
 class MockUpstreamServer;
 class HttpServer;
 class OperationsApi;
@@ -69,6 +70,7 @@ private:
     std::unique_ptr<UpstreamRouter> m_upstream;
     std::unique_ptr<KeyCache> m_keyCache;
     std::unique_ptr<RateLimiter> m_limiter;
+    std::unique_ptr<RequestIds> m_requestIds;
     std::unique_ptr<UsageMeter> m_meter;
     std::unique_ptr<SpendLeases> m_leases;
     std::unique_ptr<GatewayApi> m_gateway;

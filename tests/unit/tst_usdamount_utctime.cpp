@@ -2,6 +2,7 @@
 #include "UtcTime.h"
 
 #include <QDateTime>
+#include <QRandomGenerator>
 #include <QTest>
 #include <QTimeZone>
 
@@ -173,6 +174,18 @@ void TestUsdAmountUtcTime::formatsTimes()
     QCOMPARE(UtcTime::toRfc3339(UtcTime::LatestMs), u"9999-12-31T23:59:59.999Z"_s);
     QCOMPARE(UtcTime::parseRfc3339(UtcTime::toRfc3339(UtcTime::LatestMs)),
              std::optional<qint64>(UtcTime::LatestMs));
+    QCOMPARE(UtcTime::toRfc3339(*UtcTime::parseRfc3339(u"2028-02-29T23:59:59.001Z")),
+             u"2028-02-29T23:59:59.001Z"_s);
+    // What QDateTime writes, across the whole range, leap days and centuries included.
+    QRandomGenerator random(5);
+    for (int i = 0; i < 20'000; ++i) {
+        const qint64 ms = qint64(random.bounded(double(UtcTime::LatestMs)));
+        const qint64 at = i % 2 ? ms : ms - ms % 1000;
+        const QString expected =
+            QDateTime::fromMSecsSinceEpoch(at, QTimeZone::utc())
+                .toString(at % 1000 ? u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s : u"yyyy-MM-ddTHH:mm:ssZ"_s);
+        QCOMPARE(UtcTime::toRfc3339(at), expected);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestUsdAmountUtcTime)

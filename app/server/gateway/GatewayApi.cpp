@@ -11,6 +11,7 @@
 #include "KeyValidator.h"
 #include "RateLimiter.h"
 #include "RequestCredential.h"
+#include "RequestIds.h"
 #include "RequestLog.h"
 #include "SpendAllowance.h"
 #include "SpendStore.h"
@@ -28,7 +29,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 #include <QSet>
 #include <mutex>
 
@@ -106,14 +106,6 @@ struct GatewayApi::Exchange
 
 namespace {
 
-QString newRequestId()
-{
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    return u"req_"_s + QString::fromLatin1(
-                           QByteArray(reinterpret_cast<const char*>(words), sizeof words).toHex());
-}
-
 ApiError revokedError()
 {
     return ApiError(ApiError::Code::RevokedApiKey, u"this API key was revoked"_s);
@@ -174,7 +166,7 @@ void GatewayApi::handle(bool anthropic, const ApiRouter::Call& call, HttpRespond
 {
     auto exchange = std::make_shared<Exchange>(anthropic, call.request, std::move(respond));
     exchange->timeMs = m_services.clock.nowUtcMs();
-    exchange->requestId = newRequestId();
+    exchange->requestId = m_services.requestIds.next();
     // Read before the key is known, so a refused request is metered under the model it asked
     // for; checked only after the key (a stranger learns nothing from the body's problems).
     if (call.request.method == "POST") {

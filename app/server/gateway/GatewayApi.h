@@ -12,6 +12,7 @@
 class Clock;
 class KeyCache;
 class RateLimiter;
+class RequestIds;
 class RequestLog;
 class SpendStore;
 class StoreConnection;
@@ -42,6 +43,7 @@ public:
         UpstreamRouter& upstreams;
         UsageMeter& meter;
         RequestLog& log;
+        RequestIds& requestIds;
         // Keys with a spend cap or a quota are admitted by reservation, made in this holder's
         // name (SpendLeases).
         SpendStore& spend;
