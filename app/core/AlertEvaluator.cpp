@@ -1,5 +1,6 @@
 #include "AlertEvaluator.h"
 
+#include "KeyStanding.h"
 #include "UsdAmount.h"
 
 #include <QHash>
@@ -31,8 +32,8 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
         const auto remaining = key.quotaRemainingMicros();
         result = remaining && *remaining < rule.threshold;
         if (result)
-            text = u"%1: quota remaining %2 (below %3)"_s.arg(label, UsdAmount::display(*remaining),
-                                                              UsdAmount::display(rule.threshold));
+            text = u"%1: quota remaining %2 (below %3)"_s.arg(label, UsdAmount::displayCents(*remaining),
+                                                              UsdAmount::displayCents(rule.threshold));
         break;
     }
     case AlertRule::Kind::QuotaRemainingBelowPercent: {
@@ -43,20 +44,20 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
         if (result)
             text = u"%1: %2% of the quota left (%3 of %4)"_s.arg(label)
                        .arg(*remaining * 100 / *limit)
-                       .arg(UsdAmount::display(*remaining), UsdAmount::display(*limit));
+                       .arg(UsdAmount::displayCents(*remaining), UsdAmount::displayCents(*limit));
         break;
     }
     case AlertRule::Kind::SpendPerDayAbove:
         result = key.spendDayMicros > rule.threshold;
         if (result)
             text = u"%1: spent %2 today (over %3)"_s.arg(
-                label, UsdAmount::display(key.spendDayMicros), UsdAmount::display(rule.threshold));
+                label, UsdAmount::displayCents(key.spendDayMicros), UsdAmount::displayCents(rule.threshold));
         break;
     case AlertRule::Kind::SpendPerWeekAbove:
         result = key.spendWeekMicros > rule.threshold;
         if (result)
             text = u"%1: spent %2 this week (over %3)"_s.arg(
-                label, UsdAmount::display(key.spendWeekMicros), UsdAmount::display(rule.threshold));
+                label, UsdAmount::displayCents(key.spendWeekMicros), UsdAmount::displayCents(rule.threshold));
         break;
     case AlertRule::Kind::ExpiringWithinDays:
         result = key.spec.expiresAtMs && *key.spec.expiresAtMs > now &&
@@ -66,6 +67,27 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
                                                          ? u"less than a day"_s
                                                          : daysText(*key.spec.expiresAtMs - now));
         break;
+    case AlertRule::Kind::LimitUsedPercent: {
+        // A key refused for its status is past what its limits say.
+        const std::optional<KeyStanding::Use> worst = key.effectiveStatus(now) == KeyStatus::Active
+                                                          ? KeyStanding::worst(key, now)
+                                                          : std::nullopt;
+        result = worst && worst->percent() >= rule.threshold;
+        if (!result)
+            break;
+        const QString amounts = u"%1 of %2"_s.arg(UsdAmount::displayCents(worst->usedMicros),
+                                                  UsdAmount::displayCents(worst->limitMicros));
+        const QString name = KeyStanding::limitName(worst->limit);
+        text = worst->reached()
+                   ? u"%1: %2 %3 (%4), requests get %5"_s.arg(
+                         label, name,
+                         worst->limit == KeyStanding::Limit::Quota ? u"used up"_s : u"reached"_s,
+                         amounts, KeyStanding::refusalText(worst->limit))
+                   : u"%1: %2% of the %3 used (%4)"_s.arg(label)
+                         .arg(worst->percent())
+                         .arg(name, amounts);
+        break;
+    }
     case AlertRule::Kind::RotationDue:
         // A key already replaced by rotation is waiting to be revoked, not to be rotated again.
         result = key.rotatedToId.isEmpty() && now - key.createdAtMs >= rule.threshold * DayMs;

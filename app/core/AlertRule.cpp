@@ -17,6 +17,7 @@ constexpr KindInfo Kinds[] = {
     {AlertRule::Kind::SpendPerWeekAbove, u"spend_per_week_above"},
     {AlertRule::Kind::ExpiringWithinDays, u"expiring_within_days"},
     {AlertRule::Kind::RotationDue, u"rotation_due"},
+    {AlertRule::Kind::LimitUsedPercent, u"limit_used_percent"},
 };
 } // namespace
 
@@ -61,6 +62,9 @@ QString AlertRule::describe() const
         return u"Expiring within %1 days"_s.arg(threshold);
     case Kind::RotationDue:
         return u"Rotation due after %1 days"_s.arg(threshold);
+    case Kind::LimitUsedPercent:
+        return threshold >= 100 ? u"Quota used up or spend cap reached"_s
+                                : u"Quota or spend cap %1% used"_s.arg(threshold);
     }
     return {};
 }
@@ -71,6 +75,9 @@ QString AlertRule::validate() const
     case Kind::QuotaRemainingBelowPercent:
         return threshold >= 1 && threshold <= 99 ? QString()
                                                  : u"the percentage must be from 1 to 99"_s;
+    case Kind::LimitUsedPercent:
+        return threshold >= 1 && threshold <= 100 ? QString()
+                                                  : u"the percentage must be from 1 to 100"_s;
     case Kind::ExpiringWithinDays:
     case Kind::RotationDue:
         return threshold >= 1 && threshold <= 3650 ? QString()

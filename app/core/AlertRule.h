@@ -4,7 +4,8 @@
 #include <QStringList>
 
 // A condition worth a warning. Thresholds: micro-USD for money kinds, a percentage (1-99) for
-// QuotaRemainingBelowPercent, days for ExpiringWithinDays and RotationDue.
+// QuotaRemainingBelowPercent, of a quota or spend cap used (1-100, 100: reached, requests are
+// refused) for LimitUsedPercent, days for ExpiringWithinDays and RotationDue.
 struct AlertRule
 {
     enum class Kind
@@ -15,6 +16,7 @@ struct AlertRule
         SpendPerWeekAbove,
         ExpiringWithinDays,
         RotationDue,
+        LimitUsedPercent,
     };
 
     qint64 id = 0; // assigned by the store

@@ -92,6 +92,12 @@ QString UsdAmount::displayCents(qint64 micros)
 
 QString UsdAmount::display(qint64 micros)
 {
-    const QString text = format(micros);
-    return text.startsWith(u'-') ? u"-$"_s + text.mid(1) : u"$"_s + text;
+    QString text = format(micros);
+    const bool negative = text.startsWith(u'-');
+    if (negative)
+        text.remove(0, 1);
+    // Thousands grouped, the one way money reads everywhere it is shown ("$1,431.83").
+    for (qsizetype at = text.indexOf(u'.') - 3; at > 0; at -= 3)
+        text.insert(at, u',');
+    return (negative ? u"-$"_s : u"$"_s) + text;
 }

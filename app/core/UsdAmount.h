@@ -15,7 +15,7 @@ public:
     static std::optional<qint64> parse(QStringView text, QString* error = nullptr);
     // "25.00", "0.000123": at least two decimals, more only when needed.
     static QString format(qint64 micros);
-    // "$25.00" for display; exact, so "$3.479421" when it has to be.
+    // "$25.00", "$1,431.83" for display; exact, so "$3.479421" when it has to be.
     static QString display(qint64 micros);
     // "$3.48" for tables: rounded half up to cents; "< $0.01" for a positive amount that would
     // round to nothing. Show display() beside it (a tooltip) where exactness matters.

@@ -266,7 +266,7 @@ private Q_SLOTS:
         const Run r = ctl({u"alerts"_s, u"rules"_s, u"--json"_s});
         QCOMPARE(r.exitCode, 0);
         const QJsonArray rules = KeydeckctlRunner::jsonArray(r.out);
-        QCOMPARE(rules.size(), 2);
+        QCOMPARE(rules.size(), 3);
         const QJsonObject rotation = rules.at(0).toObject();
         QCOMPARE(rotation.value(u"kind"_s).toString(), u"rotation_due"_s);
         QCOMPARE(rotation.value(u"threshold"_s).toInteger(), 90);
@@ -274,8 +274,12 @@ private Q_SLOTS:
         QCOMPARE(rotation.value(u"enabled"_s).toBool(), true);
         QCOMPARE(rules.at(1).toObject().value(u"kind"_s).toString(), u"expiring_within_days"_s);
         QCOMPARE(rules.at(1).toObject().value(u"threshold"_s).toInteger(), 14);
+        // A key refused by its quota or a cap while it still says active is worth a warning.
+        QCOMPARE(rules.at(2).toObject().value(u"kind"_s).toString(), u"limit_used_percent"_s);
+        QCOMPARE(rules.at(2).toObject().value(u"threshold"_s).toInteger(), 100);
         const Run text = ctl({u"alerts"_s, u"rules"_s});
         QVERIFY2(text.out.contains(u"Rotation due after 90 days"_s), qPrintable(text.out));
+        QVERIFY2(text.out.contains(u"Quota used up or spend cap reached"_s), qPrintable(text.out));
     }
 
     void alertsListCreatesNoStore()

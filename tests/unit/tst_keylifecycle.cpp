@@ -61,6 +61,7 @@ private Q_SLOTS:
     void rotationDueSkipsRotatedAndRevokedKeys();
     void ruleForOneKeyIgnoresOthers();
     void ruleValidation();
+    void limitRuleWarnsWhenAQuotaOrCapRefusesRequests();
 };
 
 void TestKeyLifecycle::labelVersionBumps_data()
@@ -212,8 +213,43 @@ void TestKeyLifecycle::ruleValidation()
     for (auto kind :
          {AlertRule::Kind::QuotaRemainingBelowUsd, AlertRule::Kind::QuotaRemainingBelowPercent,
           AlertRule::Kind::SpendPerDayAbove, AlertRule::Kind::SpendPerWeekAbove,
-          AlertRule::Kind::ExpiringWithinDays, AlertRule::Kind::RotationDue})
+          AlertRule::Kind::ExpiringWithinDays, AlertRule::Kind::RotationDue,
+          AlertRule::Kind::LimitUsedPercent})
         QCOMPARE(AlertRule::kindFromName(AlertRule::kindName(kind)), std::optional(kind));
+    QVERIFY(rule(1, AlertRule::Kind::LimitUsedPercent, 100).validate().isEmpty());
+    QVERIFY(rule(1, AlertRule::Kind::LimitUsedPercent, 101).validate().contains(u"1 to 100"));
+    QCOMPARE(rule(1, AlertRule::Kind::LimitUsedPercent, 100).describe(),
+             u"Quota used up or spend cap reached"_s);
+    QCOMPARE(rule(1, AlertRule::Kind::LimitUsedPercent, 80).describe(),
+             u"Quota or spend cap 80% used"_s);
+}
+
+void TestKeyLifecycle::limitRuleWarnsWhenAQuotaOrCapRefusesRequests()
+{
+    const qint64 now = at(u"2027-01-10T12:00:00Z");
+    const AlertRule reached = rule(1, AlertRule::Kind::LimitUsedPercent, 100);
+    const AlertRule eighty = rule(2, AlertRule::Kind::LimitUsedPercent, 80);
+    ApiKeyRecord k = key(u"a"_s, now - DayMs);
+    QVERIFY(!AlertEvaluator::holds(reached, k, now)); // no limits at all
+    k.spec.quotaLimitMicros = 40'000'000;
+    k.quotaUsedMicros = 34'560'000;
+    QVERIFY(!AlertEvaluator::holds(reached, k, now));
+    QString message;
+    QVERIFY(AlertEvaluator::holds(eighty, k, now, &message));
+    // Money as money, and how close the key is.
+    QCOMPARE(message, u"label-a: 86% of the quota used ($34.56 of $40.00)"_s);
+    k.spec.spendCapDayMicros = 5'000'000;
+    k.spendDayMicros = 5'760'000;
+    QVERIFY(AlertEvaluator::holds(reached, k, now, &message));
+    QCOMPARE(message,
+             u"label-a: day spend cap reached ($5.76 of $5.00), requests get 429 quota_exceeded"_s);
+    k.quotaUsedMicros = 40'000'000;
+    QVERIFY(AlertEvaluator::holds(reached, k, now, &message));
+    QCOMPARE(message,
+             u"label-a: quota used up ($40.00 of $40.00), requests get 402 insufficient_quota"_s);
+    // A disabled key is refused for that; its limits are not the news.
+    k.status = KeyStatus::Disabled;
+    QVERIFY(!AlertEvaluator::holds(reached, k, now));
 }
 
 QTEST_GUILESS_MAIN(TestKeyLifecycle)

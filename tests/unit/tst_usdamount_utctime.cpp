@@ -83,6 +83,12 @@ void TestUsdAmountUtcTime::formatsAmounts()
     QCOMPARE(UsdAmount::format(1'500'000), u"1.50"_s);
     QCOMPARE(UsdAmount::format(-1'500'000), u"-1.50"_s);
     QCOMPARE(UsdAmount::display(1'500'000), u"$1.50"_s);
+    // Thousands grouped the one way money is shown everywhere.
+    QCOMPARE(UsdAmount::display(1'431'830'000), u"$1,431.83"_s);
+    QCOMPARE(UsdAmount::display(999'990'000), u"$999.99"_s);
+    QCOMPARE(UsdAmount::display(123'456'789'000'001), u"$123,456,789.000001"_s);
+    QCOMPARE(UsdAmount::displayCents(-1'234'504'999), u"-$1,234.50"_s);
+    QCOMPARE(UsdAmount::displayCents(1'000'000'000'000), u"$1,000,000.00"_s);
     QCOMPARE(UsdAmount::displayCents(3'479'421), u"$3.48"_s);
     QCOMPARE(UsdAmount::displayCents(3'474'999), u"$3.47"_s);
     QCOMPARE(UsdAmount::displayCents(3'475'000), u"$3.48"_s);

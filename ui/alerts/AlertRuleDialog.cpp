@@ -27,6 +27,7 @@ constexpr KindChoice KindChoices[] = {
     {AlertRule::Kind::SpendPerWeekAbove, u"Spend per week over"},
     {AlertRule::Kind::ExpiringWithinDays, u"Key expiring within"},
     {AlertRule::Kind::RotationDue, u"Key older than (rotation due)"},
+    {AlertRule::Kind::LimitUsedPercent, u"Quota or spend cap used"},
 };
 } // namespace
 
@@ -109,6 +110,7 @@ AlertRuleDialog::Unit AlertRuleDialog::unitOf(AlertRule::Kind kind)
 {
     switch (kind) {
     case AlertRule::Kind::QuotaRemainingBelowPercent:
+    case AlertRule::Kind::LimitUsedPercent:
         return Unit::Percent;
     case AlertRule::Kind::ExpiringWithinDays:
     case AlertRule::Kind::RotationDue:
@@ -136,6 +138,8 @@ QString AlertRuleDialog::defaultThreshold(AlertRule::Kind kind)
         return u"14"_s;
     case AlertRule::Kind::RotationDue:
         return u"90"_s;
+    case AlertRule::Kind::LimitUsedPercent:
+        return u"100"_s;
     }
     return {};
 }
@@ -187,12 +191,18 @@ void AlertRuleDialog::kindChanged()
 {
     const Unit unit = unitOf(currentKind());
     // A threshold in another unit means nothing for this kind: start from a sensible one.
-    if (unit != unitOf(m_rule.kind) || m_thresholdEdit->text().isEmpty())
+    const bool otherMeaning =
+        currentKind() != m_rule.kind && (currentKind() == AlertRule::Kind::LimitUsedPercent ||
+                                         m_rule.kind == AlertRule::Kind::LimitUsedPercent);
+    if (unit != unitOf(m_rule.kind) || otherMeaning || m_thresholdEdit->text().isEmpty())
         m_thresholdEdit->setText(defaultThreshold(currentKind()));
     m_rule.kind = currentKind();
     m_prefixLabel->setVisible(unit == Unit::Usd);
     m_suffixLabel->setVisible(unit != Unit::Usd);
-    m_suffixLabel->setText(unit == Unit::Percent ? u"% of the key's quota"_s : u"days"_s);
+    m_suffixLabel->setText(currentKind() == AlertRule::Kind::LimitUsedPercent
+                               ? u"% of a quota or spend cap"_s
+                           : unit == Unit::Percent ? u"% of the key's quota"_s
+                                                   : u"days"_s);
     switch (currentKind()) {
     case AlertRule::Kind::QuotaRemainingBelowUsd:
     case AlertRule::Kind::QuotaRemainingBelowPercent:
@@ -210,6 +220,11 @@ void AlertRuleDialog::kindChanged()
     case AlertRule::Kind::RotationDue:
         m_thresholdEdit->setToolTip(
             u"Age of a key, counted from its creation, after which it should be rotated"_s);
+        break;
+    case AlertRule::Kind::LimitUsedPercent:
+        m_thresholdEdit->setToolTip(
+            u"100: the quota is used up or a day, week or month cap is reached, and requests "
+            "fail with 402 or 429"_s);
         break;
     }
     validate();

@@ -1,6 +1,7 @@
 #include "KeyTableModel.h"
 
 #include "Clock.h"
+#include "KeyStanding.h"
 #include "UsdAmount.h"
 #include "UtcTime.h"
 
@@ -21,6 +22,7 @@ constexpr qint64 NoLimit = std::numeric_limits<qint64>::max();
 constexpr int MaxIncrementalRuns = 32;
 constexpr qint64 DayMs = 86'400'000;
 const QColor WarningColor(0xb2, 0x6a, 0x00);
+const QColor RefusingColor(0xc6, 0x28, 0x28);
 
 QString inDaysText(qint64 days)
 {
@@ -35,7 +37,7 @@ QColor statusColor(KeyStatus status)
     case KeyStatus::Disabled:
         return QColor(0x8d, 0x6e, 0x00);
     case KeyStatus::Revoked:
-        return QColor(0xc6, 0x28, 0x28);
+        return RefusingColor;
     case KeyStatus::Expired:
         return QColor(0xd8, 0x43, 0x15);
     }
@@ -93,7 +95,7 @@ QVariant KeyTableModel::data(const QModelIndex& index, int role) const
         return foreground(record, column);
     case Qt::DecorationRole:
         if (column == Status)
-            return statusIcon(record.effectiveStatus(nowUtcMs()));
+            return statusIcon(statusColorOf(record, nowUtcMs()));
         return {};
     case Qt::FontRole:
         if (column == Key)
@@ -195,7 +197,15 @@ QVariant KeyTableModel::displayText(const ApiKeyRecord& record, int column) cons
         return record.spec.type == KeyType::Subscription ? u"Subscription"_s : u"Standard"_s;
     case Status: {
         const qint64 now = nowUtcMs();
-        const QString status = statusText(record.effectiveStatus(now));
+        const KeyStatus keyStatus = record.effectiveStatus(now);
+        QString status = statusText(keyStatus);
+        // An active key whose quota or cap refuses every request, or soon will, says that
+        // instead (its colour and tooltip tell which).
+        if (keyStatus == KeyStatus::Active) {
+            const std::optional<KeyStanding::Use> worst = KeyStanding::worst(record, now);
+            if (KeyStanding::level(worst) != KeyStanding::Level::Clear)
+                status = KeyStanding::shortText(*worst);
+        }
         return isRotationDue(record, now) ? status + u" · rotation due"_s : status;
     }
     case Permissions: {
@@ -341,7 +351,7 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
                 : QString();
         switch (record.effectiveStatus(now)) {
         case KeyStatus::Active:
-            return u"Requests with this key are accepted"_s + rotation;
+            return limitsToolTip(record, now) + rotation;
         case KeyStatus::Disabled:
             return u"Requests fail with 401 disabled_api_key until the key is enabled again"_s +
                    rotation;
@@ -382,12 +392,57 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
     }
 }
 
+QString KeyTableModel::limitsToolTip(const ApiKeyRecord& record, qint64 now)
+{
+    const QList<KeyStanding::Use> uses = KeyStanding::uses(record, now);
+    QStringList reached;
+    QStringList standing;
+    for (const KeyStanding::Use& use : uses) {
+        const QString name = KeyStanding::limitName(use.limit);
+        if (!use.reached()) {
+            standing << u"%1: %2 of %3 (%4%)"_s
+                            .arg(name.left(1).toUpper() + name.mid(1),
+                                 UsdAmount::display(use.usedMicros),
+                                 UsdAmount::display(use.limitMicros))
+                            .arg(use.percent());
+            continue;
+        }
+        const QString until = use.resetsAtMs ? u"until %1"_s.arg(formatLocalTime(*use.resetsAtMs))
+                                             : u"until an admin raises it"_s;
+        reached << u"The %1 of %2 is %3 (%4 spent): requests fail with %5 %6."_s.arg(
+            name, UsdAmount::display(use.limitMicros),
+            use.limit == KeyStanding::Limit::Quota ? u"used up"_s : u"reached"_s,
+            UsdAmount::display(use.usedMicros), KeyStanding::refusalText(use.limit), until);
+    }
+    QString text =
+        reached.isEmpty() ? u"Requests with this key are accepted."_s : reached.join(u"\n"_s);
+    if (!standing.isEmpty())
+        text += u"\n"_s + standing.join(u"\n"_s);
+    return text;
+}
+
+QColor KeyTableModel::statusColorOf(const ApiKeyRecord& record, qint64 now) const
+{
+    const KeyStatus status = record.effectiveStatus(now);
+    if (status == KeyStatus::Active) {
+        switch (KeyStanding::level(KeyStanding::worst(record, now))) {
+        case KeyStanding::Level::Reached:
+            return RefusingColor;
+        case KeyStanding::Level::Near:
+            return WarningColor;
+        case KeyStanding::Level::Clear:
+            break;
+        }
+    }
+    return isRotationDue(record, now) ? WarningColor : statusColor(status);
+}
+
 QVariant KeyTableModel::foreground(const ApiKeyRecord& record, int column) const
 {
     const qint64 now = nowUtcMs();
     const KeyStatus status = record.effectiveStatus(now);
     if (column == Status)
-        return isRotationDue(record, now) ? WarningColor : statusColor(status);
+        return statusColorOf(record, now);
     if (column == Expires && expiringSoonDays(record, now))
         return WarningColor;
     // Keys that can no longer authenticate fade out so the live ones stand out.
@@ -396,9 +451,9 @@ QVariant KeyTableModel::foreground(const ApiKeyRecord& record, int column) const
     return {};
 }
 
-QIcon KeyTableModel::statusIcon(KeyStatus status) const
+QIcon KeyTableModel::statusIcon(const QColor& color) const
 {
-    const auto cached = m_statusIcons.constFind(int(status));
+    const auto cached = m_statusIcons.constFind(color.rgba());
     if (cached != m_statusIcons.cend())
         return *cached;
     constexpr int Size = 16;
@@ -409,11 +464,11 @@ QIcon KeyTableModel::statusIcon(KeyStatus status) const
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setPen(Qt::NoPen);
-    painter.setBrush(statusColor(status));
+    painter.setBrush(color);
     painter.drawEllipse(QRectF(4, 4, 8, 8));
     painter.end();
     const QIcon icon(pixmap);
-    m_statusIcons.insert(int(status), icon);
+    m_statusIcons.insert(color.rgba(), icon);
     return icon;
 }
 

@@ -5,6 +5,7 @@
 #include "WorkspaceSettings.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
 #include <QFont>
 #include <QHash>
 #include <QIcon>
@@ -116,7 +117,12 @@ private:
     // For rotation links: the label of another row, or the id when that key is not listed.
     QString labelOf(const QString& id) const;
     QVariant foreground(const ApiKeyRecord& record, int column) const;
-    QIcon statusIcon(KeyStatus status) const;
+    QIcon statusIcon(const QColor& color) const;
+    // The status column's colour: the status's own, or what the key's limits make it.
+    QColor statusColorOf(const ApiKeyRecord& record, qint64 now) const;
+    // An active key's limits: each reached one with what requests get and until when, then
+    // how far the others are used.
+    static QString limitsToolTip(const ApiKeyRecord& record, qint64 now);
     // Changes when a flag appears, goes or its day count moves: rows to repaint as time passes.
     qint64 flagState(const ApiKeyRecord& record, qint64 nowUtcMs) const;
     void resetTo(Rows rows);
@@ -137,5 +143,5 @@ private:
     int m_expiryWarningDays = WorkspaceSettings().expiryWarningDays;
     int m_rotationPeriodDays = WorkspaceSettings().rotationPeriodDays;
     QFont m_monospace;
-    mutable QHash<int, QIcon> m_statusIcons;
+    mutable QHash<QRgb, QIcon> m_statusIcons;
 };

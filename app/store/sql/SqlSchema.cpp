@@ -248,6 +248,12 @@ const QList<QStringList>& migrations()
             u"CREATE INDEX spend_reservations_by_key ON spend_reservations (key_id, lease_until)"_s,
             u"CREATE INDEX spend_reservations_by_holder ON spend_reservations (holder)"_s,
         },
+        // 8 -> 9: a store warns when a key's quota is used up or a spend cap is reached, which
+        // refuses its requests while its status still says active.
+        {
+            u"INSERT INTO alert_rules (kind, threshold, key_id, enabled) VALUES "
+            "('limit_used_percent', 100, NULL, 1)"_s,
+        },
     };
     return steps;
 }
@@ -447,6 +453,11 @@ const QList<QStringList>& postgresMigrations()
             }
             return step;
         }(),
+        // SQLite's step 9.
+        {
+            u"INSERT INTO alert_rules (kind, threshold, key_id, enabled) VALUES "
+            "('limit_used_percent', 100, NULL, 1)"_s,
+        },
     };
     return steps;
 }

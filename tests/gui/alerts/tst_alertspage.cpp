@@ -191,7 +191,7 @@ private Q_SLOTS:
     void newStoreListsTheDefaultRulesAndNoAlerts()
     {
         auto* rules = GuiTest::child<QTableWidget>(m_page.get(), u"rulesTable"_s);
-        QTRY_COMPARE(rules->rowCount(), 2);
+        QTRY_COMPARE(rules->rowCount(), 3);
         QStringList described;
         for (int row = 0; row < rules->rowCount(); ++row) {
             described << rules->item(row, AlertsPage::RuleDescription)->text();
@@ -200,7 +200,8 @@ private Q_SLOTS:
         }
         described.sort();
         QCOMPARE(described,
-                 (QStringList{u"Expiring within 14 days"_s, u"Rotation due after 90 days"_s}));
+                 (QStringList{u"Expiring within 14 days"_s, u"Quota used up or spend cap reached"_s,
+                              u"Rotation due after 90 days"_s}));
         QTRY_VERIFY(m_monitor->checkCount() >= 1);
         QCOMPARE(m_page->alertModel()->rowCount(), 0);
         auto* empty = GuiTest::child<QLabel>(m_page.get(), u"alertsEmptyLabel"_s);

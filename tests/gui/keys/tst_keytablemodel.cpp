@@ -188,6 +188,70 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 1, KeyTableModel::Status).toString(), u"Revoked"_s);
     }
 
+    // A key whose quota or cap refuses every request does not look like one that works.
+    void anActiveKeyAtItsLimitsSaysWhatRequestsGet()
+    {
+        ManualClock clock(Now);
+        KeyTableModel model(clock);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        constexpr qint64 Usd = 1'000'000;
+        ApiKeyRecord exhausted = makeRecord(u"exhausted"_s, u"prod"_s, Now);
+        exhausted.spec.quotaLimitMicros = 40 * Usd;
+        exhausted.quotaUsedMicros = 40 * Usd;
+        ApiKeyRecord capped = makeRecord(u"capped"_s, u"prod"_s, Now);
+        capped.spec.spendCapDayMicros = 5 * Usd;
+        capped.spendDayMicros = 5'760'000;
+        ApiKeyRecord near = makeRecord(u"near"_s, u"prod"_s, Now);
+        near.spec.spendCapMonthMicros = 100 * Usd;
+        near.spendMonthMicros = 85 * Usd;
+        ApiKeyRecord fine = makeRecord(u"fine"_s, u"prod"_s, Now);
+        fine.spec.quotaLimitMicros = 40 * Usd;
+        fine.quotaUsedMicros = 1 * Usd;
+        ApiKeyRecord disabled = exhausted;
+        disabled.id = u"key_disabled"_s;
+        disabled.status = KeyStatus::Disabled;
+        model.setRecords({exhausted, capped, near, fine, disabled});
+        const QColor red(0xc6, 0x28, 0x28);
+        const QColor amber(0xb2, 0x6a, 0x00);
+
+        QCOMPARE(cell(model, 0, KeyTableModel::Status).toString(), u"Quota exhausted"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Status, Qt::ForegroundRole).value<QColor>(), red);
+        const QString quotaTip = cell(model, 0, KeyTableModel::Status, Qt::ToolTipRole).toString();
+        QVERIFY2(quotaTip.contains(u"The quota of $40.00 is used up ($40.00 spent): requests fail "
+                                   "with 402 insufficient_quota until an admin raises it."_s),
+                 qPrintable(quotaTip));
+
+        QCOMPARE(cell(model, 1, KeyTableModel::Status).toString(), u"Day cap reached"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::Status, Qt::ForegroundRole).value<QColor>(), red);
+        const QString capTip = cell(model, 1, KeyTableModel::Status, Qt::ToolTipRole).toString();
+        // The day ends at midnight UTC, shown in local time (UTC+5:30 here).
+        QVERIFY2(capTip.contains(u"The day spend cap of $5.00 is reached ($5.76 spent): requests "
+                                 "fail with 429 quota_exceeded until 2026-03-02 05:30."_s),
+                 qPrintable(capTip));
+
+        QCOMPARE(cell(model, 2, KeyTableModel::Status).toString(), u"Month cap at 85%"_s);
+        QCOMPARE(cell(model, 2, KeyTableModel::Status, Qt::ForegroundRole).value<QColor>(), amber);
+        QVERIFY(cell(model, 2, KeyTableModel::Status, Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"Requests with this key are accepted.\nMonth spend cap: $85.00 of "
+                              "$100.00 (85%)"_s));
+
+        QCOMPARE(cell(model, 3, KeyTableModel::Status).toString(), u"Active"_s);
+        QVERIFY(cell(model, 3, KeyTableModel::Status, Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(u"Requests with this key are accepted."_s));
+        // A key refused for its status says its status; the limit is not what stops it.
+        QCOMPARE(cell(model, 4, KeyTableModel::Status).toString(), u"Disabled"_s);
+        // The icon's colour follows the text's.
+        QVERIFY(
+            cell(model, 0, KeyTableModel::Status, Qt::DecorationRole).value<QIcon>().cacheKey() !=
+            cell(model, 3, KeyTableModel::Status, Qt::DecorationRole).value<QIcon>().cacheKey());
+        // Sorting by status still sorts by the status itself.
+        QCOMPARE(cell(model, 0, KeyTableModel::Status, KeyTableModel::RawValueRole).toInt(),
+                 int(KeyStatus::Active));
+    }
+
     void incrementalUpdateKeepsRowsInPlace()
     {
         ManualClock clock(Now);

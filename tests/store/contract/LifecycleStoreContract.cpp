@@ -322,13 +322,16 @@ void LifecycleStoreContract::newStoreHasTheDefaultRules()
 {
     const auto rules = outcomeOf(lifecycle().alertRules());
     QVERIFY2(rules.ok(), qPrintable(rules.describe()));
-    QCOMPARE(rules.value().size(), 2);
-    QList<AlertRule> expected(2);
+    QCOMPARE(rules.value().size(), 3);
+    QList<AlertRule> expected(3);
     expected[0].kind = AlertRule::Kind::RotationDue;
     expected[0].threshold = 90;
     expected[1].kind = AlertRule::Kind::ExpiringWithinDays;
     expected[1].threshold = 14;
-    for (qsizetype i = 0; i < 2; ++i) {
+    // A key whose quota or cap refuses its requests while it still says active.
+    expected[2].kind = AlertRule::Kind::LimitUsedPercent;
+    expected[2].threshold = 100;
+    for (qsizetype i = 0; i < 3; ++i) {
         QVERIFY(rules.value().at(i).id != 0);
         expected[i].id = rules.value().at(i).id;
     }
@@ -345,7 +348,7 @@ void LifecycleStoreContract::alertRulesCanBeAddedChangedAndDeleted()
 
     auto rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 3);
+    QCOMPARE(rules.value().size(), 4);
     QCOMPARE(rules.value().last(), *added);
 
     added->threshold = 7 * Usd;
@@ -355,13 +358,13 @@ void LifecycleStoreContract::alertRulesCanBeAddedChangedAndDeleted()
     QCOMPARE(changed.value(), *added);
     rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 3);
+    QCOMPARE(rules.value().size(), 4);
     QCOMPARE(rules.value().last(), *added);
 
     QVERIFY(outcomeOf(lifecycle().deleteAlertRule(added->id)).ok());
     rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 2);
+    QCOMPARE(rules.value().size(), 3);
     QVERIFY(
         outcomeOf(lifecycle().deleteAlertRule(added->id)).failedWith(StoreError::Code::NotFound));
     QVERIFY(outcomeOf(lifecycle().saveAlertRule(*added)).failedWith(StoreError::Code::NotFound));
@@ -404,7 +407,7 @@ void LifecycleStoreContract::invalidAlertRulesAreRejected()
     QVERIFY2(saved.namesField(field), qPrintable(saved.describe()));
     const auto rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 2);
+    QCOMPARE(rules.value().size(), 3);
 }
 
 void LifecycleStoreContract::alertFiresOncePerCondition()

@@ -333,9 +333,11 @@ void TestSqliteStore::upgradesEveryShippedVersionInPlace()
     QCOMPARE(totals.value().costMicros, cost);
     const auto rules = outcomeOf(upgraded->lifecycle().alertRules());
     QVERIFY2(rules.ok(), qPrintable(rules.describe()));
-    QCOMPARE(rules.value().size(), 2);
+    // An upgrade ships the rule a new store has.
+    QCOMPARE(rules.value().size(), 3);
     QCOMPARE(rules.value().at(0).kind, AlertRule::Kind::RotationDue);
     QCOMPARE(rules.value().at(1).kind, AlertRule::Kind::ExpiringWithinDays);
+    QCOMPARE(rules.value().at(2).kind, AlertRule::Kind::LimitUsedPercent);
     const auto alerts = outcomeOf(upgraded->lifecycle().alerts(true));
     QVERIFY2(alerts.ok(), qPrintable(alerts.describe()));
     QCOMPARE(qint64(alerts.value().size()), raised);
