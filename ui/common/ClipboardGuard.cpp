@@ -70,3 +70,10 @@ bool ClipboardGuard::isClearPending() const
 {
     return m_timer.isActive();
 }
+
+int ClipboardGuard::secondsUntilClear() const
+{
+    // To the nearest second (a coarse timer may report a little over its interval), and never
+    // 0 while the clear is still to come.
+    return m_timer.isActive() ? qMax(1, (m_timer.remainingTime() + 500) / 1000) : 0;
+}

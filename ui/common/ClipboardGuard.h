@@ -22,6 +22,8 @@ public:
     int clearDelaySeconds() const;
     void copySecret(const QString& secret);
     bool isClearPending() const;
+    // Seconds until a pending clear (at least 1 while it is pending); 0 when none is.
+    int secondsUntilClear() const;
 
 Q_SIGNALS:
     void cleared();

@@ -64,9 +64,14 @@ SecretPanel::SecretPanel(const QString& secret, ClipboardGuard& clipboard, QWidg
     layout->addWidget(m_keychainStatus);
 
     connect(m_copyButton, &QPushButton::clicked, this, &SecretPanel::copy);
+    m_countdown.setInterval(250);
+    connect(&m_countdown, &QTimer::timeout, this, &SecretPanel::showCountdown);
     connect(&m_clipboard, &ClipboardGuard::cleared, this, [this] {
-        if (m_copied)
-            m_copyStatus->setText(u"Copied — clipboard cleared"_s);
+        if (!m_copied)
+            return;
+        m_cleared = true;
+        m_countdown.stop();
+        m_copyStatus->setText(u"Copied — clipboard cleared"_s);
     });
     setKeychainState(KeychainState::Saving);
 }
@@ -152,7 +157,21 @@ void SecretPanel::copy()
 {
     m_clipboard.copySecret(m_secret);
     m_copied = true;
-    const int delay = m_clipboard.clearDelaySeconds();
-    m_copyStatus->setText(delay > 0 ? u"Copied — clipboard clears in %1 s"_s.arg(delay)
-                                    : u"Copied"_s);
+    m_cleared = false;
+    showCountdown();
+    if (m_clipboard.isClearPending())
+        m_countdown.start();
+}
+
+void SecretPanel::showCountdown()
+{
+    if (m_clipboard.isClearPending()) {
+        m_copyStatus->setText(
+            u"Copied — clipboard clears in %1 s"_s.arg(m_clipboard.secondsUntilClear()));
+        return;
+    }
+    m_countdown.stop();
+    // Not cleared (clearing is off, or something else was copied since): nothing to count.
+    if (!m_cleared)
+        m_copyStatus->setText(u"Copied"_s);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QTimer>
 #include <QWidget>
 
 class ClipboardGuard;
@@ -38,12 +39,16 @@ protected:
 
 private:
     void copy();
+    void showCountdown();
 
     ClipboardGuard& m_clipboard;
     QString m_secret;
     QLineEdit* m_secretField = nullptr;
     QPushButton* m_copyButton = nullptr;
     QLabel* m_copyStatus = nullptr;
+    // Ticks the "clears in N s" count down while a clear is pending.
+    QTimer m_countdown;
     QLabel* m_keychainStatus = nullptr;
     bool m_copied = false;
+    bool m_cleared = false;
 };

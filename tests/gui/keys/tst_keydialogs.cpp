@@ -427,6 +427,18 @@ void TestKeyDialogs::copyMarksSecretAndClearsIt()
              QByteArrayLiteral("secret"));
     QVERIFY(guard.isClearPending());
     QTRY_COMPARE_WITH_TIMEOUT(cleared.count(), 2, 5000);
+
+    // Seconds count down to the clear, and someone else's copy meanwhile is left alone.
+    guard.setClearDelaySeconds(3);
+    QTest::mouseClick(child<QPushButton>(&dialog, u"copyButton"_s), Qt::LeftButton);
+    auto* status = child<QLabel>(&dialog, u"copyStatus"_s);
+    QCOMPARE(status->text(), u"Copied — clipboard clears in 3 s"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"Copied — clipboard clears in 2 s"_s, 2000);
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"Copied — clipboard clears in 1 s"_s, 2000);
+    clipboard->setText(u"something of mine"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"Copied"_s, 3000);
+    QCOMPARE(cleared.count(), 2);
+    QCOMPARE(clipboard->text(), u"something of mine"_s);
 }
 
 // On X11 whatever is selected is the PRIMARY selection, with no password hint and no clearing:
