@@ -3,6 +3,7 @@
 #include "KeySpecForm.h"
 
 #include <QDialogButtonBox>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
@@ -41,6 +42,7 @@ KeyEditorDialog::KeyEditorDialog(Mode mode, const Clock& clock, QWidget* parent)
 
     connect(m_form, &KeySpecForm::errorsChanged, this, &KeyEditorDialog::updateAcceptButton);
     updateAcceptButton();
+    m_baseline = m_form->spec();
 
     // Tall enough to show the whole form where the screen allows, scrolling on small screens.
     setMinimumSize(560, 600);
@@ -57,6 +59,8 @@ void KeyEditorDialog::setSpec(const KeySpec& spec)
     if (m_mode == Mode::Edit && !m_storedSet) {
         m_form->setStoredSpec(spec);
         m_storedSet = true;
+        m_form->setSpec(spec);
+        m_baseline = m_form->spec();
     }
     m_form->setSpec(spec);
     if (m_mode == Mode::Edit) {
@@ -79,4 +83,29 @@ void KeyEditorDialog::updateAcceptButton()
     // whose error is not on screen yet (the empty label of a fresh form).
     m_acceptButton->setToolTip(errors.isEmpty() ? QString()
                                                 : KeySpecForm::errorText(errors.constFirst()));
+}
+
+bool KeyEditorDialog::isModified() const
+{
+    return m_form->spec() != m_baseline;
+}
+
+void KeyEditorDialog::reject()
+{
+    if (isModified()) {
+        QMessageBox box(QMessageBox::Question,
+                        m_mode == Mode::Create ? u"Discard this key?"_s
+                                               : u"Discard your changes?"_s,
+                        m_mode == Mode::Create
+                            ? u"The key has not been created. Close and lose what you entered?"_s
+                            : u"The key has not been saved. Close and lose your changes?"_s,
+                        QMessageBox::Yes | QMessageBox::No, this);
+        box.setObjectName(u"discardChangesBox"_s);
+        box.button(QMessageBox::Yes)->setText(u"Discard"_s);
+        box.button(QMessageBox::No)->setText(u"Keep editing"_s);
+        box.setDefaultButton(QMessageBox::No);
+        if (box.exec() != QMessageBox::Yes)
+            return;
+    }
+    QDialog::reject();
 }

@@ -28,12 +28,20 @@ public:
     KeySpec spec() const;
     KeySpecForm* form() const { return m_form; }
     QPushButton* acceptButton() const { return m_acceptButton; }
+    // What the user changed since the dialog opened (on the stored key when editing).
+    bool isModified() const;
+
+public Q_SLOTS:
+    // Escape, Cancel or the window's close: asks first when something would be lost.
+    void reject() override;
 
 private:
     void updateAcceptButton();
 
     Mode m_mode;
     bool m_storedSet = false;
+    // The spec the dialog opened with: the form's defaults, or the stored key.
+    KeySpec m_baseline;
     KeySpecForm* m_form = nullptr;
     QPushButton* m_acceptButton = nullptr;
 };

@@ -449,7 +449,12 @@ private Q_SLOTS:
         QVERIFY(editor->isVisible());
         QCOMPARE(GuiTest::child<QLineEdit>(editor, u"labelEdit"_s)->text(), u"batch-jobs"_s);
         error->accept();
+        // What was typed is not thrown away without asking.
+        GuiTest::ModalAnswer discard;
+        answerNextModal(&discard, QMessageBox::Yes);
         editor->reject();
+        QVERIFY(discard.answered);
+        QCOMPARE(discard.objectName, u"discardChangesBox"_s);
         QTRY_VERIFY(!editor);
         QCOMPARE(proxy()->rowCount(), 4);
         QVERIFY(!GuiTest::visibleTopLevel<ShowOnceDialog>());

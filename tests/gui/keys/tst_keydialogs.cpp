@@ -1,5 +1,6 @@
 #include "ApiKeyFormat.h"
 #include "ClipboardGuard.h"
+#include "GuiTest.h"
 #include "KeyEditorDialog.h"
 #include "KeyJson.h"
 #include "KeySpecForm.h"
@@ -15,6 +16,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void negativeQuotaIsRejected();
     void rpmAboveTierIsRejected();
     void expiryInThePastIsRejected();
+    void escapeOnAFilledFormAsksBeforeDiscarding();
     void filledFormYieldsSpec();
     void setSpecRoundTrips();
     void editKeepsAnExpiredKeysExpiry();
@@ -210,6 +213,49 @@ void TestKeyDialogs::expiryInThePastIsRejected()
     expiry->setDateTime(QDateTime::fromMSecsSinceEpoch(Now - 24 * 3600 * 1000));
     QVERIFY(!create->isEnabled());
     QVERIFY(errorShown(&dialog, u"expires"_s));
+}
+
+void TestKeyDialogs::escapeOnAFilledFormAsksBeforeDiscarding()
+{
+    {
+        // Nothing typed: Escape closes at once.
+        KeyEditorDialog dialog(KeyEditorDialog::Mode::Create, m_clock);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(!dialog.isModified());
+        QTest::keyClick(&dialog, Qt::Key_Escape);
+        QVERIFY(!dialog.isVisible());
+    }
+    KeyEditorDialog dialog(KeyEditorDialog::Mode::Create, m_clock);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QTest::keyClicks(child<QLineEdit>(&dialog, u"labelEdit"_s), u"ci-tests"_s);
+    QVERIFY(dialog.isModified());
+    GuiTest::ModalAnswer answer;
+    GuiTest::answerNextModal(this, &answer, QMessageBox::No);
+    QTest::keyClick(&dialog, Qt::Key_Escape);
+    QVERIFY(answer.answered);
+    QCOMPARE(answer.objectName, u"discardChangesBox"_s);
+    // Keeping is the default: a second Escape or Enter does not lose the form.
+    QVERIFY(answer.noWasDefault);
+    QVERIFY(dialog.isVisible());
+    QCOMPARE(child<QLineEdit>(&dialog, u"labelEdit"_s)->text(), u"ci-tests"_s);
+
+    GuiTest::answerNextModal(this, &answer, QMessageBox::Yes);
+    QTest::keyClick(&dialog, Qt::Key_Escape);
+    QVERIFY(answer.answered);
+    QVERIFY(!dialog.isVisible());
+
+    // Editing: only a change from the stored key asks.
+    KeyEditorDialog edit(KeyEditorDialog::Mode::Edit, m_clock);
+    KeySpec stored;
+    stored.label = u"prod-web-app"_s;
+    edit.setSpec(stored);
+    edit.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&edit));
+    QVERIFY(!edit.isModified());
+    QTest::keyClick(&edit, Qt::Key_Escape);
+    QVERIFY(!edit.isVisible());
 }
 
 void TestKeyDialogs::filledFormYieldsSpec()
