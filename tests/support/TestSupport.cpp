@@ -1,5 +1,7 @@
 #include "TestSupport.h"
 
+#include "UtcTime.h"
+
 #include <QFile>
 #include <atomic>
 #include <sys/stat.h>
@@ -32,4 +34,12 @@ int TestSupport::unixMode(const QString& path)
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         return -1;
     return int(st.st_mode & 07777);
+}
+
+qint64 TestSupport::at(const char* rfc3339)
+{
+    const auto ms = UtcTime::parseRfc3339(QString::fromLatin1(rfc3339));
+    if (!ms)
+        qFatal("not an RFC 3339 time: %s", rfc3339);
+    return *ms;
 }

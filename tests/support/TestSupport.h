@@ -60,6 +60,8 @@ public:
     static bool writeFile(const QString& path, const QByteArray& bytes);
     // The mode bits as the kernel has them (07777), not as Qt maps them.
     static int unixMode(const QString& path);
+    // An instant written in RFC 3339 ("2026-12-03T10:00:00Z"), as UTC milliseconds.
+    static qint64 at(const char* rfc3339);
     // A fresh key spec that passes validation, with a unique label.
     static QString uniqueLabel(const QString& stem);
 };

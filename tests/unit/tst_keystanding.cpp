@@ -2,20 +2,13 @@
 // them (402 for the quota, 429 for a cap), near ones from 80%, the one that matters most first.
 #include "KeyStanding.h"
 #include "SpendAllowance.h"
-#include "UtcTime.h"
+#include "TestSupport.h"
 
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-qint64 at(const char* rfc3339)
-{
-    const auto ms = UtcTime::parseRfc3339(QString::fromLatin1(rfc3339));
-    Q_ASSERT(ms);
-    return *ms;
-}
-
 constexpr qint64 Usd = 1'000'000;
 
 ApiKeyRecord key()
@@ -34,8 +27,8 @@ class TestKeyStanding final : public QObject
 private Q_SLOTS:
     void aKeyWithoutLimitsIsClear()
     {
-        QVERIFY(KeyStanding::uses(key(), at("2026-12-03T10:00:00Z")).isEmpty());
-        QVERIFY(!KeyStanding::worst(key(), at("2026-12-03T10:00:00Z")));
+        QVERIFY(KeyStanding::uses(key(), TestSupport::at("2026-12-03T10:00:00Z")).isEmpty());
+        QVERIFY(!KeyStanding::worst(key(), TestSupport::at("2026-12-03T10:00:00Z")));
         QCOMPARE(KeyStanding::level(std::nullopt), KeyStanding::Level::Clear);
     }
 
@@ -44,12 +37,12 @@ private Q_SLOTS:
         ApiKeyRecord k = key();
         k.spec.spendCapDayMicros = 5 * Usd;
         k.spendDayMicros = 5 * Usd;
-        const qint64 now = at("2026-12-03T10:00:00Z");
+        const qint64 now = TestSupport::at("2026-12-03T10:00:00Z");
         const auto worst = KeyStanding::worst(k, now);
         QVERIFY(worst);
         QCOMPARE(KeyStanding::level(worst), KeyStanding::Level::Reached);
         QCOMPARE(KeyStanding::shortText(*worst), u"Day cap reached"_s);
-        QCOMPARE(worst->resetsAtMs, std::optional<qint64>(at("2026-12-04T00:00:00Z")));
+        QCOMPARE(worst->resetsAtMs, std::optional<qint64>(TestSupport::at("2026-12-04T00:00:00Z")));
         QCOMPARE(KeyStanding::refusalText(worst->limit), u"429 quota_exceeded"_s);
         // The gateway agrees: even a request that costs nothing is refused.
         QVERIFY(SpendAllowance::check(k, 0, 0, now));
@@ -62,13 +55,13 @@ private Q_SLOTS:
         k.spendDayMicros = 6 * Usd;
         k.spec.quotaLimitMicros = 40 * Usd;
         k.quotaUsedMicros = 40 * Usd;
-        const auto worst = KeyStanding::worst(k, at("2026-12-03T10:00:00Z"));
+        const auto worst = KeyStanding::worst(k, TestSupport::at("2026-12-03T10:00:00Z"));
         QCOMPARE(worst->limit, KeyStanding::Limit::Quota);
         QCOMPARE(KeyStanding::shortText(*worst), u"Quota exhausted"_s);
         QCOMPARE(KeyStanding::refusalText(worst->limit), u"402 insufficient_quota"_s);
         // A pay-as-you-go quota comes back only when an admin raises it.
         QVERIFY(!worst->resetsAtMs);
-        QCOMPARE(KeyStanding::uses(k, at("2026-12-03T10:00:00Z")).size(), 2);
+        QCOMPARE(KeyStanding::uses(k, TestSupport::at("2026-12-03T10:00:00Z")).size(), 2);
     }
 
     void aSubscriptionQuotaResetsWithTheNextCycle()
@@ -78,8 +71,8 @@ private Q_SLOTS:
         k.spec.billingCycleDay = 15;
         k.spec.quotaLimitMicros = 10 * Usd;
         k.quotaUsedMicros = 10 * Usd;
-        const auto worst = KeyStanding::worst(k, at("2026-12-03T10:00:00Z"));
-        QCOMPARE(worst->resetsAtMs, std::optional<qint64>(at("2026-12-15T00:00:00Z")));
+        const auto worst = KeyStanding::worst(k, TestSupport::at("2026-12-03T10:00:00Z"));
+        QCOMPARE(worst->resetsAtMs, std::optional<qint64>(TestSupport::at("2026-12-15T00:00:00Z")));
     }
 
     void nearFromEightyPercentAndTheClosestWins()
@@ -89,7 +82,7 @@ private Q_SLOTS:
         k.spendWeekMicros = 79'999'999;
         k.spec.spendCapMonthMicros = 200 * Usd;
         k.spendMonthMicros = 120 * Usd;
-        const qint64 now = at("2026-12-03T10:00:00Z");
+        const qint64 now = TestSupport::at("2026-12-03T10:00:00Z");
         auto worst = KeyStanding::worst(k, now);
         QCOMPARE(worst->limit, KeyStanding::Limit::WeekCap);
         QCOMPARE(worst->percent(), 79);

@@ -1,20 +1,11 @@
 // The gateway's admission rule for money: windows in UTC, caps before the quota, a request
 // refused when what is committed reaches a limit or its worst case would pass one.
 #include "SpendAllowance.h"
-#include "UtcTime.h"
+#include "TestSupport.h"
 
 #include <QTest>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-qint64 at(const char* rfc3339)
-{
-    const auto ms = UtcTime::parseRfc3339(QString::fromLatin1(rfc3339));
-    Q_ASSERT(ms);
-    return *ms;
-}
-} // namespace
 
 class TestSpendAllowance final : public QObject
 {
@@ -24,18 +15,19 @@ private Q_SLOTS:
     void windowsAreUtcDayIsoWeekAndMonth()
     {
         // Sunday late evening: the ISO week began the Monday before.
-        const SpendWindows w = SpendWindows::at(at("2026-03-01T23:59:59.999Z"));
-        QCOMPARE(w.dayFromMs, at("2026-03-01T00:00:00Z"));
-        QCOMPARE(w.dayToMs, at("2026-03-02T00:00:00Z"));
-        QCOMPARE(w.weekFromMs, at("2026-02-23T00:00:00Z"));
-        QCOMPARE(w.weekToMs, at("2026-03-02T00:00:00Z"));
-        QCOMPARE(w.monthFromMs, at("2026-03-01T00:00:00Z"));
-        QCOMPARE(w.monthToMs, at("2026-04-01T00:00:00Z"));
-        QCOMPARE(w.endOf(SpendWindows::Window::Week), at("2026-03-02T00:00:00Z"));
+        const SpendWindows w = SpendWindows::at(TestSupport::at("2026-03-01T23:59:59.999Z"));
+        QCOMPARE(w.dayFromMs, TestSupport::at("2026-03-01T00:00:00Z"));
+        QCOMPARE(w.dayToMs, TestSupport::at("2026-03-02T00:00:00Z"));
+        QCOMPARE(w.weekFromMs, TestSupport::at("2026-02-23T00:00:00Z"));
+        QCOMPARE(w.weekToMs, TestSupport::at("2026-03-02T00:00:00Z"));
+        QCOMPARE(w.monthFromMs, TestSupport::at("2026-03-01T00:00:00Z"));
+        QCOMPARE(w.monthToMs, TestSupport::at("2026-04-01T00:00:00Z"));
+        QCOMPARE(w.endOf(SpendWindows::Window::Week), TestSupport::at("2026-03-02T00:00:00Z"));
         // A leap day's month, and a year's turn.
-        QCOMPARE(SpendWindows::at(at("2028-02-29T12:00:00Z")).monthToMs,
-                 at("2028-03-01T00:00:00Z"));
-        QCOMPARE(SpendWindows::at(at("2026-12-31T12:00:00Z")).weekToMs, at("2027-01-04T00:00:00Z"));
+        QCOMPARE(SpendWindows::at(TestSupport::at("2028-02-29T12:00:00Z")).monthToMs,
+                 TestSupport::at("2028-03-01T00:00:00Z"));
+        QCOMPARE(SpendWindows::at(TestSupport::at("2026-12-31T12:00:00Z")).weekToMs,
+                 TestSupport::at("2027-01-04T00:00:00Z"));
     }
 
     void onlyKeysWithACapOrAQuotaAreLimited()
@@ -51,7 +43,7 @@ private Q_SLOTS:
 
     void theWorstCaseMustFitEveryCap()
     {
-        const qint64 now = at("2026-01-07T12:00:00Z");
+        const qint64 now = TestSupport::at("2026-01-07T12:00:00Z");
         ApiKeyRecord key;
         key.spec.spendCapDayMicros = 1'000'000;
         key.spec.spendCapMonthMicros = 5'000'000;
@@ -64,7 +56,7 @@ private Q_SLOTS:
         QCOMPARE(month->kind, SpendAllowance::Refusal::Kind::SpendCap);
         QCOMPARE(month->window, SpendWindows::Window::Month);
         QCOMPARE(month->committedMicros, qint64(4'600'000));
-        QCOMPARE(month->resetsAtMs, std::optional<qint64>(at("2026-02-01T00:00:00Z")));
+        QCOMPARE(month->resetsAtMs, std::optional<qint64>(TestSupport::at("2026-02-01T00:00:00Z")));
         const auto day = SpendAllowance::check(key, 100'000, 500'001, now);
         QCOMPARE(day->window, SpendWindows::Window::Day);
         // Nothing left, even for a free request.
@@ -74,7 +66,7 @@ private Q_SLOTS:
 
     void theQuotaComesAfterTheCaps()
     {
-        const qint64 now = at("2026-01-07T12:00:00Z");
+        const qint64 now = TestSupport::at("2026-01-07T12:00:00Z");
         ApiKeyRecord key;
         key.spec.quotaLimitMicros = 2'000'000;
         key.spec.spendCapDayMicros = 10'000'000;
@@ -86,7 +78,7 @@ private Q_SLOTS:
         key.spec.type = KeyType::Subscription;
         key.spec.billingCycleDay = 3;
         QCOMPARE(SpendAllowance::check(key, 0, 200'000, now)->resetsAtMs,
-                 std::optional<qint64>(at("2026-02-03T00:00:00Z")));
+                 std::optional<qint64>(TestSupport::at("2026-02-03T00:00:00Z")));
         key.spendDayMicros = 10'000'000;
         QCOMPARE(SpendAllowance::check(key, 0, 200'000, now)->kind,
                  SpendAllowance::Refusal::Kind::SpendCap);
@@ -99,7 +91,7 @@ private Q_SLOTS:
                                     5'000'000,
                                     4'990'000,
                                     20'000,
-                                    at("2026-12-03T00:00:00Z")};
+                                    TestSupport::at("2026-12-03T00:00:00Z")};
         QCOMPARE(SpendAllowance::describe(cap),
                  u"this API key's spend cap of $5.00 per day is reached ($4.99 spent or reserved, "
                  "this request may cost up to $0.02); it resets at 2026-12-03T00:00:00Z"_s);

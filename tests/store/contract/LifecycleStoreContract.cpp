@@ -3,7 +3,7 @@
 #include "ApiKeyFormat.h"
 #include "RecordPrinting.h"
 #include "StoreOutcome.h"
-#include "UtcTime.h"
+#include "TestSupport.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -20,13 +20,6 @@ KeySpec specNamed(const QString& label)
     KeySpec spec;
     spec.label = label;
     return spec;
-}
-
-qint64 at(const char* rfc3339)
-{
-    const auto ms = UtcTime::parseRfc3339(QString::fromLatin1(rfc3339));
-    Q_ASSERT(ms);
-    return *ms;
 }
 
 QList<KeyEvent::Kind> kindsOf(const QList<KeyEvent>& events)
@@ -548,7 +541,7 @@ void LifecycleStoreContract::acknowledgingAnUnknownAlertIsNotFound()
 
 void LifecycleStoreContract::subscriptionQuotaResetsOnTheCycleDay()
 {
-    m_clock->setNowUtcMs(at("2026-03-02T10:00:00Z"));
+    m_clock->setNowUtcMs(TestSupport::at("2026-03-02T10:00:00Z"));
     KeySpec spec = specNamed(u"team-subscription"_s);
     spec.type = KeyType::Subscription;
     spec.billingCycleDay = 15;
@@ -561,14 +554,14 @@ void LifecycleStoreContract::subscriptionQuotaResetsOnTheCycleDay()
     QVERIFY(spend(standard->record.id, 3 * Usd));
     QCOMPARE(evaluate(), QList<Alert>());
 
-    m_clock->setNowUtcMs(at("2026-03-14T23:59:00Z"));
+    m_clock->setNowUtcMs(TestSupport::at("2026-03-14T23:59:00Z"));
     QVERIFY(spend(sub, 9'400'000));
     QCOMPARE(find(sub)->quotaUsedMicros, 12'400'000);
     QCOMPARE(find(sub)->quotaRemainingMicros(), 7'600'000);
     evaluate();
     QCOMPARE(countOf(events(sub), KeyEvent::Kind::QuotaReset), 0);
 
-    m_clock->setNowUtcMs(at("2026-03-15T00:00:00Z"));
+    m_clock->setNowUtcMs(TestSupport::at("2026-03-15T00:00:00Z"));
     QCOMPARE(find(sub)->quotaUsedMicros, 0);
     const auto listed = outcomeOf(keys().listKeys());
     QVERIFY(listed.ok());
@@ -579,14 +572,14 @@ void LifecycleStoreContract::subscriptionQuotaResetsOnTheCycleDay()
     QList<KeyEvent> history = events(sub);
     QCOMPARE(countOf(history, KeyEvent::Kind::QuotaReset), 1);
     QCOMPARE(history.last().kind, KeyEvent::Kind::QuotaReset);
-    QCOMPARE(history.last().atMs, at("2026-03-15T00:00:00Z"));
+    QCOMPARE(history.last().atMs, TestSupport::at("2026-03-15T00:00:00Z"));
     QVERIFY2(history.last().detail.contains(u"2026-03-15"_s), qPrintable(history.last().detail));
     QVERIFY2(history.last().detail.contains(u"$12.40"_s), qPrintable(history.last().detail));
     QCOMPARE(countOf(events(standard->record.id), KeyEvent::Kind::QuotaReset), 0);
 
     QVERIFY(spend(sub, 2 * Usd));
     QCOMPARE(find(sub)->quotaUsedMicros, 2 * Usd);
-    m_clock->setNowUtcMs(at("2026-04-15T08:00:00Z"));
+    m_clock->setNowUtcMs(TestSupport::at("2026-04-15T08:00:00Z"));
     QCOMPARE(find(sub)->quotaUsedMicros, 0);
     evaluate();
     history = events(sub);

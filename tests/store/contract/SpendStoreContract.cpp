@@ -1,7 +1,7 @@
 #include "SpendStoreContract.h"
 
 #include "StoreOutcome.h"
-#include "UtcTime.h"
+#include "TestSupport.h"
 
 #include <QTest>
 
@@ -11,13 +11,6 @@ namespace {
 constexpr qint64 DayMs = 24 * 60 * 60 * 1000;
 // Priced at one micro-USD a token, so a claim's tokens are its cost.
 const QString Model = u"metered-model"_s;
-
-qint64 at(const char* rfc3339)
-{
-    const auto ms = UtcTime::parseRfc3339(QString::fromLatin1(rfc3339));
-    Q_ASSERT(ms);
-    return *ms;
-}
 
 UsageEvent eventOf(const QString& keyId, qint64 timeMs, qint64 costMicros)
 {
@@ -129,7 +122,8 @@ void SpendStoreContract::reservesWhileTheWorstCaseFitsTheDailyCap()
     QCOMPARE(refused->refusal->limitMicros, qint64(1'000'000));
     QCOMPARE(refused->refusal->committedMicros, qint64(900'000));
     QCOMPARE(refused->refusal->requestMicros, qint64(300'000));
-    QCOMPARE(refused->refusal->resetsAtMs, std::optional<qint64>(at("2026-01-08T00:00:00Z")));
+    QCOMPARE(refused->refusal->resetsAtMs,
+             std::optional<qint64>(TestSupport::at("2026-01-08T00:00:00Z")));
     QCOMPARE(reserve(claim(id, 100'000))->verdict, Verdict::Reserved);
     // Nothing left: even a request the price table makes free waits for the next day.
     QCOMPARE(reserve(claim(id, 0))->verdict, Verdict::Refused);
@@ -145,14 +139,15 @@ void SpendStoreContract::weeklyAndMonthlyCapsCountEarlierDays()
     const QString id = createKey(spec);
     QVERIFY(!id.isEmpty());
     // Monday of this week, and the last day of the week before (still this month).
-    QVERIFY(spent(
-        id, {{at("2026-01-05T09:00:00Z"), 1'500'000}, {at("2026-01-04T09:00:00Z"), 1'000'000}}));
+    QVERIFY(spent(id, {{TestSupport::at("2026-01-05T09:00:00Z"), 1'500'000},
+                       {TestSupport::at("2026-01-04T09:00:00Z"), 1'000'000}}));
     const auto week = reserve(claim(id, 600'000));
     QVERIFY(week);
     QCOMPARE(week->verdict, SpendStore::Admission::Verdict::Refused);
     QCOMPARE(week->refusal->window, SpendWindows::Window::Week);
     QCOMPARE(week->refusal->committedMicros, qint64(1'500'000));
-    QCOMPARE(week->refusal->resetsAtMs, std::optional<qint64>(at("2026-01-12T00:00:00Z")));
+    QCOMPARE(week->refusal->resetsAtMs,
+             std::optional<qint64>(TestSupport::at("2026-01-12T00:00:00Z")));
     QCOMPARE(reserve(claim(id, 400'000))->verdict, SpendStore::Admission::Verdict::Reserved);
     // 1.9 of the week's 2 is committed now.
     const auto both = reserve(claim(id, 200'000));
@@ -166,7 +161,8 @@ void SpendStoreContract::weeklyAndMonthlyCapsCountEarlierDays()
     QCOMPARE(month->verdict, SpendStore::Admission::Verdict::Refused);
     QCOMPARE(month->refusal->window, SpendWindows::Window::Month);
     QCOMPARE(month->refusal->committedMicros, qint64(2'500'000));
-    QCOMPARE(month->refusal->resetsAtMs, std::optional<qint64>(at("2026-02-01T00:00:00Z")));
+    QCOMPARE(month->refusal->resetsAtMs,
+             std::optional<qint64>(TestSupport::at("2026-02-01T00:00:00Z")));
     QCOMPARE(reserve(claim(id, 500'000))->verdict, SpendStore::Admission::Verdict::Reserved);
 }
 
@@ -196,14 +192,15 @@ void SpendStoreContract::aSubscriptionQuotaResetsWithItsCycle()
     const QString id = createKey(spec);
     QVERIFY(!id.isEmpty());
     // Spent in this cycle (from 2025-12-15) and in the one before, which no longer counts.
-    QVERIFY(spent(
-        id, {{at("2025-12-20T10:00:00Z"), 900'000}, {at("2025-12-10T10:00:00Z"), 5'000'000}}));
+    QVERIFY(spent(id, {{TestSupport::at("2025-12-20T10:00:00Z"), 900'000},
+                       {TestSupport::at("2025-12-10T10:00:00Z"), 5'000'000}}));
     const auto refused = reserve(claim(id, 200'000));
     QVERIFY(refused);
     QCOMPARE(refused->verdict, SpendStore::Admission::Verdict::Refused);
     QCOMPARE(refused->refusal->kind, SpendAllowance::Refusal::Kind::Quota);
     QCOMPARE(refused->refusal->committedMicros, qint64(900'000));
-    QCOMPARE(refused->refusal->resetsAtMs, std::optional<qint64>(at("2026-01-15T00:00:00Z")));
+    QCOMPARE(refused->refusal->resetsAtMs,
+             std::optional<qint64>(TestSupport::at("2026-01-15T00:00:00Z")));
     QCOMPARE(reserve(claim(id, 100'000))->verdict, SpendStore::Admission::Verdict::Reserved);
 }
 

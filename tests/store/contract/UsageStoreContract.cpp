@@ -2,9 +2,9 @@
 
 #include "RecordPrinting.h"
 #include "StoreOutcome.h"
+#include "TestSupport.h"
 #include "UsageCodec.h"
 #include "UsagePrinting.h"
-#include "UtcTime.h"
 
 #include <QFile>
 #include <QSignalSpy>
@@ -62,12 +62,6 @@ UsageTotals sumOf(const QList<UsageEvent>& events)
     return totals;
 }
 
-qint64 at(const char* rfc3339)
-{
-    const auto ms = UtcTime::parseRfc3339(QString::fromLatin1(rfc3339));
-    Q_ASSERT(ms);
-    return *ms;
-}
 } // namespace
 
 UsageStoreContract::UsageStoreContract(Factory factory, QObject* parent)
@@ -473,21 +467,22 @@ void UsageStoreContract::seriesFoldsDenseBucketsInTheZone_data()
     QTest::addColumn<QList<int>>("eventCount");
     // +05:30 all year: midnight falls on a half hour.
     QTest::newRow("Kolkata days") << QByteArray("Asia/Kolkata") << UsageSeries::BucketSize::Day
-                                  << QList<qint64>{at("2026-03-06T18:30:00Z"),
-                                                   at("2026-03-07T18:30:00Z"),
-                                                   at("2026-03-08T18:30:00Z"),
-                                                   at("2026-03-09T18:30:00Z")}
+                                  << QList<qint64>{TestSupport::at("2026-03-06T18:30:00Z"),
+                                                   TestSupport::at("2026-03-07T18:30:00Z"),
+                                                   TestSupport::at("2026-03-08T18:30:00Z"),
+                                                   TestSupport::at("2026-03-09T18:30:00Z")}
                                   << QList<int>{0, 1, 4, -1} << QList<int>{1, 3, 1, 0};
     // Clocks go forward on 2026-03-08: that day has 23 hours.
-    QTest::newRow("New York days")
-        << QByteArray("America/New_York") << UsageSeries::BucketSize::Day
-        << QList<qint64>{at("2026-03-06T05:00:00Z"), at("2026-03-07T05:00:00Z"),
-                         at("2026-03-08T05:00:00Z"), at("2026-03-09T04:00:00Z")}
-        << QList<int>{-1, 0, 2, 4} << QList<int>{0, 2, 2, 1};
+    QTest::newRow("New York days") << QByteArray("America/New_York") << UsageSeries::BucketSize::Day
+                                   << QList<qint64>{TestSupport::at("2026-03-06T05:00:00Z"),
+                                                    TestSupport::at("2026-03-07T05:00:00Z"),
+                                                    TestSupport::at("2026-03-08T05:00:00Z"),
+                                                    TestSupport::at("2026-03-09T04:00:00Z")}
+                                   << QList<int>{-1, 0, 2, 4} << QList<int>{0, 2, 2, 1};
     QTest::newRow("UTC days") << QByteArray("UTC") << UsageSeries::BucketSize::Day
-                              << QList<qint64>{at("2026-03-07T00:00:00Z"),
-                                               at("2026-03-08T00:00:00Z"),
-                                               at("2026-03-09T00:00:00Z")}
+                              << QList<qint64>{TestSupport::at("2026-03-07T00:00:00Z"),
+                                               TestSupport::at("2026-03-08T00:00:00Z"),
+                                               TestSupport::at("2026-03-09T00:00:00Z")}
                               << QList<int>{0, 2, 4} << QList<int>{2, 2, 1};
     QTest::newRow("New York hours")
         << QByteArray("America/New_York") << UsageSeries::BucketSize::Hour << QList<qint64>{}
@@ -508,17 +503,20 @@ void UsageStoreContract::seriesFoldsDenseBucketsInTheZone()
     const QString b = createKey(u"b"_s);
     QVERIFY(!a.isEmpty() && !b.isEmpty());
     const QList<UsageEvent> events{
-        usageEvent(a, at("2026-03-07T18:29:00Z"), 100),
-        usageEvent(a, at("2026-03-07T18:31:00Z"), 200),
-        usageEvent(a, at("2026-03-08T06:59:00Z"), 400, u"o3-mini"_s, 429),
-        usageEvent(a, at("2026-03-08T07:01:00Z"), 800),
-        usageEvent(a, at("2026-03-09T12:00:00Z"), 1600),
+        usageEvent(a, TestSupport::at("2026-03-07T18:29:00Z"), 100),
+        usageEvent(a, TestSupport::at("2026-03-07T18:31:00Z"), 200),
+        usageEvent(a, TestSupport::at("2026-03-08T06:59:00Z"), 400, u"o3-mini"_s, 429),
+        usageEvent(a, TestSupport::at("2026-03-08T07:01:00Z"), 800),
+        usageEvent(a, TestSupport::at("2026-03-09T12:00:00Z"), 1600),
     };
     QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
     // Another key's usage, left out by the filter.
-    QVERIFY(outcomeOf(usage().recordUsage({usageEvent(b, at("2026-03-08T12:00:00Z"), 3200)})).ok());
+    QVERIFY(outcomeOf(
+                usage().recordUsage({usageEvent(b, TestSupport::at("2026-03-08T12:00:00Z"), 3200)}))
+                .ok());
 
-    UsageQuery query = range(at("2026-03-07T00:00:00Z"), at("2026-03-10T00:00:00Z"));
+    UsageQuery query =
+        range(TestSupport::at("2026-03-07T00:00:00Z"), TestSupport::at("2026-03-10T00:00:00Z"));
     query.keyIds = {a};
     const auto series = outcomeOf(usage().usageSeries(query, size, timeZone));
     QVERIFY2(series.ok(), qPrintable(series.describe()));
@@ -599,16 +597,16 @@ void UsageStoreContract::groupsOverSeveralDaysCountPartialDays()
     const QString a = createKey(u"a"_s);
     const QString b = createKey(u"b"_s);
     QVERIFY(!a.isEmpty() && !b.isEmpty());
-    const qint64 from = at("2025-12-20T06:00:00Z");
-    const qint64 to = at("2025-12-23T18:00:00Z");
+    const qint64 from = TestSupport::at("2025-12-20T06:00:00Z");
+    const qint64 to = TestSupport::at("2025-12-23T18:00:00Z");
     const QList<UsageEvent> outside{usageEvent(a, from - 1, 1), usageEvent(b, to, 2),
-                                    usageEvent(a, at("2025-12-20T00:00:00Z"), 4)};
+                                    usageEvent(a, TestSupport::at("2025-12-20T00:00:00Z"), 4)};
     const QList<UsageEvent> inside{
         usageEvent(a, from, 10),
-        usageEvent(b, at("2025-12-20T23:59:59.999Z"), 20),
-        usageEvent(a, at("2025-12-21T00:00:00Z"), 40, u"o3-mini"_s),
-        usageEvent(b, at("2025-12-22T12:00:00Z"), 80, u"o3-mini"_s, 429),
-        usageEvent(a, at("2025-12-23T00:00:00Z"), 160),
+        usageEvent(b, TestSupport::at("2025-12-20T23:59:59.999Z"), 20),
+        usageEvent(a, TestSupport::at("2025-12-21T00:00:00Z"), 40, u"o3-mini"_s),
+        usageEvent(b, TestSupport::at("2025-12-22T12:00:00Z"), 80, u"o3-mini"_s, 429),
+        usageEvent(a, TestSupport::at("2025-12-23T00:00:00Z"), 160),
         usageEvent(b, to - 1, 320),
     };
     QVERIFY(outcomeOf(usage().recordUsage(outside + inside)).ok());
@@ -1013,15 +1011,19 @@ void UsageStoreContract::spendWindowsFollowTheClock_data()
     QTest::addColumn<qint64>("month");
     // Events (see the test) cost 1, 10, 100, ... 1,000,000 micro-USD, so each sum shows exactly
     // which events a window counted.
-    QTest::newRow("Wednesday noon")
-        << at("2026-01-07T12:00:00Z") << qint64(1) << qint64(1'000'111) << qint64(1'011'111);
-    QTest::newRow("Thursday, first millisecond") << at("2026-01-08T00:00:00Z") << qint64(1'000'000)
-                                                 << qint64(1'000'111) << qint64(1'011'111);
+    QTest::newRow("Wednesday noon") << TestSupport::at("2026-01-07T12:00:00Z") << qint64(1)
+                                    << qint64(1'000'111) << qint64(1'011'111);
+    QTest::newRow("Thursday, first millisecond")
+        << TestSupport::at("2026-01-08T00:00:00Z") << qint64(1'000'000) << qint64(1'000'111)
+        << qint64(1'011'111);
     QTest::newRow("Sunday, last millisecond: week began in December")
-        << at("2026-01-04T23:59:59.999Z") << qint64(1000) << qint64(111'000) << qint64(1'011'111);
+        << TestSupport::at("2026-01-04T23:59:59.999Z") << qint64(1000) << qint64(111'000)
+        << qint64(1'011'111);
     QTest::newRow("New Year's Eve, last millisecond")
-        << at("2025-12-31T23:59:59.999Z") << qint64(100'000) << qint64(111'000) << qint64(100'000);
-    QTest::newRow("February") << at("2026-02-01T00:00:00Z") << qint64(0) << qint64(0) << qint64(0);
+        << TestSupport::at("2025-12-31T23:59:59.999Z") << qint64(100'000) << qint64(111'000)
+        << qint64(100'000);
+    QTest::newRow("February") << TestSupport::at("2026-02-01T00:00:00Z") << qint64(0) << qint64(0)
+                              << qint64(0);
 }
 
 void UsageStoreContract::spendWindowsFollowTheClock()
@@ -1034,14 +1036,14 @@ void UsageStoreContract::spendWindowsFollowTheClock()
     const QString other = createKey(u"other"_s);
     QVERIFY(!a.isEmpty() && !other.isEmpty());
     QVERIFY(outcomeOf(usage().recordUsage({
-                          usageEvent(a, at("2026-01-07T00:00:00Z"), 1),
-                          usageEvent(a, at("2026-01-06T23:59:59.999Z"), 10),
-                          usageEvent(a, at("2026-01-05T00:00:00Z"), 100),
-                          usageEvent(a, at("2026-01-04T23:59:59.999Z"), 1000),
-                          usageEvent(a, at("2026-01-01T00:00:00Z"), 10'000),
-                          usageEvent(a, at("2025-12-31T23:59:59.999Z"), 100'000),
-                          usageEvent(a, at("2026-01-08T00:00:00Z"), 1'000'000),
-                          usageEvent(other, at("2026-01-07T00:00:00Z"), 5),
+                          usageEvent(a, TestSupport::at("2026-01-07T00:00:00Z"), 1),
+                          usageEvent(a, TestSupport::at("2026-01-06T23:59:59.999Z"), 10),
+                          usageEvent(a, TestSupport::at("2026-01-05T00:00:00Z"), 100),
+                          usageEvent(a, TestSupport::at("2026-01-04T23:59:59.999Z"), 1000),
+                          usageEvent(a, TestSupport::at("2026-01-01T00:00:00Z"), 10'000),
+                          usageEvent(a, TestSupport::at("2025-12-31T23:59:59.999Z"), 100'000),
+                          usageEvent(a, TestSupport::at("2026-01-08T00:00:00Z"), 1'000'000),
+                          usageEvent(other, TestSupport::at("2026-01-07T00:00:00Z"), 5),
                       }))
                 .ok());
     m_clock->setNowUtcMs(now);
