@@ -126,8 +126,10 @@ ApiKeysPage::ApiKeysPage(KeyStore& store, UsageStore& usage, LifecycleStore& lif
 
     m_searchTimer.setSingleShot(true);
     m_searchTimer.setInterval(SearchDebounceMs);
-    connect(&m_searchTimer, &QTimer::timeout, this,
-            [this] { m_proxy->setSearchText(m_searchEdit->text()); });
+    connect(&m_searchTimer, &QTimer::timeout, this, [this] {
+        m_proxy->setSearchText(m_searchEdit->text());
+        showFromTheTop();
+    });
 
     m_expiryTimer.setInterval(ExpiryCheckMs);
     connect(&m_expiryTimer, &QTimer::timeout, this, [this] {
@@ -156,6 +158,8 @@ ApiKeysPage::ApiKeysPage(KeyStore& store, UsageStore& usage, LifecycleStore& lif
     connect(m_proxy, &QAbstractItemModel::dataChanged, this, &ApiKeysPage::updateActions);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ApiKeysPage::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ApiKeysPage::updateCount);
 
     setViewState(ViewState::Loading);
     updateActions();
@@ -293,6 +297,12 @@ void ApiKeysPage::buildUi()
         header->resizeSection(column, width + padding);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(KeyTableModel::Created, Qt::DescendingOrder);
+    // A new order, like a new filter, starts at its first row.
+    connect(header, &QHeaderView::sortIndicatorChanged, this, &ApiKeysPage::showFromTheTop);
+    connect(m_proxy, &KeyFilterProxyModel::settled, this, [this] {
+        if (std::exchange(m_scrollToTopWhenSettled, false))
+            m_table->scrollToTop();
+    });
 
     for (QAction* action : {m_copyAction, m_deleteAction})
         m_table->addAction(action);
@@ -413,6 +423,7 @@ QWidget* ApiKeysPage::buildFilterBar()
     m_environmentFilter->addItem(u"All environments"_s, QString());
     connect(m_environmentFilter, &QComboBox::currentIndexChanged, this, [this] {
         m_proxy->setEnvironmentFilter(m_environmentFilter->currentData().toString());
+        showFromTheTop();
     });
 
     m_statusFilter = new QComboBox(bar);
@@ -607,6 +618,17 @@ void ApiKeysPage::applyStatusFilter()
 {
     const int value = m_statusFilter->currentData().toInt();
     m_proxy->setStatusFilter(value < 0 ? std::nullopt : std::optional(KeyStatus(value)));
+    showFromTheTop();
+}
+
+void ApiKeysPage::showFromTheTop()
+{
+    // A worker may still be ordering the rows: the top is where its result starts.
+    if (m_proxy->isPending()) {
+        m_scrollToTopWhenSettled = true;
+        return;
+    }
+    m_table->scrollToTop();
 }
 
 void ApiKeysPage::updateCount()
@@ -626,6 +648,11 @@ void ApiKeysPage::updateCount()
     else
         m_countLabel->setText(
             u"%1 of %2 %3"_s.arg(locale.toString(shown), locale.toString(total), keysNoun(total)));
+    // One selected row is plain to see; more may reach beyond the view.
+    const qsizetype selected = m_table->selectionModel()->selectedRows().size();
+    if (selected > 1)
+        m_countLabel->setText(m_countLabel->text() +
+                              u" · %1 selected"_s.arg(locale.toString(selected)));
     if (total == 0 && m_stack->currentIndex() == int(ViewState::Table))
         setViewState(ViewState::Empty);
     else if (total > 0 && m_stack->currentIndex() == int(ViewState::Empty))

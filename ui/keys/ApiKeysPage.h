@@ -69,6 +69,8 @@ private:
     void applyStatusFilter();
     void updateActions();
     void updateCount();
+    // After a new search, filter or sort order: the view starts at the first row.
+    void showFromTheTop();
 
     QList<ApiKeyRecord> selectedRecords() const;
     std::optional<ApiKeyRecord> singleSelection() const;
@@ -135,4 +137,5 @@ private:
     // ordered the new rows.
     QMetaObject::Connection m_restoreSelection;
     bool m_refreshingUsage = false;
+    bool m_scrollToTopWhenSettled = false;
 };

@@ -26,6 +26,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDirIterator>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -34,6 +35,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScopeGuard>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -516,6 +518,46 @@ private Q_SLOTS:
         QCOMPARE(GuiTest::child<QLabel>(m_page, u"countLabel"_s)->text(), u"3 keys"_s);
 
         QTRY_VERIFY(secretIsGone(entry));
+    }
+
+    // A new search, filter or order starts at its first row, and the selection is counted.
+    void searchFilterAndSortStartAtTheTopAndSelectionIsCounted()
+    {
+        for (int i = 0; i < 60; ++i)
+            QVERIFY(
+                !createInStore(u"bulk-%1"_s.arg(i, 2, 10, QLatin1Char('0')), u"dev"_s).isEmpty());
+        m_page->reload();
+        QTRY_VERIFY(proxy()->rowCount() >= 60);
+        QScrollBar* bar = table()->verticalScrollBar();
+        QTRY_VERIFY(bar->maximum() > 0);
+
+        bar->setValue(bar->maximum());
+        QTest::keyClicks(GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s), u"bulk"_s);
+        QTRY_COMPARE(proxy()->rowCount(), 60);
+        QTRY_COMPARE(bar->value(), 0);
+
+        bar->setValue(bar->maximum());
+        QVERIFY(bar->value() > 0);
+        table()->horizontalHeader()->setSortIndicator(KeyTableModel::Label, Qt::AscendingOrder);
+        QTRY_COMPARE(bar->value(), 0);
+        QTRY_COMPARE(proxy()->index(0, KeyTableModel::Label).data().toString(), u"bulk-00"_s);
+
+        bar->setValue(bar->maximum());
+        auto* status = GuiTest::child<QComboBox>(m_page, u"statusFilter"_s);
+        status->setCurrentIndex(status->findData(int(KeyStatus::Active)));
+        QTRY_COMPARE(bar->value(), 0);
+
+        auto* count = GuiTest::child<QLabel>(m_page, u"countLabel"_s);
+        QVERIFY2(!count->text().contains(u"selected"_s), qPrintable(count->text()));
+        table()->selectRow(0);
+        QTest::mouseClick(table()->viewport(), Qt::LeftButton, Qt::ShiftModifier,
+                          table()->visualRect(proxy()->index(2, 0)).center());
+        QTRY_VERIFY2(count->text().endsWith(u" · 3 selected"_s), qPrintable(count->text()));
+        table()->clearSelection();
+        QTRY_VERIFY(!count->text().contains(u"selected"_s));
+
+        status->setCurrentIndex(0);
+        GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s)->clear();
     }
 
     void cleanupTestCase()
