@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QScreen>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -196,6 +197,39 @@ void MainWindow::buildMenus()
     });
     connect(m_keysPage->generateAction(), &QAction::triggered, this,
             [this] { showPage(m_keysPage); });
+
+    // Every page a keystroke away, in the sidebar's order.
+    QMenu* go = menuBar()->addMenu(u"&Go"_s);
+    for (int row = 0; row < m_sidebar->count() && row < 9; ++row) {
+        QAction* page = go->addAction(m_sidebar->item(row)->icon(), m_sidebar->item(row)->text());
+        page->setObjectName(u"actionGoToPage%1"_s.arg(row + 1));
+        page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)));
+        connect(page, &QAction::triggered, this, [this, row] { m_sidebar->setCurrentRow(row); });
+    }
+
+    QMenu* help = menuBar()->addMenu(u"&Help"_s);
+    QAction* about = help->addAction(u"&About KeyDeck"_s);
+    about->setObjectName(u"actionAbout"_s);
+    about->setMenuRole(QAction::AboutRole);
+    connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox box(QMessageBox::NoIcon, u"About KeyDeck"_s, {}, QMessageBox::Close, this);
+    box.setObjectName(u"aboutBox"_s);
+    box.setIconPixmap(windowIcon().pixmap(64, 64));
+    box.setTextFormat(Qt::RichText);
+    box.setText(
+        u"<h3>KeyDeck %1</h3><p>The API keys of an OpenAI-compatible API: quotas, spend "
+        "caps, rate limits, rotation, usage and <code>.env</code> export. Secrets stay in "
+        "the system keychain.</p>"_s.arg(QApplication::applicationVersion().toHtmlEscaped()));
+    box.setInformativeText(u"<p>Built with:</p><ul>"
+                           "<li>Qt %1 — LGPL-3.0 (Qt Charts: GPL-3.0)</li>"
+                           "<li>QtKeychain — BSD-3-Clause</li>"
+                           "<li>SQLite — public domain</li>"
+                           "</ul>"_s.arg(QString::fromLatin1(qVersion()).toHtmlEscaped()));
+    box.exec();
 }
 
 void MainWindow::showReachability(bool reachable, const QString& why)

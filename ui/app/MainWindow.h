@@ -42,6 +42,7 @@ public:
 
 private:
     void buildMenus();
+    void showAbout();
     void buildStatusBar();
     void addPage(QWidget* page, const QString& title, const QString& iconPath);
     void probeKeychain();

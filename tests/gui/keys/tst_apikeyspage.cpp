@@ -560,6 +560,35 @@ private Q_SLOTS:
         GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s)->clear();
     }
 
+    void ctrlNumberGoesToThatPageAndHelpHasAbout()
+    {
+        QApplication::setActiveWindow(m_window.get());
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        auto* sidebar = GuiTest::child<QListWidget>(m_window.get(), u"sidebar"_s);
+        QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+        QTRY_COMPARE(sidebar->currentItem()->text(), u"Usage"_s);
+        QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
+        QTRY_COMPARE(sidebar->currentItem()->text(), u"Alerts"_s);
+        QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+        QTRY_COMPARE(sidebar->currentItem()->text(), u"API Keys"_s);
+        QVERIFY(m_page->isVisible());
+
+        QString name;
+        QString text;
+        QTimer::singleShot(0, this, [&name, &text] {
+            auto* about = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!about)
+                return;
+            name = about->objectName();
+            text = about->text() + about->informativeText();
+            QTest::mouseClick(about->button(QMessageBox::Close), Qt::LeftButton);
+        });
+        m_window->findChild<QAction*>(u"actionAbout"_s)->trigger();
+        QCOMPARE(name, u"aboutBox"_s);
+        QVERIFY2(text.contains(QApplication::applicationVersion()), qPrintable(text));
+        QVERIFY(text.contains(u"QtKeychain"_s));
+    }
+
     void cleanupTestCase()
     {
         m_proxyTester.reset();
