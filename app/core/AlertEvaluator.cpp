@@ -32,8 +32,9 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
         const auto remaining = key.quotaRemainingMicros();
         result = remaining && *remaining < rule.threshold;
         if (result)
-            text = u"%1: quota remaining %2 (below %3)"_s.arg(label, UsdAmount::displayCents(*remaining),
-                                                              UsdAmount::displayCents(rule.threshold));
+            text = u"%1: quota remaining %2 (below %3)"_s.arg(
+                label, UsdAmount::displayCents(*remaining),
+                UsdAmount::displayCents(rule.threshold));
         break;
     }
     case AlertRule::Kind::QuotaRemainingBelowPercent: {
@@ -51,13 +52,15 @@ bool AlertEvaluator::holds(const AlertRule& rule, const ApiKeyRecord& key, qint6
         result = key.spendDayMicros > rule.threshold;
         if (result)
             text = u"%1: spent %2 today (over %3)"_s.arg(
-                label, UsdAmount::displayCents(key.spendDayMicros), UsdAmount::displayCents(rule.threshold));
+                label, UsdAmount::displayCents(key.spendDayMicros),
+                UsdAmount::displayCents(rule.threshold));
         break;
     case AlertRule::Kind::SpendPerWeekAbove:
         result = key.spendWeekMicros > rule.threshold;
         if (result)
             text = u"%1: spent %2 this week (over %3)"_s.arg(
-                label, UsdAmount::displayCents(key.spendWeekMicros), UsdAmount::displayCents(rule.threshold));
+                label, UsdAmount::displayCents(key.spendWeekMicros),
+                UsdAmount::displayCents(rule.threshold));
         break;
     case AlertRule::Kind::ExpiringWithinDays:
         result = key.spec.expiresAtMs && *key.spec.expiresAtMs > now &&

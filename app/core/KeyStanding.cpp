@@ -9,8 +9,6 @@ using namespace Qt::StringLiterals;
 
 int KeyStanding::Use::percent() const
 {
-    if (limitMicros <= 0)
-        return 100;
     if (usedMicros >= limitMicros)
         return 100;
     // In floating point: amounts up to 1e12 USD times 100 would not fit 64 bits of micros.
@@ -65,16 +63,12 @@ KeyStanding::Level KeyStanding::level(const std::optional<Use>& use)
 
 QString KeyStanding::shortText(const Use& use)
 {
-    if (use.reached())
-        return use.limit == Limit::Quota
-                   ? u"Quota exhausted"_s
-                   : u"%1 cap reached"_s.arg(use.limit == Limit::DayCap    ? u"Day"_s
-                                             : use.limit == Limit::WeekCap ? u"Week"_s
-                                                                           : u"Month"_s);
     const QString what = use.limit == Limit::Quota     ? u"Quota"_s
                          : use.limit == Limit::DayCap  ? u"Day cap"_s
                          : use.limit == Limit::WeekCap ? u"Week cap"_s
                                                        : u"Month cap"_s;
+    if (use.reached())
+        return use.limit == Limit::Quota ? u"Quota exhausted"_s : what + u" reached"_s;
     return u"%1 at %2%"_s.arg(what).arg(use.percent());
 }
 
