@@ -13,7 +13,7 @@ PACKAGES=(
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev qt6-charts-dev qtkeychain-qt6-dev
     libgl-dev libqt6opengl6-dev libxkbcommon-dev fonts-dejavu-core
     dbus dbus-bin gnome-keyring libsecret-tools
-    xvfb xauth libbenchmark-dev sqlite3 git
+    xvfb xauth libbenchmark-dev sqlite3 libsqlite3-dev git
     clang libclang-rt-14-dev llvm-14
     libboost1.81-dev libssl-dev libtomlplusplus-dev prometheus-cpp-dev curl openssl ca-certificates
     libqt6sql6-psql postgresql postgresql-common

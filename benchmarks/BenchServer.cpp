@@ -1,6 +1,7 @@
 #include "BenchServer.h"
 
 #include "ApiKeyFormat.h"
+#include "BenchAwait.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
@@ -33,10 +34,7 @@ BenchServer::BenchServer(const QString& storePath)
     settings.serverUrl = QUrl(m_baseUrl);
     settings.adminKey = key;
     m_store = std::make_unique<RestStore>(settings);
-    QFuture<void> opened = m_store->open();
-    while (!opened.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    opened.waitForFinished();
+    awaitInEventLoop(m_store->open());
 }
 
 BenchServer::~BenchServer()

@@ -8,6 +8,7 @@
 // PATH: a store with many keys, e.g. the one keydeck_bench_keys_page --store PATH fills; the
 // server is opened with a master key, so the store is not changed.
 
+#include "BenchAwait.h"
 #include "BenchServer.h"
 #include "KeyStore.h"
 #include "SqliteStore.h"
@@ -30,13 +31,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-template <typename T> T await(QFuture<T> future)
-{
-    while (!future.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    return future.result();
-}
 
 double median(QList<double> values)
 {
@@ -90,14 +84,14 @@ int main(int argc, char* argv[])
 
     const SystemClock clock;
     SqliteStore store(path, clock, *QRandomGenerator::system());
-    await(store.open().then([] { return true; }));
+    awaitInEventLoop(store.open().then([] { return true; }));
     KeyListQuery first;
-    const qint64 total = await(store.keys().listKeysPage(first)).total;
+    const qint64 total = awaitInEventLoop(store.keys().listKeysPage(first)).total;
     // The cursor half-way through, by walking pages of 1,000.
     KeyListQuery deep;
     deep.limit = KeyListQuery::MaxLimit;
     for (qint64 walked = 0; walked < total / 2;) {
-        const KeyStore::Page page = await(store.keys().listKeysPage(deep));
+        const KeyStore::Page page = awaitInEventLoop(store.keys().listKeysPage(deep));
         walked += page.keys.size();
         deep.cursor = page.nextCursor;
         if (deep.cursor.isEmpty())
@@ -110,7 +104,7 @@ int main(int argc, char* argv[])
         for (int i = 0; i < runs; ++i) {
             QElapsedTimer timer;
             timer.start();
-            const KeyStore::Page page = await(store.keys().listKeysPage(query));
+            const KeyStore::Page page = awaitInEventLoop(store.keys().listKeysPage(query));
             ms << double(timer.nsecsElapsed()) / 1e6;
             if (page.keys.size() != query.limit)
                 std::fprintf(stderr, "short page: %lld keys\n", qlonglong(page.keys.size()));

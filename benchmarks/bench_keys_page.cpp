@@ -7,6 +7,7 @@
 // QTableView behind a plain QSortFilterProxyModel (all columns, case-insensitive).
 
 #include "ApiKeysPage.h"
+#include "BenchAwait.h"
 #include "BenchServer.h"
 #include "ClipboardGuard.h"
 #include "KeyEnums.h"
@@ -74,20 +75,6 @@ private:
     qint64 m_maxGapMs = 0;
 };
 
-template <typename T> T await(QFuture<T> future)
-{
-    while (!future.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    return future.result();
-}
-
-void awaitVoid(QFuture<void> future)
-{
-    while (!future.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    future.waitForFinished(); // finished already: rethrows a failure
-}
-
 // Runs the event loop until done() holds, then once more so the view paints.
 void spinUntil(const std::function<bool()>& done)
 {
@@ -114,7 +101,7 @@ void fill(SqliteStore& store, int count)
         batch << store.keys().createKey(spec);
         if (batch.size() == BatchSize || i + 1 == count) {
             for (const QFuture<CreatedKey>& created : std::as_const(batch))
-                await(created);
+                awaitInEventLoop(created);
             batch.clear();
             std::fprintf(stderr, "\rcreating keys: %d/%d", i + 1, count);
         }
@@ -218,7 +205,7 @@ Figures measureBaseline(SqliteStore& store, const Clock& clock)
     QTableView view;
     QStandardItemModel model(0, KeyTableModel::ColumnCount);
     QSortFilterProxyModel proxy;
-    const QList<ApiKeyRecord> records = await(store.keys().listKeys());
+    const QList<ApiKeyRecord> records = awaitInEventLoop(store.keys().listKeys());
     const qint64 now = clock.nowUtcMs();
     for (const ApiKeyRecord& record : records) {
         QList<QStandardItem*> items;
@@ -333,9 +320,9 @@ int main(int argc, char* argv[])
     if (parser.isSet(childOption)) {
         const SystemClock clock;
         SqliteStore other(parser.value(storeOption), clock, *QRandomGenerator::system());
-        awaitVoid(other.open());
-        const UsageImportReport report =
-            await(other.usage().importUsage(UsageSource::file(parser.value(childOption)), {}));
+        awaitInEventLoop(other.open());
+        const UsageImportReport report = awaitInEventLoop(
+            other.usage().importUsage(UsageSource::file(parser.value(childOption)), {}));
         return report.committed ? 0 : 1;
     }
     const int keys = parser.value(keysOption).toInt();
@@ -351,13 +338,13 @@ int main(int argc, char* argv[])
     const bool existed = QFileInfo::exists(path);
     const SystemClock clock;
     SqliteStore store(path, clock, *QRandomGenerator::system());
-    awaitVoid(store.open());
+    awaitInEventLoop(store.open());
     if (!existed)
         fill(store, keys);
     SecretVault vault;
 
     const qsizetype stored =
-        await(store.keys().listKeys()).size(); // also warms SQLite's page cache
+        awaitInEventLoop(store.keys().listKeys()).size(); // also warms SQLite's page cache
     std::printf("KeyDeck API Keys page benchmark: %lld keys in %s, %d run(s) each, median\n",
                 qlonglong(stored), qPrintable(path), runs);
 
@@ -402,7 +389,7 @@ int main(int argc, char* argv[])
         const auto timedList = [](StoreConnection& connection) {
             QElapsedTimer timer;
             timer.start();
-            await(connection.keys().listKeys());
+            awaitInEventLoop(connection.keys().listKeys());
             return timer.elapsed();
         };
         QList<qint64> restLists;

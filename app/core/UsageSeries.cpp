@@ -37,6 +37,14 @@ QList<qint64> UsageSeries::bucketStarts(qint64 fromMs, qint64 toMs, BucketSize s
     return starts;
 }
 
+bool UsageSeries::daysAreUtcDays(qint64 fromMs, qint64 toMs, const QTimeZone& zone)
+{
+    constexpr qint64 DayMs = 24 * HourMs;
+    const QList<qint64> starts = bucketStarts(fromMs, toMs, BucketSize::Day, zone);
+    return std::all_of(starts.cbegin(), starts.cend(),
+                       [](qint64 start) { return start % DayMs == 0; });
+}
+
 QList<UsageSeries::Point> UsageSeries::build(const QList<Point>& slotRows, qint64 fromMs,
                                              qint64 toMs, BucketSize size, const QTimeZone& zone)
 {

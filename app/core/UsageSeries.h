@@ -36,6 +36,9 @@ public:
     // Bucket start times covering [fromMs, toMs): the first one is at or before fromMs.
     static QList<qint64> bucketStarts(qint64 fromMs, qint64 toMs, BucketSize size,
                                       const QTimeZone& zone);
+    // Whether every day bucket of [fromMs, toMs) in the zone starts at a UTC midnight (UTC itself,
+    // or a zone at +00:00 throughout), so rows of whole UTC days fold into them as slots do.
+    static bool daysAreUtcDays(qint64 fromMs, qint64 toMs, const QTimeZone& zone);
     // Folds slot rows (any order; startMs = slot start) into dense points, zeros included.
     // Rows outside [bucketStarts.first(), toMs) are ignored.
     static QList<Point> build(const QList<Point>& slotRows, qint64 fromMs, qint64 toMs,

@@ -204,10 +204,8 @@ void UsageApi::summary(const ApiRouter::Call& call, HttpResponder respond)
                     by == u"hour"_s ? UsageSeries::BucketSize::Hour : UsageSeries::BucketSize::Day;
                 if (tooManyBuckets(query, size, respond))
                     return;
-                reply(usage.usageSlots(query), context, respond,
-                      [query, size, zone](const QList<UsageSeries::Point>& slots) {
-                          const QList<UsageSeries::Point> points =
-                              UsageSeries::build(slots, query.fromMs, query.toMs, size, zone);
+                reply(usage.usageSeries(query, size, zone), context, respond,
+                      [query, zone](const QList<UsageSeries::Point>& points) {
                           return summaryWithRows(query, timeRows(points, zone), nullptr);
                       });
             }
@@ -230,27 +228,23 @@ void UsageApi::series(const ApiRouter::Call& call, HttpResponder respond)
     withQuery(
         call, {u"by"_s, u"tz"_s}, respond,
         [by, zone = *zone, context, &usage, respond](const UsageQuery& query) {
-            if (by != u"slot"_s && tooManyBuckets(query,
-                                                  by == u"hour"_s ? UsageSeries::BucketSize::Hour
-                                                                  : UsageSeries::BucketSize::Day,
-                                                  respond))
+            if (by != u"slot"_s) {
+                const auto size =
+                    by == u"hour"_s ? UsageSeries::BucketSize::Hour : UsageSeries::BucketSize::Day;
+                if (tooManyBuckets(query, size, respond))
+                    return;
+                reply(usage.usageSeries(query, size, zone), context, respond,
+                      [](const QList<UsageSeries::Point>& points) {
+                          return listResponse(UsageJson::pointsToJson(points));
+                      });
                 return;
-            reply(usage.usageSlots(query), context, respond,
-                  [query, by, zone](QList<UsageSeries::Point> points) {
-                      // Slots as the store has them: only those with usage, in order.
-                      if (by == u"slot"_s) {
-                          std::sort(points.begin(), points.end(), [](const auto& a, const auto& b) {
-                              return a.startMs < b.startMs;
-                          });
-                      } else {
-                          points =
-                              UsageSeries::build(points, query.fromMs, query.toMs,
-                                                 by == u"hour"_s ? UsageSeries::BucketSize::Hour
-                                                                 : UsageSeries::BucketSize::Day,
-                                                 zone);
-                      }
-                      return listResponse(UsageJson::pointsToJson(points));
-                  });
+            }
+            reply(usage.usageSlots(query), context, respond, [](QList<UsageSeries::Point> points) {
+                // Slots as the store has them: only those with usage, in order.
+                std::sort(points.begin(), points.end(),
+                          [](const auto& a, const auto& b) { return a.startMs < b.startMs; });
+                return listResponse(UsageJson::pointsToJson(points));
+            });
         });
 }
 

@@ -14,6 +14,7 @@ class TestUsageSeries final : public QObject
 private Q_SLOTS:
     void autoBucket();
     void dayBucketsFollowLocalMidnightsAcrossDst();
+    void daysAreUtcDaysOnlyWhereEveryMidnightIsUtcs();
     void seriesEqualsBruteForce_data();
     void seriesEqualsBruteForce();
 };
@@ -38,6 +39,21 @@ void TestUsageSeries::dayBucketsFollowLocalMidnightsAcrossDst()
     QCOMPARE(starts.size(), 3);
     QCOMPARE(starts[1] - starts[0], 24 * UsageSeries::HourMs);
     QCOMPARE(starts[2] - starts[1], 23 * UsageSeries::HourMs);
+}
+
+void TestUsageSeries::daysAreUtcDaysOnlyWhereEveryMidnightIsUtcs()
+{
+    const QTimeZone london("Europe/London");
+    QVERIFY(london.isValid());
+    const qint64 winterFrom = *UtcTime::parseRfc3339(u"2026-12-01T06:00:00Z");
+    const qint64 winterTo = *UtcTime::parseRfc3339(u"2027-01-31T00:00:00Z");
+    QVERIFY(UsageSeries::daysAreUtcDays(winterFrom, winterTo, QTimeZone::utc()));
+    QVERIFY(UsageSeries::daysAreUtcDays(winterFrom, winterTo, london));
+    // London moves to +01:00 on 2027-03-28: from then on its midnights are 23:00 UTC.
+    QVERIFY(!UsageSeries::daysAreUtcDays(winterFrom,
+                                         *UtcTime::parseRfc3339(u"2027-04-02T00:00:00Z"), london));
+    QVERIFY(!UsageSeries::daysAreUtcDays(winterFrom, winterTo, QTimeZone("Asia/Kolkata")));
+    QVERIFY(!UsageSeries::daysAreUtcDays(winterFrom, winterTo, QTimeZone(3600)));
 }
 
 void TestUsageSeries::seriesEqualsBruteForce_data()

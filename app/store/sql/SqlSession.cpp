@@ -69,11 +69,15 @@ QString SqlSession::describe(const QSqlError& error)
     const int code = error.nativeErrorCode().toInt(&numeric) & 0xff;
     // SQLITE_BUSY, SQLITE_LOCKED and their extended codes: the busy timeout ran out. (A
     // PostgreSQL SQLSTATE has five characters: never one of these.)
-    if (numeric && error.nativeErrorCode().size() < 5 && (code == 5 || code == 6)) {
-        return u"another program kept it busy with a write (a large usage import, perhaps) "
-               u"longer than KeyDeck waits; nothing was changed, try again when it is done"_s;
-    }
+    if (numeric && error.nativeErrorCode().size() < 5 && (code == 5 || code == 6))
+        return busyText();
     return error.databaseText().isEmpty() ? error.text() : error.databaseText();
+}
+
+QString SqlSession::busyText()
+{
+    return u"another program kept it busy with a write (a large usage import, perhaps) longer "
+           u"than KeyDeck waits; nothing was changed, try again when it is done"_s;
 }
 
 void SqlSession::fail(const QString& what, const QString& databaseError) const

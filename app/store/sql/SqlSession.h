@@ -55,6 +55,8 @@ public:
     // What a failed statement means to a user: "busy" in words (another program holds the write
     // lock), else the database's own message; never the driver's ("Unable to fetch row").
     static QString describe(const QSqlError& error);
+    // What describe() says of SQLite's busy and locked errors.
+    static QString busyText();
 
     // A bindable value for an optional integer column (NULL when empty), and back.
     static QVariant optionalValue(const std::optional<qint64>& value);

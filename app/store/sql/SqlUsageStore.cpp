@@ -22,7 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int ProgressScale = 1000;
-constexpr int ImportCacheKiB = 32 * 1024;
+constexpr int ImportCacheKiB = 128 * 1024;
 // Other writers wait for the lock in SQLite's busy handler, which sleeps up to 100 ms between
 // tries. An import that starts its next chunk the moment it commits one would starve them (seen
 // on a loaded 2-core machine: no key could be created during a whole 1M-line import), so once
@@ -213,6 +213,21 @@ QFuture<QList<UsageSeries::Point>> SqlUsageStore::usageSlots(const UsageQuery& q
 {
     return readSnapshot<QList<UsageSeries::Point>>(
         [query](const UsageReader& reader) { return reader.slotRows(query); });
+}
+
+QFuture<QList<UsageSeries::Point>> SqlUsageStore::usageSeries(const UsageQuery& query,
+                                                              UsageSeries::BucketSize size,
+                                                              const QTimeZone& zone)
+{
+    // A few keys' days (rotation's step 3, a key's page): from the per-day roll-up, a row a key a
+    // day, rather than a row a slot.
+    if (size != UsageSeries::BucketSize::Day || query.keyIds.isEmpty() || !query.models.isEmpty() ||
+        !UsageSeries::daysAreUtcDays(query.fromMs, query.toMs, zone))
+        return UsageStore::usageSeries(query, size, zone);
+    return readSnapshot<QList<UsageSeries::Point>>([query, zone](const UsageReader& reader) {
+        return UsageSeries::build(reader.keyDayRows(query), query.fromMs, query.toMs,
+                                  UsageSeries::BucketSize::Day, zone);
+    });
 }
 
 QFuture<QList<UsageGroupRow>> SqlUsageStore::usageGroups(const UsageQuery& query, Grouping grouping)

@@ -30,6 +30,9 @@ public:
                                            const UsageImportOptions& options) override;
     QFuture<UsageTotals> usageTotals(const UsageQuery& query) override;
     QFuture<QList<UsageSeries::Point>> usageSlots(const UsageQuery& query) override;
+    QFuture<QList<UsageSeries::Point>> usageSeries(const UsageQuery& query,
+                                                   UsageSeries::BucketSize size,
+                                                   const QTimeZone& zone) override;
     QFuture<QList<UsageGroupRow>> usageGroups(const UsageQuery& query, Grouping grouping) override;
     QFuture<LogPage> usageLogs(const UsageQuery& query, LogColumn sortColumn, Qt::SortOrder order,
                                const QString& cursor, int limit) override;

@@ -110,6 +110,44 @@ Where eventWhere(const UsageQuery& query, const QString& hidden)
     return where;
 }
 
+// A range of one roll-up table: [fromMs, toMs) of its timeColumn.
+struct RollupPart
+{
+    QString table;
+    QString timeColumn;
+    qint64 fromMs;
+    qint64 toMs;
+};
+
+// Slots [fromSlot, toMs) by key: the whole UTC days from the per-day roll-up, the partial days at
+// either end from slots.
+QList<RollupPart> keyDayParts(qint64 fromSlot, qint64 toMs)
+{
+    const qint64 firstDay = -floorTo(-fromSlot, UsageRollup::DayMs);
+    const qint64 endDay = floorTo(toMs, UsageRollup::DayMs);
+    if (firstDay >= endDay)
+        return {{u"usage_slots"_s, u"slot_ms"_s, fromSlot, toMs}};
+    return {{u"usage_key_day"_s, u"day_ms"_s, firstDay, endDay},
+            {u"usage_slots"_s, u"slot_ms"_s, fromSlot, firstDay},
+            {u"usage_slots"_s, u"slot_ms"_s, endDay, toMs}};
+}
+
+// The parts' rows as one UNION ALL of (grp, sums...) with the query's filters, and the values
+// to bind; grp is group, or each part's time column when group is empty.
+std::pair<QString, QVariantList> unionOf(const QList<RollupPart>& parts, const UsageQuery& query,
+                                         const QString& group)
+{
+    QStringList selects;
+    QVariantList values;
+    for (const RollupPart& part : parts) {
+        const Where where = rollupWhere(query, part.timeColumn, part.fromMs, part.toMs);
+        selects << u"SELECT %1 AS grp, %2 FROM %3%4"_s.arg(
+            group.isEmpty() ? part.timeColumn : group, SumColumns, part.table, where.sql());
+        values += where.values;
+    }
+    return {selects.join(u" UNION ALL "_s), values};
+}
+
 QString logColumn(UsageStore::LogColumn column)
 {
     switch (column) {
@@ -166,6 +204,22 @@ QList<UsageSeries::Point> UsageReader::slotRows(const UsageQuery& query) const
     return points;
 }
 
+QList<UsageSeries::Point> UsageReader::keyDayRows(const UsageQuery& query) const
+{
+    QList<UsageSeries::Point> points;
+    if (query.toMs <= query.fromMs)
+        return points;
+    const auto [rowsSql, values] =
+        unionOf(keyDayParts(UsageSeries::slotStart(query.fromMs), query.toMs), query, {});
+    QSqlQuery sql = m_session.prepare(
+        u"SELECT grp, %1 FROM (%2) AS grouped GROUP BY grp ORDER BY grp"_s.arg(SumSelect, rowsSql));
+    bindAll(sql, values);
+    m_session.run(sql);
+    while (sql.next())
+        points << UsageSeries::Point{sql.value(0).toLongLong(), totalsAt(sql, 1)};
+    return points;
+}
+
 QList<UsageGroupRow> UsageReader::groups(const UsageQuery& query,
                                          UsageStore::Grouping grouping) const
 {
@@ -177,43 +231,20 @@ QList<UsageGroupRow> UsageReader::groups(const UsageQuery& query,
     const qint64 from = UsageSeries::slotStart(query.fromMs);
     const qint64 to = query.toMs;
 
-    struct Part
-    {
-        QString table;
-        QString timeColumn;
-        qint64 fromMs;
-        qint64 toMs;
-    };
-    QList<Part> parts;
+    QList<RollupPart> parts;
     if (byKey && query.models.isEmpty()) {
-        // Whole UTC days from the per-day roll-up, the partial days at either end from slots.
-        const qint64 firstDay = -floorTo(-from, UsageRollup::DayMs);
-        const qint64 endDay = floorTo(to, UsageRollup::DayMs);
-        if (firstDay < endDay) {
-            parts << Part{u"usage_key_day"_s, u"day_ms"_s, firstDay, endDay}
-                  << Part{u"usage_slots"_s, u"slot_ms"_s, from, firstDay}
-                  << Part{u"usage_slots"_s, u"slot_ms"_s, endDay, to};
-        } else {
-            parts << Part{u"usage_slots"_s, u"slot_ms"_s, from, to};
-        }
+        parts = keyDayParts(from, to);
     } else {
         const bool needsKeys = byKey || !query.keyIds.isEmpty();
-        parts << Part{needsKeys ? u"usage_slots"_s : u"usage_model_slots"_s, u"slot_ms"_s, from,
-                      to};
+        parts << RollupPart{needsKeys ? u"usage_slots"_s : u"usage_model_slots"_s, u"slot_ms"_s,
+                            from, to};
     }
 
-    QStringList selects;
-    QVariantList values;
-    for (const Part& part : parts) {
-        const Where where = rollupWhere(query, part.timeColumn, part.fromMs, part.toMs);
-        selects << u"SELECT %1 AS grp, %2 FROM %3%4"_s.arg(group, SumColumns, part.table,
-                                                           where.sql());
-        values += where.values;
-    }
+    const auto [rowsSql, values] = unionOf(parts, query, group);
     // Column 6 is the cost sum.
     QSqlQuery sql = m_session.prepare(
-        u"SELECT grp, %1 FROM (%2) AS grouped GROUP BY grp ORDER BY 6 DESC, grp"_s.arg(
-            SumSelect, selects.join(u" UNION ALL "_s)));
+        u"SELECT grp, %1 FROM (%2) AS grouped GROUP BY grp ORDER BY 6 DESC, grp"_s.arg(SumSelect,
+                                                                                       rowsSql));
     bindAll(sql, values);
     m_session.run(sql);
     while (sql.next())

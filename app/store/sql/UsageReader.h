@@ -11,7 +11,8 @@ class SqlSession;
 // starts inside a 15-minute slot includes that whole slot. Log reads use the exact [fromMs, toMs)
 // of the raw events. Each read uses the smallest roll-up that answers it: usage_slot_totals
 // without key or model filters, usage_model_slots with only a model filter, usage_slots with a
-// key filter, and usage_key_day for the whole UTC days of a by-key grouping.
+// key filter, and usage_key_day for the whole UTC days of a by-key grouping or of a key's day
+// series.
 class UsageReader final
 {
 public:
@@ -32,6 +33,10 @@ public:
 
     UsageTotals totals(const UsageQuery& query) const;
     QList<UsageSeries::Point> slotRows(const UsageQuery& query) const;
+    // slotRows() of a query by key, without models, but with each whole UTC day as one row at its
+    // midnight: what a day series folds in a zone whose days are UTC's, from a few rows a key a
+    // day instead of one a slot.
+    QList<UsageSeries::Point> keyDayRows(const UsageQuery& query) const;
     // Highest cost first, ties by group name.
     QList<UsageGroupRow> groups(const UsageQuery& query, UsageStore::Grouping grouping) const;
     // Sorted by the column, then by storage order in the same direction, so pages never overlap.

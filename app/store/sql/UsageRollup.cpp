@@ -96,11 +96,12 @@ UsageRollup::UsageRollup(const SqlSession& session, Target target)
     if (target == Target::Staging)
         createStaged(session);
     const QList<Table>& tables = rollupTables();
-    m_slotUpsert = session.prepare(upsertSql(table(tables[0].name), tables[0].keyColumns));
-    m_modelSlotUpsert = session.prepare(upsertSql(table(tables[1].name), tables[1].keyColumns));
-    m_totalsUpsert = session.prepare(upsertSql(table(tables[2].name), tables[2].keyColumns));
-    m_keyDayUpsert = session.prepare(upsertSql(table(tables[3].name), tables[3].keyColumns));
-    m_keyUpdate = session.prepare(
+    m_slotUpsert.emplace(session, upsertSql(table(tables[0].name), tables[0].keyColumns));
+    m_modelSlotUpsert.emplace(session, upsertSql(table(tables[1].name), tables[1].keyColumns));
+    m_totalsUpsert.emplace(session, upsertSql(table(tables[2].name), tables[2].keyColumns));
+    m_keyDayUpsert.emplace(session, upsertSql(table(tables[3].name), tables[3].keyColumns));
+    m_keyUpdate.emplace(
+        session,
         target == Target::Staging
             ? u"INSERT INTO %1 AS used (last_used_ms, cost_micros, key_id) VALUES (?, ?, ?) ON "
               "CONFLICT (key_id) DO UPDATE SET last_used_ms = %2(used.last_used_ms, "
@@ -154,41 +155,52 @@ void UsageRollup::add(const UsageEvent& event)
     }
 }
 
-void UsageRollup::write(QSqlQuery& upsert, const QVariantList& key, const UsageTotals& totals)
+void UsageRollup::write(SqlBatchStatement& upsert, int first, const UsageTotals& totals)
 {
-    int position = 0;
-    for (const QVariant& value : key)
-        upsert.bindValue(position++, value);
+    int position = first;
     for (qint64 sum : {totals.requests, totals.errors, totals.promptTokens, totals.completionTokens,
                        totals.costMicros, totals.latencyMsSum})
-        upsert.bindValue(position++, sum);
-    m_session.run(upsert);
+        upsert.bind(position++, sum);
+    upsert.run();
 }
 
 void UsageRollup::flush()
 {
     for (auto it = m_slots.cbegin(); it != m_slots.cend(); ++it) {
         const SlotKey& k = it.key();
-        write(m_slotUpsert, {k.slotMs, k.keyId, k.model, k.statusClass}, it.value());
+        m_slotUpsert->bind(0, k.slotMs);
+        m_slotUpsert->bind(1, k.keyId);
+        m_slotUpsert->bind(2, k.model);
+        m_slotUpsert->bind(3, k.statusClass);
+        write(*m_slotUpsert, 4, it.value());
     }
     for (auto it = m_modelSlots.cbegin(); it != m_modelSlots.cend(); ++it) {
         const ModelSlotKey& k = it.key();
-        write(m_modelSlotUpsert, {k.model, k.slotMs, k.statusClass}, it.value());
+        m_modelSlotUpsert->bind(0, k.model);
+        m_modelSlotUpsert->bind(1, k.slotMs);
+        m_modelSlotUpsert->bind(2, k.statusClass);
+        write(*m_modelSlotUpsert, 3, it.value());
     }
-    for (auto it = m_totals.cbegin(); it != m_totals.cend(); ++it)
-        write(m_totalsUpsert, {it.key().slotMs, it.key().statusClass}, it.value());
+    for (auto it = m_totals.cbegin(); it != m_totals.cend(); ++it) {
+        m_totalsUpsert->bind(0, it.key().slotMs);
+        m_totalsUpsert->bind(1, it.key().statusClass);
+        write(*m_totalsUpsert, 2, it.value());
+    }
     for (auto it = m_keyDays.cbegin(); it != m_keyDays.cend(); ++it) {
         const KeyDayKey& k = it.key();
-        write(m_keyDayUpsert, {k.keyId, k.dayMs, k.statusClass}, it.value());
+        m_keyDayUpsert->bind(0, k.keyId);
+        m_keyDayUpsert->bind(1, k.dayMs);
+        m_keyDayUpsert->bind(2, k.statusClass);
+        write(*m_keyDayUpsert, 3, it.value());
     }
     for (auto it = m_keys.cbegin(); it != m_keys.cend(); ++it) {
         int position = 0;
-        m_keyUpdate.bindValue(position++, it->lastUsedMs);
+        m_keyUpdate->bind(position++, it->lastUsedMs);
         if (m_target == Target::Store)
-            m_keyUpdate.bindValue(position++, it->lastUsedMs);
-        m_keyUpdate.bindValue(position++, it->costMicros);
-        m_keyUpdate.bindValue(position, it.key());
-        m_session.run(m_keyUpdate);
+            m_keyUpdate->bind(position++, it->lastUsedMs);
+        m_keyUpdate->bind(position++, it->costMicros);
+        m_keyUpdate->bind(position, it.key());
+        m_keyUpdate->run();
     }
     m_slots.clear();
     m_modelSlots.clear();

@@ -1,9 +1,10 @@
 #pragma once
 
+#include "SqlBatchStatement.h"
 #include "UsageTotals.h"
 
 #include <QHash>
-#include <QSqlQuery>
+#include <optional>
 
 class SqlSession;
 
@@ -89,15 +90,17 @@ private:
         qint64 costMicros = 0;
     };
 
-    void write(QSqlQuery& upsert, const QVariantList& key, const UsageTotals& totals);
+    // Binds the sums after the key columns the caller bound (first: the first sum's position)
+    // and runs the upsert.
+    static void write(SqlBatchStatement& upsert, int first, const UsageTotals& totals);
 
     const SqlSession& m_session;
     Target m_target;
-    QSqlQuery m_slotUpsert;
-    QSqlQuery m_modelSlotUpsert;
-    QSqlQuery m_totalsUpsert;
-    QSqlQuery m_keyDayUpsert;
-    QSqlQuery m_keyUpdate;
+    std::optional<SqlBatchStatement> m_slotUpsert;
+    std::optional<SqlBatchStatement> m_modelSlotUpsert;
+    std::optional<SqlBatchStatement> m_totalsUpsert;
+    std::optional<SqlBatchStatement> m_keyDayUpsert;
+    std::optional<SqlBatchStatement> m_keyUpdate;
     QHash<SlotKey, UsageTotals> m_slots;
     QHash<ModelSlotKey, UsageTotals> m_modelSlots;
     QHash<TotalsKey, UsageTotals> m_totals;

@@ -33,11 +33,6 @@ std::optional<FieldError> checkCount(const QString& field, qint64 value, qint64 
     return std::nullopt;
 }
 
-QVariant textOrNull(const QString& text)
-{
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
-
 // The driver binds a null QString as NULL; optional text columns hold '' instead.
 QString textOrEmpty(const QString& text)
 {
@@ -50,11 +45,11 @@ UsageWriter::UsageWriter(const SqlSession& session, PriceTable prices,
     : m_session(session)
     , m_prices(std::move(prices))
     // Only a repeated request_id is skipped; any other constraint failure still fails the write.
-    , m_insert(session.prepare(
-          u"INSERT INTO usage_events (time_ms, key_id, model, endpoint, status, prompt_tokens, "
-          "completion_tokens, cost_micros, latency_ms, client_ip, request_id, import_id) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-          "ON CONFLICT (request_id) WHERE request_id IS NOT NULL DO NOTHING"_s))
+    , m_insert(session,
+               u"INSERT INTO usage_events (time_ms, key_id, model, endpoint, status, "
+               "prompt_tokens, completion_tokens, cost_micros, latency_ms, client_ip, request_id, "
+               "import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+               "ON CONFLICT (request_id) WHERE request_id IS NOT NULL DO NOTHING"_s)
     , m_rollup(session, importId ? UsageRollup::Target::Staging : UsageRollup::Target::Store)
     , m_importId(importId)
 {}
@@ -95,21 +90,26 @@ bool UsageWriter::add(UsageEvent event)
     if (!event.costMicros)
         event.costMicros =
             m_prices.costMicros(event.model, event.promptTokens, event.completionTokens);
-    m_insert.bindValue(0, event.timeMs);
-    m_insert.bindValue(1, event.key);
-    m_insert.bindValue(2, event.model);
-    m_insert.bindValue(3, textOrEmpty(event.endpoint));
-    m_insert.bindValue(4, event.status);
-    m_insert.bindValue(5, event.promptTokens);
-    m_insert.bindValue(6, event.completionTokens);
-    m_insert.bindValue(7, *event.costMicros);
-    m_insert.bindValue(8, event.latencyMs);
-    m_insert.bindValue(9, textOrEmpty(event.clientIp));
-    m_insert.bindValue(10, textOrNull(event.requestId));
-    m_insert.bindValue(11, m_importId ? QVariant(qlonglong(*m_importId))
-                                      : QVariant(QMetaType::fromType<qlonglong>()));
-    m_session.run(m_insert);
-    if (m_insert.numRowsAffected() != 1) {
+    m_insert.bind(0, event.timeMs);
+    m_insert.bind(1, event.key);
+    m_insert.bind(2, event.model);
+    m_insert.bind(3, textOrEmpty(event.endpoint));
+    m_insert.bind(4, event.status);
+    m_insert.bind(5, event.promptTokens);
+    m_insert.bind(6, event.completionTokens);
+    m_insert.bind(7, *event.costMicros);
+    m_insert.bind(8, event.latencyMs);
+    m_insert.bind(9, textOrEmpty(event.clientIp));
+    // Empty is no request id: NULL, which the unique index leaves out.
+    if (event.requestId.isEmpty())
+        m_insert.bindNull(10);
+    else
+        m_insert.bind(10, event.requestId);
+    if (m_importId)
+        m_insert.bind(11, *m_importId);
+    else
+        m_insert.bindNull(11);
+    if (m_insert.run() != 1) {
         if (!m_importId)
             refuseIfHeldByAnImport(event.requestId);
         return false;

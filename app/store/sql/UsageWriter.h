@@ -2,9 +2,9 @@
 
 #include "FieldError.h"
 #include "PriceTable.h"
+#include "SqlBatchStatement.h"
 #include "UsageRollup.h"
 
-#include <QSqlQuery>
 #include <optional>
 
 class SqlSession;
@@ -40,7 +40,7 @@ private:
 
     const SqlSession& m_session;
     PriceTable m_prices;
-    QSqlQuery m_insert;
+    SqlBatchStatement m_insert;
     UsageRollup m_rollup;
     std::optional<qint64> m_importId;
     int m_pending = 0;

@@ -62,6 +62,34 @@ UsageTotals sumOf(const QList<UsageEvent>& events)
     return totals;
 }
 
+// Events of keys a and b around [from, to): from 06:00 on one day to 18:00 three days later,
+// so partial days at both ends; those inside alternate between the keys and the statuses.
+struct SeveralDays
+{
+    qint64 from;
+    qint64 to;
+    QList<UsageEvent> outside;
+    QList<UsageEvent> inside;
+};
+
+SeveralDays severalDaysOfUsage(const QString& a, const QString& b)
+{
+    const qint64 from = TestSupport::at("2025-12-20T06:00:00Z");
+    const qint64 to = TestSupport::at("2025-12-23T18:00:00Z");
+    return {from,
+            to,
+            {usageEvent(a, from - 1, 1), usageEvent(b, to, 2),
+             usageEvent(a, TestSupport::at("2025-12-20T00:00:00Z"), 4)},
+            {
+                usageEvent(a, from, 10),
+                usageEvent(b, TestSupport::at("2025-12-20T23:59:59.999Z"), 20),
+                usageEvent(a, TestSupport::at("2025-12-21T00:00:00Z"), 40, u"o3-mini"_s),
+                usageEvent(b, TestSupport::at("2025-12-22T12:00:00Z"), 80, u"o3-mini"_s, 429),
+                usageEvent(a, TestSupport::at("2025-12-23T00:00:00Z"), 160),
+                usageEvent(b, to - 1, 320),
+            }};
+}
+
 } // namespace
 
 UsageStoreContract::UsageStoreContract(Factory factory, QObject* parent)
@@ -544,6 +572,52 @@ void UsageStoreContract::seriesFoldsDenseBucketsInTheZone()
     QCOMPARE(series.value(), expected);
 }
 
+void UsageStoreContract::aKeysDaySeriesCountsWholeAndPartialDays_data()
+{
+    QTest::addColumn<QByteArray>("zone");
+    QTest::newRow("UTC") << QByteArray("UTC");
+    // +00:00 in December, so its days are UTC's.
+    QTest::newRow("London in winter") << QByteArray("Europe/London");
+    QTest::newRow("Kolkata") << QByteArray("Asia/Kolkata");
+}
+
+void UsageStoreContract::aKeysDaySeriesCountsWholeAndPartialDays()
+{
+    QFETCH(QByteArray, zone);
+    const QTimeZone timeZone(zone);
+    QVERIFY(timeZone.isValid());
+    const QString a = createKey(u"a"_s);
+    const QString b = createKey(u"b"_s);
+    QVERIFY(!a.isEmpty() && !b.isEmpty());
+    const auto [from, to, outside, inside] = severalDaysOfUsage(a, b);
+    QVERIFY(outcomeOf(usage().recordUsage(outside + inside)).ok());
+
+    for (UsageQuery::StatusClass statusClass :
+         {UsageQuery::StatusClass::All, UsageQuery::StatusClass::Success}) {
+        UsageQuery query = range(from, to);
+        query.keyIds = {a};
+        query.statusClass = statusClass;
+        const auto [low, high] = UsageQuery::statusRange(statusClass);
+        const QList<qint64> starts =
+            UsageSeries::bucketStarts(from, to, UsageSeries::BucketSize::Day, timeZone);
+        QList<UsageSeries::Point> expected;
+        for (qsizetype i = 0; i < starts.size(); ++i) {
+            const qint64 end = i + 1 < starts.size() ? starts.at(i + 1) : to;
+            UsageSeries::Point point{starts.at(i), {}};
+            for (const UsageEvent& e : inside) {
+                if (e.key == a && e.timeMs >= starts.at(i) && e.timeMs < end && e.status >= low &&
+                    e.status <= high)
+                    point.totals.add(e);
+            }
+            expected << point;
+        }
+        const auto series =
+            outcomeOf(usage().usageSeries(query, UsageSeries::BucketSize::Day, timeZone));
+        QVERIFY2(series.ok(), qPrintable(series.describe()));
+        QCOMPARE(series.value(), expected);
+    }
+}
+
 void UsageStoreContract::groupsAreHighestCostFirst()
 {
     const QString a = createKey(u"a"_s);
@@ -597,18 +671,7 @@ void UsageStoreContract::groupsOverSeveralDaysCountPartialDays()
     const QString a = createKey(u"a"_s);
     const QString b = createKey(u"b"_s);
     QVERIFY(!a.isEmpty() && !b.isEmpty());
-    const qint64 from = TestSupport::at("2025-12-20T06:00:00Z");
-    const qint64 to = TestSupport::at("2025-12-23T18:00:00Z");
-    const QList<UsageEvent> outside{usageEvent(a, from - 1, 1), usageEvent(b, to, 2),
-                                    usageEvent(a, TestSupport::at("2025-12-20T00:00:00Z"), 4)};
-    const QList<UsageEvent> inside{
-        usageEvent(a, from, 10),
-        usageEvent(b, TestSupport::at("2025-12-20T23:59:59.999Z"), 20),
-        usageEvent(a, TestSupport::at("2025-12-21T00:00:00Z"), 40, u"o3-mini"_s),
-        usageEvent(b, TestSupport::at("2025-12-22T12:00:00Z"), 80, u"o3-mini"_s, 429),
-        usageEvent(a, TestSupport::at("2025-12-23T00:00:00Z"), 160),
-        usageEvent(b, to - 1, 320),
-    };
+    const auto [from, to, outside, inside] = severalDaysOfUsage(a, b);
     QVERIFY(outcomeOf(usage().recordUsage(outside + inside)).ok());
 
     for (UsageQuery::StatusClass statusClass :

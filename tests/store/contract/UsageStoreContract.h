@@ -43,6 +43,8 @@ private Q_SLOTS:
     void rollupReadsCountWholeSlotsAndLogsExactTimes();
     void seriesFoldsDenseBucketsInTheZone_data();
     void seriesFoldsDenseBucketsInTheZone();
+    void aKeysDaySeriesCountsWholeAndPartialDays_data();
+    void aKeysDaySeriesCountsWholeAndPartialDays();
     void groupsAreHighestCostFirst();
     void groupsOverSeveralDaysCountPartialDays();
     void logsPageAndSortStably_data();
