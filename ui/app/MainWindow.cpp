@@ -15,6 +15,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
+#include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -79,7 +80,17 @@ MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifec
     }
     addPage(m_settingsPage, u"Settings"_s, u":/icons/settings.svg"_s);
     connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
-    m_sidebar->setCurrentRow(0);
+    // The page it showed last time, if the window still has it.
+    int firstRow = 0;
+    for (int row = 0; row < m_pages->count(); ++row) {
+        if (m_pages->widget(row)->objectName() == m_settings.lastPage())
+            firstRow = row;
+    }
+    m_sidebar->setCurrentRow(firstRow);
+    connect(m_sidebar, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (const QWidget* page = m_pages->widget(row))
+            m_settings.setLastPage(page->objectName());
+    });
 
     m_banner = new QLabel(this);
     m_banner->setObjectName(u"connectionBanner"_s);
@@ -112,9 +123,12 @@ MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifec
         m_usagePage->setKeyFilter(keyIds);
         showPage(m_usagePage);
     });
-    // Wide enough for every column of the keys table; never larger than the screen.
-    const QSize available = screen()->availableSize();
-    resize(qMin(1400, available.width()), qMin(860, available.height()));
+    // Where it was when it closed; else wide enough for every column of the keys table, never
+    // larger than the screen.
+    if (!restoreGeometry(m_settings.windowGeometry())) {
+        const QSize available = screen()->availableSize();
+        resize(qMin(1400, available.width()), qMin(860, available.height()));
+    }
     buildAlerts(store, usage, lifecycle, clock);
     probeKeychain();
 }
@@ -165,6 +179,12 @@ void MainWindow::addPage(QWidget* page, const QString& title, const QString& ico
     m_pages->addWidget(page);
     auto* item = new QListWidgetItem(QIcon(iconPath), title, m_sidebar);
     item->setSizeHint(QSize(SidebarWidth - 16, 36));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    m_settings.setWindowGeometry(saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showPage(QWidget* page)

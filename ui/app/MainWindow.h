@@ -40,6 +40,9 @@ public:
     ConnectionsPage* connectionsPage() const { return m_connectionsPage; }
     void showPage(QWidget* page);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
     void buildMenus();
     void showAbout();

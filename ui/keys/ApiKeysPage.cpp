@@ -196,29 +196,34 @@ void ApiKeysPage::buildActions()
                               u"Copy the full key from this computer's keychain"_s);
     m_copyAction->setIcon(QIcon(u":/icons/copy.svg"_s));
     m_copyAction->setShortcut(QKeySequence::Copy);
-    // Only in the table: Ctrl+C and Delete must keep working in the search field.
-    m_copyAction->setShortcutContext(Qt::WidgetShortcut);
     m_exportEnvAction = makeAction(u"actionExportEnv"_s, u"Export .env…"_s,
                                    u"Write the selected keys from this computer's keychain into a "
                                    u".env file (mode 0600)"_s);
     m_usageAction = makeAction(u"actionShowUsage"_s, u"Usage"_s,
                                u"Show the requests, tokens and cost of the selected keys"_s);
     m_editAction = makeAction(u"actionEditKey"_s, u"Edit…"_s,
-                              u"Change the label, limits, allowlists or expiry"_s);
+                              u"Change the label, limits, allowlists or expiry (F2)"_s);
+    m_editAction->setShortcut(Qt::Key_F2);
     m_rotateAction = makeAction(u"actionRotateKey"_s, u"Rotate…"_s,
                                 u"Replace the key with a new version: create it, deploy it, then "
-                                u"revoke the old one once its traffic has moved"_s);
+                                u"revoke the old one once its traffic has moved (Ctrl+Shift+R)"_s);
+    // Ctrl+R is Refresh on Linux desktops.
+    m_rotateAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_R);
     m_disableAction = makeAction(u"actionDisableKey"_s, u"Disable"_s,
-                                 u"Reject requests with this key until it is enabled again"_s);
-    m_enableAction =
-        makeAction(u"actionEnableKey"_s, u"Enable"_s, u"Accept requests with this key again"_s);
+                                 u"Reject requests with this key until it is enabled again "
+                                 u"(Ctrl+Shift+D)"_s);
+    m_disableAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_D);
+    m_enableAction = makeAction(u"actionEnableKey"_s, u"Enable"_s,
+                                u"Accept requests with this key again (Ctrl+Shift+E)"_s);
+    m_enableAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_E);
     m_revokeAction = makeAction(u"actionRevokeKey"_s, u"Revoke…"_s,
-                                u"Reject every request with this key, immediately and for good"_s);
+                                u"Reject every request with this key, immediately and for good "
+                                u"(Ctrl+Shift+Delete; asks first)"_s);
+    m_revokeAction->setShortcut(Qt::CTRL | Qt::SHIFT | Qt::Key_Delete);
     m_deleteAction =
         makeAction(u"actionDeleteKey"_s, u"Delete…"_s,
                    u"Remove the key from the store and its secret from the keychain"_s);
     m_deleteAction->setShortcut(QKeySequence::Delete);
-    m_deleteAction->setShortcutContext(Qt::WidgetShortcut);
     m_refreshAction = makeAction(u"actionRefresh"_s, u"Refresh"_s, u"Reload the keys (F5)"_s);
     m_refreshAction->setShortcut(QKeySequence::Refresh);
 
@@ -304,8 +309,13 @@ void ApiKeysPage::buildUi()
             m_table->scrollToTop();
     });
 
-    for (QAction* action : {m_copyAction, m_deleteAction})
+    // The keys' own shortcuts work where the keys are: in the table. Ctrl+C and Delete must keep
+    // working in the search field.
+    for (QAction* action : {m_copyAction, m_deleteAction, m_editAction, m_rotateAction,
+                            m_disableAction, m_enableAction, m_revokeAction}) {
+        action->setShortcutContext(Qt::WidgetShortcut);
         m_table->addAction(action);
+    }
     connect(m_table, &QTableView::doubleClicked, this, [this] {
         if (m_editAction->isEnabled())
             editKey();

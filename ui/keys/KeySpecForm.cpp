@@ -3,6 +3,7 @@
 #include "Clock.h"
 #include "KeyValidator.h"
 #include "TierLimits.h"
+#include "TypeableDateTimeEdit.h"
 #include "UsdAmount.h"
 
 #include <QCheckBox>
@@ -246,7 +247,7 @@ void KeySpecForm::buildExpirySection()
 
     m_expiryNeverCheck = new QCheckBox(u"Never"_s, this);
     m_expiryNeverCheck->setObjectName(u"expiryNeverCheck"_s);
-    m_expiryEdit = new QDateTimeEdit(this);
+    m_expiryEdit = new TypeableDateTimeEdit(this);
     m_expiryEdit->setObjectName(u"expiryEdit"_s);
     m_expiryEdit->setTimeSpec(Qt::LocalTime);
     m_expiryEdit->setDisplayFormat(u"yyyy-MM-dd HH:mm"_s);

@@ -6,7 +6,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 const QString ClipboardClearKey = u"clipboard/clearSeconds"_s;
-}
+const QString WindowGeometryKey = u"window/geometry"_s;
+const QString LastPageKey = u"window/lastPage"_s;
+} // namespace
 
 UiSettings::UiSettings(QSettings& settings, QObject* parent)
     : QObject(parent)
@@ -31,4 +33,24 @@ void UiSettings::setClipboardClearSeconds(int seconds)
         return;
     m_settings.setValue(ClipboardClearKey, seconds);
     Q_EMIT clipboardClearSecondsChanged(seconds);
+}
+
+QByteArray UiSettings::windowGeometry() const
+{
+    return m_settings.value(WindowGeometryKey).toByteArray();
+}
+
+void UiSettings::setWindowGeometry(const QByteArray& geometry)
+{
+    m_settings.setValue(WindowGeometryKey, geometry);
+}
+
+QString UiSettings::lastPage() const
+{
+    return m_settings.value(LastPageKey).toString();
+}
+
+void UiSettings::setLastPage(const QString& pageName)
+{
+    m_settings.setValue(LastPageKey, pageName);
 }

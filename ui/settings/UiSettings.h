@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QObject>
 
 class QSettings;
@@ -19,6 +20,13 @@ public:
     // 0: never clear the clipboard after copying a key.
     int clipboardClearSeconds() const;
     void setClipboardClearSeconds(int seconds);
+
+    // The main window's geometry (QWidget::saveGeometry()) and the objectName of the page it
+    // showed when it closed; empty when never saved.
+    QByteArray windowGeometry() const;
+    void setWindowGeometry(const QByteArray& geometry);
+    QString lastPage() const;
+    void setLastPage(const QString& pageName);
 
 Q_SIGNALS:
     void clipboardClearSecondsChanged(int seconds);

@@ -64,11 +64,17 @@ UsageImportDialog::UsageImportDialog(UsageStore& store, QWidget* parent)
     layout->addLayout(form);
 
     m_busy = new QProgressBar(this);
+    m_busy->setObjectName(u"importProgressBar"_s);
     m_busy->setRange(0, 0);
     m_busy->setTextVisible(false);
     m_busy->setMaximumHeight(8);
     m_busy->hide();
     layout->addWidget(m_busy);
+    m_progressLabel = new QLabel(this);
+    m_progressLabel->setObjectName(u"importProgressLabel"_s);
+    m_progressLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_progressLabel->hide();
+    layout->addWidget(m_progressLabel);
 
     m_summary = new QLabel(this);
     m_summary->setObjectName(u"importSummary"_s);
@@ -87,6 +93,10 @@ UsageImportDialog::UsageImportDialog(UsageStore& store, QWidget* parent)
     m_importButton = m_buttons->addButton(u"Import"_s, QDialogButtonBox::AcceptRole);
     m_importButton->setObjectName(u"importRunButton"_s);
     m_importButton->setDefault(true);
+    m_cancelButton = m_buttons->addButton(u"Cancel Import"_s, QDialogButtonBox::ActionRole);
+    m_cancelButton->setObjectName(u"importCancelButton"_s);
+    m_cancelButton->setToolTip(u"Stop the import; nothing of the file is stored"_s);
+    m_cancelButton->hide();
     layout->addWidget(m_buttons);
 
     connect(browseButton, &QPushButton::clicked, this, &UsageImportDialog::browse);
@@ -94,6 +104,21 @@ UsageImportDialog::UsageImportDialog(UsageStore& store, QWidget* parent)
     // Import does not close the dialog: the report is what the user came for.
     connect(m_importButton, &QPushButton::clicked, this, &UsageImportDialog::startImport);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_cancelButton, &QPushButton::clicked, this, [this] {
+        m_watcher.cancel();
+        m_cancelButton->setEnabled(false);
+        m_progressLabel->setText(u"Cancelling…"_s);
+    });
+    // Only a store that reads the file itself reports progress, and only such a one can stop.
+    connect(&m_watcher, &QFutureWatcherBase::progressRangeChanged, this, [this](int low, int high) {
+        m_busy->setRange(low, high);
+        m_cancelButton->setVisible(m_importing && high > low);
+    });
+    connect(&m_watcher, &QFutureWatcherBase::finished, this, &UsageImportDialog::importDone);
+    connect(&m_watcher, &QFutureWatcherBase::progressValueChanged, this,
+            &UsageImportDialog::showProgress);
+    connect(&m_watcher, &QFutureWatcherBase::progressTextChanged, this,
+            &UsageImportDialog::showProgress);
     updateButtons();
 }
 
@@ -110,6 +135,16 @@ QString UsageImportDialog::reportText() const
     return text;
 }
 
+void UsageImportDialog::reject()
+{
+    if (m_importing && m_cancelButton->isVisible()) {
+        if (m_cancelButton->isEnabled())
+            m_cancelButton->click();
+        return;
+    }
+    QDialog::reject();
+}
+
 void UsageImportDialog::browse()
 {
     const QString path = QFileDialog::getOpenFileName(
@@ -121,13 +156,21 @@ void UsageImportDialog::browse()
 
 void UsageImportDialog::updateButtons()
 {
-    m_importButton->setEnabled(!m_importing && !m_pathEdit->text().trimmed().isEmpty());
+    // A file just imported is not offered again: every event of it would be a duplicate, and
+    // Import sits where Cancel Import was, under a pointer that came to cancel.
+    const QString path = m_pathEdit->text().trimmed();
+    m_importButton->setEnabled(!m_importing && !path.isEmpty() && path != m_importedPath);
 }
 
 void UsageImportDialog::setImporting(bool importing)
 {
     m_importing = importing;
     m_busy->setVisible(importing);
+    m_busy->setRange(0, 0);
+    m_progressLabel->setVisible(importing);
+    m_progressLabel->clear();
+    m_cancelButton->setVisible(false);
+    m_cancelButton->setEnabled(true);
     m_pathEdit->setEnabled(!importing);
     m_formatCombo->setEnabled(!importing);
     m_skipBadLines->setEnabled(!importing);
@@ -144,21 +187,49 @@ void UsageImportDialog::startImport()
     options.skipBadLines = m_skipBadLines->isChecked();
     if (const int format = m_formatCombo->currentData().toInt(); format >= 0)
         options.format = UsageCodec::Format(format);
-    m_summary->setText(u"Importing %1…"_s.arg(QFileInfo(path).fileName()));
-    m_summary->show();
+    m_summary->hide();
     m_report->clear();
     m_report->hide();
     setImporting(true);
-    m_store.importUsage(UsageSource::file(path), options)
-        .then(this,
-              [this](const UsageImportReport& report) {
-                  setImporting(false);
-                  showReport(report);
-              })
-        .onFailed(this, [this](const std::exception& error) {
-            setImporting(false);
-            showFailure(error);
-        });
+    m_progressLabel->setText(u"Importing %1…"_s.arg(QFileInfo(path).fileName()));
+    m_sinceStart.start();
+    m_watcher.setFuture(m_store.importUsage(UsageSource::file(path), options));
+}
+
+void UsageImportDialog::importDone()
+{
+    setImporting(false);
+    m_summary->show();
+    const QFuture<UsageImportReport> import = m_watcher.future();
+    try {
+        // A cancelled import drops the failure it throws: cancelled, it says nothing more.
+        if (import.resultCount() == 0) {
+            QFuture<UsageImportReport>(import).waitForFinished();
+            m_summary->setText(u"Nothing was imported. The import was cancelled."_s);
+            Q_EMIT importFinished(false);
+            return;
+        }
+        showReport(import.result());
+    } catch (const std::exception& error) {
+        showFailure(error);
+    }
+}
+
+void UsageImportDialog::showProgress()
+{
+    if (!m_importing || !m_cancelButton->isEnabled())
+        return;
+    m_busy->setValue(m_watcher.progressValue());
+    bool counted = false;
+    const qint64 lines = m_watcher.progressText().toLongLong(&counted);
+    if (!counted)
+        return;
+    const QLocale locale;
+    QString text = u"%1 lines read"_s.arg(locale.toString(lines));
+    // A rate over less than a second says little.
+    if (const qint64 ms = m_sinceStart.elapsed(); ms >= 1000)
+        text += u" · %1 lines a second"_s.arg(locale.toString(lines * 1000 / ms));
+    m_progressLabel->setText(text);
 }
 
 void UsageImportDialog::showReport(const UsageImportReport& report)
@@ -179,6 +250,10 @@ void UsageImportDialog::showReport(const UsageImportReport& report)
     else if (!report.committed && !report.errors.isEmpty())
         summary << u"Fix these lines, or tick “Skip bad lines” to import the others:"_s;
     m_summary->setText(summary.join(u' '));
+    if (report.committed) {
+        m_importedPath = m_pathEdit->text().trimmed();
+        updateButtons();
+    }
 
     QStringList lines;
     for (const UsageImportReport::LineError& error : report.errors) {

@@ -6,6 +6,7 @@
 #include "KeyStore.h"
 #include "PageHeading.h"
 #include "SummaryCard.h"
+#include "TypeableDateTimeEdit.h"
 #include "UsageBreakdownChart.h"
 #include "UsageCsvExport.h"
 #include "UsageImportDialog.h"
@@ -191,7 +192,7 @@ QWidget* UsagePage::buildToolbar()
     m_rangeCombo->setCurrentIndex(int(Range::Last30Days));
 
     const auto makeEdit = [bar](const QString& objectName, const QString& toolTip) {
-        auto* edit = new QDateTimeEdit(bar);
+        auto* edit = new TypeableDateTimeEdit(bar);
         edit->setObjectName(objectName);
         edit->setToolTip(toolTip);
         edit->setCalendarPopup(true);

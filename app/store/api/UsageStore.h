@@ -56,7 +56,9 @@ public:
     // Reads the source as a stream (opened on the side that reads: memory does not grow with it).
     // Keys are named by id or label. Without skipBadLines the first bad line fails the import
     // (StoreError::Invalid, fields "line N: field") and nothing is stored; a source that does
-    // not open fails with the field "file".
+    // not open fails with the field "file". A store that reads the file itself reports progress:
+    // the range 0-1000 (permille of the file read), the lines read so far as the progress text
+    // (digits alone), and stops, storing nothing, when the future is cancelled.
     virtual QFuture<UsageImportReport> importUsage(const UsageSource& source,
                                                    const UsageImportOptions& options) = 0;
 

@@ -22,7 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int ProgressScale = 1000;
-constexpr int ImportCacheKiB = 128 * 1024;
+constexpr int ImportCacheKiB = 32 * 1024;
 // Other writers wait for the lock in SQLite's busy handler, which sleeps up to 100 ms between
 // tries. An import that starts its next chunk the moment it commits one would starve them (seen
 // on a loaded 2-core machine: no key could be created during a whole 1M-line import), so once
@@ -159,7 +159,7 @@ QFuture<UsageImportReport> SqlUsageStore::importUsage(const UsageSource& source,
                 if (promise.isCanceled())
                     return false;
                 const int done = size > 0 ? int(bytesRead * ProgressScale / size) : 0;
-                promise.setProgressValueAndText(done, u"%1 lines read"_s.arg(linesRead));
+                promise.setProgressValueAndText(done, QString::number(linesRead));
                 return true;
             },
             [&] {

@@ -48,6 +48,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QWizard>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -362,6 +363,54 @@ private Q_SLOTS:
         QTRY_COMPARE(cellOf(u"made-elsewhere"_s, KeyTableModel::Status), u"Active"_s);
     }
 
+    void keyShortcutsWorkInTheTable()
+    {
+        // A dialog that closed leaves the window inactive under the offscreen platform.
+        const auto focusTable = [this] {
+            QApplication::setActiveWindow(m_window.get());
+            table()->setFocus();
+            return QTest::qWaitFor([this] { return table()->hasFocus(); });
+        };
+        select(u"made-elsewhere"_s);
+        QVERIFY(focusTable());
+
+        QTest::keyClick(table(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(cellOf(u"made-elsewhere"_s, KeyTableModel::Status), u"Disabled"_s);
+        QTRY_VERIFY(action(u"actionEnableKey"_s)->isEnabled());
+        QTest::keyClick(table(), Qt::Key_E, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(cellOf(u"made-elsewhere"_s, KeyTableModel::Status), u"Active"_s);
+
+        QTest::keyClick(table(), Qt::Key_F2);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<KeyEditorDialog>());
+        QPointer<KeyEditorDialog> editor = GuiTest::visibleTopLevel<KeyEditorDialog>();
+        editor->reject();
+        QTRY_VERIFY(!editor);
+
+        QVERIFY(focusTable());
+        QTest::keyClick(table(), Qt::Key_R, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<QWizard>());
+        QPointer<QWizard> wizard = GuiTest::visibleTopLevel<QWizard>();
+        QCOMPARE(wizard->objectName(), u"rotateKeyWizard"_s);
+        wizard->reject();
+        QTRY_VERIFY(!wizard || !wizard->isVisible());
+        QVERIFY(focusTable());
+
+        // Revoke asks first, and No is the default.
+        GuiTest::ModalAnswer answer;
+        answerNextModal(&answer, QMessageBox::No);
+        QTest::keyClick(table(), Qt::Key_Delete, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(answer.answered);
+        QCOMPARE(answer.objectName, u"revokeConfirm"_s);
+        QCOMPARE(cellOf(u"made-elsewhere"_s, KeyTableModel::Status), u"Active"_s);
+
+        // Typed in the search field, the same keys edit the search, not the keys.
+        auto* search = GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s);
+        search->setFocus();
+        QTest::keyClick(search, Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
+        QTest::qWait(300);
+        QCOMPARE(cellOf(u"made-elsewhere"_s, KeyTableModel::Status), u"Active"_s);
+    }
+
     void searchAndFiltersNarrowRows()
     {
         QVERIFY(!createInStore(u"batch-jobs"_s, u"prod"_s).isEmpty());
@@ -587,6 +636,29 @@ private Q_SLOTS:
         QCOMPARE(name, u"aboutBox"_s);
         QVERIFY2(text.contains(QApplication::applicationVersion()), qPrintable(text));
         QVERIFY(text.contains(u"QtKeychain"_s));
+    }
+
+    // Last: it closes the window.
+    void theWindowReopensWhereItWasOnThePageItShowed()
+    {
+        auto* sidebar = GuiTest::child<QListWidget>(m_window.get(), u"sidebar"_s);
+        m_window->showNormal();
+        // Not the size a new window gets.
+        m_window->setGeometry(40, 30, 1111, 655);
+        QTRY_COMPARE(m_window->geometry().size(), QSize(1111, 655));
+        sidebar->setCurrentRow(2);
+        QTRY_COMPARE(sidebar->currentItem()->text(), u"Alerts"_s);
+        const QRect where = m_window->geometry();
+        QVERIFY(m_window->close());
+
+        MainWindow reopened(m_store->keys(), m_store->usage(), m_store->lifecycle(), *m_vault,
+                            m_clock, *m_uiSettings);
+        reopened.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&reopened));
+        QCOMPARE(reopened.geometry(), where);
+        QCOMPARE(GuiTest::child<QListWidget>(&reopened, u"sidebar"_s)->currentItem()->text(),
+                 u"Alerts"_s);
+        QVERIFY(GuiTest::child<QWidget>(&reopened, u"alertsPage"_s)->isVisible());
     }
 
     void cleanupTestCase()

@@ -80,6 +80,8 @@ private Q_SLOTS:
     void negativeQuotaIsRejected();
     void rpmAboveTierIsRejected();
     void expiryInThePastIsRejected();
+    void aFullDateAndTimeCanBeTyped_data();
+    void aFullDateAndTimeCanBeTyped();
     void escapeOnAFilledFormAsksBeforeDiscarding();
     void filledFormYieldsSpec();
     void setSpecRoundTrips();
@@ -213,6 +215,39 @@ void TestKeyDialogs::expiryInThePastIsRejected()
     expiry->setDateTime(QDateTime::fromMSecsSinceEpoch(Now - 24 * 3600 * 1000));
     QVERIFY(!create->isEnabled());
     QVERIFY(errorShown(&dialog, u"expires"_s));
+}
+
+void TestKeyDialogs::aFullDateAndTimeCanBeTyped_data()
+{
+    QTest::addColumn<bool>("selectAll");
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QDateTime>("expected");
+    const QDateTime july4(QDate(2031, 7, 4), QTime(18, 45), Qt::LocalTime);
+    QTest::newRow("over the whole text") << true << u"2031-07-04 18:45"_s << july4;
+    QTest::newRow("from the year on") << false << u"2031-07-04 18:45"_s << july4;
+    QTest::newRow("without leading zeros")
+        << true << u"2031-7-4 8:05"_s << QDateTime(QDate(2031, 7, 4), QTime(8, 5), Qt::LocalTime);
+}
+
+void TestKeyDialogs::aFullDateAndTimeCanBeTyped()
+{
+    QFETCH(bool, selectAll);
+    QFETCH(QString, typed);
+    QFETCH(QDateTime, expected);
+    KeyEditorDialog dialog(KeyEditorDialog::Mode::Create, m_clock);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QTest::keyClicks(child<QLineEdit>(&dialog, u"labelEdit"_s), u"ci-tests"_s);
+    child<QCheckBox>(&dialog, u"expiryNeverCheck"_s)->setChecked(false);
+    auto* expiry = child<QDateTimeEdit>(&dialog, u"expiryEdit"_s);
+    expiry->setFocus();
+    if (selectAll)
+        QTest::keyClick(expiry, Qt::Key_A, Qt::ControlModifier);
+    else
+        expiry->setSelectedSection(QDateTimeEdit::YearSection);
+    QTest::keyClicks(expiry, typed);
+    QCOMPARE(expiry->dateTime(), expected);
+    QCOMPARE(dialog.spec().expiresAtMs, std::optional<qint64>(expected.toMSecsSinceEpoch()));
 }
 
 void TestKeyDialogs::escapeOnAFilledFormAsksBeforeDiscarding()

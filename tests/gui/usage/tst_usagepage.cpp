@@ -33,6 +33,7 @@
 #include <QLineSeries>
 #include <QListWidget>
 #include <QPixmap>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollBar>
@@ -640,12 +641,67 @@ private Q_SLOTS:
                  qPrintable(dialog->reportText()));
         QVERIFY2(dialog->reportText().contains(u"line 2: time"_s),
                  qPrintable(dialog->reportText()));
+        // Imported: the same file is not offered again (all of it would be duplicates).
+        QVERIFY(!run->isEnabled());
+        dialog->setPath(path + u" "_s);
+        QVERIFY(!run->isEnabled());
+        dialog->setPath(m_dir.filePath(u"another.jsonl"_s));
+        QVERIFY(run->isEnabled());
         dialog->close();
 
         // The import is announced; the page leaves its empty state by itself.
         QTRY_VERIFY_WITH_TIMEOUT(!empty->isVisible(), 10000);
         QTRY_COMPARE(cardValue(u"requestsCard"_s), u"2"_s);
         QCOMPARE(cardValue(u"costCard"_s), u"$0.03"_s);
+    }
+
+    void aLongImportShowsItsPaceAndCanBeCancelled()
+    {
+        showPage();
+        auto* empty = child<QWidget>(m_page.get(), u"usageEmptyState"_s);
+        QTRY_VERIFY(empty->isVisible());
+        const QString path = m_dir.filePath(u"long.jsonl"_s);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QByteArray lines;
+        for (int i = 0; i < 150'000; ++i) {
+            lines += UsageCodec::toJsonLine(
+                makeEvent(m_web, HourMs + i, u"gpt-4o"_s, 200, 10, 10, 1'000, u"long-%1"_s.arg(i)),
+                u"prod-web-app"_s);
+        }
+        QCOMPARE(file.write(lines), lines.size());
+        file.close();
+
+        m_page->findChild<QAction*>(u"actionImportUsage"_s)->trigger();
+        UsageImportDialog* dialog = nullptr;
+        QTRY_VERIFY((dialog = m_page->findChild<UsageImportDialog*>()) && dialog->isVisible());
+        dialog->setPath(path);
+        auto* cancel = child<QPushButton>(dialog, u"importCancelButton"_s);
+        QVERIFY(!cancel->isVisible());
+        QTest::mouseClick(child<QPushButton>(dialog, u"importRunButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(cancel->isVisible());
+        auto* pace = child<QLabel>(dialog, u"importProgressLabel"_s);
+        QTRY_VERIFY2(pace->text().contains(u" lines read"_s), qPrintable(pace->text()));
+        auto* bar = child<QProgressBar>(dialog, u"importProgressBar"_s);
+        QCOMPARE(bar->maximum(), 1000);
+        QVERIFY(bar->value() > 0);
+
+        // Escape asks what Cancel Import does, and the dialog stays to say how it ended.
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(!cancel->isEnabled());
+        QTRY_VERIFY2_WITH_TIMEOUT(!dialog->isImporting(),
+                                  qPrintable(dialog->reportText() + u" / "_s + pace->text()),
+                                  30000);
+        QVERIFY2(dialog->reportText().startsWith(u"Nothing was imported."_s),
+                 qPrintable(dialog->reportText()));
+        QVERIFY2(dialog->reportText().contains(u"cancelled"_s), qPrintable(dialog->reportText()));
+        QVERIFY(!cancel->isVisible());
+        dialog->close();
+        // Nothing of the file was stored, so nothing was announced either.
+        QTest::qWait(500);
+        QVERIFY(empty->isVisible());
+        QCOMPARE(cardValue(u"requestsCard"_s), u"0"_s);
     }
 };
 

@@ -62,34 +62,6 @@ UsageTotals sumOf(const QList<UsageEvent>& events)
     return totals;
 }
 
-// Events of keys a and b around [from, to): from 06:00 on one day to 18:00 three days later,
-// so partial days at both ends; those inside alternate between the keys and the statuses.
-struct SeveralDays
-{
-    qint64 from;
-    qint64 to;
-    QList<UsageEvent> outside;
-    QList<UsageEvent> inside;
-};
-
-SeveralDays severalDaysOfUsage(const QString& a, const QString& b)
-{
-    const qint64 from = TestSupport::at("2025-12-20T06:00:00Z");
-    const qint64 to = TestSupport::at("2025-12-23T18:00:00Z");
-    return {from,
-            to,
-            {usageEvent(a, from - 1, 1), usageEvent(b, to, 2),
-             usageEvent(a, TestSupport::at("2025-12-20T00:00:00Z"), 4)},
-            {
-                usageEvent(a, from, 10),
-                usageEvent(b, TestSupport::at("2025-12-20T23:59:59.999Z"), 20),
-                usageEvent(a, TestSupport::at("2025-12-21T00:00:00Z"), 40, u"o3-mini"_s),
-                usageEvent(b, TestSupport::at("2025-12-22T12:00:00Z"), 80, u"o3-mini"_s, 429),
-                usageEvent(a, TestSupport::at("2025-12-23T00:00:00Z"), 160),
-                usageEvent(b, to - 1, 320),
-            }};
-}
-
 } // namespace
 
 UsageStoreContract::UsageStoreContract(Factory factory, QObject* parent)
@@ -572,6 +544,30 @@ void UsageStoreContract::seriesFoldsDenseBucketsInTheZone()
     QCOMPARE(series.value(), expected);
 }
 
+UsageStoreContract::SeveralDays UsageStoreContract::recordSeveralDaysOfUsage()
+{
+    SeveralDays days{createKey(u"a"_s),
+                     createKey(u"b"_s),
+                     TestSupport::at("2025-12-20T06:00:00Z"),
+                     TestSupport::at("2025-12-23T18:00:00Z"),
+                     {}};
+    const QString& a = days.a;
+    const QString& b = days.b;
+    days.inside = {
+        usageEvent(a, days.from, 10),
+        usageEvent(b, TestSupport::at("2025-12-20T23:59:59.999Z"), 20),
+        usageEvent(a, TestSupport::at("2025-12-21T00:00:00Z"), 40, u"o3-mini"_s),
+        usageEvent(b, TestSupport::at("2025-12-22T12:00:00Z"), 80, u"o3-mini"_s, 429),
+        usageEvent(a, TestSupport::at("2025-12-23T00:00:00Z"), 160),
+        usageEvent(b, days.to - 1, 320),
+    };
+    const QList<UsageEvent> outside{usageEvent(a, days.from - 1, 1), usageEvent(b, days.to, 2),
+                                    usageEvent(a, TestSupport::at("2025-12-20T00:00:00Z"), 4)};
+    if (a.isEmpty() || b.isEmpty() || !outcomeOf(usage().recordUsage(outside + days.inside)).ok())
+        days.a.clear();
+    return days;
+}
+
 void UsageStoreContract::aKeysDaySeriesCountsWholeAndPartialDays_data()
 {
     QTest::addColumn<QByteArray>("zone");
@@ -586,11 +582,8 @@ void UsageStoreContract::aKeysDaySeriesCountsWholeAndPartialDays()
     QFETCH(QByteArray, zone);
     const QTimeZone timeZone(zone);
     QVERIFY(timeZone.isValid());
-    const QString a = createKey(u"a"_s);
-    const QString b = createKey(u"b"_s);
-    QVERIFY(!a.isEmpty() && !b.isEmpty());
-    const auto [from, to, outside, inside] = severalDaysOfUsage(a, b);
-    QVERIFY(outcomeOf(usage().recordUsage(outside + inside)).ok());
+    const auto [a, b, from, to, inside] = recordSeveralDaysOfUsage();
+    QVERIFY(!a.isEmpty());
 
     for (UsageQuery::StatusClass statusClass :
          {UsageQuery::StatusClass::All, UsageQuery::StatusClass::Success}) {
@@ -668,11 +661,8 @@ void UsageStoreContract::groupsAreHighestCostFirst()
 
 void UsageStoreContract::groupsOverSeveralDaysCountPartialDays()
 {
-    const QString a = createKey(u"a"_s);
-    const QString b = createKey(u"b"_s);
-    QVERIFY(!a.isEmpty() && !b.isEmpty());
-    const auto [from, to, outside, inside] = severalDaysOfUsage(a, b);
-    QVERIFY(outcomeOf(usage().recordUsage(outside + inside)).ok());
+    const auto [a, b, from, to, inside] = recordSeveralDaysOfUsage();
+    QVERIFY(!a.isEmpty());
 
     for (UsageQuery::StatusClass statusClass :
          {UsageQuery::StatusClass::All, UsageQuery::StatusClass::Success}) {

@@ -66,6 +66,18 @@ private:
     UsageStore& usage() { return m_store->usage(); }
     // The new key's id, or empty (and a test failure) when it could not be created.
     QString createKey(const QString& label, std::optional<qint64> quotaMicros = std::nullopt);
+    // Keys a and b, and their usage around [from, to) (06:00 on one day to 18:00 three days
+    // later: partial days at both ends) recorded; inside: the events in the range, alternating
+    // between the keys and the statuses. a is empty when that failed.
+    struct SeveralDays
+    {
+        QString a;
+        QString b;
+        qint64 from = 0;
+        qint64 to = 0;
+        QList<UsageEvent> inside;
+    };
+    SeveralDays recordSeveralDaysOfUsage();
     std::optional<ApiKeyRecord> findKey(const QString& id);
 
     Factory m_factory;

@@ -804,7 +804,9 @@ void TestUsageImport::cancelledImportStoresNothing()
     QTRY_VERIFY_WITH_TIMEOUT(watcher.progressValue() > 0 || future.isFinished(), 60'000);
     QVERIFY2(!future.isFinished(), "the import finished before it could be cancelled");
     QCOMPARE(watcher.progressMaximum(), 1000);
-    QVERIFY(watcher.progressText().endsWith(u" lines read"_s));
+    // The text is the lines read so far, digits alone.
+    bool counted = false;
+    QVERIFY(watcher.progressText().toLongLong(&counted) > 0 && counted);
     future.cancel();
     QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 60'000);
     QVERIFY(future.isCanceled());
