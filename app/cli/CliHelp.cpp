@@ -89,6 +89,8 @@ Key options (update changes only those given):
   --spend-cap-day USD|none
   --spend-cap-week USD|none
   --spend-cap-month USD|none
+  --owner TEXT                  who answers for the key, e.g. "Payments team"
+  --note TEXT                   why it exists; at most 2,000 characters, may span lines
 
 Create only:
   --no-keychain                 do not save the secret in the OS keychain

@@ -135,6 +135,7 @@ QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs,
         {u"Models"_s, models.isEmpty() ? u"all"_s : models.join(u", ")},
         {u"IP allowlist"_s,
          s.ipAllowlist.isEmpty() ? u"any address"_s : CidrBlock::joinList(s.ipAllowlist)},
+        {u"Owner"_s, s.owner.isEmpty() ? u"-"_s : printable(s.owner)},
     };
     QList<std::pair<QString, QString>> links;
     const auto keyName = [&](const QString& id) {
@@ -146,9 +147,17 @@ QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs,
         links.append({u"Rotated from"_s, keyName(r.rotatedFromId)});
     if (!r.rotatedToId.isEmpty())
         links.append({u"Rotated to"_s, keyName(r.rotatedToId)});
+    constexpr int ValueColumn = 17;
     QString text;
     for (const auto& [name, value] : rows + links)
-        text += (name + u':').leftJustified(17) + value + u'\n';
+        text += (name + u':').leftJustified(ValueColumn) + value + u'\n';
+    if (!s.note.isEmpty()) {
+        // Each line of the note under the first, in the value column.
+        const QStringList lines = s.note.split(u'\n');
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            text += (i == 0 ? u"Note:"_s : QString()).leftJustified(ValueColumn) +
+                    printable(lines.at(i)) + u'\n';
+    }
     return text;
 }
 

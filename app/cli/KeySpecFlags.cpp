@@ -80,6 +80,8 @@ const QStringList& KeySpecFlags::names()
         u"--spend-cap-day"_s,
         u"--spend-cap-week"_s,
         u"--spend-cap-month"_s,
+        u"--owner"_s,
+        u"--note"_s,
     };
     return flags;
 }
@@ -151,6 +153,10 @@ FieldErrors KeySpecFlags::apply(const QHash<QString, QString>& values, KeySpec& 
             ok = applyMoney(text, u"none", spec.spendCapWeekMicros, &error);
         } else if (flag == u"--spend-cap-month") {
             ok = applyMoney(text, u"none", spec.spendCapMonthMicros, &error);
+        } else if (flag == u"--owner") {
+            spec.owner = text;
+        } else if (flag == u"--note") {
+            spec.note = text;
         }
         if (!ok)
             errors << FieldError{flag, error};

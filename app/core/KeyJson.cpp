@@ -95,6 +95,8 @@ QJsonObject KeyJson::specToJson(const KeySpec& spec)
     for (const CidrBlock& b : spec.ipAllowlist)
         ips << b.toString();
     o[u"ips"_s] = QJsonArray::fromStringList(ips);
+    o[u"owner"_s] = spec.owner;
+    o[u"note"_s] = spec.note;
     return o;
 }
 
@@ -217,6 +219,8 @@ KeySpec KeyJson::specFromJson(const QJsonObject& o, const KeySpec& base, FieldEr
     };
     text(u"label"_s, &spec.label);
     text(u"environment"_s, &spec.environment);
+    text(u"owner"_s, &spec.owner);
+    text(u"note"_s, &spec.note);
     if (o.contains(u"type"_s)) {
         const auto type = KeyEnums::typeFromName(o.value(u"type"_s).toString());
         if (type)

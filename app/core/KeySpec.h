@@ -24,6 +24,10 @@ struct KeySpec
     std::optional<qint64> tpmOverride;
     QStringList models;           // empty: every model
     QList<CidrBlock> ipAllowlist; // empty: every address
+    // Who answers for the key (a person or team) and why it exists: free text the store keeps
+    // for admins, never used to admit a request.
+    QString owner;
+    QString note;
 
     friend bool operator==(const KeySpec&, const KeySpec&) = default;
 };

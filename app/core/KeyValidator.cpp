@@ -3,6 +3,7 @@
 #include "ApiKeyFormat.h"
 #include "PlainText.h"
 #include "TierLimits.h"
+#include "UsdAmount.h"
 
 #include <QLocale>
 #include <QSet>
@@ -54,6 +55,27 @@ void checkPositiveMoney(FieldErrors& errors, const QString& field,
         errors << FieldError{field, u"must not be negative"_s};
     else if (*micros == 0)
         errors << FieldError{field, u"must be above 0 (leave it empty for no limit)"_s};
+}
+
+// Owner and note are shown as typed, so they follow the label's rules; a note may span lines.
+void checkFreeText(FieldErrors& errors, const QString& field, const QString& text, int maxLength,
+                   bool multiLine)
+{
+    const QStringList lines = multiLine ? text.split(u'\n') : QStringList{text};
+    for (const QString& line : lines) {
+        if (const auto problem = PlainText::problem(line)) {
+            errors << FieldError{field, multiLine && line.contains(u'\r')
+                                            ? u"must not contain carriage returns or control "
+                                              u"characters"_s
+                                            : *problem};
+            return;
+        }
+    }
+    if (const qsizetype length = text.toUcs4().size(); length > maxLength)
+        errors << FieldError{
+            field, u"has %1 characters; at most %2 are allowed"_s.arg(length).arg(maxLength)};
+    else if (ApiKeyFormat::containsSecretShape(text))
+        errors << FieldError{field, SecretShapeProblem};
 }
 
 void checkOverride(FieldErrors& errors, const QString& field, const std::optional<qint64>& value,
@@ -139,6 +161,18 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
     if (positive(spec.spendCapWeekMicros) && positive(spec.spendCapMonthMicros) &&
         *spec.spendCapWeekMicros > *spec.spendCapMonthMicros)
         errors << FieldError{u"spend_cap_week"_s, u"is above the monthly cap"_s};
+    // A cap the quota always reaches first would never refuse anything: a mistake, not a limit.
+    for (const auto& [field, cap] : {std::pair{u"spend_cap_month"_s, spec.spendCapMonthMicros},
+                                     std::pair{u"spend_cap_week"_s, spec.spendCapWeekMicros},
+                                     std::pair{u"spend_cap_day"_s, spec.spendCapDayMicros}}) {
+        if (positive(cap) && positive(spec.quotaLimitMicros) && *cap > *spec.quotaLimitMicros) {
+            errors << FieldError{
+                field, u"%1 is above the quota of %2, which stops requests "
+                       u"first; lower it or raise the quota"_s.arg(
+                           UsdAmount::display(*cap), UsdAmount::display(*spec.quotaLimitMicros))};
+            break;
+        }
+    }
 
     const TierLimits tier = TierLimits::forTier(spec.tier);
     checkOverride(errors, u"rpm"_s, spec.rpmOverride, tier.requestsPerMinute, spec.tier,
@@ -173,6 +207,9 @@ FieldErrors KeyValidator::validate(const KeySpec& spec, qint64 nowUtcMs, const K
 
     if (spec.ipAllowlist.size() > MaxIpEntries)
         errors << FieldError{u"ips"_s, u"at most %1 entries"_s.arg(MaxIpEntries)};
+
+    checkFreeText(errors, u"owner"_s, spec.owner, MaxOwnerLength, false);
+    checkFreeText(errors, u"note"_s, spec.note, MaxNoteLength, true);
 
     return errors;
 }

@@ -6,7 +6,7 @@
 
 // Field names are the CLI's flag names without dashes and the JSON members: label,
 // environment, type, billing_cycle_day, permissions, expires, quota_usd, spend_cap_day,
-// spend_cap_week, spend_cap_month, tier, rpm, tpm, models, ips.
+// spend_cap_week, spend_cap_month, tier, rpm, tpm, models, ips, owner, note.
 class KeyValidator final
 {
 public:
@@ -15,6 +15,8 @@ public:
     static constexpr int MaxModelLength = 128;
     static constexpr int MaxModels = 200;
     static constexpr int MaxIpEntries = 200;
+    static constexpr int MaxOwnerLength = 120;
+    static constexpr int MaxNoteLength = 2000;
 
     // nowUtcMs judges the expiry: a key cannot be given an expiry in the past. When editing,
     // pass the stored spec: an expiry left as it was is not re-judged, so an expired key's other

@@ -282,6 +282,27 @@ private Q_SLOTS:
         QVERIFY(missing.err.contains(u"\"no-such-key\": not found"_s));
     }
 
+    void ownerAndNoteAreKeptAndShown()
+    {
+        createJson({u"--label"_s, u"noted"_s, u"--owner"_s, u"Payments team"_s, u"--note"_s,
+                    u"Checkout in eu-west-1.\nRotate with the Friday deploy."_s,
+                    u"--no-keychain"_s});
+        const Run shown = ctl({u"keys"_s, u"show"_s, u"noted"_s});
+        QCOMPARE(shown.exitCode, 0);
+        QVERIFY2(shown.out.contains(u"Owner:           Payments team\n"_s), qPrintable(shown.out));
+        // Each line of the note in the value column.
+        QVERIFY2(shown.out.contains(u"Note:            Checkout in eu-west-1.\n"
+                                    u"                 Rotate with the Friday deploy.\n"_s),
+                 qPrintable(shown.out));
+        QCOMPARE(showJson(u"noted"_s).value(u"owner"_s).toString(), u"Payments team"_s);
+
+        // Cleared with an empty value; the other field stays.
+        QCOMPARE(ctl({u"keys"_s, u"update"_s, u"noted"_s, u"--note"_s, u""_s}).exitCode, 0);
+        const QJsonObject cleared = showJson(u"noted"_s);
+        QCOMPARE(cleared.value(u"note"_s).toString(), QString());
+        QCOMPARE(cleared.value(u"owner"_s).toString(), u"Payments team"_s);
+    }
+
     void updateChangesOnlyTheGivenFields()
     {
         const QString expires = futureTime(400);
@@ -553,6 +574,18 @@ private Q_SLOTS:
         row("model name",
             create + QStringList{u"--label"_s, u"m"_s, u"--models"_s, u"gpt-4o,$(rm)"_s},
             u"--models"_s);
+        row("owner with a line break",
+            create + QStringList{u"--label"_s, u"o"_s, u"--owner"_s, u"ops\nteam"_s}, u"--owner"_s);
+        row("note with an escape",
+            create + QStringList{u"--label"_s, u"o"_s, u"--note"_s, u"a\x1b[31mred"_s},
+            u"--note"_s);
+        row("note 2,001 chars",
+            create + QStringList{u"--label"_s, u"o"_s, u"--note"_s, QString(2001, u'n')},
+            u"--note"_s);
+        row("month cap above quota",
+            create + QStringList{u"--label"_s, u"c"_s, u"--quota-usd"_s, u"10"_s,
+                                 u"--spend-cap-month"_s, u"20"_s},
+            u"--spend-cap-month"_s);
         row("unknown flag", create + QStringList{u"--label"_s, u"u"_s, u"--bogus"_s, u"1"_s},
             u"--bogus"_s);
         row("switch with value", create + QStringList{u"--label"_s, u"u"_s, u"--json=yes"_s},

@@ -13,7 +13,7 @@ void TypeableDateTimeEdit::keyPressEvent(QKeyEvent* event)
     const bool plain = !(event->modifiers() & ~(Qt::ShiftModifier | Qt::KeypadModifier));
     const QChar typed = plain && text.size() == 1 ? text.at(0) : QChar();
     const bool digit = typed.isDigit();
-    const bool separator = typed.isPrint() && !typed.isLetterOrNumber() && !typed.isNull();
+    const bool separator = typed.isPrint() && !typed.isLetterOrNumber();
     if (separator && m_movedOn) {
         // The move the separator asks for has been made already.
         m_movedOn = false;

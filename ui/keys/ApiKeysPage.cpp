@@ -3,6 +3,7 @@
 #include "ClipboardGuard.h"
 #include "EnvExportDialog.h"
 #include "ErrorText.h"
+#include "KeyDetailsDialog.h"
 #include "KeyEditorDialog.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyStore.h"
@@ -168,9 +169,9 @@ ApiKeysPage::ApiKeysPage(KeyStore& store, UsageStore& usage, LifecycleStore& lif
 
 QList<QAction*> ApiKeysPage::keyActions() const
 {
-    return {m_generateAction, m_copyAction,   m_exportEnvAction, m_usageAction,
-            m_editAction,     m_rotateAction, m_disableAction,   m_enableAction,
-            m_revokeAction,   m_deleteAction, m_refreshAction};
+    return {m_generateAction, m_openAction,   m_copyAction,   m_exportEnvAction,
+            m_usageAction,    m_editAction,   m_rotateAction, m_disableAction,
+            m_enableAction,   m_revokeAction, m_deleteAction, m_refreshAction};
 }
 
 void ApiKeysPage::focusSearch()
@@ -192,6 +193,10 @@ void ApiKeysPage::buildActions()
                                   u"Create a key; its secret is shown once (Ctrl+N)"_s);
     m_generateAction->setIcon(QIcon(u":/icons/plus.svg"_s));
     m_generateAction->setShortcut(QKeySequence::New);
+    m_openAction = makeAction(u"actionOpenKey"_s, u"Open Key Page"_s,
+                              u"Everything about the key: limits and how much of each is used, "
+                              u"allowlists, owner and note, its usage and history (Enter)"_s);
+    m_openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
     m_copyAction = makeAction(u"actionCopyKey"_s, u"Copy key"_s,
                               u"Copy the full key from this computer's keychain"_s);
     m_copyAction->setIcon(QIcon(u":/icons/copy.svg"_s));
@@ -228,6 +233,7 @@ void ApiKeysPage::buildActions()
     m_refreshAction->setShortcut(QKeySequence::Refresh);
 
     connect(m_generateAction, &QAction::triggered, this, &ApiKeysPage::generateKey);
+    connect(m_openAction, &QAction::triggered, this, &ApiKeysPage::openKeyPage);
     connect(m_copyAction, &QAction::triggered, this, &ApiKeysPage::copyKey);
     connect(m_exportEnvAction, &QAction::triggered, this, &ApiKeysPage::exportEnv);
     connect(m_usageAction, &QAction::triggered, this, [this] {
@@ -311,17 +317,17 @@ void ApiKeysPage::buildUi()
 
     // The keys' own shortcuts work where the keys are: in the table. Ctrl+C and Delete must keep
     // working in the search field.
-    for (QAction* action : {m_copyAction, m_deleteAction, m_editAction, m_rotateAction,
-                            m_disableAction, m_enableAction, m_revokeAction}) {
+    for (QAction* action : {m_openAction, m_copyAction, m_deleteAction, m_editAction,
+                            m_rotateAction, m_disableAction, m_enableAction, m_revokeAction}) {
         action->setShortcutContext(Qt::WidgetShortcut);
         m_table->addAction(action);
     }
-    connect(m_table, &QTableView::doubleClicked, this, [this] {
-        if (m_editAction->isEnabled())
-            editKey();
-    });
+    // Opening is what a row does; editing stays an explicit action.
+    connect(m_table, &QTableView::doubleClicked, this, &ApiKeysPage::openKeyPage);
     connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
         QMenu menu(this);
+        menu.addAction(m_openAction);
+        menu.setDefaultAction(m_openAction);
         menu.addActions(
             {m_copyAction, m_exportEnvAction, m_usageAction, m_editAction, m_rotateAction});
         menu.addSeparator();
@@ -418,7 +424,7 @@ QWidget* ApiKeysPage::buildFilterBar()
 
     m_searchEdit = new QLineEdit(bar);
     m_searchEdit->setObjectName(u"searchEdit"_s);
-    m_searchEdit->setPlaceholderText(u"Search label, key, environment…"_s);
+    m_searchEdit->setPlaceholderText(u"Search label, key, owner, environment…"_s);
     m_searchEdit->setClearButtonEnabled(true);
     m_searchEdit->setToolTip(u"Matches label, masked key, environment, id and allowed models. "
                              "Paste a full key to find the key it belongs to."_s);
@@ -681,6 +687,7 @@ void ApiKeysPage::updateActions()
         anyLive = anyLive || record.status != KeyStatus::Revoked;
     }
     const bool single = selected.size() == 1;
+    m_openAction->setEnabled(single);
     m_copyAction->setEnabled(single);
     m_editAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked);
     m_rotateAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked &&
@@ -826,14 +833,47 @@ void ApiKeysPage::copyKey()
         });
 }
 
-void ApiKeysPage::editKey()
+void ApiKeysPage::openKeyPage()
 {
     const std::optional<ApiKeyRecord> record = singleSelection();
-    if (!record || record->status == KeyStatus::Revoked)
+    if (!record)
         return;
-    auto* dialog = new KeyEditorDialog(KeyEditorDialog::Mode::Edit, m_clock, this);
-    dialog->setSpec(record->spec);
-    const QString id = record->id;
+    auto* page = new KeyDetailsDialog(*m_model, record->id, {m_usage, m_lifecycle, m_clock}, this);
+    page->setAttribute(Qt::WA_DeleteOnClose);
+    const auto recordOf = [this](const QString& id) -> std::optional<ApiKeyRecord> {
+        const int row = m_model->rowForId(id);
+        return row < 0 ? std::nullopt : std::optional(m_model->record(row));
+    };
+    connect(page, &KeyDetailsDialog::editRequested, this,
+            [this, page, recordOf](const QString& id) {
+                if (const auto current = recordOf(id))
+                    editRecord(*current, page);
+            });
+    connect(page, &KeyDetailsDialog::rotateRequested, this,
+            [this, page, recordOf](const QString& id) {
+                if (const auto current = recordOf(id))
+                    rotateRecord(*current, page);
+            });
+    connect(page, &KeyDetailsDialog::usageRequested, this, [this, page](const QString& id) {
+        page->close();
+        Q_EMIT usageRequested({id});
+    });
+    page->show();
+}
+
+void ApiKeysPage::editKey()
+{
+    if (const std::optional<ApiKeyRecord> record = singleSelection())
+        editRecord(*record, this);
+}
+
+void ApiKeysPage::editRecord(const ApiKeyRecord& record, QWidget* over)
+{
+    if (record.status == KeyStatus::Revoked)
+        return;
+    auto* dialog = new KeyEditorDialog(KeyEditorDialog::Mode::Edit, m_clock, over);
+    dialog->setSpec(record.spec);
+    const QString id = record.id;
     connect(dialog, &QDialog::accepted, this, [this, dialog, id] { submitEdit(dialog, id); });
     connect(dialog, &QDialog::rejected, dialog, &QObject::deleteLater);
     dialog->open();
@@ -841,11 +881,16 @@ void ApiKeysPage::editKey()
 
 void ApiKeysPage::rotateKey()
 {
-    const std::optional<ApiKeyRecord> record = singleSelection();
-    if (!record || record->status == KeyStatus::Revoked || !record->rotatedToId.isEmpty())
+    if (const std::optional<ApiKeyRecord> record = singleSelection())
+        rotateRecord(*record, this);
+}
+
+void ApiKeysPage::rotateRecord(const ApiKeyRecord& record, QWidget* over)
+{
+    if (record.status == KeyStatus::Revoked || !record.rotatedToId.isEmpty())
         return;
-    auto* wizard = new RotateKeyWizard(*record, m_store, m_usage, m_lifecycle, m_vault, m_clock,
-                                       m_clipboard, this);
+    auto* wizard = new RotateKeyWizard(record, m_store, m_usage, m_lifecycle, m_vault, m_clock,
+                                       m_clipboard, over);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &RotateKeyWizard::keyRotated, this, [this](const ApiKeyRecord& created) {
         m_model->upsertRecord(created);

@@ -81,8 +81,13 @@ private:
     void showCreatedKey(const CreatedKey& created);
     void copyKey();
     void exportEnv();
+    // The selected key's own page.
+    void openKeyPage();
     void editKey();
     void rotateKey();
+    // over: the window the dialog opens on (the keys page, or a key page).
+    void editRecord(const ApiKeyRecord& record, QWidget* over);
+    void rotateRecord(const ApiKeyRecord& record, QWidget* over);
     void submitEdit(KeyEditorDialog* dialog, const QString& id);
     void changeStatus(const QList<ApiKeyRecord>& records, KeyStatus status);
     void confirmRevoke();
@@ -102,6 +107,7 @@ private:
     KeyFilterProxyModel* m_proxy = nullptr;
 
     QAction* m_generateAction = nullptr;
+    QAction* m_openAction = nullptr;
     QAction* m_copyAction = nullptr;
     QAction* m_exportEnvAction = nullptr;
     QAction* m_usageAction = nullptr;

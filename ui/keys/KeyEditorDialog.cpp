@@ -19,6 +19,8 @@ KeyEditorDialog::KeyEditorDialog(Mode mode, const Clock& clock, QWidget* parent)
     setWindowTitle(mode == Mode::Create ? u"Generate New Key"_s : u"Edit Key"_s);
 
     m_form = new KeySpecForm(clock, this);
+    if (mode == Mode::Create)
+        m_form->askForTierAndEnvironment();
     // The form is taller than a 768-pixel screen once errors show: let it scroll.
     auto* scroll = new QScrollArea(this);
     scroll->setObjectName(u"keyEditorScroll"_s);

@@ -43,6 +43,8 @@ QString fieldTitle(const QString& field)
         {u"tpm"_s, u"TPM"_s},
         {u"models"_s, u"Models"_s},
         {u"ips"_s, u"IP allowlist"_s},
+        {u"owner"_s, u"Owner"_s},
+        {u"note"_s, u"Note"_s},
     };
     return titles.value(field, field);
 }
@@ -166,6 +168,7 @@ KeySpecForm::KeySpecForm(const Clock& clock, QWidget* parent)
     buildExpirySection();
     buildLimitsSection();
     buildAccessSection();
+    buildOwnerSection();
     m_grid->setRowStretch(m_grid->rowCount(), 1);
 
     setSpec(KeySpec{});
@@ -187,7 +190,8 @@ void KeySpecForm::buildKeySection()
     m_environmentCombo->setEditable(true);
     m_environmentCombo->setInsertPolicy(QComboBox::NoInsert);
     m_environmentCombo->addItems({u"dev"_s, u"staging"_s, u"prod"_s});
-    m_environmentCombo->lineEdit()->setPlaceholderText(u"dev, staging, prod or your own"_s);
+    m_environmentCombo->lineEdit()->setPlaceholderText(
+        u"Choose dev, staging, prod or type your own"_s);
     addRow(u"Environment"_s,
            fieldBox(u"environment"_s, m_environmentCombo,
                     u"Pick one or type your own, e.g. ci or eu-prod."_s),
@@ -306,6 +310,7 @@ void KeySpecForm::buildLimitsSection()
 
     m_tierCombo = new QComboBox(this);
     m_tierCombo->setObjectName(u"tierCombo"_s);
+    m_tierCombo->setPlaceholderText(u"Choose a tier"_s);
     for (Tier tier : KeyEnums::allTiers())
         m_tierCombo->addItem(tierText(tier), int(tier));
     addRow(u"Tier"_s, fieldBox(u"tier"_s, m_tierCombo), m_tierCombo);
@@ -344,6 +349,23 @@ void KeySpecForm::buildAccessSection()
                     u"Addresses or CIDR blocks, comma or newline separated. Empty: any address."_s),
            m_ipsEdit);
     connect(m_ipsEdit, &QPlainTextEdit::textChanged, this, [this] { touch(u"ips"_s); });
+}
+
+void KeySpecForm::buildOwnerSection()
+{
+    addSection(u"Owner"_s);
+
+    m_ownerEdit = lineEdit(u"ownerEdit"_s, u"e.g. Payments team, alice@example.com"_s, this);
+    m_ownerEdit->setMaxLength(KeyValidator::MaxOwnerLength * 2);
+    addRow(u"Owner"_s, fieldBox(u"owner"_s, m_ownerEdit), m_ownerEdit);
+    connect(m_ownerEdit, &QLineEdit::textEdited, this, [this] { touch(u"owner"_s); });
+
+    m_noteEdit = listEdit(u"noteEdit"_s, u"What the key is for, where it is deployed"_s, this);
+    addRow(u"Note"_s,
+           fieldBox(u"note"_s, m_noteEdit,
+                    u"Seen by every admin of this store; never put a secret here."_s),
+           m_noteEdit);
+    connect(m_noteEdit, &QPlainTextEdit::textChanged, this, [this] { touch(u"note"_s); });
 }
 
 QWidget* KeySpecForm::fieldBox(const QString& field, QWidget* input, const QString& hint)
@@ -407,8 +429,24 @@ void KeySpecForm::addRow(const QString& title, QWidget* field, QWidget* firstInp
     m_grid->addWidget(field, row, 1);
 }
 
+void KeySpecForm::askForTierAndEnvironment()
+{
+    m_filling = true;
+    m_environmentCombo->setCurrentIndex(-1);
+    m_environmentCombo->clearEditText();
+    m_tierCombo->setCurrentIndex(-1);
+    m_filling = false;
+    updateTierHints();
+    refresh();
+}
+
 void KeySpecForm::updateTierHints()
 {
+    if (m_tierCombo->currentIndex() < 0) {
+        m_rpmEdit->setPlaceholderText(u"Choose a tier first"_s);
+        m_tpmEdit->setPlaceholderText(u"Choose a tier first"_s);
+        return;
+    }
     const TierLimits limits = TierLimits::forTier(Tier(m_tierCombo->currentData().toInt()));
     m_rpmEdit->setPlaceholderText(overridePlaceholder(limits.requestsPerMinute));
     m_tpmEdit->setPlaceholderText(overridePlaceholder(limits.tokensPerMinute));
@@ -449,6 +487,8 @@ void KeySpecForm::setSpec(const KeySpec& spec)
     m_tpmEdit->setText(spec.tpmOverride ? QString::number(*spec.tpmOverride) : QString());
     m_modelsEdit->setPlainText(spec.models.join(u", "_s));
     m_ipsEdit->setPlainText(CidrBlock::joinList(spec.ipAllowlist));
+    m_ownerEdit->setText(spec.owner);
+    m_noteEdit->setPlainText(spec.note);
     m_billingDaySpin->setEnabled(spec.type == KeyType::Subscription);
     m_filling = false;
 
@@ -497,6 +537,8 @@ KeySpecForm::Parsed KeySpecForm::parse() const
 
     spec.label = KeyValidator::normalizedLabel(m_labelEdit->text());
     spec.environment = m_environmentCombo->currentText().trimmed();
+    if (spec.environment.isEmpty())
+        errors << FieldError{u"environment"_s, u"choose dev, staging or prod, or type your own"_s};
     spec.type = KeyType(m_typeCombo->currentData().toInt());
     spec.billingCycleDay = m_billingDaySpin->value();
 
@@ -530,7 +572,11 @@ KeySpecForm::Parsed KeySpecForm::parse() const
     spec.spendCapMonthMicros =
         parseOptionalMoney(m_spendCapMonthEdit, u"spend_cap_month"_s, errors);
 
-    spec.tier = Tier(m_tierCombo->currentData().toInt());
+    if (m_tierCombo->currentIndex() < 0)
+        errors << FieldError{u"tier"_s, u"choose one: it sets how many requests a minute and a "
+                                        u"month the key gets (Free allows 5 a minute)"_s};
+    else
+        spec.tier = Tier(m_tierCombo->currentData().toInt());
     spec.rpmOverride = parseOptionalCount(m_rpmEdit, u"rpm"_s, errors);
     spec.tpmOverride = parseOptionalCount(m_tpmEdit, u"tpm"_s, errors);
 
@@ -549,6 +595,9 @@ KeySpecForm::Parsed KeySpecForm::parse() const
         spec.ipAllowlist = *blocks;
     else
         errors << FieldError{u"ips"_s, ipError};
+
+    spec.owner = m_ownerEdit->text().trimmed();
+    spec.note = m_noteEdit->toPlainText().trimmed();
     return parsed;
 }
 

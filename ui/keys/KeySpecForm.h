@@ -23,7 +23,7 @@ class QSpinBox;
 // labelEdit, environmentCombo, typeCombo, billingDaySpin, permRead/permWrite/permAdmin/
 // permWebhook (checkboxes), expiryNeverCheck, expiryEdit, quotaUnlimitedCheck, quotaEdit,
 // spendCapDayEdit, spendCapWeekEdit, spendCapMonthEdit, tierCombo, rpmEdit, tpmEdit,
-// modelsEdit, ipsEdit, and one QLabel "<field>Error" per validator field name.
+// modelsEdit, ipsEdit, ownerEdit, noteEdit, and one QLabel "<field>Error" per validator field name.
 class KeySpecForm final : public QWidget
 {
     Q_OBJECT
@@ -33,6 +33,9 @@ public:
     explicit KeySpecForm(const Clock& clock, QWidget* parent = nullptr);
 
     void setSpec(const KeySpec& spec);
+    // Generate New Key: no tier and no environment until the user picks them, so no key gets
+    // the Free tier's 5 requests a minute, or lands in dev, by default.
+    void askForTierAndEnvironment();
     // Edit: the key as stored, so an expiry the user leaves alone is not judged again.
     void setStoredSpec(const KeySpec& stored) { m_stored = stored; }
     // The spec as typed; meaningful when errors() is empty.
@@ -62,6 +65,7 @@ private:
     void buildExpirySection();
     void buildLimitsSection();
     void buildAccessSection();
+    void buildOwnerSection();
     void addSection(const QString& title);
     void addRow(const QString& title, QWidget* field, QWidget* firstInput);
     // The input (or a row of inputs), its hint and its error label, stacked as one form field.
@@ -97,6 +101,8 @@ private:
     QLineEdit* m_tpmEdit = nullptr;
     QPlainTextEdit* m_modelsEdit = nullptr;
     QPlainTextEdit* m_ipsEdit = nullptr;
+    QLineEdit* m_ownerEdit = nullptr;
+    QPlainTextEdit* m_noteEdit = nullptr;
 
     QHash<QString, QLabel*> m_errorLabels;
     QHash<QString, QList<QWidget*>> m_inputs;

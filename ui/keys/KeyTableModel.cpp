@@ -477,6 +477,8 @@ QString KeyTableModel::searchTextFor(const ApiKeyRecord& record)
     // Newlines keep a match from spanning two fields; a QLineEdit cannot type one.
     QString text = record.spec.label + u'\n' + record.hint + u'\n' + record.spec.environment +
                    u'\n' + record.id;
+    if (!record.spec.owner.isEmpty())
+        text += u'\n' + record.spec.owner;
     for (const QString& model : record.spec.models)
         text += u'\n' + model;
     return text.toCaseFolded();

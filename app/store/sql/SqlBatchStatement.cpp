@@ -80,13 +80,16 @@ qint64 SqlBatchStatement::run()
         return m_query.numRowsAffected();
     }
     const int result = sqlite3_step(m_statement);
-    sqlite3_reset(m_statement);
     if (result != SQLITE_DONE && result != SQLITE_ROW) {
+        // The connection's message names the constraint or column, as Qt's own errors do; read
+        // before the reset, which starts the statement over.
+        const QString message = QString::fromUtf8(sqlite3_errmsg(m_connection));
+        sqlite3_reset(m_statement);
         const int primary = result & 0xff;
         m_session.fail(u"Could not read or write the keys"_s,
-                       primary == SQLITE_BUSY || primary == SQLITE_LOCKED
-                           ? SqlSession::busyText()
-                           : QString::fromUtf8(sqlite3_errstr(result)));
+                       primary == SQLITE_BUSY || primary == SQLITE_LOCKED ? SqlSession::busyText()
+                                                                          : message);
     }
+    sqlite3_reset(m_statement);
     return sqlite3_changes64(m_connection);
 }

@@ -58,6 +58,8 @@ enum Column
     ColRotatedTo,
     ColVaultEntry,
     ColVaultOwner,
+    ColOwner,
+    ColNote,
 };
 
 const QString KeyColumns =
@@ -65,8 +67,7 @@ const QString KeyColumns =
     "created_at, updated_at, last_used_at, revoked_at, expires_at, quota_limit_micros, "
     "quota_used_micros, spend_cap_day_micros, spend_cap_week_micros, spend_cap_month_micros, tier, "
     "rpm_override, tpm_override, models, ip_allowlist, rotated_from_id, rotated_to_id, "
-    "vault_entry, "
-    "vault_owner"_s;
+    "vault_entry, vault_owner, owner, note"_s;
 
 // The columns an admin sets, as "name = :name" pairs for UPDATE and bound by bindSpec().
 const QStringList SpecColumns = {
@@ -85,6 +86,8 @@ const QStringList SpecColumns = {
     u"tpm_override"_s,
     u"models"_s,
     u"ip_allowlist"_s,
+    u"owner"_s,
+    u"note"_s,
 };
 
 QString jsonList(const QStringList& items)
@@ -203,6 +206,9 @@ void SqlKeyRows::bindSpec(QSqlQuery& query, const KeySpec& spec)
     query.bindValue(u":tpm_override"_s, SqlSession::optionalValue(spec.tpmOverride));
     query.bindValue(u":models"_s, jsonList(spec.models));
     query.bindValue(u":ip_allowlist"_s, jsonList(ips));
+    // Not NULL: the columns are NOT NULL, and a null QString binds as NULL.
+    query.bindValue(u":owner"_s, spec.owner.isNull() ? u""_s : spec.owner);
+    query.bindValue(u":note"_s, spec.note.isNull() ? u""_s : spec.note);
 }
 
 std::optional<qint64> SqlKeyRows::cycleStart(const KeySpec& spec, qint64 nowMs)
@@ -295,9 +301,10 @@ KeyStore::Page SqlKeyRows::page(const KeyListQuery& q) const
         pattern.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
         pattern = u'%' + pattern + u'%';
         // Case-insensitive: SQLite's LIKE is, PostgreSQL's ILIKE.
-        where << u"(label %1 ? ESCAPE '\\' OR hint %1 ? ESCAPE '\\' OR id %1 ? ESCAPE '\\')"_s.arg(
-            m_session.dialect() == SqlDialect::Postgres ? u"ILIKE"_s : u"LIKE"_s);
-        values << pattern << pattern << pattern;
+        where << u"(label %1 ? ESCAPE '\\' OR hint %1 ? ESCAPE '\\' OR id %1 ? ESCAPE '\\' OR "
+                 "owner %1 ? ESCAPE '\\')"_s.arg(
+                     m_session.dialect() == SqlDialect::Postgres ? u"ILIKE"_s : u"LIKE"_s);
+        values << pattern << pattern << pattern << pattern;
     }
     const QString filter = where.join(u" AND "_s);
 
@@ -322,7 +329,7 @@ KeyStore::Page SqlKeyRows::page(const KeyListQuery& q) const
     for (const QVariant& value : std::as_const(pageValues))
         query.addBindValue(value);
     m_session.run(query);
-    const int rowidColumn = ColVaultOwner + 1;
+    const int rowidColumn = ColNote + 1;
     qint64 lastCreated = 0;
     qint64 lastRowid = 0;
     while (query.next()) {
@@ -419,6 +426,8 @@ ApiKeyRecord SqlKeyRows::recordAt(const QSqlQuery& query) const
     record.rotatedToId = query.value(ColRotatedTo).toString();
     record.vaultEntry = query.value(ColVaultEntry).toString();
     record.ownsVaultEntry = query.value(ColVaultOwner).toString() == m_database.storeId();
+    spec.owner = query.value(ColOwner).toString();
+    spec.note = query.value(ColNote).toString();
     return record;
 }
 

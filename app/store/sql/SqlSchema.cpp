@@ -46,6 +46,40 @@ QStringList changeTriggers(const QString& table, const QString& key,
     return statements;
 }
 
+// The key columns whose update is a change of the key as of step 6 (the change counters).
+// Recording usage updates a key's last use and quota used: that is a usage change, announced as
+// one, not a change of the key.
+QStringList keyChangeColumns()
+{
+    return {u"label"_s,
+            u"environment"_s,
+            u"type"_s,
+            u"billing_cycle_day"_s,
+            u"permissions"_s,
+            u"status"_s,
+            u"updated_at"_s,
+            u"revoked_at"_s,
+            u"expires_at"_s,
+            u"quota_limit_micros"_s,
+            u"spend_cap_day_micros"_s,
+            u"spend_cap_week_micros"_s,
+            u"spend_cap_month_micros"_s,
+            u"tier"_s,
+            u"rpm_override"_s,
+            u"tpm_override"_s,
+            u"models"_s,
+            u"ip_allowlist"_s,
+            u"rotated_from_id"_s,
+            u"rotated_to_id"_s,
+            u"cycle_start_ms"_s,
+            u"vault_entry"_s,
+            u"vault_owner"_s,
+            u"pending_until"_s};
+}
+
+// Added by step 10 (SQLite) and 4 (PostgreSQL): who answers for a key and a note about it.
+const QStringList NoteColumns = {u"owner"_s, u"note"_s};
+
 // Step i moves the schema from version i to i + 1. Append new steps; never edit a shipped one.
 const QList<QStringList>& migrations()
 {
@@ -183,32 +217,7 @@ const QList<QStringList>& migrations()
             };
             const QString keys = SqlSchema::KeysRevisionKey;
             const QString alerts = SqlSchema::AlertsRevisionKey;
-            // Recording usage updates a key's last use and quota used: that is a usage change,
-            // announced as one, not a change of the key.
-            const QStringList keyColumns{u"label"_s,
-                                         u"environment"_s,
-                                         u"type"_s,
-                                         u"billing_cycle_day"_s,
-                                         u"permissions"_s,
-                                         u"status"_s,
-                                         u"updated_at"_s,
-                                         u"revoked_at"_s,
-                                         u"expires_at"_s,
-                                         u"quota_limit_micros"_s,
-                                         u"spend_cap_day_micros"_s,
-                                         u"spend_cap_week_micros"_s,
-                                         u"spend_cap_month_micros"_s,
-                                         u"tier"_s,
-                                         u"rpm_override"_s,
-                                         u"tpm_override"_s,
-                                         u"models"_s,
-                                         u"ip_allowlist"_s,
-                                         u"rotated_from_id"_s,
-                                         u"rotated_to_id"_s,
-                                         u"cycle_start_ms"_s,
-                                         u"vault_entry"_s,
-                                         u"vault_owner"_s,
-                                         u"pending_until"_s};
+            const QStringList keyColumns = keyChangeColumns();
             step << changeTriggers(u"keys"_s, keys, keyColumns)
                  << changeTriggers(u"key_events"_s, keys)
                  << changeTriggers(u"alert_rules"_s, alerts) << changeTriggers(u"alerts"_s, alerts);
@@ -254,6 +263,17 @@ const QList<QStringList>& migrations()
             u"INSERT INTO alert_rules (kind, threshold, key_id, enabled) VALUES "
             "('limit_used_percent', 100, NULL, 1)"_s,
         },
+        // 9 -> 10: a key's owner and note; editing them is a change of the key.
+        [] {
+            QStringList step;
+            for (const QString& column : NoteColumns)
+                step << u"ALTER TABLE keys ADD COLUMN %1 TEXT NOT NULL DEFAULT ''"_s.arg(column);
+            step << u"DROP TRIGGER keys_update_counts"_s
+                 << changeTriggers(u"keys"_s, SqlSchema::KeysRevisionKey,
+                                   keyChangeColumns() + NoteColumns)
+                        .filter(u"keys_update_counts"_s);
+            return step;
+        }(),
     };
     return steps;
 }
@@ -394,14 +414,8 @@ const QList<QStringList>& postgresMigrations()
                         "$$ BEGIN UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) "
                         "WHERE key = '%1'; RETURN NULL; END $$"_s.arg(counter);
             }
-            const QString keyColumns =
-                u"label, environment, type, billing_cycle_day, permissions, status, updated_at, "
-                "revoked_at, expires_at, quota_limit_micros, spend_cap_day_micros, "
-                "spend_cap_week_micros, spend_cap_month_micros, tier, rpm_override, tpm_override, "
-                "models, ip_allowlist, rotated_from_id, rotated_to_id, cycle_start_ms, "
-                "vault_entry, vault_owner, pending_until"_s;
             const QList<std::pair<QString, QString>> watched{
-                {u"keys"_s, u"INSERT OR DELETE OR UPDATE OF "_s + keyColumns},
+                {u"keys"_s, u"INSERT OR DELETE OR UPDATE OF "_s + keyChangeColumns().join(u", ")},
                 {u"key_events"_s, u"INSERT OR DELETE OR UPDATE"_s},
             };
             for (const auto& [table, events] : watched) {
@@ -458,6 +472,19 @@ const QList<QStringList>& postgresMigrations()
             u"INSERT INTO alert_rules (kind, threshold, key_id, enabled) VALUES "
             "('limit_used_percent', 100, NULL, 1)"_s,
         },
+        // SQLite's step 10.
+        [] {
+            QStringList step;
+            for (const QString& column : NoteColumns) {
+                step << u"ALTER TABLE keys ADD COLUMN %1 TEXT COLLATE \"C\" NOT NULL DEFAULT ''"_s
+                            .arg(column);
+            }
+            step << u"DROP TRIGGER keys_counts ON keys"_s
+                 << u"CREATE TRIGGER keys_counts AFTER INSERT OR DELETE OR UPDATE OF %1 ON keys "
+                    "FOR EACH ROW EXECUTE FUNCTION keydeck_bump_%2()"_s.arg(
+                        (keyChangeColumns() + NoteColumns).join(u", "), SqlSchema::KeysRevisionKey);
+            return step;
+        }(),
     };
     return steps;
 }

@@ -87,8 +87,7 @@ void createStaged(const SqlSession& session)
 } // namespace
 
 UsageRollup::UsageRollup(const SqlSession& session, Target target)
-    : m_session(session)
-    , m_target(target)
+    : m_target(target)
 {
     const auto table = [target, &session](const QString& name) {
         return target == Target::Staging ? staged(session, name) : name;

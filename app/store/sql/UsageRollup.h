@@ -94,7 +94,6 @@ private:
     // and runs the upsert.
     static void write(SqlBatchStatement& upsert, int first, const UsageTotals& totals);
 
-    const SqlSession& m_session;
     Target m_target;
     std::optional<SqlBatchStatement> m_slotUpsert;
     std::optional<SqlBatchStatement> m_modelSlotUpsert;

@@ -2,6 +2,7 @@
 #include "ApiKeysPage.h"
 #include "EnvExportDialog.h"
 #include "GuiTest.h"
+#include "KeyDetailsDialog.h"
 #include "KeyEditorDialog.h"
 #include "KeyFilterProxyModel.h"
 #include "KeyStore.h"
@@ -31,7 +32,9 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPointer>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScopeGuard>
@@ -43,6 +46,7 @@
 #include <QSqlQuery>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -200,6 +204,10 @@ private Q_SLOTS:
         QTest::keyClicks(GuiTest::child<QLineEdit>(editor, u"labelEdit"_s), u"prod-web-app"_s);
         auto* environment = GuiTest::child<QComboBox>(editor, u"environmentCombo"_s);
         environment->setCurrentIndex(environment->findText(u"prod"_s));
+        // The tier is chosen on purpose: nothing gets Free's 5 requests a minute by default.
+        QVERIFY(!create->isEnabled());
+        auto* tier = GuiTest::child<QComboBox>(editor, u"tierCombo"_s);
+        tier->setCurrentIndex(tier->findData(int(Tier::Free)));
         QTRY_VERIFY(create->isEnabled());
         QTest::mouseClick(create, Qt::LeftButton);
 
@@ -486,6 +494,10 @@ private Q_SLOTS:
         QTRY_VERIFY(GuiTest::visibleTopLevel<KeyEditorDialog>());
         QPointer<KeyEditorDialog> editor = GuiTest::visibleTopLevel<KeyEditorDialog>();
         QTest::keyClicks(GuiTest::child<QLineEdit>(editor, u"labelEdit"_s), u"batch-jobs"_s);
+        auto* environment = GuiTest::child<QComboBox>(editor, u"environmentCombo"_s);
+        environment->setCurrentIndex(environment->findText(u"dev"_s));
+        auto* tier = GuiTest::child<QComboBox>(editor, u"tierCombo"_s);
+        tier->setCurrentIndex(tier->findData(int(Tier::Starter)));
         auto* create = GuiTest::child<QPushButton>(editor, u"createButton"_s);
         QTRY_VERIFY(create->isEnabled());
         QTest::mouseClick(create, Qt::LeftButton);
@@ -607,6 +619,105 @@ private Q_SLOTS:
 
         status->setCurrentIndex(0);
         GuiTest::child<QLineEdit>(m_page, u"searchEdit"_s)->clear();
+    }
+
+    void enterOpensTheKeyPageWithWhatTheRowCannotShow()
+    {
+        QApplication::setActiveWindow(m_window.get());
+        KeySpec spec;
+        spec.label = u"checkout-api"_s;
+        spec.environment = u"prod"_s;
+        spec.quotaLimitMicros = 10'000'000;
+        spec.tier = Tier::Pro;
+        spec.rpmOverride = 500;
+        spec.models = {u"gpt-4o"_s, u"gpt-4o-mini"_s};
+        spec.ipAllowlist = {*CidrBlock::parse(u"203.0.113.0/24"_s)};
+        spec.owner = u"Payments team"_s;
+        spec.note = u"Checkout service, eu-west-1.\nRotate with the Friday deploy."_s;
+        const auto created = TestSupport::valueOf(m_store->keys().createKey(spec), u"createKey"_s);
+        QVERIFY(created);
+        const QString id = created->record.id;
+        UsageEvent event;
+        event.timeMs = m_clock.nowUtcMs() - 60'000;
+        event.key = id;
+        event.model = u"gpt-4o"_s;
+        event.endpoint = u"/v1/chat/completions"_s;
+        event.status = 200;
+        event.costMicros = 8'500'000;
+        event.clientIp = u"203.0.113.7"_s;
+        QVERIFY(TestSupport::valueOf(m_store->usage().recordUsage({event}), u"recordUsage"_s));
+        m_page->reload();
+        QTRY_VERIFY(rowOf(u"checkout-api"_s) >= 0);
+
+        select(u"checkout-api"_s);
+        table()->setFocus();
+        QTest::keyClick(table(), Qt::Key_Return);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<KeyDetailsDialog>());
+        QPointer<KeyDetailsDialog> page = GuiTest::visibleTopLevel<KeyDetailsDialog>();
+        // Enter opens; it never starts an edit.
+        QVERIFY(!GuiTest::visibleTopLevel<KeyEditorDialog>());
+        const auto value = [&page](const QString& name) {
+            return GuiTest::child<QLabel>(page, name + u"Value"_s)->text();
+        };
+        QCOMPARE(GuiTest::child<QLabel>(page, u"detailsTitle"_s)->text(), u"checkout-api"_s);
+        QCOMPARE(value(u"id"_s), id);
+        QCOMPARE(value(u"owner"_s), u"Payments team"_s);
+        QCOMPARE(value(u"note"_s), spec.note);
+        QCOMPARE(value(u"rpm"_s), u"500 (lowered from the tier's 1,000)"_s);
+        QVERIFY2(value(u"tier"_s).startsWith(u"Pro"_s), qPrintable(value(u"tier"_s)));
+        QCOMPARE(value(u"models"_s), u"gpt-4o, gpt-4o-mini"_s);
+        QCOMPARE(value(u"ips"_s), u"203.0.113.0/24"_s);
+        // The quota as a bar: 85% used, so near its end, as the row's status says.
+        QTRY_COMPARE(value(u"quota"_s), u"$8.50 of $10.00 used in all · $1.50 left"_s);
+        auto* quotaBar = GuiTest::child<QProgressBar>(page, u"quotaBar"_s);
+        QVERIFY(quotaBar->isVisible());
+        QCOMPARE(quotaBar->value(), 850);
+        QVERIFY(!GuiTest::child<QProgressBar>(page, u"spendDayBar"_s)->isVisible());
+        QCOMPARE(GuiTest::child<QLabel>(page, u"detailsStatus"_s)->text(),
+                 u"● "_s + cellOf(u"checkout-api"_s, KeyTableModel::Status));
+        QTRY_COMPARE(value(u"lastClient"_s), u"203.0.113.7"_s);
+
+        // Its own usage and history.
+        auto* tabs = GuiTest::child<QTabWidget>(page, u"detailsTabs"_s);
+        tabs->setCurrentIndex(1);
+        auto* log = GuiTest::child<QTableView>(page, u"detailsLogTable"_s);
+        QTRY_COMPARE(log->model()->rowCount(), 1);
+        QTRY_VERIFY2(GuiTest::child<QLabel>(page, u"detailsUsageSummary"_s)
+                         ->text()
+                         .startsWith(u"Last 30 days: 1 requests"_s),
+                     qPrintable(GuiTest::child<QLabel>(page, u"detailsUsageSummary"_s)->text()));
+        tabs->setCurrentIndex(2);
+        auto* history = GuiTest::child<QTableView>(page, u"detailsHistoryTable"_s);
+        QTRY_COMPARE(history->model()->rowCount(), 1);
+        QCOMPARE(history->model()->index(0, 1).data().toString(), u"Created"_s);
+
+        // Edit from the key page; the page follows the saved key.
+        QTest::mouseClick(GuiTest::child<QPushButton>(page, u"editKeyButton"_s), Qt::LeftButton);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<KeyEditorDialog>());
+        KeyEditorDialog* editor = GuiTest::visibleTopLevel<KeyEditorDialog>();
+        QCOMPARE(GuiTest::child<QLineEdit>(editor, u"ownerEdit"_s)->text(), u"Payments team"_s);
+        auto* note = GuiTest::child<QPlainTextEdit>(editor, u"noteEdit"_s);
+        QCOMPARE(note->toPlainText(), spec.note);
+        note->setPlainText(u"Moved to eu-central-1."_s);
+        QTest::mouseClick(GuiTest::child<QPushButton>(editor, u"saveButton"_s), Qt::LeftButton);
+        QTRY_COMPARE(value(u"note"_s), u"Moved to eu-central-1."_s);
+        QCOMPARE(storedKey(id).spec.note, u"Moved to eu-central-1."_s);
+        QTRY_COMPARE(history->model()->rowCount(), 2);
+        QCOMPARE(history->model()->index(0, 1).data().toString(), u"Edited"_s);
+
+        page->close();
+        QTRY_VERIFY(!page);
+        // A double-click on the row opens it too.
+        const QModelIndex label = proxy()->index(rowOf(u"checkout-api"_s), KeyTableModel::Label);
+        table()->scrollTo(label);
+        const QPoint cell = table()->visualRect(label).center();
+        // As a pointer sends it: a click, then the double-click on the same row.
+        QTest::mouseClick(table()->viewport(), Qt::LeftButton, {}, cell);
+        QTest::mouseDClick(table()->viewport(), Qt::LeftButton, {}, cell);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<KeyDetailsDialog>());
+        QVERIFY(!GuiTest::visibleTopLevel<KeyEditorDialog>());
+        GuiTest::visibleTopLevel<KeyDetailsDialog>()->close();
+        QApplication::setActiveWindow(m_window.get());
     }
 
     void ctrlNumberGoesToThatPageAndHelpHasAbout()

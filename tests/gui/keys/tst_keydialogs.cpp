@@ -62,6 +62,17 @@ void typeLines(QWidget* widget, const QString& text)
     }
 }
 
+// What Generate New Key asks for before anything else is judged: no default tier or
+// environment.
+void pickTierAndEnvironment(QWidget* root, Tier tierChoice = Tier::Free,
+                            const QString& environment = u"dev"_s)
+{
+    auto* tier = child<QComboBox>(root, u"tierCombo"_s);
+    tier->setCurrentIndex(tier->findData(int(tierChoice)));
+    auto* env = child<QComboBox>(root, u"environmentCombo"_s);
+    env->setCurrentIndex(env->findText(environment));
+}
+
 bool errorShown(const QWidget* root, const QString& field)
 {
     const auto* label = child<QLabel>(root, field + u"Error"_s);
@@ -111,7 +122,21 @@ void TestKeyDialogs::createDisabledUntilLabelTyped()
     QVERIFY(!errorShown(&dialog, u"label"_s));
 
     QTest::keyClicks(label, u"prod-web-app"_s);
+    // No key gets the Free tier's 5 requests a minute, or lands in dev, unless asked to: both
+    // start unchosen, and Create says so.
+    auto* tier = child<QComboBox>(&dialog, u"tierCombo"_s);
+    auto* env = child<QComboBox>(&dialog, u"environmentCombo"_s);
+    QCOMPARE(tier->currentIndex(), -1);
+    QCOMPARE(env->currentText(), QString());
+    QVERIFY(!create->isEnabled());
+    QVERIFY2(create->toolTip().startsWith(u"Environment: choose"_s), qPrintable(create->toolTip()));
+    env->setCurrentIndex(env->findText(u"prod"_s));
+    QVERIFY(!create->isEnabled());
+    QVERIFY2(create->toolTip().startsWith(u"Tier: choose one"_s), qPrintable(create->toolTip()));
+    tier->setCurrentIndex(tier->findData(int(Tier::Starter)));
     QVERIFY(create->isEnabled());
+    QCOMPARE(dialog.spec().tier, Tier::Starter);
+    QCOMPARE(dialog.spec().environment, u"prod"_s);
 
     // ...but erasing the label explains why Create went grey.
     label->selectAll();
@@ -138,6 +163,7 @@ void TestKeyDialogs::invalidIpEntryBlocksCreate()
     auto* create = child<QPushButton>(&dialog, u"createButton"_s);
     auto* ips = child<QPlainTextEdit>(&dialog, u"ipsEdit"_s);
     QTest::keyClicks(child<QLineEdit>(&dialog, u"labelEdit"_s), u"ci-tests"_s);
+    pickTierAndEnvironment(&dialog);
     QVERIFY(create->isEnabled());
 
     QTest::keyClicks(ips, entry);
@@ -180,6 +206,8 @@ void TestKeyDialogs::rpmAboveTierIsRejected()
     auto* tier = child<QComboBox>(&dialog, u"tierCombo"_s);
     auto* rpm = child<QLineEdit>(&dialog, u"rpmEdit"_s);
     QTest::keyClicks(child<QLineEdit>(&dialog, u"labelEdit"_s), u"ci-tests"_s);
+    QCOMPARE(rpm->placeholderText(), u"Choose a tier first"_s);
+    pickTierAndEnvironment(&dialog);
     QCOMPARE(tier->currentData().toInt(), int(Tier::Free));
     QCOMPARE(tier->currentText(), u"Free — 500 req/month, 5 req/min"_s);
     QCOMPARE(rpm->placeholderText(), u"Tier default: 5"_s);
@@ -203,6 +231,7 @@ void TestKeyDialogs::expiryInThePastIsRejected()
     auto* never = child<QCheckBox>(&dialog, u"expiryNeverCheck"_s);
     auto* expiry = child<QDateTimeEdit>(&dialog, u"expiryEdit"_s);
     QTest::keyClicks(child<QLineEdit>(&dialog, u"labelEdit"_s), u"ci-tests"_s);
+    pickTierAndEnvironment(&dialog);
     QVERIFY(never->isChecked());
     QVERIFY(!expiry->isEnabled());
 

@@ -86,6 +86,9 @@ KeySpec KeyStoreContract::fullSpec(qint64 nowMs)
     spec.models = QStringList{u"gpt-4o"_s, u"claude-3-5-sonnet"_s, u"llama3:70b"_s};
     spec.ipAllowlist = {cidr(u"192.168.1.0/24"_s), cidr(u"10.0.0.1"_s), cidr(u"2001:db8::/32"_s),
                         cidr(u"::1"_s)};
+    spec.owner = u"Payments team – Zoë"_s;
+    spec.note =
+        u"Checkout service in eu-west-1.\nRotate with the deploy on Fridays; ask #payments."_s;
     return spec;
 }
 
@@ -303,6 +306,15 @@ void KeyStoreContract::listsAPageAtATimeWithFilters()
     QCOMPARE(count(search), 3); // key-1, key-10, key-11
     search.environment = u"dev"_s;
     QCOMPARE(count(search), 2);
+    // Who answers for a key finds it too.
+    const auto owned = outcomeOf(store().listKeys());
+    QVERIFY2(owned.ok(), qPrintable(owned.describe()));
+    KeySpec ownedSpec = owned.value().constFirst().spec;
+    ownedSpec.owner = u"Data Platform"_s;
+    QVERIFY(outcomeOf(store().updateKey(owned.value().constFirst().id, ownedSpec)).ok());
+    KeyListQuery byOwner;
+    byOwner.search = u"data plat"_s;
+    QCOMPARE(count(byOwner), 1);
     // The search is text, not a pattern: "%" and "_" match only themselves.
     KeyListQuery wildcard;
     wildcard.search = u"%"_s;
@@ -500,6 +512,19 @@ void KeyStoreContract::invalidSpecIsRejectedAndNothingStored_data()
     QTest::newRow("rpm above tier") << with([](KeySpec& s) { s.rpmOverride = 6; }) << u"rpm"_s;
     QTest::newRow("bad model name")
         << with([](KeySpec& s) { s.models = {u"gpt 4"_s}; }) << u"models"_s;
+    QTest::newRow("month cap above quota") << with([](KeySpec& s) {
+        s.quotaLimitMicros = 10'000'000;
+        s.spendCapMonthMicros = 20'000'000;
+    }) << u"spend_cap_month"_s;
+    QTest::newRow("line break in owner")
+        << with([](KeySpec& s) { s.owner = u"ops\nteam"_s; }) << u"owner"_s;
+    QTest::newRow("carriage return in note")
+        << with([](KeySpec& s) { s.note = u"line one\r\nline two"_s; }) << u"note"_s;
+    QTest::newRow("secret in note") << with([](KeySpec& s) {
+        s.note = u"old key sk-proj-abcdefghijklmnopqrstuvwxyzABCDEF0123456789"_s;
+    }) << u"note"_s;
+    QTest::newRow("note too long")
+        << with([](KeySpec& s) { s.note = QString(2001, u'x'); }) << u"note"_s;
 }
 
 void KeyStoreContract::invalidSpecIsRejectedAndNothingStored()

@@ -368,6 +368,21 @@ void TestSqliteStore::upgradesEveryShippedVersionInPlace()
     const auto found = outcomeOf(upgraded->keys().findKey(active->id));
     QVERIFY2(found.ok(), qPrintable(found.describe()));
     QCOMPARE(found.value().quotaUsedMicros, active->quotaUsedMicros + 1234);
+    // Keys from before owners and notes have none, take them, and other processes hear of the
+    // change: the keys' change counter moves.
+    QVERIFY(found.value().spec.owner.isEmpty() && found.value().spec.note.isEmpty());
+    const auto revision = [&path] {
+        return queryOnce(path, u"SELECT value FROM meta WHERE key = 'keys_revision'"_s)
+            .toLongLong();
+    };
+    const qint64 revisionBefore = revision();
+    KeySpec noted = found.value().spec;
+    noted.owner = u"Platform team"_s;
+    noted.note = u"Upgraded from version %1.\nKeep."_s.arg(version);
+    const auto edited = outcomeOf(upgraded->keys().updateKey(active->id, noted));
+    QVERIFY2(edited.ok(), qPrintable(edited.describe()));
+    QCOMPARE(edited.value().spec.note, noted.note);
+    QVERIFY(revision() > revisionBefore);
     const auto rotated = outcomeOf(upgraded->lifecycle().rotateKey(active->id));
     QVERIFY2(rotated.ok(), qPrintable(rotated.describe()));
     QCOMPARE(rotated.value().record.spec.label, KeyLabel::nextVersion(active->spec.label));
