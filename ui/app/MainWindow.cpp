@@ -125,6 +125,7 @@ MainWindow::MainWindow(KeyStore& store, UsageStore& usage, LifecycleStore& lifec
     });
     // Where it was when it closed; else wide enough for every column of the keys table, never
     // larger than the screen.
+    m_keysPage->restoreTableState(m_settings.keysTableState());
     if (!restoreGeometry(m_settings.windowGeometry())) {
         const QSize available = screen()->availableSize();
         resize(qMin(1400, available.width()), qMin(860, available.height()));
@@ -184,6 +185,7 @@ void MainWindow::addPage(QWidget* page, const QString& title, const QString& ico
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     m_settings.setWindowGeometry(saveGeometry());
+    m_settings.setKeysTableState(m_keysPage->tableState());
     QMainWindow::closeEvent(event);
 }
 
@@ -208,6 +210,7 @@ void MainWindow::buildMenus()
     keys->addSeparator();
     keys->addActions(actions.mid(1));
     keys->addSeparator();
+    keys->addMenu(m_keysPage->columnsMenu());
     QAction* find = keys->addAction(u"&Search Keys"_s);
     find->setObjectName(u"actionFindKeys"_s);
     find->setShortcut(QKeySequence::Find);

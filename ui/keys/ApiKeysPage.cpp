@@ -9,6 +9,7 @@
 #include "KeyStore.h"
 #include "KeyTableModel.h"
 #include "PageHeading.h"
+#include "QuotaBarDelegate.h"
 #include "RotateKeyWizard.h"
 #include "SecretVault.h"
 #include "ShowOnceDialog.h"
@@ -16,6 +17,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -25,6 +27,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMetaEnum>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
@@ -282,9 +285,9 @@ void ApiKeysPage::buildUi()
     header->setSectionsMovable(true);
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     header->setStretchLastSection(false);
-    // The label takes whatever the fixed-content columns leave, so every column fits a
-    // 1400-pixel window without horizontal scrolling.
-    header->setSectionResizeMode(KeyTableModel::Label, QHeaderView::Stretch);
+    // The label takes whatever the other columns leave, so every default column fits a
+    // 1400-pixel window without horizontal scrolling - but never less than a usual label needs:
+    // with more columns shown, the table scrolls sideways instead of cutting every label short.
     header->setMinimumSectionSize(60);
     const QFontMetrics mono(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     const QFontMetrics text = fontMetrics();
@@ -301,11 +304,28 @@ void ApiKeysPage::buildUi()
         {KeyTableModel::Expires, text.horizontalAdvance(time)},
         {KeyTableModel::QuotaUsed, text.horizontalAdvance(u"Quota used"_s)},
         {KeyTableModel::QuotaRemaining, text.horizontalAdvance(u"Remaining"_s)},
+        {KeyTableModel::Tier, text.horizontalAdvance(u"Enterprise"_s)},
+        {KeyTableModel::MonthSpend, text.horizontalAdvance(u"Spend (month)"_s)},
+        {KeyTableModel::Caps, text.horizontalAdvance(u"$10.00/day · $100.00/month"_s)},
+        {KeyTableModel::Owner, text.horizontalAdvance(u"Web platform team"_s)},
     };
     const int padding =
         2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 8;
     for (const auto& [column, width] : widths)
         header->resizeSection(column, width + padding);
+    m_table->setItemDelegateForColumn(KeyTableModel::QuotaUsed, new QuotaBarDelegate(m_table));
+    for (int column = 0; column < KeyTableModel::ColumnCount; ++column)
+        header->setSectionHidden(column, !KeyTableModel::isShownByDefault(column));
+    buildColumnsMenu();
+    m_minLabelWidth = text.horizontalAdvance(u"staging-mobile-api-v2"_s) + padding;
+    connect(header, &QHeaderView::sectionResized, this, [this](int column) {
+        if (column != KeyTableModel::Label)
+            fitLabelColumn();
+    });
+    m_table->viewport()->installEventFilter(this);
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this,
+            [this, header](const QPoint& pos) { m_columnsMenu->exec(header->mapToGlobal(pos)); });
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(KeyTableModel::Created, Qt::DescendingOrder);
     // A new order, like a new filter, starts at its first row.
@@ -394,6 +414,70 @@ void ApiKeysPage::buildUi()
     m_stack->addWidget(m_table);
     m_stack->addWidget(failed);
     layout->addWidget(m_stack, 1);
+}
+
+void ApiKeysPage::buildColumnsMenu()
+{
+    m_columnsMenu = new QMenu(u"Columns"_s, this);
+    m_columnsMenu->setObjectName(u"columnsMenu"_s);
+    QHeaderView* header = m_table->horizontalHeader();
+    for (int column = 0; column < KeyTableModel::ColumnCount; ++column) {
+        QAction* action = m_columnsMenu->addAction(
+            m_model->headerData(column, Qt::Horizontal, Qt::DisplayRole).toString());
+        action->setObjectName(u"showColumn%1"_s.arg(
+            QString::fromLatin1(QMetaEnum::fromType<KeyTableModel::Column>().valueToKey(column))));
+        action->setCheckable(true);
+        // The label names the row: without it the table says nothing.
+        action->setEnabled(column != KeyTableModel::Label);
+        connect(action, &QAction::toggled, this,
+                [header, column](bool shown) { header->setSectionHidden(column, !shown); });
+    }
+    // Ticks follow the header, whatever changed it (a restored state, the menu).
+    connect(m_columnsMenu, &QMenu::aboutToShow, this, [this, header] {
+        const QList<QAction*> actions = m_columnsMenu->actions();
+        for (int column = 0; column < actions.size(); ++column) {
+            const QSignalBlocker blocker(actions.at(column));
+            actions.at(column)->setChecked(!header->isSectionHidden(column));
+        }
+    });
+}
+
+QByteArray ApiKeysPage::tableState() const
+{
+    return m_table->horizontalHeader()->saveState();
+}
+
+void ApiKeysPage::restoreTableState(const QByteArray& state)
+{
+    QHeaderView* header = m_table->horizontalHeader();
+    const QByteArray defaults = header->saveState();
+    if (state.isEmpty() || !header->restoreState(state) ||
+        header->count() != KeyTableModel::ColumnCount ||
+        header->isSectionHidden(KeyTableModel::Label))
+        header->restoreState(defaults);
+    // States saved when the label stretched: it is sized by fitLabelColumn() now.
+    header->setSectionResizeMode(KeyTableModel::Label, QHeaderView::Interactive);
+    fitLabelColumn();
+}
+
+void ApiKeysPage::fitLabelColumn()
+{
+    QHeaderView* header = m_table->horizontalHeader();
+    int others = 0;
+    for (int column = 0; column < header->count(); ++column) {
+        if (column != KeyTableModel::Label && !header->isSectionHidden(column))
+            others += header->sectionSize(column);
+    }
+    const int width = qMax(m_minLabelWidth, m_table->viewport()->width() - others);
+    if (header->sectionSize(KeyTableModel::Label) != width)
+        header->resizeSection(KeyTableModel::Label, width);
+}
+
+bool ApiKeysPage::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+        fitLabelColumn();
+    return QWidget::eventFilter(watched, event);
 }
 
 QWidget* ApiKeysPage::buildHeader()

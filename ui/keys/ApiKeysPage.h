@@ -16,6 +16,7 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QStackedWidget;
 class QTableView;
 class SecretVault;
@@ -37,6 +38,12 @@ public:
     QList<QAction*> keyActions() const;
     QAction* generateAction() const { return m_generateAction; }
     void focusSearch();
+    // The table's columns as the user left them (shown, order, widths, sort), for the next
+    // start; a state from another version of the table is ignored.
+    QByteArray tableState() const;
+    void restoreTableState(const QByteArray& state);
+    // Show or hide columns (Label always shows); also on the table header's context menu.
+    QMenu* columnsMenu() const { return m_columnsMenu; }
     void reload();
     // Usage arrived: refreshes last use, quota and spend in place, without listing the keys.
     void refreshUsage();
@@ -45,6 +52,10 @@ Q_SIGNALS:
     void statusMessage(const QString& text, int timeoutMs);
     // "Usage" on selected keys: show the Usage page filtered to them.
     void usageRequested(const QStringList& keyIds);
+
+protected:
+    // The table's viewport: its width decides the label column's.
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     enum class ViewState
@@ -58,6 +69,9 @@ private:
     void buildActions();
     void buildUi();
     QWidget* buildHeader();
+    void buildColumnsMenu();
+    // The label column as wide as the other shown columns leave, at least m_minLabelWidth.
+    void fitLabelColumn();
     QWidget* buildFilterBar();
     void setViewState(ViewState state);
 
@@ -119,6 +133,8 @@ private:
     QAction* m_deleteAction = nullptr;
     QAction* m_refreshAction = nullptr;
 
+    QMenu* m_columnsMenu = nullptr;
+    int m_minLabelWidth = 0;
     QWidget* m_filterBar = nullptr;
     QStackedWidget* m_stack = nullptr;
     QTableView* m_table = nullptr;

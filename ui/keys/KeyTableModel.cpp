@@ -44,6 +44,13 @@ QColor statusColor(KeyStatus status)
     return {};
 }
 
+// The cap that comes first: a day's before a week's before a month's; keys without caps last.
+qint64 tightestCap(const KeySpec& spec)
+{
+    return spec.spendCapDayMicros.value_or(
+        spec.spendCapWeekMicros.value_or(spec.spendCapMonthMicros.value_or(NoLimit)));
+}
+
 int compareText(const QString& a, const QString& b)
 {
     return a.compare(b, Qt::CaseInsensitive);
@@ -89,6 +96,14 @@ QVariant KeyTableModel::data(const QModelIndex& index, int role) const
         return rawValue(record, column);
     case KeyIdRole:
         return record.id;
+    case QuotaFractionRole:
+        if (column != QuotaUsed || !record.spec.quotaLimitMicros)
+            return {};
+        return *record.spec.quotaLimitMicros <= 0
+                   ? 1.0
+                   : qBound(0.0,
+                            double(record.quotaUsedMicros) / double(*record.spec.quotaLimitMicros),
+                            1.0);
     case Qt::ToolTipRole:
         return toolTip(record, column);
     case Qt::ForegroundRole:
@@ -102,12 +117,17 @@ QVariant KeyTableModel::data(const QModelIndex& index, int role) const
             return m_monospace;
         return {};
     case Qt::TextAlignmentRole:
-        if (column == QuotaUsed || column == QuotaRemaining)
+        if (column == QuotaUsed || column == QuotaRemaining || column == MonthSpend)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     default:
         return {};
     }
+}
+
+bool KeyTableModel::isShownByDefault(int column)
+{
+    return column < Tier;
 }
 
 QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -138,6 +158,14 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
             return u"Quota used"_s;
         case QuotaRemaining:
             return u"Remaining"_s;
+        case Tier:
+            return u"Tier"_s;
+        case MonthSpend:
+            return u"Spend (month)"_s;
+        case Caps:
+            return u"Spend caps"_s;
+        case Owner:
+            return u"Owner"_s;
         case ColumnCount:
             break;
         }
@@ -155,11 +183,17 @@ QVariant KeyTableModel::headerData(int section, Qt::Orientation orientation, int
             return u"Spend counted against the key's quota (USD)"_s;
         case QuotaRemaining:
             return u"Quota left before requests fail with 402 insufficient_quota (USD)"_s;
+        case MonthSpend:
+            return u"Spend in the current UTC month (USD)"_s;
+        case Caps:
+            return u"Spend caps per UTC day, week and month; reaching one fails requests with "
+                   "429 quota_exceeded until the window ends"_s;
         default:
             return {};
         }
     }
-    if (role == Qt::TextAlignmentRole && (section == QuotaUsed || section == QuotaRemaining))
+    if (role == Qt::TextAlignmentRole &&
+        (section == QuotaUsed || section == QuotaRemaining || section == MonthSpend))
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
     return QAbstractTableModel::headerData(section, orientation, role);
 }
@@ -226,10 +260,33 @@ QVariant KeyTableModel::displayText(const ApiKeyRecord& record, int column) cons
         const std::optional<qint64> remaining = record.quotaRemainingMicros();
         return remaining ? UsdAmount::displayCents(*remaining) : u"Unlimited"_s;
     }
+    case Tier: {
+        QString name = KeyEnums::tierName(record.spec.tier);
+        name[0] = name[0].toUpper();
+        return name;
+    }
+    case MonthSpend:
+        return UsdAmount::displayCents(record.spendMonthMicros);
+    case Caps:
+        return capsText(record.spec);
+    case Owner:
+        return record.spec.owner;
     case ColumnCount:
         break;
     }
     return {};
+}
+
+QString KeyTableModel::capsText(const KeySpec& spec)
+{
+    QStringList caps;
+    for (const auto& [cap, per] : {std::pair{spec.spendCapDayMicros, u"day"_s},
+                                   std::pair{spec.spendCapWeekMicros, u"week"_s},
+                                   std::pair{spec.spendCapMonthMicros, u"month"_s}}) {
+        if (cap)
+            caps << u"%1/%2"_s.arg(UsdAmount::displayCents(*cap), per);
+    }
+    return caps.isEmpty() ? u"None"_s : caps.join(u" · "_s);
 }
 
 QVariant KeyTableModel::rawValue(const ApiKeyRecord& record, int column) const
@@ -257,6 +314,14 @@ QVariant KeyTableModel::rawValue(const ApiKeyRecord& record, int column) const
         return record.quotaUsedMicros;
     case QuotaRemaining:
         return record.quotaRemainingMicros().value_or(NoLimit);
+    case Tier:
+        return int(record.spec.tier);
+    case MonthSpend:
+        return record.spendMonthMicros;
+    case Caps:
+        return tightestCap(record.spec);
+    case Owner:
+        return record.spec.owner;
     case ColumnCount:
         break;
     }
@@ -300,6 +365,18 @@ bool KeyTableModel::lessThan(const ApiKeyRecord& a, const ApiKeyRecord& b, int c
     case QuotaRemaining:
         c = compareValues(a.quotaRemainingMicros().value_or(NoLimit),
                           b.quotaRemainingMicros().value_or(NoLimit));
+        break;
+    case Tier:
+        c = compareValues(int(a.spec.tier), int(b.spec.tier));
+        break;
+    case MonthSpend:
+        c = compareValues(a.spendMonthMicros, b.spendMonthMicros);
+        break;
+    case Caps:
+        c = compareValues(tightestCap(a.spec), tightestCap(b.spec));
+        break;
+    case Owner:
+        c = compareText(a.spec.owner, b.spec.owner);
         break;
     case ColumnCount:
         break;
@@ -387,6 +464,15 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
             return u"%1 of %2 left"_s.arg(UsdAmount::display(*record.quotaRemainingMicros()),
                                           UsdAmount::display(*record.spec.quotaLimitMicros));
         return u"No quota limit"_s;
+    case MonthSpend:
+        return u"%1 this month · %2 this week · %3 today (UTC)"_s.arg(
+            UsdAmount::display(record.spendMonthMicros), UsdAmount::display(record.spendWeekMicros),
+            UsdAmount::display(record.spendDayMicros));
+    case Caps:
+        return record.spec.spendCapDayMicros || record.spec.spendCapWeekMicros ||
+                       record.spec.spendCapMonthMicros
+                   ? limitsToolTip(record, nowUtcMs())
+                   : QVariant(u"No spend caps"_s);
     default:
         return {};
     }
@@ -635,7 +721,8 @@ int KeyTableModel::applyUsage(const QList<KeyUsage>& usage)
         ++changed;
     }
     if (changed > 0)
-        Q_EMIT dataChanged(index(first, LastUsed), index(last, QuotaRemaining));
+        // Status too: a quota or cap reached says so there.
+        Q_EMIT dataChanged(index(first, Status), index(last, ColumnCount - 1));
     return changed;
 }
 

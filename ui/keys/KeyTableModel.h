@@ -33,6 +33,11 @@ public:
         Expires,
         QuotaUsed,
         QuotaRemaining,
+        // Hidden until the column chooser shows them.
+        Tier,
+        MonthSpend,
+        Caps,
+        Owner,
         ColumnCount
     };
     Q_ENUM(Column)
@@ -44,7 +49,12 @@ public:
         // and "unlimited" are the largest qint64, so they sort after every real value.
         RawValueRole = Qt::UserRole + 1,
         KeyIdRole,
+        // QuotaUsed: how much of the quota is used, 0.0-1.0 (invalid for an unlimited key), for
+        // the bar under the amount.
+        QuotaFractionRole,
     };
+    // Shown unless the user chooses otherwise.
+    static bool isShownByDefault(int column);
 
     // Records with what the model derives from them. prepare() touches no QObject, so a
     // 100k-row reload can do this work on a worker thread instead of stalling the window.
@@ -105,6 +115,8 @@ public:
     bool isRotationDue(const ApiKeyRecord& record, qint64 nowUtcMs) const;
 
     static QString statusText(KeyStatus status);
+    // "$5.00/day · $50.00/month", "None".
+    static QString capsText(const KeySpec& spec);
     static QString formatLocalTime(qint64 utcMs);
 
 Q_SIGNALS:

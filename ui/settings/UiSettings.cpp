@@ -8,6 +8,7 @@ namespace {
 const QString ClipboardClearKey = u"clipboard/clearSeconds"_s;
 const QString WindowGeometryKey = u"window/geometry"_s;
 const QString LastPageKey = u"window/lastPage"_s;
+const QString KeysTableStateKey = u"keys/tableState"_s;
 } // namespace
 
 UiSettings::UiSettings(QSettings& settings, QObject* parent)
@@ -53,4 +54,14 @@ QString UiSettings::lastPage() const
 void UiSettings::setLastPage(const QString& pageName)
 {
     m_settings.setValue(LastPageKey, pageName);
+}
+
+QByteArray UiSettings::keysTableState() const
+{
+    return m_settings.value(KeysTableStateKey).toByteArray();
+}
+
+void UiSettings::setKeysTableState(const QByteArray& state)
+{
+    m_settings.setValue(KeysTableStateKey, state);
 }

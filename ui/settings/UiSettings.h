@@ -27,6 +27,10 @@ public:
     void setWindowGeometry(const QByteArray& geometry);
     QString lastPage() const;
     void setLastPage(const QString& pageName);
+    // The keys table's columns: which are shown, their order, widths and sort
+    // (QHeaderView::saveState()); empty when never saved.
+    QByteArray keysTableState() const;
+    void setKeysTableState(const QByteArray& state);
 
 Q_SIGNALS:
     void clipboardClearSecondsChanged(int seconds);

@@ -31,6 +31,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPointer>
@@ -757,6 +758,23 @@ private Q_SLOTS:
         // Not the size a new window gets.
         m_window->setGeometry(40, 30, 1111, 655);
         QTRY_COMPARE(m_window->geometry().size(), QSize(1111, 655));
+        // Columns chosen on the header's menu: the tier and the month's spend in, permissions
+        // out; the label cannot be hidden.
+        QHeaderView* header = table()->horizontalHeader();
+        QCOMPARE(header->contextMenuPolicy(), Qt::CustomContextMenu);
+        QMenu* columns = m_page->columnsMenu();
+        QVERIFY(header->isSectionHidden(KeyTableModel::Tier));
+        QVERIFY(!GuiTest::child<QAction>(columns, u"showColumnLabel"_s)->isEnabled());
+        Q_EMIT columns->aboutToShow();
+        QVERIFY(GuiTest::child<QAction>(columns, u"showColumnPermissions"_s)->isChecked());
+        GuiTest::child<QAction>(columns, u"showColumnTier"_s)->trigger();
+        GuiTest::child<QAction>(columns, u"showColumnMonthSpend"_s)->trigger();
+        GuiTest::child<QAction>(columns, u"showColumnPermissions"_s)->trigger();
+        QVERIFY(!header->isSectionHidden(KeyTableModel::Tier));
+        QVERIFY(!header->isSectionHidden(KeyTableModel::MonthSpend));
+        QVERIFY(header->isSectionHidden(KeyTableModel::Permissions));
+        QCOMPARE(cellOf(u"checkout-api"_s, KeyTableModel::Tier), u"Pro"_s);
+
         sidebar->setCurrentRow(2);
         QTRY_COMPARE(sidebar->currentItem()->text(), u"Alerts"_s);
         const QRect where = m_window->geometry();
@@ -770,6 +788,17 @@ private Q_SLOTS:
         QCOMPARE(GuiTest::child<QListWidget>(&reopened, u"sidebar"_s)->currentItem()->text(),
                  u"Alerts"_s);
         QVERIFY(GuiTest::child<QWidget>(&reopened, u"alertsPage"_s)->isVisible());
+        const QHeaderView* reopenedHeader =
+            GuiTest::child<QTableView>(&reopened, u"keysTable"_s)->horizontalHeader();
+        QVERIFY(!reopenedHeader->isSectionHidden(KeyTableModel::Tier));
+        QVERIFY(!reopenedHeader->isSectionHidden(KeyTableModel::MonthSpend));
+        QVERIFY(reopenedHeader->isSectionHidden(KeyTableModel::Permissions));
+        QVERIFY(!reopenedHeader->isSectionHidden(KeyTableModel::Label));
+        // More columns make the table scroll sideways, not the labels unreadable.
+        GuiTest::child<QAction>(reopened.findChild<QMenu*>(u"columnsMenu"_s), u"showColumnCaps"_s)
+            ->trigger();
+        QTRY_VERIFY(reopenedHeader->sectionSize(KeyTableModel::Label) >=
+                    reopened.fontMetrics().horizontalAdvance(u"staging-mobile-api"_s));
     }
 
     void cleanupTestCase()

@@ -92,6 +92,11 @@ private Q_SLOTS:
         limited.quotaUsedMicros = 1'500'000;
         limited.lastUsedAtMs = utc(u"2026-02-28T23:45:00Z"_s);
         limited.spec.expiresAtMs = utc(u"2027-01-31T00:00:00Z"_s);
+        limited.spec.tier = Tier::Pro;
+        limited.spec.spendCapDayMicros = 2 * UsdAmount::MicrosPerUsd;
+        limited.spec.spendCapMonthMicros = 2000 * UsdAmount::MicrosPerUsd;
+        limited.spendMonthMicros = 1'431'830'000;
+        limited.spec.owner = u"Web platform"_s;
         ApiKeyRecord open = makeRecord(u"ci-tests"_s, u"dev"_s, utc(u"2026-01-10T08:00:00Z"_s));
         open.spec.type = KeyType::Subscription;
         open.spec.billingCycleDay = 5;
@@ -119,6 +124,20 @@ private Q_SLOTS:
         QCOMPARE(cell(model, 1, KeyTableModel::Expires).toString(), u"Never"_s);
         QCOMPARE(cell(model, 1, KeyTableModel::QuotaUsed).toString(), u"$0.00"_s);
         QCOMPARE(cell(model, 1, KeyTableModel::QuotaRemaining).toString(), u"Unlimited"_s);
+        // The columns the chooser adds; the quota's bar is 6% full, an unlimited key has none.
+        QCOMPARE(cell(model, 0, KeyTableModel::Tier).toString(), u"Pro"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::MonthSpend).toString(), u"$1,431.83"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Caps).toString(), u"$2.00/day · $2,000.00/month"_s);
+        QCOMPARE(cell(model, 1, KeyTableModel::Caps).toString(), u"None"_s);
+        QCOMPARE(cell(model, 0, KeyTableModel::Owner).toString(), u"Web platform"_s);
+        QCOMPARE(
+            cell(model, 0, KeyTableModel::QuotaUsed, KeyTableModel::QuotaFractionRole).toDouble(),
+            0.06);
+        QVERIFY(
+            !cell(model, 1, KeyTableModel::QuotaUsed, KeyTableModel::QuotaFractionRole).isValid());
+        QVERIFY(cell(model, 0, KeyTableModel::Caps, Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"Day spend cap"_s));
         QVERIFY(cell(model, 0, KeyTableModel::QuotaUsed, Qt::ToolTipRole)
                     .toString()
                     .startsWith(u"$1.50 spent"));
