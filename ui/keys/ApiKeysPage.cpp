@@ -317,7 +317,7 @@ void ApiKeysPage::buildUi()
     for (int column = 0; column < KeyTableModel::ColumnCount; ++column)
         header->setSectionHidden(column, !KeyTableModel::isShownByDefault(column));
     buildColumnsMenu();
-    m_minLabelWidth = text.horizontalAdvance(u"staging-mobile-api-v2"_s) + padding;
+    m_minLabelWidth = text.horizontalAdvance(u"prod-web-app-v2"_s) + padding;
     connect(header, &QHeaderView::sectionResized, this, [this](int column) {
         if (column != KeyTableModel::Label)
             fitLabelColumn();

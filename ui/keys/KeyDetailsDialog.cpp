@@ -501,10 +501,10 @@ void KeyDetailsDialog::loadUsage()
     };
     usage.usageSeries(query, UsageSeries::BucketSize::Day, QTimeZone::systemTimeZone())
         .then(this,
-              [this, generation](const QList<UsageSeries::Point>& points) {
+              [this, generation, now](const QList<UsageSeries::Point>& points) {
                   if (generation != m_generation)
                       return;
-                  m_chart->setPoints(points, UsageSeries::BucketSize::Day);
+                  m_chart->setPoints(points, UsageSeries::BucketSize::Day, now);
                   UsageTotals totals;
                   for (const UsageSeries::Point& point : points)
                       totals.merge(point.totals);

@@ -858,9 +858,9 @@ void UsagePage::applySeries(const QList<UsageSeries::Point>& points)
     const qint64 now = m_clock.nowUtcMs();
     while (begun.size() > 1 && begun.constLast().startMs > now)
         begun.removeLast();
-    m_requestsChart->setPoints(begun, m_bucket);
-    m_tokensChart->setPoints(begun, m_bucket);
-    m_costChart->setPoints(begun, m_bucket);
+    m_requestsChart->setPoints(begun, m_bucket, now);
+    m_tokensChart->setPoints(begun, m_bucket, now);
+    m_costChart->setPoints(begun, m_bucket, now);
 }
 
 void UsagePage::applyKeyGroups()

@@ -7,8 +7,12 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QGraphicsLayout>
+#include <QGraphicsLineItem>
+#include <QGraphicsRectItem>
+#include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QToolTip>
 #include <algorithm>
 #include <array>
@@ -82,18 +86,41 @@ UsageTimeChart::UsageTimeChart(const QString& unitName, ChartScale::Unit unit, Q
         chart->addSeries(area);
         area->attachAxis(m_timeAxis);
         area->attachAxis(m_valueAxis);
-        connect(area, &QAreaSeries::hovered, this, &UsageTimeChart::showToolTip);
         m_areas << area;
     }
     setChart(chart);
     updateValueAxis(0);
+
+    // The exact figures wherever the pointer is over the plot, not only over a series' edge.
+    setMouseTracking(true);
+    viewport()->setMouseTracking(true);
+    m_crosshair = new QGraphicsLineItem(chart);
+    m_crosshair->setPen(QPen(LabelColor, 1, Qt::DashLine));
+    m_crosshair->setZValue(20);
+    m_crosshair->hide();
+    m_partialBand = new QGraphicsRectItem(chart);
+    m_partialBand->setPen(Qt::NoPen);
+    m_partialBand->setBrush(QColor(0x5f, 0x67, 0x70, 28));
+    m_partialBand->setZValue(-1);
+    m_partialBand->hide();
+    m_partialLabel = new QGraphicsSimpleTextItem(u"so far"_s, chart);
+    QFont labelFont = m_partialLabel->font();
+    labelFont.setPointSizeF(labelFont.pointSizeF() * 0.8);
+    labelFont.setItalic(true);
+    m_partialLabel->setFont(labelFont);
+    m_partialLabel->setBrush(LabelColor);
+    m_partialLabel->setZValue(20);
+    m_partialLabel->hide();
+    connect(chart, &QChart::plotAreaChanged, this, &UsageTimeChart::placeMarks);
 }
 
 void UsageTimeChart::setPoints(const QList<UsageSeries::Point>& points,
-                               UsageSeries::BucketSize size)
+                               UsageSeries::BucketSize size, qint64 completeBeforeMs)
 {
     m_points = points;
     m_size = size;
+    m_completeBeforeMs = completeBeforeMs;
+    m_hovered = -1;
     m_xs.clear();
     m_xs.reserve(points.size());
     for (int i = 0; i < points.size(); ++i) {
@@ -122,6 +149,19 @@ void UsageTimeChart::setPoints(const QList<UsageSeries::Point>& points,
     }
     updateValueAxis(stacked.isEmpty() ? 0.0 : *std::max_element(stacked.cbegin(), stacked.cend()));
     updateTimeAxis();
+    placeMarks();
+}
+
+bool UsageTimeChart::isPartial(int bucket) const
+{
+    if (bucket < 0 || bucket >= m_points.size())
+        return false;
+    const qint64 end =
+        bucket + 1 < m_points.size()
+            ? m_points[bucket + 1].startMs
+            : m_points[bucket].startMs +
+                  (m_size == UsageSeries::BucketSize::Hour ? UsageSeries::HourMs : DayMs);
+    return end > m_completeBeforeMs && m_points[bucket].startMs < m_completeBeforeMs;
 }
 
 void UsageTimeChart::updateValueAxis(double maxValue)
@@ -213,19 +253,82 @@ QString UsageTimeChart::toolTipFor(int bucket) const
     if (bucket < 0 || bucket >= m_points.size())
         return {};
     const QDateTime start = QDateTime::fromMSecsSinceEpoch(m_points[bucket].startMs);
-    const QString when = m_size == UsageSeries::BucketSize::Hour
-                             ? start.toString(u"ddd, MMM d, HH:mm"_s) + u"–"_s +
-                                   start.addSecs(3600).toString(u"HH:mm"_s)
-                             : start.toString(u"ddd, MMM d, yyyy"_s);
-    return u"<p style=\"white-space:nowrap\"><b>%1</b><br>%2</p>"_s.arg(
-        when, m_toolTip(m_points[bucket].totals));
+    const bool hours = m_size == UsageSeries::BucketSize::Hour;
+    const QString when = hours ? start.toString(u"ddd, MMM d, HH:mm"_s) + u"–"_s +
+                                     start.addSecs(3600).toString(u"HH:mm"_s)
+                               : start.toString(u"ddd, MMM d, yyyy"_s);
+    const QString partial =
+        isPartial(bucket)
+            ? u"<br><i>So far: this %1 is not over yet</i>"_s.arg(hours ? u"hour"_s : u"day"_s)
+            : QString();
+    return u"<p style=\"white-space:nowrap\"><b>%1</b><br>%2%3</p>"_s.arg(
+        when, m_toolTip(m_points[bucket].totals), partial);
 }
 
-void UsageTimeChart::showToolTip(const QPointF& value, bool hovering)
+void UsageTimeChart::mouseMoveEvent(QMouseEvent* event)
 {
-    if (!hovering) {
-        QToolTip::hideText();
+    QChartView::mouseMoveEvent(event);
+    hover(event->position().toPoint());
+}
+
+void UsageTimeChart::leaveEvent(QEvent* event)
+{
+    QChartView::leaveEvent(event);
+    unhover();
+}
+
+void UsageTimeChart::hover(const QPoint& viewPos)
+{
+    const QPointF inChart = chart()->mapFromScene(mapToScene(viewPos));
+    if (m_areas.isEmpty() || m_points.isEmpty() || !chart()->plotArea().contains(inChart)) {
+        unhover();
         return;
     }
-    QToolTip::showText(QCursor::pos(), toolTipFor(bucketAt(value.x())), this);
+    const int bucket = bucketAt(chart()->mapToValue(inChart, m_areas.constFirst()).x());
+    if (bucket != m_hovered) {
+        m_hovered = bucket;
+        placeMarks();
+    }
+    QToolTip::showText(mapToGlobal(viewPos), toolTipFor(bucket), this);
+}
+
+void UsageTimeChart::unhover()
+{
+    if (m_hovered < 0)
+        return;
+    m_hovered = -1;
+    m_crosshair->hide();
+    QToolTip::hideText();
+}
+
+void UsageTimeChart::placeMarks()
+{
+    const QRectF plot = chart()->plotArea();
+    const auto xOf = [this](int bucket) {
+        return chart()->mapToPosition(QPointF(double(m_xs[bucket]), 0), m_areas.constFirst()).x();
+    };
+    if (m_hovered >= 0 && m_hovered < m_xs.size() && !m_areas.isEmpty()) {
+        const qreal x = xOf(m_hovered);
+        m_crosshair->setLine(x, plot.top(), x, plot.bottom());
+        m_crosshair->show();
+    } else {
+        m_crosshair->hide();
+    }
+    const int last = int(m_xs.size()) - 1;
+    if (last >= 0 && !m_areas.isEmpty() && isPartial(last)) {
+        // Half a bucket either side of the point the partial bucket is drawn at.
+        const qreal x = xOf(last);
+        const qreal half = last > 0 ? (x - xOf(last - 1)) / 2 : plot.width() / 4;
+        const QRectF band = QRectF(x - half, plot.top(), 2 * half, plot.height()).intersected(plot);
+        m_partialBand->setRect(band);
+        m_partialBand->show();
+        const QRectF text = m_partialLabel->boundingRect();
+        m_partialLabel->setPos(
+            qMin(band.center().x() - text.width() / 2, plot.right() - text.width()),
+            plot.top() + 2);
+        m_partialLabel->show();
+    } else {
+        m_partialBand->hide();
+        m_partialLabel->hide();
+    }
 }

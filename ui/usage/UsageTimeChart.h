@@ -9,6 +9,9 @@
 class QAreaSeries;
 class QCategoryAxis;
 class QDateTimeAxis;
+class QGraphicsLineItem;
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
 class QLineSeries;
 
 // A usage figure over time as stacked areas (successes under errors, prompt under completion):
@@ -33,18 +36,30 @@ public:
     UsageTimeChart(const QString& unitName, ChartScale::Unit unit, QList<Layer> layers,
                    ToolTipText toolTip, QWidget* parent = nullptr);
 
-    void setPoints(const QList<UsageSeries::Point>& points, UsageSeries::BucketSize size);
+    // completeBeforeMs: usage before this moment is all in (usually now); a bucket that ends
+    // after it is still filling, and is marked and said to be partial instead of looking like a
+    // drop.
+    void setPoints(const QList<UsageSeries::Point>& points, UsageSeries::BucketSize size,
+                   qint64 completeBeforeMs);
     const QList<UsageSeries::Point>& points() const { return m_points; }
     // The exact text the tooltip shows for a bucket.
     QString toolTipFor(int bucket) const;
+    bool isPartial(int bucket) const;
+    // The bucket under the pointer, anywhere over the plot; -1 when the pointer is elsewhere.
+    int hoveredBucket() const { return m_hovered; }
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 private:
     void updateTimeAxis();
     void updateValueAxis(double maxValue);
-    void showToolTip(const QPointF& value, bool hovering);
+    void hover(const QPoint& viewPos);
+    void unhover();
+    // The crosshair and the partial bucket's band, where the plot area now is.
+    void placeMarks();
     int bucketAt(double x) const;
 
     ChartScale::Unit m_unit;
@@ -56,5 +71,10 @@ private:
     QList<UsageSeries::Point> m_points;
     QList<qint64> m_xs;
     UsageSeries::BucketSize m_size = UsageSeries::BucketSize::Day;
+    qint64 m_completeBeforeMs = 0;
+    int m_hovered = -1;
+    QGraphicsLineItem* m_crosshair = nullptr;
+    QGraphicsRectItem* m_partialBand = nullptr;
+    QGraphicsSimpleTextItem* m_partialLabel = nullptr;
     int m_lastPlotWidth = 0;
 };

@@ -798,7 +798,7 @@ private Q_SLOTS:
         GuiTest::child<QAction>(reopened.findChild<QMenu*>(u"columnsMenu"_s), u"showColumnCaps"_s)
             ->trigger();
         QTRY_VERIFY(reopenedHeader->sectionSize(KeyTableModel::Label) >=
-                    reopened.fontMetrics().horizontalAdvance(u"staging-mobile-api"_s));
+                    reopened.fontMetrics().horizontalAdvance(u"prod-web-app-v2"_s));
     }
 
     void cleanupTestCase()

@@ -32,6 +32,7 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QListWidget>
+#include <QMouseEvent>
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
@@ -250,8 +251,30 @@ private Q_SLOTS:
         const QList<double> cost = layerSums(child<UsageTimeChart>(m_page.get(), u"costChart"_s));
         QCOMPARE(cost.size(), 1);
         QCOMPARE(qRound(cost.constFirst() * 100), 175);
-        // The hovered bucket's tooltip: the exact figures of that day.
+        // The hovered bucket's tooltip: the exact figures of that day. Today is not over: its
+        // bucket says so instead of reading as a drop; yesterday's is complete.
         QVERIFY(requests->toolTipFor(29).contains(u"2 requests<br>2 successful · 0 errors"_s));
+        QVERIFY(requests->isPartial(29));
+        QVERIFY(requests->toolTipFor(29).contains(u"So far: this day is not over yet"_s));
+        QVERIFY(!requests->isPartial(28));
+        QVERIFY(!requests->toolTipFor(28).contains(u"So far"_s));
+        // Anywhere over the plot, not only on a series' edge: high above the areas at the
+        // right end is still today's bucket, and leaving the chart ends the hover.
+        QTRY_VERIFY(requests->chart()->plotArea().width() > 100);
+        const QRectF plot = requests->chart()->plotArea();
+        const auto moveTo = [requests](const QPointF& inChart) {
+            const QPoint at = requests->mapFromScene(requests->chart()->mapToScene(inChart));
+            QMouseEvent move(QEvent::MouseMove, at, requests->viewport()->mapToGlobal(at),
+                             Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+            QApplication::sendEvent(requests->viewport(), &move);
+        };
+        moveTo(QPointF(plot.right() - 2, plot.top() + 3));
+        QCOMPARE(requests->hoveredBucket(), 29);
+        moveTo(QPointF(plot.left() + 2, plot.center().y()));
+        QCOMPARE(requests->hoveredBucket(), 0);
+        QEvent leave(QEvent::Leave);
+        QApplication::sendEvent(requests, &leave);
+        QCOMPARE(requests->hoveredBucket(), -1);
 
         auto* byKey = child<UsageBreakdownChart>(m_page.get(), u"costByKeyChart"_s);
         QTRY_COMPARE(barsOf(byKey),
