@@ -6,6 +6,7 @@
 #include "ClipboardGuard.h"
 #include "ConnectionsPage.h"
 #include "ErrorText.h"
+#include "HelpWindow.h"
 #include "KeyStore.h"
 #include "SecretVault.h"
 #include "SettingsPage.h"
@@ -231,6 +232,16 @@ void MainWindow::buildMenus()
     }
 
     QMenu* help = menuBar()->addMenu(u"&Help"_s);
+    QAction* guide = help->addAction(u"KeyDeck &Help"_s);
+    guide->setObjectName(u"actionHelp"_s);
+    guide->setShortcut(QKeySequence::HelpContents);
+    connect(guide, &QAction::triggered, this, [this] {
+        auto* window = new HelpWindow(this);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        window->show();
+        window->showSection(u"The desktop app"_s);
+    });
+    help->addSeparator();
     QAction* about = help->addAction(u"&About KeyDeck"_s);
     about->setObjectName(u"actionAbout"_s);
     about->setMenuRole(QAction::AboutRole);

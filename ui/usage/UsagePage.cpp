@@ -11,6 +11,7 @@
 #include "UsageCsvExport.h"
 #include "UsageImportDialog.h"
 #include "UsageLogModel.h"
+#include "UsageLogView.h"
 #include "UsageStore.h"
 #include "UsageTimeChart.h"
 #include "UsdAmount.h"
@@ -421,7 +422,7 @@ QWidget* UsagePage::buildDashboard()
     layout->addSpacing(4);
     layout->addLayout(logHeading);
 
-    m_logTable = new QTableView(content);
+    m_logTable = new UsageLogView(content);
     m_logTable->setObjectName(u"usageLogTable"_s);
     m_logTable->setModel(m_logModel);
     m_logTable->setMinimumHeight(LogTableHeight);

@@ -2,6 +2,7 @@
 #include "ApiKeysPage.h"
 #include "EnvExportDialog.h"
 #include "GuiTest.h"
+#include "HelpWindow.h"
 #include "KeyDetailsDialog.h"
 #include "KeyEditorDialog.h"
 #include "KeyFilterProxyModel.h"
@@ -52,6 +53,8 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextBrowser>
 #include <QTimer>
 #include <QWizard>
 #include <memory>
@@ -748,6 +751,19 @@ private Q_SLOTS:
         QCOMPARE(name, u"aboutBox"_s);
         QVERIFY2(text.contains(QApplication::applicationVersion()), qPrintable(text));
         QVERIFY(text.contains(u"QtKeychain"_s));
+
+        // F1: the guide that ships in the app, at the desktop app's section.
+        QApplication::setActiveWindow(m_window.get());
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QTest::keyClick(m_window.get(), Qt::Key_F1);
+        QTRY_VERIFY(GuiTest::visibleTopLevel<HelpWindow>());
+        HelpWindow* help = GuiTest::visibleTopLevel<HelpWindow>();
+        auto* browser = GuiTest::child<QTextBrowser>(help, u"helpBrowser"_s);
+        QVERIFY(browser->toPlainText().contains(u"Generate New Key"_s));
+        QCOMPARE(browser->textCursor().block().text(), u"The desktop app"_s);
+        QVERIFY(browser->verticalScrollBar()->value() > 0);
+        help->close();
+        QApplication::setActiveWindow(m_window.get());
     }
 
     // Last: it closes the window.

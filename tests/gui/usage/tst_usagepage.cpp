@@ -37,12 +37,14 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QWheelEvent>
 #include <algorithm>
 #include <memory>
 
@@ -480,6 +482,55 @@ private Q_SLOTS:
         table->sortByColumn(UsageLogModel::RequestId, Qt::AscendingOrder);
         QCOMPARE(log->sortColumn(), int(UsageLogModel::Cost));
         QCOMPARE(table->horizontalHeader()->sortIndicatorSection(), int(UsageLogModel::Cost));
+    }
+
+    void theLogNeitherTrapsThePagesScrollNorLeavesTheTimeColumn()
+    {
+        QList<UsageEvent> events;
+        for (int i = 0; i < 60; ++i)
+            events << makeEvent(m_web, (i + 1) * MinuteMs, u"gpt-4o"_s, 200, 10, 5, 1000,
+                                u"wheel-%1"_s.arg(i));
+        QVERIFY(record(*m_store, events));
+        showPage();
+        UsageLogModel* log = m_page->logModel();
+        QTRY_COMPARE(log->rowCount(), 60);
+        auto* table = child<QTableView>(m_page.get(), u"usageLogTable"_s);
+        QScrollBar* page = child<QScrollArea>(m_page.get(), u"usageScroll"_s)->verticalScrollBar();
+        QTRY_VERIFY(page->maximum() > 0);
+        QTRY_VERIFY(table->verticalScrollBar()->maximum() > 0);
+        const auto wheelDown = [table] {
+            const QPointF at = table->viewport()->rect().center();
+            QWheelEvent wheel(at, table->viewport()->mapToGlobal(at), {}, QPoint(0, -120),
+                              Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+            QApplication::sendEvent(table->viewport(), &wheel);
+        };
+
+        // Scrolling the page down across the log scrolls the page, not the log.
+        page->setValue(0);
+        table->clearFocus();
+        wheelDown();
+        QVERIFY(page->value() > 0);
+        QCOMPARE(table->verticalScrollBar()->value(), 0);
+
+        // Clicked into, the log scrolls; at its end the page goes on.
+        const int pageBefore = page->value();
+        table->setFocus();
+        QTRY_VERIFY(table->hasFocus());
+        wheelDown();
+        QVERIFY(table->verticalScrollBar()->value() > 0);
+        QCOMPARE(page->value(), pageBefore);
+        table->verticalScrollBar()->setValue(table->verticalScrollBar()->maximum());
+        wheelDown();
+        QVERIFY(page->value() > pageBefore || page->value() == page->maximum());
+
+        // Ctrl+End: the last row, in the Time column still.
+        table->setCurrentIndex(log->index(0, UsageLogModel::Time));
+        QTest::keyClick(table, Qt::Key_End, Qt::ControlModifier);
+        QCOMPARE(table->currentIndex().row(), 59);
+        QCOMPARE(table->currentIndex().column(), int(UsageLogModel::Time));
+        QTest::keyClick(table, Qt::Key_Home, Qt::ControlModifier);
+        QCOMPARE(table->currentIndex().row(), 0);
+        QCOMPARE(table->currentIndex().column(), int(UsageLogModel::Time));
     }
 
     void logModelPassesTheModelTester()
