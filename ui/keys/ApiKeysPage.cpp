@@ -774,8 +774,11 @@ void ApiKeysPage::updateActions()
     m_openAction->setEnabled(single);
     m_copyAction->setEnabled(single);
     m_editAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked);
-    m_rotateAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked &&
-                               selected.constFirst().rotatedToId.isEmpty());
+    m_rotateAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked);
+    // A key already rotated is waiting for step 3: the same action finishes it.
+    m_rotateAction->setText(single && !selected.constFirst().rotatedToId.isEmpty()
+                                ? u"Finish Rotation…"_s
+                                : u"Rotate…"_s);
     m_disableAction->setEnabled(anyActive);
     m_enableAction->setEnabled(anyDisabled);
     m_revokeAction->setEnabled(anyLive);
@@ -971,10 +974,16 @@ void ApiKeysPage::rotateKey()
 
 void ApiKeysPage::rotateRecord(const ApiKeyRecord& record, QWidget* over)
 {
-    if (record.status == KeyStatus::Revoked || !record.rotatedToId.isEmpty())
+    if (record.status == KeyStatus::Revoked)
+        return;
+    // Already rotated: its successor is out there, and what is left is step 3.
+    const int successorRow = m_model->rowForId(record.rotatedToId);
+    if (!record.rotatedToId.isEmpty() && successorRow < 0)
         return;
     auto* wizard = new RotateKeyWizard(record, m_store, m_usage, m_lifecycle, m_vault, m_clock,
                                        m_clipboard, over);
+    if (successorRow >= 0)
+        wizard->resumeAtRevoke(m_model->record(successorRow));
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &RotateKeyWizard::keyRotated, this, [this](const ApiKeyRecord& created) {
         m_model->upsertRecord(created);

@@ -397,9 +397,11 @@ void KeyDetailsDialog::showRecord(const ApiKeyRecord& record)
     m_title->setText(spec.label);
     const bool live = record.status != KeyStatus::Revoked;
     m_editButton->setEnabled(live);
-    m_rotateButton->setEnabled(live && record.rotatedToId.isEmpty());
-    m_rotateButton->setToolTip(!record.rotatedToId.isEmpty()
-                                   ? u"Already rotated: revoke it once its traffic has moved"_s
+    m_rotateButton->setEnabled(live);
+    const bool rotated = !record.rotatedToId.isEmpty();
+    m_rotateButton->setText(rotated ? u"Finish Rotation…"_s : u"Rotate…"_s);
+    m_rotateButton->setToolTip(rotated
+                                   ? u"See whether clients still use this key, then revoke it"_s
                                    : u"Create its successor, deploy it, then revoke this key"_s);
 
     const auto set = [this](const QString& name, const QString& text) {

@@ -240,6 +240,8 @@ QVariant KeyTableModel::displayText(const ApiKeyRecord& record, int column) cons
             if (KeyStanding::level(worst) != KeyStanding::Level::Clear)
                 status = KeyStanding::shortText(*worst);
         }
+        if (isRotationPending(record, now))
+            return status + u" · rotation pending"_s;
         return isRotationDue(record, now) ? status + u" · rotation due"_s : status;
     }
     case Permissions: {
@@ -420,7 +422,11 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
     case Status: {
         const qint64 now = nowUtcMs();
         const QString rotation =
-            isRotationDue(record, now)
+            isRotationPending(record, now)
+                ? u"\nRotation pending: replaced by “%1”, and still accepted until it is revoked. "
+                  "Once its traffic has moved, revoke it (Finish Rotation…)."_s.arg(
+                      labelOf(record.rotatedToId))
+            : isRotationDue(record, now)
                 ? u"\nRotation due: created %1 days ago, and keys are rotated every %2 days. "
                   "Rotate it to get a new key with the same settings."_s
                       .arg((now - record.createdAtMs) / DayMs)
@@ -520,7 +526,15 @@ QColor KeyTableModel::statusColorOf(const ApiKeyRecord& record, qint64 now) cons
             break;
         }
     }
-    return isRotationDue(record, now) ? WarningColor : statusColor(status);
+    return isRotationDue(record, now) || isRotationPending(record, now) ? WarningColor
+                                                                        : statusColor(status);
+}
+
+bool KeyTableModel::isRotationPending(const ApiKeyRecord& record, qint64 now)
+{
+    const KeyStatus status = record.effectiveStatus(now);
+    return !record.rotatedToId.isEmpty() &&
+           (status == KeyStatus::Active || status == KeyStatus::Disabled);
 }
 
 QVariant KeyTableModel::foreground(const ApiKeyRecord& record, int column) const

@@ -113,6 +113,8 @@ public:
     // Whole days left when the key is flagged as expiring soon.
     std::optional<qint64> expiringSoonDays(const ApiKeyRecord& record, qint64 nowUtcMs) const;
     bool isRotationDue(const ApiKeyRecord& record, qint64 nowUtcMs) const;
+    // Rotated, and not yet revoked (nor expired): the old key still works until step 3.
+    static bool isRotationPending(const ApiKeyRecord& record, qint64 nowUtcMs);
 
     static QString statusText(KeyStatus status);
     // "$5.00/day · $50.00/month", "None".

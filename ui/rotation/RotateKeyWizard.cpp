@@ -17,12 +17,14 @@
 #include <QAbstractButton>
 #include <QCheckBox>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -229,6 +231,11 @@ QWizardPage* RotateKeyWizard::buildRevokePage()
     QFont bigger = m_requestsLabel->font();
     bigger.setPointSizeF(bigger.pointSizeF() * 1.15);
     m_requestsLabel->setFont(bigger);
+    m_clientsLabel = new QLabel(m_revokePage);
+    m_clientsLabel->setObjectName(u"oldKeyClientsLabel"_s);
+    m_clientsLabel->setWordWrap(true);
+    m_clientsLabel->setTextFormat(Qt::PlainText);
+    m_clientsLabel->hide();
     auto* liveNote = new QLabel(
         u"Live: updated as usage arrives and every %1 s."_s.arg(RefreshIntervalMs / 1000),
         m_revokePage);
@@ -275,6 +282,7 @@ QWizardPage* RotateKeyWizard::buildRevokePage()
     auto* layout = new QVBoxLayout(m_revokePage);
     layout->setSpacing(10);
     layout->addWidget(m_requestsLabel);
+    layout->addWidget(m_clientsLabel);
     layout->addWidget(liveNote);
     layout->addSpacing(6);
     layout->addLayout(quietRow);
@@ -287,6 +295,14 @@ QWizardPage* RotateKeyWizard::buildRevokePage()
     connect(m_quietSpin, &QSpinBox::valueChanged, this, &RotateKeyWizard::updateTrafficText);
     connect(m_revokeButton, &QPushButton::clicked, this, &RotateKeyWizard::confirmRevoke);
     return m_revokePage;
+}
+
+void RotateKeyWizard::resumeAtRevoke(const ApiKeyRecord& newKey)
+{
+    m_newKey = newKey;
+    m_oldKey.rotatedToId = newKey.id;
+    m_resumed = true;
+    setStartId(RevokePageId);
 }
 
 void RotateKeyWizard::initializePage(int id)
@@ -362,7 +378,9 @@ void RotateKeyWizard::showNewKey(const CreatedKey& created)
 bool RotateKeyWizard::canClose() const
 {
     // As with a newly generated key: its only sight must not be closed by accident.
-    return !m_rotating && !m_revoking && (m_newKey.id.isEmpty() || m_storedCheck->isChecked());
+    // A resumed rotation shows no secret: the new key's was shown when it was created.
+    return !m_rotating && !m_revoking &&
+           (m_newKey.id.isEmpty() || m_resumed || m_storedCheck->isChecked());
 }
 
 void RotateKeyWizard::updateCancelButton()
@@ -442,6 +460,10 @@ void RotateKeyWizard::refreshTraffic()
         m_requestsLabel->setText(
             u"Could not read the old key's usage: %1"_s.arg(ErrorText::describe(error)));
     };
+    // Who still sends the old key: the addresses of its latest requests since the rotation.
+    m_usage.usageLogs(since, UsageStore::LogColumn::Time, Qt::DescendingOrder, {}, ClientSample)
+        .then(this, [this](const UsageStore::LogPage& page) { showClients(page.events); })
+        .onFailed(this, [this](const std::exception&) { m_clientsLabel->hide(); });
     // Logs, not roll-ups: the count must start at the rotation, not at its 15-minute slot.
     m_usage.usageLogCount(since)
         .then(this,
@@ -460,6 +482,34 @@ void RotateKeyWizard::refreshTraffic()
                       .onFailed(this, failed);
               })
         .onFailed(this, failed);
+}
+
+void RotateKeyWizard::showClients(const QList<UsageEvent>& events)
+{
+    // Most requests first; ties by address, so the list does not jump between refreshes.
+    QHash<QString, qint64> counts;
+    for (const UsageEvent& event : events)
+        ++counts[event.clientIp.isEmpty() ? u"unknown address"_s : event.clientIp];
+    QList<std::pair<QString, qint64>> clients;
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        clients.append({it.key(), it.value()});
+    std::sort(clients.begin(), clients.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    if (clients.isEmpty()) {
+        m_clientsLabel->hide();
+        return;
+    }
+    QStringList shown;
+    for (const auto& [address, count] : clients.first(qMin<qsizetype>(clients.size(), MaxClients)))
+        shown << u"%1 (%2)"_s.arg(address, plural(count, u"request"_s));
+    QString text = u"Still sent from: "_s + shown.join(u", "_s);
+    if (clients.size() > MaxClients)
+        text += u" and %1 more"_s.arg(clients.size() - MaxClients);
+    if (events.size() == ClientSample)
+        text += u" — among its latest %1 requests"_s.arg(ClientSample);
+    m_clientsLabel->setText(text);
+    m_clientsLabel->show();
 }
 
 void RotateKeyWizard::trafficRead()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiKeyRecord.h"
+#include "UsageEvent.h"
 
 #include <QTimer>
 #include <QWizard>
@@ -42,11 +43,17 @@ public:
     };
     static constexpr int RefreshIntervalMs = 5000;
     static constexpr int DefaultQuietMinutes = 60;
+    // The old key's latest requests read for the addresses that still send it.
+    static constexpr int ClientSample = 500;
+    static constexpr int MaxClients = 5;
 
     RotateKeyWizard(const ApiKeyRecord& oldKey, KeyStore& keys, UsageStore& usage,
                     LifecycleStore& lifecycle, SecretVault& vault, const Clock& clock,
                     ClipboardGuard& clipboard, QWidget* parent = nullptr);
 
+    // A rotation begun earlier (the old key links to newKey, which is in use): the wizard opens
+    // at step 3, the old key's traffic since the rotation and its revocation.
+    void resumeAtRevoke(const ApiKeyRecord& newKey);
     // Empty until step 1 has created it.
     const ApiKeyRecord& newKey() const { return m_newKey; }
     void reject() override;
@@ -73,6 +80,7 @@ private:
 
     void refreshTraffic();
     void trafficRead();
+    void showClients(const QList<UsageEvent>& events);
     void updateTrafficText();
     bool isQuiet() const;
     void confirmRevoke();
@@ -94,6 +102,7 @@ private:
     QVBoxLayout* m_secretSlot = nullptr;
     QCheckBox* m_storedCheck = nullptr;
     bool m_rotating = false;
+    bool m_resumed = false;
 
     QLabel* m_deployIntro = nullptr;
     QLabel* m_deployStatus = nullptr;
@@ -101,6 +110,7 @@ private:
     GatedWizardPage* m_revokePage = nullptr;
     QLabel* m_requestsLabel = nullptr;
     QSpinBox* m_quietSpin = nullptr;
+    QLabel* m_clientsLabel = nullptr;
     QLabel* m_recommendation = nullptr;
     QPushButton* m_revokeButton = nullptr;
     QLabel* m_revokeStatus = nullptr;

@@ -528,7 +528,12 @@ private Q_SLOTS:
                     .toString()
                     .contains(u"Rotation due: created 100 days ago"));
         QCOMPARE(cell(model, 0, KeyTableModel::Status).toString(), u"Active"_s);
-        QCOMPARE(cell(model, 3, KeyTableModel::Status).toString(), u"Active"_s); // rotated already
+        // Rotated already: pending until it is revoked, and never also "due".
+        QCOMPARE(cell(model, 3, KeyTableModel::Status).toString(), u"Active · rotation pending"_s);
+        QCOMPARE(cell(model, 3, KeyTableModel::Status, Qt::ForegroundRole).value<QColor>(), amber);
+        QVERIFY(cell(model, 3, KeyTableModel::Status, Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"Rotation pending: replaced by"));
         QCOMPARE(cell(model, 4, KeyTableModel::Status).toString(), u"Revoked"_s);
         // The raw status sorts as before: the flag is not a status.
         QCOMPARE(cell(model, 2, KeyTableModel::Status, KeyTableModel::RawValueRole).toInt(),

@@ -90,10 +90,12 @@ private:
             .value_or(QString{});
     }
 
-    bool recordRequest(const QString& keyId, qint64 timeMs)
+    bool recordRequest(const QString& keyId, qint64 timeMs,
+                       const QString& clientIp = u"198.51.100.20"_s)
     {
         UsageEvent event;
         event.timeMs = timeMs;
+        event.clientIp = clientIp;
         event.key = keyId;
         event.model = u"gpt-4o-mini"_s;
         event.endpoint = u"/v1/chat/completions"_s;
@@ -248,8 +250,13 @@ private Q_SLOTS:
             requests->text().startsWith(u"1 request with “prod-web-app” since"), 3000);
         QVERIFY2(requests->text().endsWith(u"; last one less than a minute ago"),
                  qPrintable(requests->text()));
-        QVERIFY(recordRequest(old.id, m_clock.nowUtcMs()));
+        QVERIFY(recordRequest(old.id, m_clock.nowUtcMs(), u"203.0.113.9"_s));
         QTRY_VERIFY_WITH_TIMEOUT(requests->text().startsWith(u"2 requests with"), 3000);
+        // Where the old key still comes from, so its last clients can be found and moved.
+        auto* clients = GuiTest::child<QLabel>(wizard.get(), u"oldKeyClientsLabel"_s);
+        QTRY_COMPARE(clients->text(), u"Still sent from: 198.51.100.20 (1 request), "
+                                      "203.0.113.9 (1 request)"_s);
+        QVERIFY(clients->isVisible());
         // No new usage, only time: the periodic refresh moves "last one" on.
         m_clock.advanceMs(2 * MinuteMs);
         QTRY_VERIFY_WITH_TIMEOUT(requests->text().endsWith(u"; last one 2 minutes ago"),
@@ -380,9 +387,28 @@ private Q_SLOTS:
                                    .toString();
         QVERIFY2(newTip.contains(u"Rotated from “svc-v9”"), qPrintable(newTip));
 
-        // Already rotated, or revoked: nothing to rotate.
+        // Revoked: nothing to rotate. Already rotated: the rotation is finished from step 3,
+        // which shows the old key's traffic since its successor came.
         select(u"svc-v9"_s);
-        QVERIFY(!rotate->isEnabled());
+        QVERIFY(rotate->isEnabled());
+        QCOMPARE(rotate->text(), u"Finish Rotation…"_s);
+        QVERIFY2(
+            model->index(rowOf(u"svc-v9"_s), KeyTableModel::Status)
+                .data()
+                .toString()
+                .endsWith(u"rotation pending"_s),
+            qPrintable(model->index(rowOf(u"svc-v9"_s), KeyTableModel::Status).data().toString()));
+        rotate->trigger();
+        QTRY_VERIFY(page.findChild<RotateKeyWizard*>());
+        QPointer<RotateKeyWizard> resumed = page.findChild<RotateKeyWizard*>();
+        QTRY_VERIFY(resumed->isVisible());
+        QCOMPARE(resumed->currentId(), int(RotateKeyWizard::RevokePageId));
+        QCOMPARE(resumed->newKey().spec.label, u"svc-v10"_s);
+        QTRY_VERIFY(GuiTest::child<QLabel>(resumed.data(), u"oldKeyRequestsLabel"_s)
+                        ->text()
+                        .contains(u"“svc-v9”"_s));
+        resumed->reject();
+        QTRY_VERIFY(!resumed);
         select(u"prod-web-app"_s);
         QVERIFY(!rotate->isEnabled());
         select(u"svc-v10"_s);
