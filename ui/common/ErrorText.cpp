@@ -49,7 +49,7 @@ QString ErrorText::fieldLabel(const QString& field)
         {u"billing_cycle_day"_s, u"Billing cycle day"_s},
         {u"permissions"_s, u"Permissions"_s},
         {u"expires"_s, u"Expires"_s},
-        {u"quota_usd"_s, u"Quota (USD)"_s},
+        {u"quota_usd"_s, u"Quota"_s},
         {u"spend_cap_day"_s, u"Spend cap per day"_s},
         {u"spend_cap_week"_s, u"Spend cap per week"_s},
         {u"spend_cap_month"_s, u"Spend cap per month"_s},
@@ -58,6 +58,8 @@ QString ErrorText::fieldLabel(const QString& field)
         {u"tpm"_s, u"Tokens per minute"_s},
         {u"models"_s, u"Allowed models"_s},
         {u"ips"_s, u"IP allowlist"_s},
+        {u"owner"_s, u"Owner"_s},
+        {u"note"_s, u"Note"_s},
         {u"standard_prefix"_s, u"Standard key prefix"_s},
         {u"subscription_prefix"_s, u"Subscription key prefix"_s},
     };

@@ -3,6 +3,7 @@
 #include "KeySpecForm.h"
 
 #include <QDialogButtonBox>
+#include <QKeyEvent>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScreen>
@@ -22,12 +23,12 @@ KeyEditorDialog::KeyEditorDialog(Mode mode, const Clock& clock, QWidget* parent)
     if (mode == Mode::Create)
         m_form->askForTierAndEnvironment();
     // The form is taller than a 768-pixel screen once errors show: let it scroll.
-    auto* scroll = new QScrollArea(this);
-    scroll->setObjectName(u"keyEditorScroll"_s);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setWidget(m_form);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName(u"keyEditorScroll"_s);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setWidget(m_form);
 
     auto* buttons = new QDialogButtonBox(this);
     buttons->addButton(QDialogButtonBox::Cancel);
@@ -39,7 +40,7 @@ KeyEditorDialog::KeyEditorDialog(Mode mode, const Clock& clock, QWidget* parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(scroll, 1);
+    layout->addWidget(m_scroll, 1);
     layout->addWidget(buttons);
 
     connect(m_form, &KeySpecForm::errorsChanged, this, &KeyEditorDialog::updateAcceptButton);
@@ -67,9 +68,32 @@ void KeyEditorDialog::setSpec(const KeySpec& spec)
     m_form->setSpec(spec);
     if (m_mode == Mode::Edit) {
         setWindowTitle(u"Edit Key — %1"_s.arg(spec.label));
-        m_form->showAllErrors();
+        showFirstError();
     }
     updateAcceptButton();
+}
+
+void KeyEditorDialog::showFirstError()
+{
+    m_form->showAllErrors();
+    QWidget* input = m_form->firstErrorInput();
+    if (!input)
+        return;
+    // With room above it for the field's title and below for its message.
+    m_scroll->ensureWidgetVisible(input, 0, 60);
+    input->setFocus(Qt::OtherFocusReason);
+}
+
+void KeyEditorDialog::keyPressEvent(QKeyEvent* event)
+{
+    // Enter on a form that cannot be submitted yet says why, where the problem is.
+    const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (enter && !m_acceptButton->isEnabled()) {
+        showFirstError();
+        event->accept();
+        return;
+    }
+    QDialog::keyPressEvent(event);
 }
 
 KeySpec KeyEditorDialog::spec() const

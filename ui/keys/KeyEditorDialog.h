@@ -7,9 +7,11 @@
 class Clock;
 class KeySpecForm;
 class QPushButton;
+class QScrollArea;
 
 // Generate New Key (Mode::Create, button "createButton") and Edit (Mode::Edit, button
-// "saveButton"). The accept button stays disabled while any field is invalid.
+// "saveButton"). The accept button stays disabled while any field is invalid; Enter then shows
+// every error and scrolls the first into view.
 class KeyEditorDialog final : public QDialog
 {
     Q_OBJECT
@@ -35,13 +37,19 @@ public Q_SLOTS:
     // Escape, Cancel or the window's close: asks first when something would be lost.
     void reject() override;
 
+protected:
+    void keyPressEvent(QKeyEvent* event) override;
+
 private:
     void updateAcceptButton();
+    // Every error shown, and the topmost invalid field scrolled into view and focused.
+    void showFirstError();
 
     Mode m_mode;
     bool m_storedSet = false;
     // The spec the dialog opened with: the form's defaults, or the stored key.
     KeySpec m_baseline;
     KeySpecForm* m_form = nullptr;
+    QScrollArea* m_scroll = nullptr;
     QPushButton* m_acceptButton = nullptr;
 };

@@ -105,6 +105,14 @@ QPlainTextEdit* listEdit(const QString& objectName, const QString& placeholder, 
     return edit;
 }
 
+// Amounts are US dollars: said once, before the field, instead of in every placeholder.
+QLabel* dollarSign(QWidget* parent)
+{
+    auto* sign = new QLabel(u"$"_s, parent);
+    sign->setForegroundRole(QPalette::PlaceholderText);
+    return sign;
+}
+
 QLineEdit* lineEdit(const QString& objectName, const QString& placeholder, QWidget* parent)
 {
     auto* edit = new QLineEdit(parent);
@@ -282,10 +290,11 @@ void KeySpecForm::buildLimitsSection()
     m_quotaUnlimitedCheck->setObjectName(u"quotaUnlimitedCheck"_s);
     m_inputs[u"quota_usd"_s] << m_quotaEdit;
     auto* quotaRow = new QHBoxLayout;
+    quotaRow->addWidget(dollarSign(this));
     quotaRow->addWidget(m_quotaEdit, 1);
     quotaRow->addSpacing(8);
     quotaRow->addWidget(m_quotaUnlimitedCheck);
-    addRow(u"Quota (USD)"_s,
+    addRow(u"Quota"_s,
            fieldBox(u"quota_usd"_s, quotaRow,
                     u"Total spend allowed before requests fail with insufficient_quota."_s),
            m_quotaEdit);
@@ -299,8 +308,12 @@ void KeySpecForm::buildLimitsSection()
 
     const auto capRow = [this](const QString& field, const QString& name, const QString& title,
                                QLineEdit*& edit) {
-        edit = lineEdit(name, u"No cap (USD)"_s, this);
-        addRow(title, fieldBox(field, edit), edit);
+        edit = lineEdit(name, u"No cap"_s, this);
+        m_inputs[field] << edit;
+        auto* row = new QHBoxLayout;
+        row->addWidget(dollarSign(this));
+        row->addWidget(edit, 1);
+        addRow(title, fieldBox(field, row), edit);
         connect(edit, &QLineEdit::textEdited, this, [this, field] { touch(field); });
     };
     capRow(u"spend_cap_day"_s, u"spendCapDayEdit"_s, u"Spend cap / day"_s, m_spendCapDayEdit);
@@ -378,6 +391,7 @@ QWidget* KeySpecForm::fieldBox(const QString& field, QWidget* input, const QStri
 
 QWidget* KeySpecForm::fieldBox(const QString& field, QLayout* inputs, const QString& hint)
 {
+    m_fieldOrder << field;
     auto* box = new QWidget(this);
     auto* layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -515,6 +529,18 @@ FieldErrors KeySpecForm::errors() const
             parsed.errors << error;
     }
     return parsed.errors;
+}
+
+QWidget* KeySpecForm::firstErrorInput() const
+{
+    QSet<QString> invalid;
+    for (const FieldError& error : errors())
+        invalid.insert(error.field);
+    for (const QString& field : m_fieldOrder) {
+        if (invalid.contains(field) && !m_inputs.value(field).isEmpty())
+            return m_inputs.value(field).constFirst();
+    }
+    return nullptr;
 }
 
 void KeySpecForm::showAllErrors()

@@ -46,6 +46,8 @@ public:
     // Errors normally appear only on fields the user changed; Edit shows them all at once,
     // since a stored key may no longer pass (e.g. its expiry has passed).
     void showAllErrors();
+    // The input of the topmost invalid field, or null when every field is valid.
+    QWidget* firstErrorInput() const;
     // "IP allowlist: ..." — the field's on-screen name and the problem.
     static QString errorText(const FieldError& error);
 
@@ -105,6 +107,8 @@ private:
     QPlainTextEdit* m_noteEdit = nullptr;
 
     QHash<QString, QLabel*> m_errorLabels;
+    // Fields from the top of the form down.
+    QStringList m_fieldOrder;
     QHash<QString, QList<QWidget*>> m_inputs;
     QSet<QString> m_touched;
     bool m_filling = false;

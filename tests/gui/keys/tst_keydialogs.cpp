@@ -21,6 +21,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
@@ -94,6 +96,7 @@ private Q_SLOTS:
     void aFullDateAndTimeCanBeTyped_data();
     void aFullDateAndTimeCanBeTyped();
     void escapeOnAFilledFormAsksBeforeDiscarding();
+    void enterOnAnInvalidFormScrollsToTheFirstError();
     void filledFormYieldsSpec();
     void setSpecRoundTrips();
     void editKeepsAnExpiredKeysExpiry();
@@ -320,6 +323,35 @@ void TestKeyDialogs::escapeOnAFilledFormAsksBeforeDiscarding()
     QVERIFY(!edit.isModified());
     QTest::keyClick(&edit, Qt::Key_Escape);
     QVERIFY(!edit.isVisible());
+}
+
+void TestKeyDialogs::enterOnAnInvalidFormScrollsToTheFirstError()
+{
+    KeyEditorDialog dialog(KeyEditorDialog::Mode::Create, m_clock);
+    dialog.resize(600, 420);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto* label = child<QLineEdit>(&dialog, u"labelEdit"_s);
+    QTest::keyClicks(label, u"ci-tests"_s);
+    pickTierAndEnvironment(&dialog);
+    // A bad entry far down the form, out of sight while the top of the form is shown.
+    auto* ips = child<QPlainTextEdit>(&dialog, u"ipsEdit"_s);
+    ips->setPlainText(u"10.0.0.1/8"_s);
+    auto* scroll = child<QScrollArea>(&dialog, u"keyEditorScroll"_s);
+    scroll->verticalScrollBar()->setValue(0);
+    const auto inView = [scroll](QWidget* widget) {
+        const QRect shown(widget->mapTo(scroll->viewport(), QPoint(0, 0)), widget->size());
+        return scroll->viewport()->rect().contains(shown);
+    };
+    QVERIFY(!inView(ips));
+    QVERIFY(!child<QPushButton>(&dialog, u"createButton"_s)->isEnabled());
+
+    label->setFocus();
+    QTest::keyClick(label, Qt::Key_Return);
+    QVERIFY(dialog.isVisible());
+    QTRY_VERIFY(inView(ips));
+    QVERIFY(ips->hasFocus());
+    QVERIFY(errorShown(&dialog, u"ips"_s));
 }
 
 void TestKeyDialogs::filledFormYieldsSpec()
