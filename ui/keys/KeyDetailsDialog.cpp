@@ -8,6 +8,7 @@
 #include "LifecycleStore.h"
 #include "TierLimits.h"
 #include "UsageLogModel.h"
+#include "UsageLogView.h"
 #include "UsageStore.h"
 #include "UsageTimeChart.h"
 #include "UsdAmount.h"
@@ -36,8 +37,6 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr int ChartDays = 30;
 constexpr int LastClientLookups = 1;
-const QColor SuccessColor(0x3b, 0x7d, 0xd8);
-const QColor ErrorColor(0xe0, 0x52, 0x52);
 const QString NearColor = u"#b26a00"_s;
 const QString ReachedColor = u"#c62828"_s;
 
@@ -286,23 +285,7 @@ QWidget* KeyDetailsDialog::buildUsageTab()
     m_chartSummary->setWordWrap(true);
     layout->addWidget(m_chartSummary);
 
-    const QLocale locale;
-    m_chart = new UsageTimeChart(
-        u"requests"_s, ChartScale::Unit::Count,
-        {{u"Successful"_s, SuccessColor,
-          [](const UsageTotals& t) {
-              return double(t.requests - t.errors);
-          }},
-         {u"Errors"_s, ErrorColor,
-          [](const UsageTotals& t) {
-              return double(t.errors);
-          }}},
-        [locale](const UsageTotals& t) {
-            return u"%1 requests · %2 errors<br>%3"_s.arg(locale.toString(t.requests),
-                                                          locale.toString(t.errors),
-                                                          UsdAmount::display(t.costMicros));
-        },
-        tab);
+    m_chart = UsageTimeChart::requests(tab);
     m_chart->setObjectName(u"detailsRequestsChart"_s);
     m_chart->setMinimumHeight(200);
     layout->addWidget(m_chart, 2);
@@ -312,18 +295,9 @@ QWidget* KeyDetailsDialog::buildUsageTab()
     font.setWeight(QFont::DemiBold);
     logTitle->setFont(font);
     layout->addWidget(logTitle);
-    m_logTable = new QTableView(tab);
+    m_logTable = new UsageLogView(tab);
     m_logTable->setObjectName(u"detailsLogTable"_s);
     m_logTable->setModel(m_log);
-    m_logTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_logTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_logTable->setAlternatingRowColors(true);
-    m_logTable->setShowGrid(false);
-    m_logTable->setWordWrap(false);
-    m_logTable->verticalHeader()->hide();
-    m_logTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_logTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
-    m_logTable->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     m_logTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     // Every row is this key's.
     m_logTable->setColumnHidden(UsageLogModel::Key, true);

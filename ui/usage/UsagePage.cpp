@@ -52,8 +52,6 @@ constexpr int TopGroups = 8;
 constexpr int LogTableHeight = 440;
 constexpr qint64 DayMs = 24 * UsageSeries::HourMs;
 
-const QColor SuccessColor(0x3b, 0x7d, 0xd8);
-const QColor ErrorColor(0xe0, 0x52, 0x52);
 const QColor PromptColor(0x5b, 0x8d, 0xef);
 const QColor CompletionColor(0xa0, 0x72, 0xd6);
 const QColor CostColor(0x1f, 0x9d, 0x74);
@@ -342,21 +340,7 @@ QWidget* UsagePage::buildDashboard()
     chartsLayout->addLayout(cards);
 
     const QLocale locale;
-    m_requestsChart = new UsageTimeChart(
-        u"requests"_s, ChartScale::Unit::Count,
-        {{u"Successful"_s, SuccessColor,
-          [](const UsageTotals& t) {
-              return double(t.requests - t.errors);
-          }},
-         {u"Errors"_s, ErrorColor,
-          [](const UsageTotals& t) {
-              return double(t.errors);
-          }}},
-        [locale](const UsageTotals& t) {
-            return u"%1 requests<br>%2 successful · %3 errors (%4%)"_s.arg(
-                locale.toString(t.requests), locale.toString(t.requests - t.errors),
-                locale.toString(t.errors), locale.toString(100 * t.errorRate(), 'f', 1));
-        });
+    m_requestsChart = UsageTimeChart::requests();
     m_requestsChart->setObjectName(u"requestsChart"_s);
     m_tokensChart = new UsageTimeChart(u"tokens"_s, ChartScale::Unit::Count,
                                        {{u"Prompt"_s, PromptColor,
@@ -426,14 +410,6 @@ QWidget* UsagePage::buildDashboard()
     m_logTable->setObjectName(u"usageLogTable"_s);
     m_logTable->setModel(m_logModel);
     m_logTable->setMinimumHeight(LogTableHeight);
-    m_logTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_logTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_logTable->setAlternatingRowColors(true);
-    m_logTable->setShowGrid(false);
-    m_logTable->setWordWrap(false);
-    m_logTable->verticalHeader()->hide();
-    m_logTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_logTable->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 10);
     QHeaderView* header = m_logTable->horizontalHeader();
     header->setHighlightSections(false);
     header->setMinimumSectionSize(50);

@@ -12,6 +12,7 @@
 #include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QLocale>
 #include <QMouseEvent>
 #include <QToolTip>
 #include <algorithm>
@@ -26,6 +27,8 @@ constexpr int MinTickSpacingPx = 72;
 constexpr int MaxValueIntervals = 5;
 
 const QColor GridColor(0xe4, 0xe7, 0xeb);
+const QColor SuccessColor(0x3b, 0x7d, 0xd8);
+const QColor ErrorColor(0xe0, 0x52, 0x52);
 const QColor LabelColor(0x5f, 0x67, 0x70);
 
 // Ticks every k buckets: whole hours of the day, whole days, whole weeks.
@@ -112,6 +115,27 @@ UsageTimeChart::UsageTimeChart(const QString& unitName, ChartScale::Unit unit, Q
     m_partialLabel->setZValue(20);
     m_partialLabel->hide();
     connect(chart, &QChart::plotAreaChanged, this, &UsageTimeChart::placeMarks);
+}
+
+UsageTimeChart* UsageTimeChart::requests(QWidget* parent)
+{
+    const QLocale locale;
+    return new UsageTimeChart(
+        u"requests"_s, ChartScale::Unit::Count,
+        {{u"Successful"_s, SuccessColor,
+          [](const UsageTotals& t) {
+              return double(t.requests - t.errors);
+          }},
+         {u"Errors"_s, ErrorColor,
+          [](const UsageTotals& t) {
+              return double(t.errors);
+          }}},
+        [locale](const UsageTotals& t) {
+            return u"%1 requests<br>%2 successful · %3 errors (%4%)"_s.arg(
+                locale.toString(t.requests), locale.toString(t.requests - t.errors),
+                locale.toString(t.errors), locale.toString(100 * t.errorRate(), 'f', 1));
+        },
+        parent);
 }
 
 void UsageTimeChart::setPoints(const QList<UsageSeries::Point>& points,

@@ -35,6 +35,8 @@ public:
     // unitName: what one unit on the value axis is, "requests", "tokens", "USD".
     UsageTimeChart(const QString& unitName, ChartScale::Unit unit, QList<Layer> layers,
                    ToolTipText toolTip, QWidget* parent = nullptr);
+    // Requests over time, successes under errors: the Usage page's chart and a key page's.
+    static UsageTimeChart* requests(QWidget* parent = nullptr);
 
     // completeBeforeMs: usage before this moment is all in (usually now); a bucket that ends
     // after it is still filling, and is marked and said to be partial instead of looking like a
