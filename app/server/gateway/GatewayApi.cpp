@@ -444,13 +444,11 @@ QByteArray GatewayApi::modelList(const ApiKeyRecord& key, const QJsonArray& upst
         if (listed.contains(model))
             continue;
         listed.insert(model);
-        models.append(
-            QJsonObject{{u"id"_s, model},
-                        {u"object"_s, u"model"_s},
-                        {u"created"_s, 0},
-                        {u"owned_by"_s, m_services.upstreams.route(false, model)
-                                            ? m_services.upstreams.route(false, model)->name
-                                            : u"keydeck"_s}});
+        const UpstreamRouter::Upstream* upstream = m_services.upstreams.route(false, model);
+        models.append(QJsonObject{{u"id"_s, model},
+                                  {u"object"_s, u"model"_s},
+                                  {u"created"_s, 0},
+                                  {u"owned_by"_s, upstream ? upstream->name : u"keydeck"_s}});
     }
     QJsonArray allowed;
     for (const QJsonValue& model : std::as_const(models)) {

@@ -2,13 +2,16 @@
 
 #include "ApiKeyFormat.h"
 #include "Clock.h"
+#include "PriceTable.h"
 #include "SqlDatabase.h"
 #include "SqlKeyRows.h"
 #include "SqlSession.h"
 #include "SqlUsageStore.h"
 #include "StoreError.h"
 
+#include <QHash>
 #include <QSqlQuery>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -35,56 +38,135 @@ qint64 SqlSpendStore::reservedFor(const SqlSession& session, const QString& keyI
 
 QFuture<SpendStore::Admission> SqlSpendStore::reserveSpend(const Claim& claim)
 {
-    return m_database.submit<Admission>([this, claim] {
-        if (claim.promptTokens < 0 || claim.completionTokens < 0)
-            throw StoreError(StoreError::Code::Invalid, u"A spend claim is not valid."_s,
-                             {FieldError{u"tokens"_s, u"must not be negative"_s}});
-        if (claim.holder.isEmpty())
-            throw StoreError(StoreError::Code::Invalid, u"A spend claim is not valid."_s,
-                             {FieldError{u"holder"_s, u"is required"_s}});
+    auto promise = std::make_shared<QPromise<Admission>>();
+    promise->start();
+    QFuture<Admission> future = promise->future();
+    if (claim.promptTokens < 0 || claim.completionTokens < 0) {
+        promise->setException(StoreError(StoreError::Code::Invalid,
+                                         u"A spend claim is not valid."_s,
+                                         {FieldError{u"tokens"_s, u"must not be negative"_s}}));
+        promise->finish();
+        return future;
+    }
+    if (claim.holder.isEmpty()) {
+        promise->setException(StoreError(StoreError::Code::Invalid,
+                                         u"A spend claim is not valid."_s,
+                                         {FieldError{u"holder"_s, u"is required"_s}}));
+        promise->finish();
+        return future;
+    }
+    bool drainQueued = false;
+    {
+        const QMutexLocker lock(&m_claimsMutex);
+        m_claims.append({claim, promise});
+        drainQueued = std::exchange(m_drainQueued, true);
+    }
+    if (!drainQueued)
+        m_database.submit<void>([this] { admitQueued(); });
+    return future;
+}
+
+void SqlSpendStore::admitQueued()
+{
+    QList<QueuedClaim> queued;
+    {
+        const QMutexLocker lock(&m_claimsMutex);
+        queued = std::exchange(m_claims, {});
+        m_drainQueued = false;
+    }
+    const auto failAll = [&queued](const StoreError& error) {
+        for (const QueuedClaim& claim : std::as_const(queued)) {
+            claim.promise->setException(error);
+            claim.promise->finish();
+        }
+    };
+    QList<Admission> admissions;
+    try {
         const SqlSession session = m_database.session();
-        return session.write([&] {
-            const qint64 now = m_database.clock().nowUtcMs();
-            Admission admission;
-            const std::optional<ApiKeyRecord> key =
-                SqlKeyRows(session, m_database).select(u"id"_s, claim.keyId);
-            if (!key)
-                return admission;
-            switch (key->effectiveStatus(now)) {
-            case KeyStatus::Revoked:
-                admission.verdict = Admission::Verdict::Revoked;
-                return admission;
-            case KeyStatus::Expired:
-                admission.verdict = Admission::Verdict::Expired;
-                return admission;
-            case KeyStatus::Disabled:
-                admission.verdict = Admission::Verdict::Disabled;
-                return admission;
-            case KeyStatus::Active:
-                break;
-            }
-            admission.amountMicros = m_usage.readPrices(session).costMicros(
-                claim.model, claim.promptTokens, claim.completionTokens);
-            admission.refusal = SpendAllowance::check(*key, reservedFor(session, key->id, now),
-                                                      admission.amountMicros, now);
-            if (admission.refusal) {
-                admission.verdict = Admission::Verdict::Refused;
-                return admission;
-            }
-            admission.verdict = Admission::Verdict::Reserved;
-            admission.reservationId =
-                u"rsv_"_s + ApiKeyFormat::randomBase62(ReservationIdLength, m_database.rng());
-            QSqlQuery insert = session.prepare(
+        admissions = session.write([&] { return admit(session, queued); });
+    } catch (const StoreError& error) {
+        failAll(error);
+        // SqlDatabase::submit notices a connection that is gone.
+        throw;
+    } catch (const std::exception& error) {
+        failAll(StoreError(StoreError::Code::Unavailable, QString::fromUtf8(error.what())));
+        return;
+    }
+    for (qsizetype i = 0; i < queued.size(); ++i) {
+        queued.at(i).promise->addResult(admissions.at(i));
+        queued.at(i).promise->finish();
+    }
+}
+
+QList<SpendStore::Admission> SqlSpendStore::admit(const SqlSession& session,
+                                                  const QList<QueuedClaim>& queued) const
+{
+    // The transaction holds the writers' lock: nothing but these claims changes a key's spend
+    // or reservations until it commits, so each key is read once and its reservations are
+    // counted on in memory.
+    struct KeyState
+    {
+        std::optional<ApiKeyRecord> key;
+        qint64 reservedMicros = 0;
+    };
+    const qint64 now = m_database.clock().nowUtcMs();
+    const PriceTable prices = m_usage.readPrices(session);
+    QHash<QString, KeyState> keys;
+    std::optional<QSqlQuery> insert;
+    QList<Admission> admissions;
+    admissions.reserve(queued.size());
+    for (const QueuedClaim& queuedClaim : queued) {
+        const Claim& claim = queuedClaim.claim;
+        auto state = keys.find(claim.keyId);
+        if (state == keys.end()) {
+            KeyState read;
+            read.key = SqlKeyRows(session, m_database).select(u"id"_s, claim.keyId);
+            if (read.key)
+                read.reservedMicros = reservedFor(session, claim.keyId, now);
+            state = keys.insert(claim.keyId, read);
+        }
+        Admission& admission = admissions.emplace_back();
+        if (!state->key)
+            continue;
+        const ApiKeyRecord& key = *state->key;
+        switch (key.effectiveStatus(now)) {
+        case KeyStatus::Revoked:
+            admission.verdict = Admission::Verdict::Revoked;
+            continue;
+        case KeyStatus::Expired:
+            admission.verdict = Admission::Verdict::Expired;
+            continue;
+        case KeyStatus::Disabled:
+            admission.verdict = Admission::Verdict::Disabled;
+            continue;
+        case KeyStatus::Active:
+            break;
+        }
+        admission.amountMicros =
+            prices.costMicros(claim.model, claim.promptTokens, claim.completionTokens);
+        admission.refusal =
+            SpendAllowance::check(key, state->reservedMicros, admission.amountMicros, now);
+        if (admission.refusal) {
+            admission.verdict = Admission::Verdict::Refused;
+            continue;
+        }
+        admission.verdict = Admission::Verdict::Reserved;
+        admission.reservationId =
+            u"rsv_"_s + ApiKeyFormat::randomBase62(ReservationIdLength, m_database.rng());
+        if (!insert)
+            insert = session.prepare(
                 u"INSERT INTO spend_reservations (id, key_id, holder, amount_micros, created_at, "
                 "lease_until) VALUES (?, ?, ?, ?, ?, ?)"_s);
-            for (const QVariant& value :
-                 QVariantList{admission.reservationId, key->id, claim.holder,
-                              admission.amountMicros, now, now + LeaseMs})
-                insert.addBindValue(value);
-            session.run(insert);
-            return admission;
-        });
-    });
+        insert->bindValue(0, admission.reservationId);
+        insert->bindValue(1, key.id);
+        insert->bindValue(2, claim.holder);
+        insert->bindValue(3, admission.amountMicros);
+        insert->bindValue(4, now);
+        insert->bindValue(5, now + LeaseMs);
+        session.run(*insert);
+        state->reservedMicros += admission.amountMicros;
+    }
+    return admissions;
 }
 
 QFuture<qint64> SqlSpendStore::settleSpend(const QList<Settlement>& settlements)

@@ -2,13 +2,19 @@
 
 #include "SpendStore.h"
 
+#include <QMutex>
+#include <QPromise>
+#include <memory>
+
 class SqlDatabase;
 class SqlSession;
 class SqlUsageStore;
 
 // SpendStore in the store's database. Every call is a write transaction, and the store's writers
 // take one lock (SQLite's write lock, PostgreSQL's advisory lock), so a reservation sees every
-// settlement and reservation committed before it, by any process on the same database.
+// settlement and reservation committed before it, by any process on the same database. Claims
+// that arrive while the worker is busy are admitted together, in one transaction: a gateway
+// under load pays one commit for many requests, not one each.
 class SqlSpendStore final : public SpendStore
 {
     Q_OBJECT
@@ -26,11 +32,24 @@ public:
     QFuture<qint64> reservedMicros(const QString& keyId) override;
 
 private:
+    struct QueuedClaim
+    {
+        Claim claim;
+        std::shared_ptr<QPromise<Admission>> promise;
+    };
+
     // Worker thread only.
+    void admitQueued();
+    // Inside the write transaction: each claim's admission, in order.
+    QList<Admission> admit(const SqlSession& session, const QList<QueuedClaim>& queued) const;
     qint64 reservedFor(const SqlSession& session, const QString& keyId, qint64 nowMs) const;
     // A statement that changes rows and says how many, in a write transaction.
     QFuture<qint64> change(const QString& sql, const QVariantList& values);
 
     SqlDatabase& m_database;
     const SqlUsageStore& m_usage;
+    QMutex m_claimsMutex;
+    QList<QueuedClaim> m_claims;
+    // A worker job that takes every queued claim is on its way.
+    bool m_drainQueued = false;
 };

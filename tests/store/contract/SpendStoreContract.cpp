@@ -336,6 +336,57 @@ void SpendStoreContract::manyClaimsAtOnceNeverOverbook()
     QCOMPARE(reserved(id), reservedSum);
 }
 
+void SpendStoreContract::claimsOnSeveralKeysAtOnceEachGetTheirOwnAnswer()
+{
+    KeySpec spec;
+    spec.spendCapDayMicros = 1'000'000;
+    spec.label = u"first"_s;
+    const QString first = createKey(spec);
+    spec.label = u"second"_s;
+    const QString second = createKey(spec);
+    spec.label = u"revoked"_s;
+    const QString revoked = createKey(spec);
+    QVERIFY(!first.isEmpty() && !second.isEmpty() && !revoked.isEmpty());
+    QVERIFY(outcomeOf(keys().setKeyStatus(revoked, KeyStatus::Revoked)).ok());
+    // Issued without waiting, so a store that admits claims together gets them together.
+    QList<QFuture<SpendStore::Admission>> onFirst;
+    QList<QFuture<SpendStore::Admission>> onSecond;
+    QList<QFuture<SpendStore::Admission>> others;
+    for (int i = 0; i < 30; ++i) {
+        onFirst << spend().reserveSpend(claim(first, 100'000));
+        onSecond << spend().reserveSpend(claim(second, 300'000));
+        if (i % 10 == 0) {
+            others << spend().reserveSpend(claim(revoked, 1));
+            others << spend().reserveSpend(claim(u"key_neverwas"_s, 1));
+            others << spend().reserveSpend(claim(first, -1));
+        }
+    }
+    using Verdict = SpendStore::Admission::Verdict;
+    const auto reservedOf = [](const QList<QFuture<SpendStore::Admission>>& futures) {
+        int count = 0;
+        for (const QFuture<SpendStore::Admission>& future : futures) {
+            const auto admission = outcomeOf(future);
+            if (!admission.ok()) {
+                qWarning("reserveSpend failed: %s", qPrintable(admission.describe()));
+                return -1;
+            }
+            count += admission.value().verdict == Verdict::Reserved ? 1 : 0;
+        }
+        return count;
+    };
+    // Exactly what fits, on each key: none refused early, none admitted past the cap.
+    QCOMPARE(reservedOf(onFirst), 10);
+    QCOMPARE(reservedOf(onSecond), 3);
+    QCOMPARE(reserved(first), qint64(1'000'000));
+    QCOMPARE(reserved(second), qint64(900'000));
+    for (qsizetype i = 0; i < others.size(); i += 3) {
+        QCOMPARE(outcomeOf(others.at(i)).value().verdict, Verdict::Revoked);
+        QCOMPARE(outcomeOf(others.at(i + 1)).value().verdict, Verdict::NotFound);
+        QVERIFY(outcomeOf(others.at(i + 2)).failedWith(StoreError::Code::Invalid));
+    }
+    QCOMPARE(reserved(revoked), qint64(0));
+}
+
 void SpendStoreContract::aSettlementNamingNoKeyFailsWhole()
 {
     KeySpec spec;

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void renewalKeepsAReservation();
     void releaseFreesOnlyTheHoldersReservations();
     void manyClaimsAtOnceNeverOverbook();
+    void claimsOnSeveralKeysAtOnceEachGetTheirOwnAnswer();
     void aSettlementNamingNoKeyFailsWhole();
     void aBadClaimIsInvalid();
 
