@@ -8,10 +8,11 @@ using namespace Qt::StringLiterals;
 
 QString AlertPrinter::table(const QList<Alert>& alerts, const Labels& labels)
 {
-    TextTable table({u"ID"_s, u"RAISED"_s, u"KEY"_s, u"STATUS"_s, u"MESSAGE"_s});
+    TextTable table({u"ID"_s, u"SEVERITY"_s, u"RAISED"_s, u"KEY"_s, u"STATUS"_s, u"MESSAGE"_s});
     table.alignRight(0);
     for (const Alert& alert : alerts) {
-        table.addRow({QString::number(alert.id), KeyPrinter::localTime(alert.raisedAtMs),
+        table.addRow({QString::number(alert.id), Alert::severityName(alert.severity),
+                      KeyPrinter::localTime(alert.raisedAtMs),
                       KeyPrinter::printable(labels.value(alert.keyId, alert.keyId)),
                       AlertJson::status(alert), KeyPrinter::printable(alert.message)});
     }

@@ -1,6 +1,7 @@
 #include "KeyPrinter.h"
 
 #include "ApiKeyFormat.h"
+#include "CountText.h"
 #include "KeyJson.h"
 #include "TextTable.h"
 #include "TierLimits.h"
@@ -9,7 +10,6 @@
 
 #include <QDateTime>
 #include <QJsonDocument>
-#include <QLocale>
 
 using namespace Qt::StringLiterals;
 
@@ -55,10 +55,7 @@ QString KeyPrinter::printable(QStringView raw)
 
 QString KeyPrinter::count(qint64 n)
 {
-    // The C locale's digits with its group separator switched back on.
-    QLocale locale = QLocale::c();
-    locale.setNumberOptions(QLocale::DefaultNumberOptions);
-    return locale.toString(n);
+    return CountText::grouped(n);
 }
 
 QString KeyPrinter::localTime(qint64 utcMs)
@@ -87,8 +84,22 @@ QString KeyPrinter::table(const QList<ApiKeyRecord>& records, qint64 nowUtcMs)
     return table.toString();
 }
 
+QJsonValue KeyPrinter::secretJson(SecretIndex::Presence secret)
+{
+    switch (secret) {
+    case SecretIndex::Presence::Here:
+        return true;
+    case SecretIndex::Presence::NotHere:
+        return false;
+    case SecretIndex::Presence::Unknown:
+        break;
+    }
+    return QJsonValue::Null;
+}
+
 QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs,
-                            const QHash<QString, QString>& labels)
+                            const QHash<QString, QString>& labels,
+                            std::optional<SecretIndex::Presence> secret)
 {
     const KeySpec& s = r.spec;
     const TierLimits tier = TierLimits::forTier(s.tier);
@@ -114,6 +125,14 @@ QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs,
         {u"ID"_s, printable(r.id)},
         {u"Label"_s, printable(s.label)},
         {u"Key"_s, printable(r.hint)},
+        {u"Secret"_s, !secret                                     ? QString()
+                      : *secret == SecretIndex::Presence::Here    ? u"in this computer's keychain"_s
+                      : *secret == SecretIndex::Presence::NotHere ? u"not on this computer (it was "
+                                                                    "shown once where the key was "
+                                                                    "created)"_s
+                                                                  : u"not known on this computer "
+                                                                    "(saved before KeyDeck noted "
+                                                                    "where secrets are)"_s},
         {u"Environment"_s, printable(s.environment)},
         {u"Type"_s, type},
         {u"Status"_s, statusText},
@@ -149,8 +168,10 @@ QString KeyPrinter::details(const ApiKeyRecord& r, qint64 nowUtcMs,
         links.append({u"Rotated to"_s, keyName(r.rotatedToId)});
     constexpr int ValueColumn = 17;
     QString text;
-    for (const auto& [name, value] : rows + links)
-        text += (name + u':').leftJustified(ValueColumn) + value + u'\n';
+    for (const auto& [name, value] : rows + links) {
+        if (!value.isEmpty())
+            text += (name + u':').leftJustified(ValueColumn) + value + u'\n';
+    }
     if (!s.note.isEmpty()) {
         // Each line of the note under the first, in the value column.
         const QStringList lines = s.note.split(u'\n');

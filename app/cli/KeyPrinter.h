@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ApiKeyRecord.h"
+#include "SecretIndex.h"
 #include "WorkspaceSettings.h"
 
 #include <QHash>
@@ -15,8 +16,12 @@ public:
     static QString table(const QList<ApiKeyRecord>& records, qint64 nowUtcMs);
     // Every field of one key, one "Name:  value" line each. labels (id -> label) name the keys
     // of its rotation links.
+    // secret: whether this computer's keychain holds the key's secret, as far as it is known.
     static QString details(const ApiKeyRecord& record, qint64 nowUtcMs,
-                           const QHash<QString, QString>& labels = {});
+                           const QHash<QString, QString>& labels = {},
+                           std::optional<SecretIndex::Presence> secret = std::nullopt);
+    // true, false or null (not known).
+    static QJsonValue secretJson(SecretIndex::Presence secret);
     static QString workspace(const WorkspaceSettings& settings);
     // KeyJson's object plus the rotation links, "rotated_from_id" and "rotated_to_id" (null
     // when there is none).

@@ -71,9 +71,16 @@ KeydeckCtl::KeydeckCtl(QStringList arguments, StoreOpener& stores, const Clock& 
     , m_clock(clock)
     , m_out(out)
     , m_err(err)
+    , m_secretIndex(SecretIndex::defaultPath(SecretVault::DefaultService.toString()), clock)
 {}
 
 KeydeckCtl::~KeydeckCtl() = default;
+
+void KeydeckCtl::makeVault()
+{
+    m_vault = std::make_unique<SecretVault>();
+    m_vault->setIndex(&m_secretIndex);
+}
 
 template <typename T, typename OnValue, typename OnError>
 void KeydeckCtl::await(QFuture<T> future, OnValue onValue, OnError onError)
@@ -206,7 +213,7 @@ void KeydeckCtl::withKeychain(std::function<void(bool usable, const QString& rea
         return;
     }
     // Probe first: QtKeychain's own errors mislead; the probe says what is wrong.
-    m_vault = std::make_unique<SecretVault>();
+    makeVault();
     await(
         m_vault->probe(),
         [next](const SecretVault::Probe& probe) { next(probe.available, probe.reason); },
@@ -438,7 +445,7 @@ void KeydeckCtl::deleteKey()
                     printDeleted(record, SecretRemoval::KeptForOriginal, {});
                     return;
                 }
-                m_vault = std::make_unique<SecretVault>();
+                makeVault();
                 await(
                     m_vault->removeSecret(record.vaultEntry),
                     [this, record] { printDeleted(record, SecretRemoval::Removed, {}); },
@@ -887,10 +894,15 @@ void KeydeckCtl::printRecord(const ApiKeyRecord& record, const QString& headline
                              const Labels& labels)
 {
     const qint64 now = m_clock.nowUtcMs();
-    if (m_args->json())
-        m_out << KeyPrinter::jsonText(KeyPrinter::json(record, now));
-    else
-        m_out << headline << KeyPrinter::details(record, now, labels);
+    const SecretIndex::Presence secret =
+        m_secretIndex.presence(record.vaultEntry, record.createdAtMs);
+    if (m_args->json()) {
+        QJsonObject object = KeyPrinter::json(record, now);
+        object[u"secret_on_this_computer"_s] = KeyPrinter::secretJson(secret);
+        m_out << KeyPrinter::jsonText(object);
+    } else {
+        m_out << headline << KeyPrinter::details(record, now, labels, secret);
+    }
 }
 
 void KeydeckCtl::printWorkspace(const WorkspaceSettings& settings, const QString& headline)

@@ -4,6 +4,7 @@
 #include "CliArguments.h"
 #include "CliExitCode.h"
 #include "KeyEnums.h"
+#include "SecretIndex.h"
 #include "UsageFlags.h"
 
 #include <QFuture>
@@ -60,6 +61,8 @@ private:
     void createKey();
     // Calls next with whether the keychain can take a secret (always false with --no-keychain)
     // and, if not, why.
+    // A vault that notes in m_secretIndex what it saves and removes.
+    void makeVault();
     void withKeychain(std::function<void(bool usable, const QString& reason)> next);
     // Waits for the new key, saves its secret in the keychain if usable, then prints it.
     // replaced: the key a rotation replaces.
@@ -133,6 +136,8 @@ private:
     std::optional<CliArguments> m_args;
     std::optional<UsageFlags> m_usageFlags;
     std::unique_ptr<StoreConnection> m_store;
+    // Shared with the app: which keys' secrets this computer's keychain holds.
+    SecretIndex m_secretIndex;
     std::unique_ptr<SecretVault> m_vault;
     bool m_finished = false;
 };

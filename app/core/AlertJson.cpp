@@ -62,6 +62,7 @@ QJsonObject AlertJson::alertToJson(const Alert& alert, const Labels& labels)
         {u"acknowledged_at"_s, timeOrNull(alert.acknowledgedAtMs)},
         {u"cleared_at"_s, timeOrNull(alert.clearedAtMs)},
         {u"status"_s, status(alert)},
+        {u"severity"_s, Alert::severityName(alert.severity)},
     };
 }
 
@@ -95,6 +96,13 @@ std::optional<Alert> AlertJson::alertFromJson(const QJsonObject& object, QString
     if (!readOptionalTime(object, u"acknowledged_at"_s, &alert.acknowledgedAtMs, error) ||
         !readOptionalTime(object, u"cleared_at"_s, &alert.clearedAtMs, error))
         return std::nullopt;
+    // A server from before severities sends none: its alerts were all warnings.
+    if (const QJsonValue severity = object.value(u"severity"_s); !severity.isUndefined()) {
+        const auto known = Alert::severityFromName(severity.toString());
+        if (!known)
+            return fail(u"severity: must be notice, warning or critical"_s);
+        alert.severity = *known;
+    }
     return alert;
 }
 

@@ -18,6 +18,7 @@ constexpr KindInfo Kinds[] = {
     {AlertRule::Kind::ExpiringWithinDays, u"expiring_within_days"},
     {AlertRule::Kind::RotationDue, u"rotation_due"},
     {AlertRule::Kind::LimitUsedPercent, u"limit_used_percent"},
+    {AlertRule::Kind::RotationPending, u"rotation_pending"},
 };
 } // namespace
 
@@ -65,6 +66,10 @@ QString AlertRule::describe() const
     case Kind::LimitUsedPercent:
         return threshold >= 100 ? u"Quota used up or spend cap reached"_s
                                 : u"Quota or spend cap %1% used"_s.arg(threshold);
+    case Kind::RotationPending:
+        return threshold == 0 ? u"Rotated key not yet revoked"_s
+                              : u"Rotated key not yet revoked (%1 of grace)"_s.arg(
+                                    threshold == 1 ? u"1 day"_s : u"%1 days"_s.arg(threshold));
     }
     return {};
 }
@@ -82,6 +87,9 @@ QString AlertRule::validate() const
     case Kind::RotationDue:
         return threshold >= 1 && threshold <= 3650 ? QString()
                                                    : u"the number of days must be from 1 to 3650"_s;
+    case Kind::RotationPending:
+        return threshold >= 0 && threshold <= 3650 ? QString()
+                                                   : u"the number of days must be from 0 to 3650"_s;
     case Kind::QuotaRemainingBelowUsd:
     case Kind::SpendPerDayAbove:
     case Kind::SpendPerWeekAbove:

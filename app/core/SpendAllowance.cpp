@@ -1,6 +1,8 @@
 #include "SpendAllowance.h"
 
 #include "BillingCycle.h"
+#include "CountText.h"
+#include "TierLimits.h"
 #include "UsdAmount.h"
 #include "UtcTime.h"
 
@@ -8,8 +10,31 @@ using namespace Qt::StringLiterals;
 
 bool SpendAllowance::isLimited(const KeySpec& spec)
 {
+    return limitsSpend(spec) || TierLimits::forTier(spec.tier).requestsPerMonth;
+}
+
+bool SpendAllowance::limitsSpend(const KeySpec& spec)
+{
     return spec.spendCapDayMicros || spec.spendCapWeekMicros || spec.spendCapMonthMicros ||
            spec.quotaLimitMicros;
+}
+
+std::optional<SpendAllowance::Refusal> SpendAllowance::checkRequests(const KeySpec& spec,
+                                                                     qint64 servedThisMonth,
+                                                                     qint64 inFlight,
+                                                                     qint64 nowUtcMs)
+{
+    const std::optional<qint64> limit = TierLimits::forTier(spec.tier).requestsPerMonth;
+    const qint64 committed = servedThisMonth + inFlight;
+    if (!limit || committed + 1 <= *limit)
+        return std::nullopt;
+    Refusal refusal;
+    refusal.kind = Refusal::Kind::MonthlyRequests;
+    refusal.window = SpendWindows::Window::Month;
+    refusal.limitRequests = *limit;
+    refusal.committedRequests = committed;
+    refusal.resetsAtMs = SpendWindows::at(nowUtcMs).endOf(SpendWindows::Window::Month);
+    return refusal;
 }
 
 std::optional<SpendAllowance::Refusal> SpendAllowance::check(const ApiKeyRecord& key,
@@ -48,6 +73,11 @@ std::optional<SpendAllowance::Refusal> SpendAllowance::check(const ApiKeyRecord&
 
 QString SpendAllowance::describe(const Refusal& refusal)
 {
+    if (refusal.kind == Refusal::Kind::MonthlyRequests)
+        return u"this API key's tier allows %1 requests a month, and %2 are served or under way; "
+               "it resets at %3"_s.arg(CountText::grouped(refusal.limitRequests),
+                                       CountText::grouped(refusal.committedRequests),
+                                       UtcTime::toRfc3339(refusal.resetsAtMs.value_or(0)));
     const QString what = refusal.kind == Refusal::Kind::SpendCap
                              ? u"this API key's spend cap of %1 per %2 is reached"_s.arg(
                                    UsdAmount::display(refusal.limitMicros),

@@ -410,10 +410,12 @@ QFuture<void> SecretVault::storeSecret(const QString& keyId, const QString& secr
         job->setTextData(secret);
         runJob(
             job, keyId, this, m_timeout,
-            [promise](const QKeychain::Job& written) {
+            [this, promise, keyId](const QKeychain::Job& written) {
                 if (written.error() != QKeychain::NoError)
                     promise->setException(
                         toError(keychainFailure(written, Action::Write), Advice::CopyKeyNow));
+                else
+                    note(keyId, true);
                 promise->finish();
             },
             [this, promise] {
@@ -421,6 +423,29 @@ QFuture<void> SecretVault::storeSecret(const QString& keyId, const QString& secr
             });
     });
     return promise->future();
+}
+
+SecretIndex::Presence SecretVault::presence(const QString& entry, qint64 createdAtMs) const
+{
+    return m_index ? m_index->presence(entry, createdAtMs) : SecretIndex::Presence::Unknown;
+}
+
+void SecretVault::refreshIndex()
+{
+    if (m_index && m_index->refresh())
+        Q_EMIT indexChanged();
+}
+
+void SecretVault::note(const QString& entry, bool present)
+{
+    if (!m_index || m_index->presence(entry, 0) ==
+                        (present ? SecretIndex::Presence::Here : SecretIndex::Presence::NotHere))
+        return;
+    if (present)
+        m_index->recordPresent(entry);
+    else
+        m_index->recordAbsent(entry);
+    Q_EMIT indexChanged();
 }
 
 QString SecretVault::probeDirectory() const
@@ -470,8 +495,9 @@ QFuture<QString> SecretVault::read(const QString& keyId,
     QMetaObject::invokeMethod(this, [this, promise, keyId, check] {
         runJob(
             new QKeychain::ReadPasswordJob(m_service), keyId, this, m_timeout,
-            [this, promise, check](const QKeychain::Job& job) {
+            [this, promise, check, keyId](const QKeychain::Job& job) {
                 if (job.error() == QKeychain::NoError) {
+                    note(keyId, true);
                     const QString secret =
                         static_cast<const QKeychain::ReadPasswordJob&>(job).textData();
                     if (const std::optional<Error> wrong = check(secret)) {
@@ -489,10 +515,12 @@ QFuture<QString> SecretVault::read(const QString& keyId,
                 }
                 // A locked or missing collection answers reads with "not found" too.
                 startProbe(this, m_service, probeDirectory(), m_timeout,
-                           [promise, failure](std::optional<Failure> broken) {
+                           [this, promise, failure, keyId](std::optional<Failure> broken) {
                                if (broken)
                                    broken->explanation.prepend(
                                        u"The keychain cannot tell whether it holds this key. "_s);
+                               else
+                                   note(keyId, false);
                                fail(*promise, toError(broken.value_or(failure), Advice::Retry));
                            });
             },
@@ -511,10 +539,12 @@ QFuture<void> SecretVault::removeSecret(const QString& keyId)
     QMetaObject::invokeMethod(this, [this, promise, keyId] {
         runJob(
             new QKeychain::DeletePasswordJob(m_service), keyId, this, m_timeout,
-            [promise](const QKeychain::Job& job) {
+            [this, promise, keyId](const QKeychain::Job& job) {
                 if (job.error() != QKeychain::NoError)
                     promise->setException(
                         toError(keychainFailure(job, Action::Remove), Advice::Retry));
+                else
+                    note(keyId, false);
                 promise->finish();
             },
             [this, promise] { fail(*promise, toError(timeoutFailure(m_timeout), Advice::Retry)); });

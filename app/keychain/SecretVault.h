@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SecretIndex.h"
+
 #include <QException>
 #include <QFuture>
 #include <QObject>
@@ -51,7 +53,9 @@ public:
         QByteArray m_what;
     };
 
-    explicit SecretVault(QString service = QStringLiteral("KeyDeck"), QObject* parent = nullptr);
+    static constexpr QStringView DefaultService = u"KeyDeck";
+
+    explicit SecretVault(QString service = DefaultService.toString(), QObject* parent = nullptr);
     ~SecretVault() override;
 
     QString service() const { return m_service; }
@@ -82,12 +86,28 @@ public:
     void setProbeDirectory(const QString& path) { m_probeDirectory = path; }
     QString probeDirectory() const;
 
+    // Where the vault notes which entries it saved, found and found missing (none: nothing is
+    // noted, and every entry is Unknown). Set it before the first call; it must outlive the vault.
+    void setIndex(SecretIndex* index) { m_index = index; }
+    // Whether the entry's secret is in this computer's keychain, as far as the index knows,
+    // without asking the keychain.
+    SecretIndex::Presence presence(const QString& entry, qint64 createdAtMs) const;
+    // Picks up what another program (keydeckctl) noted; emits indexChanged when it had.
+    void refreshIndex();
+
+Q_SIGNALS:
+    // The index learnt of a secret saved, found or missing here.
+    void indexChanged();
+
+public:
 private:
     // check: why what the entry holds may not be handed on, or nullopt.
     QFuture<QString> read(const QString& keyId,
                           std::function<std::optional<Error>(const QString&)> check);
+    void note(const QString& entry, bool present);
 
     QString m_service;
     QString m_probeDirectory;
     std::chrono::milliseconds m_timeout;
+    SecretIndex* m_index = nullptr;
 };

@@ -131,6 +131,9 @@ private Q_SLOTS:
         QCOMPARE(r.out.count(secret), 1);
         QVERIFY(r.out.contains(u"This key will not be shown again."_s));
         QVERIFY(r.out.contains(u"Keychain: saved"_s));
+        const Run shownText = ctl({u"keys"_s, u"show"_s, u"prod-web-app"_s});
+        QVERIFY2(shownText.out.contains(u"Secret:          in this computer's keychain\n"_s),
+                 qPrintable(shownText.out));
 
         const QJsonObject shown = showJson(u"prod-web-app"_s);
         const QString id = shown.value(u"id"_s).toString();
@@ -170,7 +173,10 @@ private Q_SLOTS:
         QJsonObject withoutSecret = o;
         withoutSecret.remove(u"secret"_s);
         withoutSecret.remove(u"keychain"_s);
-        QCOMPARE(showJson(u"ci-tests"_s), withoutSecret);
+        QJsonObject shown = showJson(u"ci-tests"_s);
+        // Saved here, so the key's secret is known to be on this computer.
+        QCOMPARE(shown.take(u"secret_on_this_computer"_s), QJsonValue(true));
+        QCOMPARE(shown, withoutSecret);
     }
 
     void noKeychainFlagSkipsTheKeychain()
@@ -181,6 +187,12 @@ private Q_SLOTS:
         SecretVault::Error::Code code{};
         QCOMPARE(vaultSecret(o.value(u"keychain_entry"_s).toString(), {}, &code), std::nullopt);
         QCOMPARE(code, SecretVault::Error::Code::NotFound);
+        // keys show says so, as the app's key list does.
+        QCOMPARE(showJson(u"scratch"_s).value(u"secret_on_this_computer"_s), QJsonValue(false));
+        const Run shown = ctl({u"keys"_s, u"show"_s, u"scratch"_s});
+        QVERIFY2(shown.out.contains(u"Secret:          not on this computer (it was shown once "
+                                    "where the key was created)\n"_s),
+                 qPrintable(shown.out));
     }
 
     void unavailableKeychainWarnsAndStillPrintsTheKey()

@@ -228,6 +228,9 @@ private Q_SLOTS:
         QVERIFY(alert.value(u"acknowledged_at"_s).isNull());
         QVERIFY(alert.value(u"cleared_at"_s).isNull());
         QVERIFY(alert.value(u"rule_id"_s).toInteger() > 0);
+        QCOMPARE(alert.value(u"severity"_s).toString(), u"notice"_s);
+        QVERIFY2(lines.at(0).contains(u"SEVERITY"_s) && lines.at(1).contains(u"notice"_s),
+                 qPrintable(listed.out));
 
         const Run acked = ctl({u"alerts"_s, u"ack"_s, QString::number(alertId)});
         QCOMPARE(acked.exitCode, 0);
@@ -240,12 +243,18 @@ private Q_SLOTS:
         QCOMPARE(alert.value(u"status"_s).toString(), u"acknowledged"_s);
         QVERIFY(alert.value(u"acknowledged_at"_s).toString().endsWith(u'Z'));
 
-        // Rotating clears it: the old key now waits for its revocation.
+        // Rotating clears it: the old key now waits for its revocation, which is a notice.
         QCOMPARE(ctl({u"keys"_s, u"rotate"_s, id, u"--no-keychain"_s}).exitCode, 0);
-        QCOMPARE(alertsJson(), QJsonArray());
-        alerts = alertsJson(true);
+        alerts = alertsJson();
         QCOMPARE(alerts.size(), 1);
-        QCOMPARE(alerts.first().toObject().value(u"status"_s).toString(), u"cleared"_s);
+        QCOMPARE(alerts.first().toObject().value(u"key_id"_s).toString(), id);
+        QVERIFY2(alerts.first().toObject().value(u"message"_s).toString().contains(
+                     u"rotated to legacy-backend-v2; revoke it once its clients have moved"_s),
+                 qPrintable(alerts.first().toObject().value(u"message"_s).toString()));
+        QCOMPARE(alerts.first().toObject().value(u"severity"_s).toString(), u"notice"_s);
+        alerts = alertsJson(true);
+        QCOMPARE(alerts.size(), 2);
+        QCOMPARE(alerts.last().toObject().value(u"status"_s).toString(), u"cleared"_s);
         const Run all = ctl({u"alerts"_s, u"list"_s, u"--all"_s});
         QVERIFY2(all.out.contains(u"cleared"_s), qPrintable(all.out));
     }
@@ -266,7 +275,7 @@ private Q_SLOTS:
         const Run r = ctl({u"alerts"_s, u"rules"_s, u"--json"_s});
         QCOMPARE(r.exitCode, 0);
         const QJsonArray rules = KeydeckctlRunner::jsonArray(r.out);
-        QCOMPARE(rules.size(), 3);
+        QCOMPARE(rules.size(), 4);
         const QJsonObject rotation = rules.at(0).toObject();
         QCOMPARE(rotation.value(u"kind"_s).toString(), u"rotation_due"_s);
         QCOMPARE(rotation.value(u"threshold"_s).toInteger(), 90);
@@ -277,6 +286,8 @@ private Q_SLOTS:
         // A key refused by its quota or a cap while it still says active is worth a warning.
         QCOMPARE(rules.at(2).toObject().value(u"kind"_s).toString(), u"limit_used_percent"_s);
         QCOMPARE(rules.at(2).toObject().value(u"threshold"_s).toInteger(), 100);
+        QCOMPARE(rules.at(3).toObject().value(u"kind"_s).toString(), u"rotation_pending"_s);
+        QCOMPARE(rules.at(3).toObject().value(u"threshold"_s).toInteger(), 7);
         const Run text = ctl({u"alerts"_s, u"rules"_s});
         QVERIFY2(text.out.contains(u"Rotation due after 90 days"_s), qPrintable(text.out));
         QVERIFY2(text.out.contains(u"Quota used up or spend cap reached"_s), qPrintable(text.out));

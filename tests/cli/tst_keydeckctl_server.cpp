@@ -134,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(KeydeckctlRunner::jsonObject(r.out)[u"duplicates"_s].toInt(), 3);
         r = ctl({u"alerts"_s, u"rules"_s, u"--json"_s});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(KeydeckctlRunner::jsonArray(r.out).size(), 3);
+        QCOMPARE(KeydeckctlRunner::jsonArray(r.out).size(), 4);
     }
 
     // The keychain: a key's secret saved under its server and id, exported from there; the

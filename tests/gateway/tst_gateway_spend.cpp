@@ -7,6 +7,7 @@
 #include "ScratchDatabases.h"
 #include "UsdAmount.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -215,6 +216,54 @@ private Q_SLOTS:
         // A smaller answer fits: the limit the client sets is what is reserved.
         QCOMPARE(chat(server, key, hello(1)).status, 200);
         QCOMPARE(meteredRequests(server, id, 2), qint64(2));
+        checkLogs(server);
+    }
+
+    void aTiersRequestsAMonthAre429UntilTheMonthEnds()
+    {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime monthEnd = QDateTime(
+            QDate(now.date().year(), now.date().month(), 1).addMonths(1), QTime(0, 0), Qt::UTC);
+        if (now.secsTo(monthEnd) < 120)
+            QSKIP("the month ends within two minutes: its requests would count in the next one");
+        GatewayServer server;
+        QString id;
+        const QString key =
+            serveKey(server, {{u"label"_s, u"free"_s}, {u"tier"_s, u"free"_s}}, &id);
+        QVERIFY(!key.isEmpty());
+        // 499 answered earlier this month, and refusals, which use none of the 500.
+        QJsonArray events;
+        for (int i = 0; i < 503; ++i) {
+            const int status = i < 499 ? 200 : 429;
+            events.append(QJsonObject{{u"time"_s, now.addSecs(-60).toString(Qt::ISODateWithMs)},
+                                      {u"key"_s, id},
+                                      {u"model"_s, u"gpt-4o"_s},
+                                      {u"endpoint"_s, u"/v1/chat/completions"_s},
+                                      {u"status"_s, status},
+                                      {u"prompt_tokens"_s, 10},
+                                      {u"completion_tokens"_s, status == 200 ? 10 : 0},
+                                      {u"cost_usd"_s, u"0.00"_s},
+                                      {u"latency_ms"_s, 40},
+                                      {u"request_id"_s, u"earlier-%1"_s.arg(i)}});
+        }
+        const CurlReply recorded =
+            curl("POST", server.baseUrl() + u"/v1/admin/usage/events"_s, server.adminHeader(),
+                 QJsonDocument(QJsonObject{{u"events"_s, events}}).toJson());
+        QCOMPARE(recorded.status, 200);
+        QCOMPARE(recorded.json().value(u"recorded"_s).toInt(), 503);
+
+        QCOMPARE(chat(server, key, hello()).status, 200);
+        const CurlReply refused = chat(server, key, hello());
+        QCOMPARE(refused.status, 429);
+        QCOMPARE(refused.errorCode(), u"rate_limit_exceeded"_s);
+        const QString message =
+            refused.json().value(u"error"_s).toObject().value(u"message"_s).toString();
+        QVERIFY2(message.contains(u"allows 500 requests a month"_s), qPrintable(message));
+        QVERIFY2(message.contains(monthEnd.toString(Qt::ISODate)), qPrintable(message));
+        const qint64 retryAfter = refused.header("retry-after").toLongLong();
+        QVERIFY2(retryAfter >= 1 && retryAfter <= now.secsTo(monthEnd) + 1,
+                 refused.header("retry-after").constData());
+        QCOMPARE(meteredRequests(server, id, 505), qint64(505));
         checkLogs(server);
     }
 

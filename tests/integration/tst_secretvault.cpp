@@ -1,11 +1,14 @@
 #include "ApiKeyFormat.h"
+#include "ManualClock.h"
 #include "SecretServiceTools.h"
 #include "SecretVault.h"
 #include "TestSupport.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <thread>
 
@@ -30,6 +33,7 @@ private Q_SLOTS:
     void secretLivesInTheSecretServiceAndInNoPlainFile();
     void callsFromAnotherThreadRunOnTheVaultThread();
     void aTamperedEntryIsNeverHandedOn();
+    void theIndexNotesWhatIsSavedFoundAndMissing();
 
 private:
     void store(const QString& keyId, const QString& secret);
@@ -238,6 +242,52 @@ void TestSecretVault::aTamperedEntryIsNeverHandedOn()
     }
     store(u"key-tampered"_s, real);
     QCOMPARE(read(u"key-tampered"_s, real), real);
+}
+
+void TestSecretVault::theIndexNotesWhatIsSavedFoundAndMissing()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ManualClock clock(1'767'225'600'000);
+    SecretIndex index(dir.filePath(u"KeyDeck.entries"_s), clock);
+    SecretVault vault(m_vault.service());
+    vault.setTimeout(std::chrono::seconds(15));
+    vault.setIndex(&index);
+    QSignalSpy changed(&vault, &SecretVault::indexChanged);
+    const qint64 created = clock.nowUtcMs();
+    QCOMPARE(vault.presence(u"key-indexed"_s, created), SecretIndex::Presence::Unknown);
+
+    const QString secret = SecretServiceTools::randomSecret();
+    const auto stored = vault.storeSecret(u"key-indexed"_s, secret);
+    QVERIFY(waitForFuture(stored));
+    QVERIFY(!SecretServiceTools::errorOf(stored));
+    QCOMPARE(vault.presence(u"key-indexed"_s, created), SecretIndex::Presence::Here);
+    QCOMPARE(changed.count(), 1);
+
+    // Saved here by another vault (keydeckctl's): found by the read, noted once.
+    store(u"key-found"_s, secret);
+    QCOMPARE(vault.presence(u"key-found"_s, created - 1), SecretIndex::Presence::Unknown);
+    const auto found = vault.readSecret(u"key-found"_s, ApiKeyFormat::digestHex(secret));
+    QVERIFY(waitForFuture(found));
+    QCOMPARE(found.result(), secret);
+    QCOMPARE(vault.presence(u"key-found"_s, created - 1), SecretIndex::Presence::Here);
+    QCOMPARE(changed.count(), 2);
+
+    // Removed outside this vault: the read that finds nothing notes it missing.
+    QVERIFY(waitForFuture(m_vault.removeSecret(u"key-found"_s)));
+    const auto missing = vault.readSecret(u"key-found"_s, ApiKeyFormat::digestHex(secret));
+    QVERIFY(waitForFuture(missing));
+    QCOMPARE(SecretServiceTools::errorOf(missing)->code(), Code::NotFound);
+    QCOMPARE(vault.presence(u"key-found"_s, created - 1), SecretIndex::Presence::NotHere);
+
+    const auto removed = vault.removeSecret(u"key-indexed"_s);
+    QVERIFY(waitForFuture(removed));
+    QCOMPARE(vault.presence(u"key-indexed"_s, created), SecretIndex::Presence::NotHere);
+    QCOMPARE(changed.count(), 4);
+    // The index holds names only, never a secret.
+    QFile file(index.path());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains(secret.toUtf8()));
 }
 
 QTEST_GUILESS_MAIN(TestSecretVault)

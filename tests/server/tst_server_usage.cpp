@@ -552,7 +552,7 @@ private Q_SLOTS:
     void alertRulesCrudAndTheServerEvaluatesByItself()
     {
         QJsonArray rules = get(u"/v1/admin/alert-rules"_s).json()[u"data"_s].toArray();
-        QCOMPARE(rules.size(), 3); // a new store's three rules
+        QCOMPARE(rules.size(), 4); // a new store's four rules
 
         CurlReply reply = send("POST", u"/v1/admin/alert-rules"_s, {{u"threshold"_s, 5}});
         QCOMPARE(reply.status, 400);
@@ -566,7 +566,7 @@ private Q_SLOTS:
                       {u"key_id"_s, u"key_nobody"_s}});
         QCOMPARE(reply.status, 404);
         QCOMPARE(reply.errorParam(), u"key_id"_s);
-        QCOMPARE(get(u"/v1/admin/alert-rules"_s).json()[u"data"_s].toArray().size(), 3);
+        QCOMPARE(get(u"/v1/admin/alert-rules"_s).json()[u"data"_s].toArray().size(), 4);
         // A key named by its label is kept by its id; a new kind needs a threshold of its own.
         reply = send("POST", u"/v1/admin/alert-rules"_s,
                      {{u"kind"_s, u"expiring_within_days"_s},

@@ -33,6 +33,25 @@ AlertRule rule(qint64 id, AlertRule::Kind kind, qint64 threshold)
     return r;
 }
 
+bool holds(const AlertRule& r, const ApiKeyRecord& k, qint64 now, QString* message = nullptr,
+           Alert::Severity* severity = nullptr)
+{
+    const std::optional<AlertEvaluator::Finding> finding = AlertEvaluator::check(r, k, now);
+    if (finding && message)
+        *message = finding->message;
+    if (finding && severity)
+        *severity = finding->severity;
+    return finding.has_value();
+}
+
+Alert::Severity severityOf(const AlertRule& r, const ApiKeyRecord& k, qint64 now)
+{
+    Alert::Severity severity = Alert::Severity::Notice;
+    if (!holds(r, k, now, nullptr, &severity))
+        qFatal("the rule does not hold");
+    return severity;
+}
+
 // Applies an outcome the way a store would, so the test can run evaluation rounds.
 void apply(QList<Alert>& alerts, const AlertEvaluator::Outcome& outcome, qint64 now)
 {
@@ -43,6 +62,10 @@ void apply(QList<Alert>& alerts, const AlertEvaluator::Outcome& outcome, qint64 
     for (Alert& a : alerts) {
         if (outcome.clearedIds.contains(a.id))
             a.clearedAtMs = now;
+        for (const Alert& changed : outcome.changed) {
+            if (changed.id == a.id)
+                a = changed;
+        }
     }
 }
 } // namespace
@@ -58,6 +81,9 @@ private Q_SLOTS:
     void alertFiresOncePerOccurrence();
     void quotaRules();
     void spendAndExpiryRules();
+    void severityFollowsHowCloseTheKeyIs();
+    void anAlertThatGrowsMoreSevereNeedsAttentionAgain();
+    void aRotatedKeyIsPendingUntilRevoked();
     void rotationDueSkipsRotatedAndRevokedKeys();
     void ruleForOneKeyIgnoresOthers();
     void ruleValidation();
@@ -146,13 +172,13 @@ void TestKeyLifecycle::quotaRules()
 {
     ApiKeyRecord k = key(u"a"_s, 0);
     const AlertRule percent = rule(1, AlertRule::Kind::QuotaRemainingBelowPercent, 20);
-    QVERIFY(!AlertEvaluator::holds(percent, k, 0)); // unlimited
+    QVERIFY(!holds(percent, k, 0)); // unlimited
     k.spec.quotaLimitMicros = 10'000'000;
     k.quotaUsedMicros = 8'000'000; // exactly 20% left: not below
-    QVERIFY(!AlertEvaluator::holds(percent, k, 0));
+    QVERIFY(!holds(percent, k, 0));
     k.quotaUsedMicros = 8'000'001;
     QString message;
-    QVERIFY(AlertEvaluator::holds(percent, k, 0, &message));
+    QVERIFY(holds(percent, k, 0, &message));
     QVERIFY2(message.contains(u"19%"), qPrintable(message));
 }
 
@@ -161,18 +187,139 @@ void TestKeyLifecycle::spendAndExpiryRules()
     const qint64 now = at(u"2027-01-10T12:00:00Z");
     ApiKeyRecord k = key(u"a"_s, now - DayMs);
     k.spendDayMicros = 5'000'000;
-    QVERIFY(!AlertEvaluator::holds(rule(1, AlertRule::Kind::SpendPerDayAbove, 5'000'000), k, now));
-    QVERIFY(AlertEvaluator::holds(rule(1, AlertRule::Kind::SpendPerDayAbove, 4'999'999), k, now));
+    QVERIFY(!holds(rule(1, AlertRule::Kind::SpendPerDayAbove, 5'000'000), k, now));
+    QVERIFY(holds(rule(1, AlertRule::Kind::SpendPerDayAbove, 4'999'999), k, now));
     k.spendWeekMicros = 30'000'000;
-    QVERIFY(AlertEvaluator::holds(rule(2, AlertRule::Kind::SpendPerWeekAbove, 25'000'000), k, now));
+    QVERIFY(holds(rule(2, AlertRule::Kind::SpendPerWeekAbove, 25'000'000), k, now));
 
     const AlertRule expiring = rule(3, AlertRule::Kind::ExpiringWithinDays, 14);
     k.spec.expiresAtMs = now + 14 * DayMs;
-    QVERIFY(AlertEvaluator::holds(expiring, k, now));
+    QVERIFY(holds(expiring, k, now));
     k.spec.expiresAtMs = now + 14 * DayMs + 1;
-    QVERIFY(!AlertEvaluator::holds(expiring, k, now));
+    QVERIFY(!holds(expiring, k, now));
     k.spec.expiresAtMs = now; // already expired: no longer "expiring"
-    QVERIFY(!AlertEvaluator::holds(expiring, k, now));
+    QVERIFY(!holds(expiring, k, now));
+}
+
+void TestKeyLifecycle::severityFollowsHowCloseTheKeyIs()
+{
+    using Severity = Alert::Severity;
+    const qint64 now = at(u"2027-01-10T12:00:00Z");
+    ApiKeyRecord k = key(u"a"_s, now - DayMs);
+    const AlertRule sixty = rule(1, AlertRule::Kind::LimitUsedPercent, 60);
+    k.spec.quotaLimitMicros = 40'000'000;
+    k.quotaUsedMicros = 26'000'000; // 65%: worth knowing
+    QCOMPARE(severityOf(sixty, k, now), Severity::Notice);
+    k.quotaUsedMicros = 34'560'000; // 86%: near
+    QCOMPARE(severityOf(sixty, k, now), Severity::Warning);
+    k.quotaUsedMicros = 40'000'000; // used up: requests get 402
+    QCOMPARE(severityOf(sixty, k, now), Severity::Critical);
+    QCOMPARE(severityOf(rule(2, AlertRule::Kind::QuotaRemainingBelowUsd, 5'000'000), k, now),
+             Severity::Critical);
+    k.quotaUsedMicros = 38'000'000;
+    QCOMPARE(severityOf(rule(2, AlertRule::Kind::QuotaRemainingBelowUsd, 5'000'000), k, now),
+             Severity::Warning);
+    QCOMPARE(severityOf(rule(3, AlertRule::Kind::QuotaRemainingBelowPercent, 20), k, now),
+             Severity::Warning);
+
+    // Spending fast is a warning; into a cap that refuses requests, critical.
+    const AlertRule daySpend = rule(4, AlertRule::Kind::SpendPerDayAbove, 4'000'000);
+    k.spendDayMicros = 4'500'000;
+    QCOMPARE(severityOf(daySpend, k, now), Severity::Warning);
+    k.spec.spendCapDayMicros = 4'500'000;
+    QCOMPARE(severityOf(daySpend, k, now), Severity::Critical);
+
+    const AlertRule expiring = rule(5, AlertRule::Kind::ExpiringWithinDays, 30);
+    k.spec.expiresAtMs = now + 20 * DayMs;
+    QCOMPARE(severityOf(expiring, k, now), Severity::Notice);
+    k.spec.expiresAtMs = now + 7 * DayMs;
+    QCOMPARE(severityOf(expiring, k, now), Severity::Warning);
+    k.spec.expiresAtMs = now + DayMs / 2;
+    QCOMPARE(severityOf(expiring, k, now), Severity::Critical);
+
+    QCOMPARE(severityOf(rule(6, AlertRule::Kind::RotationDue, 1), k, now), Severity::Notice);
+}
+
+void TestKeyLifecycle::anAlertThatGrowsMoreSevereNeedsAttentionAgain()
+{
+    const qint64 t0 = at(u"2027-01-10T12:00:00Z");
+    ApiKeyRecord k = key(u"a"_s, t0 - DayMs);
+    k.spec.quotaLimitMicros = 10'000'000;
+    k.quotaUsedMicros = 8'500'000;
+    const QList<AlertRule> rules{rule(1, AlertRule::Kind::LimitUsedPercent, 80)};
+    QList<Alert> alerts;
+    apply(alerts, AlertEvaluator::evaluate(rules, {k}, alerts, t0), t0);
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts[0].severity, Alert::Severity::Warning);
+    alerts[0].acknowledgedAtMs = t0 + 1;
+
+    // More of the same severity changes nothing: no write, still acknowledged.
+    k.quotaUsedMicros = 9'000'000;
+    AlertEvaluator::Outcome outcome = AlertEvaluator::evaluate(rules, {k}, alerts, t0 + 2);
+    QVERIFY(outcome.raised.isEmpty() && outcome.changed.isEmpty() && outcome.clearedIds.isEmpty());
+
+    // Used up: the same alert, now critical, with what requests get, and unacknowledged.
+    k.quotaUsedMicros = 10'000'000;
+    outcome = AlertEvaluator::evaluate(rules, {k}, alerts, t0 + 3);
+    QVERIFY(outcome.raised.isEmpty());
+    QCOMPARE(outcome.changed.size(), 1);
+    QCOMPARE(outcome.escalatedIds, QList<qint64>{alerts[0].id});
+    apply(alerts, outcome, t0 + 3);
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts[0].severity, Alert::Severity::Critical);
+    QVERIFY(alerts[0].needsAttention());
+    QVERIFY2(alerts[0].message.contains(u"402 insufficient_quota"), qPrintable(alerts[0].message));
+    QCOMPARE(alerts[0].raisedAtMs, t0);
+
+    // Back to near once the quota is raised: less severe, and an acknowledgement stays.
+    alerts[0].acknowledgedAtMs = t0 + 4;
+    k.spec.quotaLimitMicros = 11'000'000;
+    outcome = AlertEvaluator::evaluate(rules, {k}, alerts, t0 + 5);
+    QVERIFY(outcome.escalatedIds.isEmpty());
+    apply(alerts, outcome, t0 + 5);
+    QCOMPARE(alerts[0].severity, Alert::Severity::Warning);
+    QCOMPARE(alerts[0].acknowledgedAtMs, std::optional<qint64>(t0 + 4));
+}
+
+void TestKeyLifecycle::aRotatedKeyIsPendingUntilRevoked()
+{
+    const qint64 rotatedAt = at(u"2027-03-01T09:00:00Z");
+    ApiKeyRecord old = key(u"a"_s, rotatedAt - 100 * DayMs);
+    ApiKeyRecord successor = key(u"b"_s, rotatedAt);
+    old.rotatedToId = successor.id;
+    successor.rotatedFromId = old.id;
+    const QList<AlertRule> rules{rule(1, AlertRule::Kind::RotationPending, 7),
+                                 rule(2, AlertRule::Kind::RotationDue, 90)};
+    QList<Alert> alerts;
+
+    // At once a notice on the old key (not "rotation due" again), none on its successor.
+    apply(alerts, AlertEvaluator::evaluate(rules, {old, successor}, alerts, rotatedAt + 60'000),
+          rotatedAt + 60'000);
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts[0].ruleId, qint64(1));
+    QCOMPARE(alerts[0].keyId, old.id);
+    QCOMPARE(alerts[0].severity, Alert::Severity::Notice);
+    QCOMPARE(alerts[0].message,
+             u"label-a: rotated to label-b; revoke it once its clients have moved"_s);
+
+    // Past the grace period, a warning that says whether the old key is still in use.
+    old.lastUsedAtMs = rotatedAt + 3 * DayMs;
+    const qint64 later = rotatedAt + 8 * DayMs;
+    apply(alerts, AlertEvaluator::evaluate(rules, {old, successor}, alerts, later), later);
+    QCOMPARE(alerts.size(), 1);
+    QCOMPARE(alerts[0].severity, Alert::Severity::Warning);
+    QCOMPARE(alerts[0].message, u"label-a: rotated to label-b 8 days ago and still not revoked; "
+                                "it is still used, so move its last clients first"_s);
+    old.lastUsedAtMs = rotatedAt - 1;
+    const auto unused = AlertEvaluator::check(rules[0], old, later, &successor);
+    QVERIFY(unused);
+    QVERIFY2(unused->message.endsWith(u"it has not been used since, so revoke it"),
+             qPrintable(unused->message));
+
+    // Revoked: the alert clears.
+    old.status = KeyStatus::Revoked;
+    apply(alerts, AlertEvaluator::evaluate(rules, {old, successor}, alerts, later + 1), later + 1);
+    QCOMPARE(alerts[0].clearedAtMs, std::optional<qint64>(later + 1));
 }
 
 void TestKeyLifecycle::rotationDueSkipsRotatedAndRevokedKeys()
@@ -180,13 +327,13 @@ void TestKeyLifecycle::rotationDueSkipsRotatedAndRevokedKeys()
     const qint64 now = at(u"2027-06-01T00:00:00Z");
     const AlertRule due = rule(1, AlertRule::Kind::RotationDue, 90);
     ApiKeyRecord k = key(u"a"_s, now - 90 * DayMs);
-    QVERIFY(AlertEvaluator::holds(due, k, now));
-    QVERIFY(!AlertEvaluator::holds(due, k, now - 1));
+    QVERIFY(holds(due, k, now));
+    QVERIFY(!holds(due, k, now - 1));
     k.rotatedToId = u"b"_s;
-    QVERIFY(!AlertEvaluator::holds(due, k, now));
+    QVERIFY(!holds(due, k, now));
     k.rotatedToId.clear();
     k.status = KeyStatus::Revoked;
-    QVERIFY(!AlertEvaluator::holds(due, k, now));
+    QVERIFY(!holds(due, k, now));
 }
 
 void TestKeyLifecycle::ruleForOneKeyIgnoresOthers()
@@ -214,7 +361,7 @@ void TestKeyLifecycle::ruleValidation()
          {AlertRule::Kind::QuotaRemainingBelowUsd, AlertRule::Kind::QuotaRemainingBelowPercent,
           AlertRule::Kind::SpendPerDayAbove, AlertRule::Kind::SpendPerWeekAbove,
           AlertRule::Kind::ExpiringWithinDays, AlertRule::Kind::RotationDue,
-          AlertRule::Kind::LimitUsedPercent})
+          AlertRule::Kind::LimitUsedPercent, AlertRule::Kind::RotationPending})
         QCOMPARE(AlertRule::kindFromName(AlertRule::kindName(kind)), std::optional(kind));
     QVERIFY(rule(1, AlertRule::Kind::LimitUsedPercent, 100).validate().isEmpty());
     QVERIFY(rule(1, AlertRule::Kind::LimitUsedPercent, 101).validate().contains(u"1 to 100"));
@@ -222,6 +369,14 @@ void TestKeyLifecycle::ruleValidation()
              u"Quota used up or spend cap reached"_s);
     QCOMPARE(rule(1, AlertRule::Kind::LimitUsedPercent, 80).describe(),
              u"Quota or spend cap 80% used"_s);
+    QVERIFY(rule(1, AlertRule::Kind::RotationPending, 0).validate().isEmpty());
+    QVERIFY(rule(1, AlertRule::Kind::RotationPending, -1).validate().contains(u"0 to 3650"));
+    QCOMPARE(rule(1, AlertRule::Kind::RotationPending, 7).describe(),
+             u"Rotated key not yet revoked (7 days of grace)"_s);
+    for (auto severity :
+         {Alert::Severity::Notice, Alert::Severity::Warning, Alert::Severity::Critical})
+        QCOMPARE(Alert::severityFromName(Alert::severityName(severity)), std::optional(severity));
+    QCOMPARE(Alert::severityFromName(u"urgent"), std::nullopt);
 }
 
 void TestKeyLifecycle::limitRuleWarnsWhenAQuotaOrCapRefusesRequests()
@@ -230,26 +385,26 @@ void TestKeyLifecycle::limitRuleWarnsWhenAQuotaOrCapRefusesRequests()
     const AlertRule reached = rule(1, AlertRule::Kind::LimitUsedPercent, 100);
     const AlertRule eighty = rule(2, AlertRule::Kind::LimitUsedPercent, 80);
     ApiKeyRecord k = key(u"a"_s, now - DayMs);
-    QVERIFY(!AlertEvaluator::holds(reached, k, now)); // no limits at all
+    QVERIFY(!holds(reached, k, now)); // no limits at all
     k.spec.quotaLimitMicros = 40'000'000;
     k.quotaUsedMicros = 34'560'000;
-    QVERIFY(!AlertEvaluator::holds(reached, k, now));
+    QVERIFY(!holds(reached, k, now));
     QString message;
-    QVERIFY(AlertEvaluator::holds(eighty, k, now, &message));
+    QVERIFY(holds(eighty, k, now, &message));
     // Money as money, and how close the key is.
     QCOMPARE(message, u"label-a: 86% of the quota used ($34.56 of $40.00)"_s);
     k.spec.spendCapDayMicros = 5'000'000;
     k.spendDayMicros = 5'760'000;
-    QVERIFY(AlertEvaluator::holds(reached, k, now, &message));
+    QVERIFY(holds(reached, k, now, &message));
     QCOMPARE(message,
              u"label-a: day spend cap reached ($5.76 of $5.00), requests get 429 quota_exceeded"_s);
     k.quotaUsedMicros = 40'000'000;
-    QVERIFY(AlertEvaluator::holds(reached, k, now, &message));
+    QVERIFY(holds(reached, k, now, &message));
     QCOMPARE(message,
              u"label-a: quota used up ($40.00 of $40.00), requests get 402 insufficient_quota"_s);
     // A disabled key is refused for that; its limits are not the news.
     k.status = KeyStatus::Disabled;
-    QVERIFY(!AlertEvaluator::holds(reached, k, now));
+    QVERIFY(!holds(reached, k, now));
 }
 
 QTEST_GUILESS_MAIN(TestKeyLifecycle)

@@ -30,15 +30,45 @@ private Q_SLOTS:
                  TestSupport::at("2027-01-04T00:00:00Z"));
     }
 
-    void onlyKeysWithACapOrAQuotaAreLimited()
+    void onlyKeysWithACapAQuotaOrAMonthlyTierAreLimited()
     {
         KeySpec spec;
+        spec.tier = Tier::Enterprise;
         QVERIFY(!SpendAllowance::isLimited(spec));
         spec.spendCapWeekMicros = 1;
         QVERIFY(SpendAllowance::isLimited(spec));
+        QVERIFY(SpendAllowance::limitsSpend(spec));
         spec = {};
+        spec.tier = Tier::Enterprise;
         spec.quotaLimitMicros = 0;
         QVERIFY(SpendAllowance::isLimited(spec));
+        // Free, Starter and Pro count requests a month: admitted by reservation, but what a
+        // request may cost does not matter to them.
+        for (Tier tier : {Tier::Free, Tier::Starter, Tier::Pro}) {
+            spec = {};
+            spec.tier = tier;
+            QVERIFY(SpendAllowance::isLimited(spec));
+            QVERIFY(!SpendAllowance::limitsSpend(spec));
+        }
+    }
+
+    void aTiersRequestsAMonthCountServedAndInFlight()
+    {
+        const qint64 now = TestSupport::at("2026-12-31T23:00:00Z");
+        KeySpec spec;
+        spec.tier = Tier::Starter;
+        QVERIFY(!SpendAllowance::checkRequests(spec, 9'990, 9, now));
+        const auto full = SpendAllowance::checkRequests(spec, 9'990, 10, now);
+        QVERIFY(full);
+        QCOMPARE(full->kind, SpendAllowance::Refusal::Kind::MonthlyRequests);
+        QCOMPARE(full->limitRequests, qint64(10'000));
+        QCOMPARE(full->committedRequests, qint64(10'000));
+        QCOMPARE(full->resetsAtMs, std::optional<qint64>(TestSupport::at("2027-01-01T00:00:00Z")));
+        QCOMPARE(SpendAllowance::describe(*full),
+                 u"this API key's tier allows 10,000 requests a month, and 10,000 are served or "
+                 "under way; it resets at 2027-01-01T00:00:00Z"_s);
+        spec.tier = Tier::Enterprise;
+        QVERIFY(!SpendAllowance::checkRequests(spec, 1'000'000'000, 1'000, now));
     }
 
     void theWorstCaseMustFitEveryCap()

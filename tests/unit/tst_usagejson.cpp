@@ -100,11 +100,19 @@ private Q_SLOTS:
                           u"web: spent $6.00 today"_s,
                           1'700'000'000'000,
                           1'700'000'100'000,
-                          std::nullopt};
+                          std::nullopt,
+                          Alert::Severity::Critical};
         QString error;
-        const QJsonObject json = AlertJson::alertToJson(alert, {{u"key_a"_s, u"web"_s}});
+        QJsonObject json = AlertJson::alertToJson(alert, {{u"key_a"_s, u"web"_s}});
         QCOMPARE(json.value(u"status"_s).toString(), u"acknowledged"_s);
+        QCOMPARE(json.value(u"severity"_s).toString(), u"critical"_s);
         QCOMPARE(AlertJson::alertFromJson(json, &error), alert);
+        // A server from before severities: its alerts were warnings.
+        json.remove(u"severity"_s);
+        QCOMPARE(AlertJson::alertFromJson(json, &error)->severity, Alert::Severity::Warning);
+        json.insert(u"severity"_s, u"dire"_s);
+        QVERIFY(!AlertJson::alertFromJson(json, &error));
+        QCOMPARE(error, u"severity: must be notice, warning or critical"_s);
 
         AlertRule rule;
         rule.id = 9;

@@ -81,10 +81,11 @@ void AlertMonitor::checkNow()
                   ++m_checks;
                   QList<Alert> raised;
                   for (const Alert& alert : open) {
-                      if (m_seen.contains(alert.id))
-                          continue;
-                      m_seen.insert(alert.id);
-                      if (alert.raisedAtMs >= m_startMs && !alert.acknowledgedAtMs)
+                      const auto seen = m_seen.constFind(alert.id);
+                      const bool fresh = seen == m_seen.cend() ? alert.raisedAtMs >= m_startMs
+                                                               : alert.severity > *seen;
+                      m_seen.insert(alert.id, alert.severity);
+                      if (fresh && !alert.acknowledgedAtMs)
                           raised << alert;
                   }
                   if (!raised.isEmpty()) {
@@ -111,7 +112,8 @@ void AlertMonitor::notify(const QList<Alert>& raised)
         lines << alert.message;
     if (raised.size() > MaxAlertsInNotification)
         lines << u"…and %1 more on the Alerts page"_s.arg(raised.size() - MaxAlertsInNotification);
-    const QString title =
-        raised.size() == 1 ? u"KeyDeck alert"_s : u"KeyDeck: %1 new alerts"_s.arg(raised.size());
+    const QString title = raised.size() == 1
+                              ? u"KeyDeck alert"_s
+                              : u"KeyDeck: %1 alerts need attention"_s.arg(raised.size());
     m_notifier(title, lines.join(u'\n'));
 }

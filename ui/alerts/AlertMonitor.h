@@ -2,8 +2,8 @@
 
 #include "Alert.h"
 
+#include <QHash>
 #include <QObject>
-#include <QSet>
 #include <QTimer>
 #include <functional>
 
@@ -16,9 +16,9 @@ class UsageStore;
 
 // Looks at the store's open alerts when keys, usage or alerts change (at most once a second)
 // and every few minutes - the store evaluates its rules itself, so what it lists is current -
-// and turns alerts raised since KeyDeck started, and not seen before, into one desktop
-// notification while the user is looking elsewhere. The notifier and the "is the user looking"
-// check are injected, so tests can watch notifications without a system tray.
+// and turns alerts raised since KeyDeck started, and not seen before, and alerts that grew more
+// severe into one desktop notification while the user is looking elsewhere. The notifier and the
+// "is the user looking" check are injected, so tests can watch notifications without a system tray.
 class AlertMonitor final : public QObject
 {
     Q_OBJECT
@@ -61,5 +61,6 @@ private:
     int m_checks = 0;
     // Alerts raised before this were there before KeyDeck started: not news.
     qint64 m_startMs = 0;
-    QSet<qint64> m_seen;
+    // The severity each open alert had when last seen.
+    QHash<qint64, Alert::Severity> m_seen;
 };

@@ -28,6 +28,7 @@ constexpr KindChoice KindChoices[] = {
     {AlertRule::Kind::ExpiringWithinDays, u"Key expiring within"},
     {AlertRule::Kind::RotationDue, u"Key older than (rotation due)"},
     {AlertRule::Kind::LimitUsedPercent, u"Quota or spend cap used"},
+    {AlertRule::Kind::RotationPending, u"Rotated key not yet revoked, a warning after"},
 };
 } // namespace
 
@@ -114,6 +115,7 @@ AlertRuleDialog::Unit AlertRuleDialog::unitOf(AlertRule::Kind kind)
         return Unit::Percent;
     case AlertRule::Kind::ExpiringWithinDays:
     case AlertRule::Kind::RotationDue:
+    case AlertRule::Kind::RotationPending:
         return Unit::Days;
     case AlertRule::Kind::QuotaRemainingBelowUsd:
     case AlertRule::Kind::SpendPerDayAbove:
@@ -140,6 +142,8 @@ QString AlertRuleDialog::defaultThreshold(AlertRule::Kind kind)
         return u"90"_s;
     case AlertRule::Kind::LimitUsedPercent:
         return u"100"_s;
+    case AlertRule::Kind::RotationPending:
+        return u"7"_s;
     }
     return {};
 }
@@ -225,6 +229,11 @@ void AlertRuleDialog::kindChanged()
         m_thresholdEdit->setToolTip(
             u"100: the quota is used up or a day, week or month cap is reached, and requests "
             "fail with 402 or 429"_s);
+        break;
+    case AlertRule::Kind::RotationPending:
+        m_thresholdEdit->setToolTip(
+            u"A key replaced by rotation is a notice until it is revoked, and a warning once "
+            "its clients have had this many days to move to its successor"_s);
         break;
     }
     validate();

@@ -89,6 +89,8 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (Column(column)) {
+        case Severity:
+            return Alert::severityText(alert.severity);
         case Raised:
             return KeyTableModel::formatLocalTime(alert.raisedAtMs);
         case Key:
@@ -103,6 +105,8 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
         return {};
     case RawValueRole:
         switch (Column(column)) {
+        case Severity:
+            return int(alert.severity);
         case Raised:
             return alert.raisedAtMs;
         case Key:
@@ -119,6 +123,11 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
         return alert.id;
     case Qt::ToolTipRole:
         return toolTip(alert, column);
+    case Qt::DecorationRole:
+        if (column == Severity)
+            return m_dots.of(alert.needsAttention() ? severityColor(alert.severity)
+                                                    : SilencedColor);
+        return {};
     case Qt::ForegroundRole:
         if (column == Status && alert.needsAttention())
             return QColor(0xc6, 0x28, 0x28);
@@ -127,7 +136,9 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
             return QColor(0x80, 0x80, 0x80);
         return {};
     case Qt::FontRole:
-        if (column == Status && alert.needsAttention()) {
+        if ((column == Status ||
+             (column == Severity && alert.severity == Alert::Severity::Critical)) &&
+            alert.needsAttention()) {
             QFont font;
             font.setWeight(QFont::DemiBold);
             return font;
@@ -138,9 +149,32 @@ QVariant AlertTableModel::data(const QModelIndex& index, int role) const
     }
 }
 
+QColor AlertTableModel::severityColor(Alert::Severity severity)
+{
+    switch (severity) {
+    case Alert::Severity::Critical:
+        return QColor(0xd3, 0x2f, 0x2f);
+    case Alert::Severity::Warning:
+        return QColor(0xef, 0x8f, 0x00);
+    case Alert::Severity::Notice:
+        return QColor(0x60, 0x7d, 0x8b);
+    }
+    return {};
+}
+
 QVariant AlertTableModel::toolTip(const Alert& alert, int column) const
 {
     switch (Column(column)) {
+    case Severity:
+        switch (alert.severity) {
+        case Alert::Severity::Critical:
+            return u"The key's requests are refused, or will be within a day"_s;
+        case Alert::Severity::Warning:
+            return u"The key is close to a limit or its expiry, or a rotation is overdue"_s;
+        case Alert::Severity::Notice:
+            return u"Worth doing, not yet urgent"_s;
+        }
+        return {};
     case Raised:
         return u"%1 (%2)"_s.arg(UtcTime::toRfc3339(alert.raisedAtMs),
                                 ago(qMax<qint64>(0, m_clock.nowUtcMs() - alert.raisedAtMs)));
@@ -168,6 +202,8 @@ QVariant AlertTableModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 &&
         section < ColumnCount) {
         switch (Column(section)) {
+        case Severity:
+            return u"Severity"_s;
         case Raised:
             return u"Raised"_s;
         case Key:

@@ -1,8 +1,10 @@
 #pragma once
 
 #include "Alert.h"
+#include "DotIcons.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
 #include <QHash>
 
 class Clock;
@@ -17,6 +19,7 @@ class AlertTableModel final : public QAbstractTableModel
 public:
     enum Column
     {
+        Severity,
         Raised,
         Key,
         Message, // headed "Alert"
@@ -27,8 +30,9 @@ public:
 
     enum Role
     {
-        // Sortable value: qint64 UTC ms for Raised, QString for Key and Alert, int for Status
-        // (needs attention < acknowledged < cleared).
+        // Sortable value: int for Severity (notice < warning < critical), qint64 UTC ms for
+        // Raised, QString for Key and Alert, int for Status (needs attention < acknowledged <
+        // cleared).
         RawValueRole = Qt::UserRole + 1,
         AlertIdRole,
     };
@@ -48,6 +52,10 @@ public:
     int attentionCount() const;
 
     static QString statusText(const Alert& alert);
+    // Red, amber and blue-grey, each readable as text on a light or a dark base.
+    static QColor severityColor(Alert::Severity severity);
+    // The severity of an alert acknowledged or cleared: nothing to look at.
+    static inline const QColor SilencedColor{0x9e, 0x9e, 0x9e};
 
 private:
     QString keyText(const Alert& alert) const;
@@ -57,4 +65,5 @@ private:
     const Clock& m_clock;
     QList<Alert> m_alerts;
     QHash<QString, QString> m_labels;
+    DotIcons m_dots;
 };

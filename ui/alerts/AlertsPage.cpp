@@ -149,6 +149,9 @@ QWidget* AlertsPage::buildAlertsSection()
     const QFontMetrics metrics = fontMetrics();
     const int padding =
         2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_alertsTable) + 16;
+    header->resizeSection(AlertTableModel::Severity,
+                          metrics.horizontalAdvance(u"Critical"_s) + padding +
+                              style()->pixelMetric(QStyle::PM_SmallIconSize) + 6);
     header->resizeSection(AlertTableModel::Raised,
                           metrics.horizontalAdvance(u"2026-12-31 23:59"_s) + padding);
     header->resizeSection(AlertTableModel::Key,

@@ -36,7 +36,10 @@ int main(int argc, char* argv[])
         parser.isSet(storeOption) ? parser.value(storeOption) : DesktopStores::defaultLocalPath();
 
     const SystemClock clock;
+    // Shared with keydeckctl: which keys' secrets this computer's keychain holds.
+    SecretIndex secretIndex(SecretIndex::defaultPath(SecretVault::DefaultService.toString()), clock);
     SecretVault vault;
+    vault.setIndex(&secretIndex);
     QSettings settings;
     UiSettings uiSettings(settings);
     ConnectionSettings connections(settings);

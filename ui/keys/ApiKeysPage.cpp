@@ -50,6 +50,7 @@ constexpr int SearchDebounceMs = 120;
 constexpr int ExpiryCheckMs = 30'000;
 constexpr int StatusMessageMs = 6000;
 constexpr int MaxLabelsInConfirmation = 5;
+const QString CopyKeyTip = u"Copy the full key from this computer's keychain"_s;
 
 QString quotedLabels(const QList<ApiKeyRecord>& records)
 {
@@ -112,6 +113,13 @@ ApiKeysPage::ApiKeysPage(KeyStore& store, UsageStore& usage, LifecycleStore& lif
     Q_INIT_RESOURCE(keydeck);
     setObjectName(u"apiKeysPage"_s);
     m_proxy->setSourceModel(m_model);
+    m_model->setSecretPresence([&vault](const ApiKeyRecord& record) {
+        return vault.presence(record.vaultEntry, record.createdAtMs);
+    });
+    connect(&m_vault, &SecretVault::indexChanged, this, [this] {
+        m_model->secretPresenceChanged();
+        updateActions();
+    });
 
     buildActions();
     buildUi();
@@ -200,8 +208,7 @@ void ApiKeysPage::buildActions()
                               u"Everything about the key: limits and how much of each is used, "
                               u"allowlists, owner and note, its usage and history (Enter)"_s);
     m_openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
-    m_copyAction = makeAction(u"actionCopyKey"_s, u"Copy key"_s,
-                              u"Copy the full key from this computer's keychain"_s);
+    m_copyAction = makeAction(u"actionCopyKey"_s, u"Copy key"_s, CopyKeyTip);
     m_copyAction->setIcon(QIcon(u":/icons/copy.svg"_s));
     m_copyAction->setShortcut(QKeySequence::Copy);
     m_exportEnvAction = makeAction(u"actionExportEnv"_s, u"Export .env…"_s,
@@ -581,6 +588,8 @@ void ApiKeysPage::reload()
     m_loading = true;
     m_reloadTimer.stop();
     loadLifecycleThresholds();
+    // keydeckctl may have saved a secret here since.
+    m_vault.refreshIndex();
     if (!m_model->isLoaded()) {
         // The first rows show as soon as the store gives them (one round trip to a server)
         // while the whole list, which a server sends a page at a time, is still coming.
@@ -772,7 +781,12 @@ void ApiKeysPage::updateActions()
     }
     const bool single = selected.size() == 1;
     m_openAction->setEnabled(single);
-    m_copyAction->setEnabled(single);
+    // A secret known not to be here cannot be copied; say so where the user looks for Copy.
+    const bool secretNotHere = single && m_vault.presence(selected.constFirst().vaultEntry,
+                                                          selected.constFirst().createdAtMs) ==
+                                             SecretIndex::Presence::NotHere;
+    m_copyAction->setEnabled(single && !secretNotHere);
+    m_copyAction->setToolTip(secretNotHere ? KeyTableModel::secretNotHereText() : CopyKeyTip);
     m_editAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked);
     m_rotateAction->setEnabled(single && selected.constFirst().status != KeyStatus::Revoked);
     // A key already rotated is waiting for step 3: the same action finishes it.

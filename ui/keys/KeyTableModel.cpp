@@ -8,8 +8,6 @@
 #include <QColor>
 #include <QDateTime>
 #include <QFontDatabase>
-#include <QPainter>
-#include <QPixmap>
 #include <algorithm>
 #include <limits>
 
@@ -66,6 +64,7 @@ KeyTableModel::KeyTableModel(const Clock& clock, QObject* parent)
     : QAbstractTableModel(parent)
     , m_clock(clock)
     , m_monospace(QFontDatabase::systemFont(QFontDatabase::FixedFont))
+    , m_secretHereIcon(u":/icons/key.svg"_s)
 {}
 
 int KeyTableModel::rowCount(const QModelIndex& parent) const
@@ -110,8 +109,12 @@ QVariant KeyTableModel::data(const QModelIndex& index, int role) const
         return foreground(record, column);
     case Qt::DecorationRole:
         if (column == Status)
-            return statusIcon(statusColorOf(record, nowUtcMs()));
+            return m_dots.of(statusColorOf(record, nowUtcMs()));
+        if (column == Key && secretPresence(record) == SecretIndex::Presence::Here)
+            return m_secretHereIcon;
         return {};
+    case SecretPresenceRole:
+        return column == Key ? QVariant(int(secretPresence(record))) : QVariant();
     case Qt::FontRole:
         if (column == Key)
             return m_monospace;
@@ -407,10 +410,22 @@ QVariant KeyTableModel::toolTip(const ApiKeyRecord& record, int column) const
             text += u"\nRotated from “%1”"_s.arg(labelOf(record.rotatedFromId));
         return text;
     }
-    case Key:
-        return u"%1 is the masked key: only the prefix, the first 4 and the last 4 characters "
-               "are kept, which is not enough to use it.\nThe full key was shown once when it "
-               "was created; Copy key reads it from this computer's keychain."_s.arg(record.hint);
+    case Key: {
+        const QString masked =
+            u"%1 is the masked key: only the prefix, the first 4 and the last 4 characters "
+            "are kept, which is not enough to use it.\n"_s.arg(record.hint);
+        switch (secretPresence(record)) {
+        case SecretIndex::Presence::Here:
+            return masked + u"Its secret is in this computer's keychain: Copy key puts it on the "
+                            "clipboard."_s;
+        case SecretIndex::Presence::NotHere:
+            return masked + secretNotHereText();
+        case SecretIndex::Presence::Unknown:
+            break;
+        }
+        return masked + u"The full key was shown once when it was created; Copy key reads it "
+                        "from this computer's keychain."_s;
+    }
     case Permissions:
         return u"Permissions: %1"_s.arg(
             KeyEnums::permissionNames(record.spec.permissions).join(u", "));
@@ -545,31 +560,38 @@ QVariant KeyTableModel::foreground(const ApiKeyRecord& record, int column) const
         return statusColorOf(record, now);
     if (column == Expires && expiringSoonDays(record, now))
         return WarningColor;
+    if (column == Key && secretPresence(record) == SecretIndex::Presence::NotHere)
+        return QColor(0x80, 0x80, 0x80);
     // Keys that can no longer authenticate fade out so the live ones stand out.
     if (status == KeyStatus::Revoked || status == KeyStatus::Expired)
         return QColor(0x80, 0x80, 0x80);
     return {};
 }
 
-QIcon KeyTableModel::statusIcon(const QColor& color) const
+QString KeyTableModel::secretNotHereText()
 {
-    const auto cached = m_statusIcons.constFind(color.rgba());
-    if (cached != m_statusIcons.cend())
-        return *cached;
-    constexpr int Size = 16;
-    constexpr qreal Ratio = 2.0;
-    QPixmap pixmap(int(Size * Ratio), int(Size * Ratio));
-    pixmap.setDevicePixelRatio(Ratio);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(Qt::NoPen);
-    painter.setBrush(color);
-    painter.drawEllipse(QRectF(4, 4, 8, 8));
-    painter.end();
-    const QIcon icon(pixmap);
-    m_statusIcons.insert(color.rgba(), icon);
-    return icon;
+    return u"This key's secret is not in this computer's keychain: it was shown once where the key "
+           u"was "
+           "created. Rotate the key to get a new secret here."_s;
+}
+
+void KeyTableModel::setSecretPresence(SecretPresence presence)
+{
+    m_secretPresence = std::move(presence);
+    secretPresenceChanged();
+}
+
+void KeyTableModel::secretPresenceChanged()
+{
+    if (!m_records.isEmpty())
+        Q_EMIT dataChanged(
+            index(0, Key), index(rowCount() - 1, Key),
+            {Qt::DecorationRole, Qt::ToolTipRole, Qt::ForegroundRole, SecretPresenceRole});
+}
+
+SecretIndex::Presence KeyTableModel::secretPresence(const ApiKeyRecord& record) const
+{
+    return m_secretPresence ? m_secretPresence(record) : SecretIndex::Presence::Unknown;
 }
 
 QString KeyTableModel::searchTextFor(const ApiKeyRecord& record)

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "ApiKeyRecord.h"
+#include "DotIcons.h"
 #include "KeyUsage.h"
+#include "SecretIndex.h"
 #include "WorkspaceSettings.h"
 
 #include <QAbstractTableModel>
@@ -9,6 +11,7 @@
 #include <QFont>
 #include <QHash>
 #include <QIcon>
+#include <functional>
 
 class Clock;
 
@@ -52,7 +55,10 @@ public:
         // QuotaUsed: how much of the quota is used, 0.0-1.0 (invalid for an unlimited key), for
         // the bar under the amount.
         QuotaFractionRole,
+        // Key: SecretIndex::Presence as int, whether the secret is in this computer's keychain.
+        SecretPresenceRole,
     };
+    using SecretPresence = std::function<SecretIndex::Presence(const ApiKeyRecord&)>;
     // Shown unless the user chooses otherwise.
     static bool isShownByDefault(int column);
 
@@ -121,6 +127,14 @@ public:
     static QString capsText(const KeySpec& spec);
     static QString formatLocalTime(qint64 utcMs);
 
+    // Where the Key column learns whose secret this computer holds (none: nobody knows).
+    void setSecretPresence(SecretPresence presence);
+    // Repaints the Key column after the answers changed.
+    void secretPresenceChanged();
+    SecretIndex::Presence secretPresence(const ApiKeyRecord& record) const;
+    // Why a key's secret cannot be copied here.
+    static QString secretNotHereText();
+
 Q_SIGNALS:
     void environmentsChanged();
 
@@ -131,7 +145,6 @@ private:
     // For rotation links: the label of another row, or the id when that key is not listed.
     QString labelOf(const QString& id) const;
     QVariant foreground(const ApiKeyRecord& record, int column) const;
-    QIcon statusIcon(const QColor& color) const;
     // The status column's colour: the status's own, or what the key's limits make it.
     QColor statusColorOf(const ApiKeyRecord& record, qint64 now) const;
     // An active key's limits: each reached one with what requests get and until when, then
@@ -157,5 +170,7 @@ private:
     int m_expiryWarningDays = WorkspaceSettings().expiryWarningDays;
     int m_rotationPeriodDays = WorkspaceSettings().rotationPeriodDays;
     QFont m_monospace;
-    mutable QHash<QRgb, QIcon> m_statusIcons;
+    SecretPresence m_secretPresence;
+    QIcon m_secretHereIcon;
+    DotIcons m_dots;
 };

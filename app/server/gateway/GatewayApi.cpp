@@ -364,11 +364,15 @@ void GatewayApi::reserve(const std::shared_ptr<Exchange>& exchange)
                           break;
                       }
                       const SpendAllowance::Refusal& refusal = *admission.refusal;
-                      const bool cap = refusal.kind == SpendAllowance::Refusal::Kind::SpendCap;
-                      ApiError error(cap ? ApiError::Code::QuotaExceeded
-                                         : ApiError::Code::InsufficientQuota,
-                                     SpendAllowance::describe(refusal));
-                      if (cap && refusal.resetsAtMs)
+                      using Kind = SpendAllowance::Refusal::Kind;
+                      const ApiError::Code code = refusal.kind == Kind::SpendCap
+                                                      ? ApiError::Code::QuotaExceeded
+                                                  : refusal.kind == Kind::MonthlyRequests
+                                                      ? ApiError::Code::RateLimitExceeded
+                                                      : ApiError::Code::InsufficientQuota;
+                      ApiError error(code, SpendAllowance::describe(refusal));
+                      // 402 asks for money, not patience: it has no Retry-After.
+                      if (refusal.kind != Kind::Quota && refusal.resetsAtMs)
                           error.setRetryAfterSeconds(qMax<qint64>(
                               1, (*refusal.resetsAtMs - m_services.clock.nowUtcMs() + 999) / 1000));
                       refuse(exchange, error);
@@ -485,8 +489,9 @@ void GatewayApi::forward(const std::shared_ptr<Exchange>& exchange)
     const bool completions = in.path == "/v1/chat/completions" || in.path == "/v1/completions";
     const bool askUsage = completions && exchange->stream && !exchange->clientWantsUsage;
     // A reservation counted the ceiling for an answer without a limit: the upstream is held to it.
-    const bool holdToCeiling =
-        completions && !exchange->reservationId.isEmpty() && !exchange->completionLimitGiven;
+    const bool holdToCeiling = completions && !exchange->reservationId.isEmpty() &&
+                               !exchange->completionLimitGiven &&
+                               SpendAllowance::limitsSpend(exchange->key->spec);
     if (askUsage || holdToCeiling) {
         QJsonObject body = exchange->body;
         if (askUsage) {

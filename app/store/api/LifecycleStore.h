@@ -31,7 +31,8 @@ public:
     // unlinked until KeyStore::activateKey(), which links the two keys.
     virtual QFuture<CreatedKey> rotateKeyPending(const QString& id) = 0;
 
-    // A new store has two rules: rotation due after 90 days, expiring within 14 days.
+    // A new store has four rules: rotation due after 90 days, expiring within 14 days, a quota
+    // used up or spend cap reached, and a rotated key not yet revoked (7 days of grace).
     virtual QFuture<QList<AlertRule>> alertRules() = 0;
     // id 0 creates; otherwise replaces. Invalid thresholds: StoreError::Invalid "threshold".
     virtual QFuture<AlertRule> saveAlertRule(const AlertRule& rule) = 0;
@@ -43,9 +44,9 @@ public:
     // change): nobody has to ask for an evaluation first.
     virtual QFuture<QList<Alert>> alerts(bool includeCleared) = 0;
     virtual QFuture<Alert> acknowledgeAlert(qint64 alertId) = 0;
-    // Evaluates now and says what it raised: resets subscription quotas whose billing day came
-    // (recording a QuotaReset event), then checks every rule against every key, writing only
-    // when something changes.
+    // Evaluates now and says what it raised, or made more severe: resets subscription quotas whose
+    // billing day came (recording a QuotaReset event), then checks every rule against every key,
+    // writing only when something changes.
     virtual QFuture<QList<Alert>> evaluateAlerts() = 0;
 
     // Oldest first.

@@ -25,7 +25,7 @@ QString utcDate(qint64 ms)
 }
 
 const QString AlertColumns =
-    u"id, rule_id, key_id, message, raised_at, acknowledged_at, cleared_at"_s;
+    u"id, rule_id, key_id, message, raised_at, acknowledged_at, cleared_at, severity"_s;
 
 } // namespace
 
@@ -149,10 +149,17 @@ QList<Alert> SqlLifecycleStore::readAlerts(const SqlSession& session, const QStr
         u"SELECT %1 FROM alerts %2 ORDER BY raised_at DESC, id DESC"_s.arg(AlertColumns, where));
     QList<Alert> alerts;
     while (query.next()) {
-        alerts << Alert{query.value(0).toLongLong(),     query.value(1).toLongLong(),
-                        query.value(2).toString(),       query.value(3).toString(),
-                        query.value(4).toLongLong(),     SqlSession::optionalAt(query, 5),
-                        SqlSession::optionalAt(query, 6)};
+        Alert alert;
+        alert.id = query.value(0).toLongLong();
+        alert.ruleId = query.value(1).toLongLong();
+        alert.keyId = query.value(2).toString();
+        alert.message = query.value(3).toString();
+        alert.raisedAtMs = query.value(4).toLongLong();
+        alert.acknowledgedAtMs = SqlSession::optionalAt(query, 5);
+        alert.clearedAtMs = SqlSession::optionalAt(query, 6);
+        alert.severity =
+            Alert::severityFromName(query.value(7).toString()).value_or(Alert::Severity::Warning);
+        alerts << alert;
     }
     return alerts;
 }
@@ -338,22 +345,36 @@ QList<Alert> SqlLifecycleStore::evaluate(const SqlSession& session) const
     const bool due = session.read([&] {
         const AlertEvaluator::Outcome outcome = outcomeNow();
         return cyclesDue(session, now) || !outcome.raised.isEmpty() ||
-               !outcome.clearedIds.isEmpty();
+               !outcome.clearedIds.isEmpty() || !outcome.changed.isEmpty();
     });
     if (!due)
         return QList<Alert>();
     QList<Alert> raised = session.write([&] {
         resetCycles(session, now);
         AlertEvaluator::Outcome outcome = outcomeNow();
-        QSqlQuery insert = session.prepare(
-            u"INSERT INTO alerts (rule_id, key_id, message, raised_at) VALUES (?, ?, ?, ?)"_s);
+        QSqlQuery insert =
+            session.prepare(u"INSERT INTO alerts (rule_id, key_id, message, raised_at, severity) "
+                            "VALUES (?, ?, ?, ?, ?)"_s);
         for (Alert& alert : outcome.raised) {
             insert.addBindValue(alert.ruleId);
             insert.addBindValue(alert.keyId);
             insert.addBindValue(alert.message);
             insert.addBindValue(alert.raisedAtMs);
+            insert.addBindValue(Alert::severityName(alert.severity));
             session.run(insert);
             alert.id = insert.lastInsertId().toLongLong();
+        }
+        QSqlQuery change = session.prepare(u"UPDATE alerts SET severity = ?, message = ?, "
+                                           "acknowledged_at = ? WHERE id = ?"_s);
+        QList<Alert> escalated;
+        for (const Alert& alert : std::as_const(outcome.changed)) {
+            change.addBindValue(Alert::severityName(alert.severity));
+            change.addBindValue(alert.message);
+            change.addBindValue(SqlSession::optionalValue(alert.acknowledgedAtMs));
+            change.addBindValue(alert.id);
+            session.run(change);
+            if (outcome.escalatedIds.contains(alert.id))
+                escalated << alert;
         }
         QSqlQuery clear = session.prepare(u"UPDATE alerts SET cleared_at = ? WHERE id = ?"_s);
         for (qint64 id : std::as_const(outcome.clearedIds)) {
@@ -361,7 +382,7 @@ QList<Alert> SqlLifecycleStore::evaluate(const SqlSession& session) const
             clear.addBindValue(id);
             session.run(clear);
         }
-        return outcome.raised;
+        return outcome.raised + escalated;
     });
     m_database.written(session);
     return raised;

@@ -77,6 +77,10 @@ QStringList keyChangeColumns()
             u"pending_until"_s};
 }
 
+// A rotated key's clients get a week to move before its alert turns from a notice to a warning.
+const QString RotationPendingRule = u"INSERT INTO alert_rules (kind, threshold, key_id, enabled) "
+                                    "VALUES ('rotation_pending', 7, NULL, 1)"_s;
+
 // Added by step 10 (SQLite) and 4 (PostgreSQL): who answers for a key and a note about it.
 const QStringList NoteColumns = {u"owner"_s, u"note"_s};
 
@@ -274,6 +278,12 @@ const QList<QStringList>& migrations()
                         .filter(u"keys_update_counts"_s);
             return step;
         }(),
+        // 10 -> 11: how serious an alert is, and a warning for a rotated key left active. The
+        // alerts raised before are warnings until the next evaluation says what they are.
+        {
+            u"ALTER TABLE alerts ADD COLUMN severity TEXT NOT NULL DEFAULT 'warning'"_s,
+            RotationPendingRule,
+        },
     };
     return steps;
 }
@@ -485,6 +495,12 @@ const QList<QStringList>& postgresMigrations()
                         (keyChangeColumns() + NoteColumns).join(u", "), SqlSchema::KeysRevisionKey);
             return step;
         }(),
+        // SQLite's step 11.
+        {
+            u"ALTER TABLE alerts ADD COLUMN severity TEXT COLLATE \"C\" NOT NULL DEFAULT "
+            "'warning'"_s,
+            RotationPendingRule,
+        },
     };
     return steps;
 }

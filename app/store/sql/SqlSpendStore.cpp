@@ -3,11 +3,13 @@
 #include "ApiKeyFormat.h"
 #include "Clock.h"
 #include "PriceTable.h"
+#include "SpendWindows.h"
 #include "SqlDatabase.h"
 #include "SqlKeyRows.h"
 #include "SqlSession.h"
 #include "SqlUsageStore.h"
 #include "StoreError.h"
+#include "TierLimits.h"
 
 #include <QHash>
 #include <QSqlQuery>
@@ -25,13 +27,29 @@ SqlSpendStore::SqlSpendStore(SqlDatabase& database, const SqlUsageStore& usage, 
     , m_usage(usage)
 {}
 
-qint64 SqlSpendStore::reservedFor(const SqlSession& session, const QString& keyId,
-                                  qint64 nowMs) const
+SqlSpendStore::Reserved SqlSpendStore::reservedFor(const SqlSession& session, const QString& keyId,
+                                                   qint64 nowMs) const
 {
-    QSqlQuery query = session.prepare(u"SELECT coalesce(sum(amount_micros), 0) FROM "
+    QSqlQuery query = session.prepare(u"SELECT coalesce(sum(amount_micros), 0), count(*) FROM "
                                       "spend_reservations WHERE key_id = ? AND lease_until > ?"_s);
     query.addBindValue(keyId);
     query.addBindValue(nowMs);
+    session.run(query);
+    if (!query.next())
+        return {};
+    return {query.value(0).toLongLong(), query.value(1).toLongLong()};
+}
+
+qint64 SqlSpendStore::servedThisMonth(const SqlSession& session, const QString& keyId,
+                                      qint64 nowMs) const
+{
+    const SpendWindows windows = SpendWindows::at(nowMs);
+    QSqlQuery query =
+        session.prepare(u"SELECT coalesce(sum(requests - errors), 0) FROM usage_key_day "
+                        "WHERE key_id = ? AND day_ms >= ? AND day_ms < ?"_s);
+    query.addBindValue(keyId);
+    query.addBindValue(windows.monthFromMs);
+    query.addBindValue(windows.monthToMs);
     session.run(query);
     return query.next() ? query.value(0).toLongLong() : 0;
 }
@@ -107,7 +125,8 @@ QList<SpendStore::Admission> SqlSpendStore::admit(const SqlSession& session,
     struct KeyState
     {
         std::optional<ApiKeyRecord> key;
-        qint64 reservedMicros = 0;
+        Reserved reserved;
+        qint64 servedThisMonth = 0;
     };
     const qint64 now = m_database.clock().nowUtcMs();
     const PriceTable prices = m_usage.readPrices(session);
@@ -121,8 +140,11 @@ QList<SpendStore::Admission> SqlSpendStore::admit(const SqlSession& session,
         if (state == keys.end()) {
             KeyState read;
             read.key = SqlKeyRows(session, m_database).select(u"id"_s, claim.keyId);
-            if (read.key)
-                read.reservedMicros = reservedFor(session, claim.keyId, now);
+            if (read.key) {
+                read.reserved = reservedFor(session, claim.keyId, now);
+                if (TierLimits::forTier(read.key->spec.tier).requestsPerMonth)
+                    read.servedThisMonth = servedThisMonth(session, claim.keyId, now);
+            }
             state = keys.insert(claim.keyId, read);
         }
         Admission& admission = admissions.emplace_back();
@@ -144,8 +166,11 @@ QList<SpendStore::Admission> SqlSpendStore::admit(const SqlSession& session,
         }
         admission.amountMicros =
             prices.costMicros(claim.model, claim.promptTokens, claim.completionTokens);
-        admission.refusal =
-            SpendAllowance::check(key, state->reservedMicros, admission.amountMicros, now);
+        admission.refusal = SpendAllowance::checkRequests(key.spec, state->servedThisMonth,
+                                                          state->reserved.requests, now);
+        if (!admission.refusal)
+            admission.refusal =
+                SpendAllowance::check(key, state->reserved.micros, admission.amountMicros, now);
         if (admission.refusal) {
             admission.verdict = Admission::Verdict::Refused;
             continue;
@@ -164,7 +189,8 @@ QList<SpendStore::Admission> SqlSpendStore::admit(const SqlSession& session,
         insert->bindValue(4, now);
         insert->bindValue(5, now + LeaseMs);
         session.run(*insert);
-        state->reservedMicros += admission.amountMicros;
+        state->reserved.micros += admission.amountMicros;
+        ++state->reserved.requests;
     }
     return admissions;
 }
@@ -230,6 +256,6 @@ QFuture<qint64> SqlSpendStore::reservedMicros(const QString& keyId)
 {
     return m_database.submit<qint64>([this, keyId] {
         const SqlSession session = m_database.session();
-        return reservedFor(session, keyId, m_database.clock().nowUtcMs());
+        return reservedFor(session, keyId, m_database.clock().nowUtcMs()).micros;
     });
 }

@@ -19,6 +19,8 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QIcon>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -46,6 +48,7 @@ struct Notification
 
 struct Row
 {
+    QString severity;
     QString key;
     QString message;
     QString status;
@@ -113,8 +116,8 @@ private:
             };
             if (!keyLabel.isEmpty() && text(AlertTableModel::Key) != keyLabel)
                 continue;
-            result << Row{text(AlertTableModel::Key), text(AlertTableModel::Message),
-                          text(AlertTableModel::Status)};
+            result << Row{text(AlertTableModel::Severity), text(AlertTableModel::Key),
+                          text(AlertTableModel::Message), text(AlertTableModel::Status)};
         }
         return result;
     }
@@ -191,7 +194,7 @@ private Q_SLOTS:
     void newStoreListsTheDefaultRulesAndNoAlerts()
     {
         auto* rules = GuiTest::child<QTableWidget>(m_page.get(), u"rulesTable"_s);
-        QTRY_COMPARE(rules->rowCount(), 3);
+        QTRY_COMPARE(rules->rowCount(), 4);
         QStringList described;
         for (int row = 0; row < rules->rowCount(); ++row) {
             described << rules->item(row, AlertsPage::RuleDescription)->text();
@@ -201,6 +204,7 @@ private Q_SLOTS:
         described.sort();
         QCOMPARE(described,
                  (QStringList{u"Expiring within 14 days"_s, u"Quota used up or spend cap reached"_s,
+                              u"Rotated key not yet revoked (7 days of grace)"_s,
                               u"Rotation due after 90 days"_s}));
         QTRY_VERIFY(m_monitor->checkCount() >= 1);
         QCOMPARE(m_page->alertModel()->rowCount(), 0);
@@ -405,7 +409,7 @@ private Q_SLOTS:
                  u"Created 90 days ago, rotation is due (every 90 days)"_s);
         QCOMPARE(rows(u"prod-web-app"_s).size(), 2); // quota and rotation
         QTRY_COMPARE(m_notifications.size(), 3);
-        QCOMPARE(m_notifications.constLast().title, u"KeyDeck: 3 new alerts"_s);
+        QCOMPARE(m_notifications.constLast().title, u"KeyDeck: 3 alerts need attention"_s);
         QCOMPARE(m_notifications.constLast().message.count(u'\n'), 2);
         QCOMPARE(m_page->attentionCount(), 4);
     }
@@ -480,6 +484,96 @@ private Q_SLOTS:
         }
         QTRY_COMPARE_WITH_TIMEOUT(alerts->text(), u"Alerts"_s, 15'000);
         QTRY_COMPARE(m_page->attentionCount(), 0);
+    }
+
+    void severityShowsAndAnAlertThatGrowsWorseNotifiesAgain()
+    {
+        m_inForeground = false;
+        const ApiKeyRecord billing = createKey(u"billing-api"_s, 10 * UsdAmount::MicrosPerUsd);
+        QVERIFY(!billing.id.isEmpty());
+        AlertRule nearly;
+        nearly.kind = AlertRule::Kind::LimitUsedPercent;
+        nearly.threshold = 80;
+        nearly.keyId = billing.id;
+        QFuture<AlertRule> saved = m_store->lifecycle().saveAlertRule(nearly);
+        QVERIFY(waitForFuture(saved));
+        const qsizetype notified = m_notifications.size();
+
+        QVERIFY(spend(billing.id, 8 * UsdAmount::MicrosPerUsd + UsdAmount::MicrosPerUsd / 2));
+        QVERIFY(evaluateNow());
+        QTRY_COMPARE(rows(u"billing-api"_s).size(), 1);
+        QCOMPARE(rows(u"billing-api"_s).constFirst().severity, u"Warning"_s);
+        QCOMPARE(rows(u"billing-api"_s).constFirst().message,
+                 u"85% of the quota used ($8.50 of $10.00)"_s);
+        QTRY_COMPARE(m_notifications.size(), notified + 1);
+        const auto alertOfRule = [&]() -> std::optional<Alert> {
+            for (const Alert& alert : storedAlerts(false)) {
+                if (alert.ruleId == saved.result().id)
+                    return alert;
+            }
+            return std::nullopt;
+        };
+        const std::optional<Alert> warning = alertOfRule();
+        QVERIFY(warning);
+        const auto severityCell = [&] {
+            const QAbstractItemModel* model = m_table->model();
+            for (int row = 0; row < model->rowCount(); ++row) {
+                if (model->index(row, AlertTableModel::Key).data().toString() == u"billing-api"_s)
+                    return model->index(row, AlertTableModel::Severity);
+            }
+            return QModelIndex();
+        };
+        // The dot beside the severity, in its colour.
+        const auto dotColor = [&] {
+            return severityCell()
+                .data(Qt::DecorationRole)
+                .value<QIcon>()
+                .pixmap(QSize(32, 32))
+                .toImage()
+                .pixelColor(16, 16);
+        };
+        QCOMPARE(dotColor(), AlertTableModel::severityColor(Alert::Severity::Warning));
+        selectAlertOf(u"billing-api"_s);
+        QTest::mouseClick(GuiTest::child<QPushButton>(m_page.get(), u"acknowledgeButton"_s),
+                          Qt::LeftButton);
+        QTRY_COMPARE(statuses(u"billing-api"_s), QStringList{u"Acknowledged"_s});
+        // Silenced: grey, whatever the severity.
+        QCOMPARE(dotColor(), AlertTableModel::SilencedColor);
+
+        // Used up: the same alert turns critical, needs attention and is notified again, beside
+        // the new store's own "quota used up" alert.
+        QVERIFY(spend(billing.id, 2 * UsdAmount::MicrosPerUsd));
+        QVERIFY(evaluateNow());
+        QTRY_COMPARE(statuses(u"billing-api"_s),
+                     (QStringList{u"Needs attention"_s, u"Needs attention"_s}));
+        const QString usedUp =
+            u"Quota used up ($10.50 of $10.00), requests get 402 insufficient_quota"_s;
+        for (const Row& row : rows(u"billing-api"_s)) {
+            QCOMPARE(row.severity, u"Critical"_s);
+            QCOMPARE(row.message, usedUp);
+        }
+        QCOMPARE(dotColor(), AlertTableModel::severityColor(Alert::Severity::Critical));
+        const std::optional<Alert> escalated = alertOfRule();
+        QVERIFY(escalated);
+        QCOMPARE(escalated->id, warning->id);
+        QCOMPARE(escalated->raisedAtMs, warning->raisedAtMs);
+        QCOMPARE(escalated->severity, Alert::Severity::Critical);
+        QTRY_COMPARE(m_notifications.size(), notified + 2);
+        QCOMPARE(m_notifications.constLast().title, u"KeyDeck: 2 alerts need attention"_s);
+        QCOMPARE(m_notifications.constLast().message.count(u"billing-api: quota used up"_s), 2);
+        QCOMPARE(m_page->attentionCount(), 2);
+
+        // Sorted by severity, the most severe come first.
+        m_table->sortByColumn(AlertTableModel::Severity, Qt::DescendingOrder);
+        const QAbstractItemModel* model = m_table->model();
+        for (int row = 1; row < model->rowCount(); ++row) {
+            QVERIFY(model->index(row - 1, AlertTableModel::Severity)
+                        .data(AlertTableModel::RawValueRole)
+                        .toInt() >= model->index(row, AlertTableModel::Severity)
+                                        .data(AlertTableModel::RawValueRole)
+                                        .toInt());
+        }
+        QCOMPARE(model->index(0, AlertTableModel::Severity).data().toString(), u"Critical"_s);
     }
 };
 

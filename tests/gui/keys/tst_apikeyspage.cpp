@@ -132,6 +132,7 @@ private:
     QTemporaryDir m_dir;
     ManualClock m_clock{*UtcTime::parseRfc3339(u"2026-03-01T10:00:00Z")};
     std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<SecretIndex> m_index;
     std::unique_ptr<SecretVault> m_vault;
     std::unique_ptr<QSettings> m_settings;
     std::unique_ptr<UiSettings> m_uiSettings;
@@ -150,8 +151,10 @@ private Q_SLOTS:
                                                 *QRandomGenerator::system());
         QFuture<void> opened = m_store->open();
         QVERIFY(waitForFuture(opened));
+        m_index = std::make_unique<SecretIndex>(m_dir.filePath(u"secrets.entries"_s), m_clock);
         m_vault = std::make_unique<SecretVault>(
             u"KeyDeckGuiTest-%1"_s.arg(QRandomGenerator::system()->generate()));
+        m_vault->setIndex(m_index.get());
         m_settings = std::make_unique<QSettings>(m_dir.filePath(u"ui.ini"_s), QSettings::IniFormat);
         m_uiSettings = std::make_unique<UiSettings>(*m_settings);
         m_window =
@@ -291,16 +294,59 @@ private Q_SLOTS:
         QCOMPARE(m_window->statusBar()->currentMessage(),
                  u"Key copied — clipboard clears in 30 s"_s);
 
-        // A key made elsewhere (here: straight through the store) has no secret in this keychain.
-        QVERIFY(!createInStore(u"made-elsewhere"_s, u"dev"_s).isEmpty());
+        // The Key column says whose secret is here before Copy is pressed.
+        const auto keyCell = [this](const QString& label) {
+            return proxy()->index(rowOf(label), KeyTableModel::Key);
+        };
+        const auto presenceOf = [&](const QString& label) {
+            return SecretIndex::Presence(
+                keyCell(label).data(KeyTableModel::SecretPresenceRole).toInt());
+        };
+        QCOMPARE(presenceOf(u"prod-web-app"_s), SecretIndex::Presence::Here);
+        QVERIFY(!keyCell(u"prod-web-app"_s).data(Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(keyCell(u"prod-web-app"_s)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"in this computer's keychain: Copy key puts it on the clipboard"));
+
+        // A key made elsewhere (here: straight through the store) has no secret in this keychain:
+        // it says so, greyed, and Copy is off with the reason.
+        const QString elsewhere = createInStore(u"made-elsewhere"_s, u"dev"_s);
+        QVERIFY(!elsewhere.isEmpty());
         QTRY_VERIFY(rowOf(u"made-elsewhere"_s) >= 0);
+        QCOMPARE(presenceOf(u"made-elsewhere"_s), SecretIndex::Presence::NotHere);
+        QVERIFY(keyCell(u"made-elsewhere"_s).data(Qt::DecorationRole).isNull());
+        QCOMPARE(keyCell(u"made-elsewhere"_s).data(Qt::ForegroundRole).value<QColor>(),
+                 QColor(0x80, 0x80, 0x80));
         select(u"made-elsewhere"_s);
+        QVERIFY(!action(u"actionCopyKey"_s)->isEnabled());
+        QCOMPARE(action(u"actionCopyKey"_s)->toolTip(), KeyTableModel::secretNotHereText());
+        select(u"prod-web-app"_s);
+        QVERIFY(action(u"actionCopyKey"_s)->isEnabled());
+
+        // An index that is wrong (say, an entry deleted outside KeyDeck) is corrected by the read.
+        const QString entry = storedKey(elsewhere).vaultEntry;
+        m_index->recordPresent(entry);
+        select(u"prod-web-app"_s);
+        select(u"made-elsewhere"_s);
+        QVERIFY(action(u"actionCopyKey"_s)->isEnabled());
         action(u"actionCopyKey"_s)->trigger();
         QTRY_VERIFY(m_page->findChild<QMessageBox*>(u"secretNotFound"_s));
         QPointer<QMessageBox> box = m_page->findChild<QMessageBox*>(u"secretNotFound"_s);
         QVERIFY(box->text().contains(u"not in this computer's keychain"));
         box->accept();
         QTRY_VERIFY(!box);
+        QCOMPARE(presenceOf(u"made-elsewhere"_s), SecretIndex::Presence::NotHere);
+        QVERIFY(!action(u"actionCopyKey"_s)->isEnabled());
+
+        // What keydeckctl notes in the same file shows at the next reload.
+        SecretIndex other(m_index->path(), m_clock);
+        other.recordPresent(entry);
+        m_page->reload();
+        QTRY_COMPARE(presenceOf(u"made-elsewhere"_s), SecretIndex::Presence::Here);
+        other.recordAbsent(entry);
+        m_page->reload();
+        QTRY_COMPARE(presenceOf(u"made-elsewhere"_s), SecretIndex::Presence::NotHere);
     }
 
     void exportEnvOpensTheDialogForTheSelection()

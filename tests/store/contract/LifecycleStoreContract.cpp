@@ -120,6 +120,16 @@ bool LifecycleStoreContract::spend(const QString& keyId, qint64 micros)
     return recorded.ok() && recorded.value() == 1;
 }
 
+QString LifecycleStoreContract::quotaKeyWithoutRules(KeySpec* spec)
+{
+    if (!clearRules())
+        return {};
+    *spec = specNamed(u"prod-web-app"_s);
+    spec->quotaLimitMicros = 10 * Usd;
+    const auto key = create(*spec);
+    return key ? key->record.id : QString();
+}
+
 bool LifecycleStoreContract::clearRules()
 {
     const auto rules = outcomeOf(lifecycle().alertRules());
@@ -315,8 +325,8 @@ void LifecycleStoreContract::newStoreHasTheDefaultRules()
 {
     const auto rules = outcomeOf(lifecycle().alertRules());
     QVERIFY2(rules.ok(), qPrintable(rules.describe()));
-    QCOMPARE(rules.value().size(), 3);
-    QList<AlertRule> expected(3);
+    QCOMPARE(rules.value().size(), 4);
+    QList<AlertRule> expected(4);
     expected[0].kind = AlertRule::Kind::RotationDue;
     expected[0].threshold = 90;
     expected[1].kind = AlertRule::Kind::ExpiringWithinDays;
@@ -324,7 +334,10 @@ void LifecycleStoreContract::newStoreHasTheDefaultRules()
     // A key whose quota or cap refuses its requests while it still says active.
     expected[2].kind = AlertRule::Kind::LimitUsedPercent;
     expected[2].threshold = 100;
-    for (qsizetype i = 0; i < 3; ++i) {
+    // A rotated key's clients get a week to move before it is a warning.
+    expected[3].kind = AlertRule::Kind::RotationPending;
+    expected[3].threshold = 7;
+    for (qsizetype i = 0; i < 4; ++i) {
         QVERIFY(rules.value().at(i).id != 0);
         expected[i].id = rules.value().at(i).id;
     }
@@ -341,7 +354,7 @@ void LifecycleStoreContract::alertRulesCanBeAddedChangedAndDeleted()
 
     auto rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 4);
+    QCOMPARE(rules.value().size(), 5);
     QCOMPARE(rules.value().last(), *added);
 
     added->threshold = 7 * Usd;
@@ -351,13 +364,13 @@ void LifecycleStoreContract::alertRulesCanBeAddedChangedAndDeleted()
     QCOMPARE(changed.value(), *added);
     rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 4);
+    QCOMPARE(rules.value().size(), 5);
     QCOMPARE(rules.value().last(), *added);
 
     QVERIFY(outcomeOf(lifecycle().deleteAlertRule(added->id)).ok());
     rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 3);
+    QCOMPARE(rules.value().size(), 4);
     QVERIFY(
         outcomeOf(lifecycle().deleteAlertRule(added->id)).failedWith(StoreError::Code::NotFound));
     QVERIFY(outcomeOf(lifecycle().saveAlertRule(*added)).failedWith(StoreError::Code::NotFound));
@@ -400,7 +413,7 @@ void LifecycleStoreContract::invalidAlertRulesAreRejected()
     QVERIFY2(saved.namesField(field), qPrintable(saved.describe()));
     const auto rules = outcomeOf(lifecycle().alertRules());
     QVERIFY(rules.ok());
-    QCOMPARE(rules.value().size(), 3);
+    QCOMPARE(rules.value().size(), 4);
 }
 
 void LifecycleStoreContract::alertFiresOncePerCondition()
@@ -447,12 +460,9 @@ void LifecycleStoreContract::alertFiresOncePerCondition()
 
 void LifecycleStoreContract::acknowledgedAlertStaysQuietUntilTheConditionReturns()
 {
-    QVERIFY(clearRules());
-    KeySpec spec = specNamed(u"prod-web-app"_s);
-    spec.quotaLimitMicros = 10 * Usd;
-    const auto key = create(spec);
-    QVERIFY(key);
-    const QString id = key->record.id;
+    KeySpec spec;
+    const QString id = quotaKeyWithoutRules(&spec);
+    QVERIFY(!id.isEmpty());
     const auto rule = addRule(AlertRule::Kind::QuotaRemainingBelowUsd, 5 * Usd);
     QVERIFY(rule);
     QVERIFY(spend(id, 6 * Usd));
@@ -508,11 +518,64 @@ void LifecycleStoreContract::rotationDueAlertsFollowKeyAge()
     QCOMPARE(raised.first().keyId, key->record.id);
     QVERIFY2(raised.first().message.contains(u"rotation"_s), qPrintable(raised.first().message));
 
-    // Rotating answers it: the old key waits for its revocation, the new one is young.
+    QCOMPARE(raised.first().severity, Alert::Severity::Notice);
+
+    // Rotating answers it, and the old key is pending until it is revoked: a notice at once, a
+    // warning once its clients have had the week of grace; the new key is young.
     const auto rotated = outcomeOf(lifecycle().rotateKey(key->record.id));
     QVERIFY2(rotated.ok(), qPrintable(rotated.describe()));
+    const QList<Alert> pending = evaluate();
+    QCOMPARE(pending.size(), 1);
+    QCOMPARE(pending.first().keyId, key->record.id);
+    QCOMPARE(pending.first().severity, Alert::Severity::Notice);
+    QCOMPARE(pending.first().message,
+             u"prod-web-app: rotated to prod-web-app-v2; revoke it once its clients have moved"_s);
+    QCOMPARE(openAlerts(), pending);
+    m_clock->advanceMs(7 * DayMs);
+    const QList<Alert> overdue = evaluate();
+    QCOMPARE(overdue.size(), 1);
+    QCOMPARE(overdue.first().id, pending.first().id);
+    QCOMPARE(overdue.first().severity, Alert::Severity::Warning);
+    QVERIFY2(overdue.first().message.contains(u"7 days ago and still not revoked"_s),
+             qPrintable(overdue.first().message));
+    QVERIFY(outcomeOf(keys().revokeKey(key->record.id)).ok());
     QCOMPARE(evaluate(), QList<Alert>());
     QCOMPARE(openAlerts(), QList<Alert>());
+}
+
+void LifecycleStoreContract::severityFollowsTheKeyAndAnEscalationNeedsAttentionAgain()
+{
+    KeySpec spec;
+    const QString id = quotaKeyWithoutRules(&spec);
+    QVERIFY(!id.isEmpty());
+    QVERIFY(addRule(AlertRule::Kind::LimitUsedPercent, 80));
+    QVERIFY(spend(id, 8 * Usd + Usd / 2));
+    const QList<Alert> raised = evaluate();
+    QCOMPARE(raised.size(), 1);
+    QCOMPARE(raised.first().severity, Alert::Severity::Warning);
+    QVERIFY(outcomeOf(lifecycle().acknowledgeAlert(raised.first().id)).ok());
+    QVERIFY(spend(id, Usd / 4));
+    QCOMPARE(evaluate(), QList<Alert>());
+
+    // Used up: the same alert, critical, and no longer acknowledged.
+    QVERIFY(spend(id, Usd + Usd / 2));
+    const QList<Alert> escalated = evaluate();
+    QCOMPARE(escalated.size(), 1);
+    QCOMPARE(escalated.first().id, raised.first().id);
+    QCOMPARE(escalated.first().severity, Alert::Severity::Critical);
+    QVERIFY(escalated.first().needsAttention());
+    QVERIFY2(escalated.first().message.contains(u"requests get 402 insufficient_quota"_s),
+             qPrintable(escalated.first().message));
+    QCOMPARE(openAlerts(), escalated);
+    QCOMPARE(evaluate(), QList<Alert>());
+
+    // A quota raised back to near: a warning again, and nothing new to notify.
+    spec.quotaLimitMicros = 11 * Usd;
+    QVERIFY(outcomeOf(keys().updateKey(id, spec)).ok());
+    QCOMPARE(evaluate(), QList<Alert>());
+    const QList<Alert> open = openAlerts();
+    QCOMPARE(open.size(), 1);
+    QCOMPARE(open.first().severity, Alert::Severity::Warning);
 }
 
 void LifecycleStoreContract::deletingARuleClosesItsAlerts()

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void alertFiresOncePerCondition();
     void acknowledgedAlertStaysQuietUntilTheConditionReturns();
     void rotationDueAlertsFollowKeyAge();
+    void severityFollowsTheKeyAndAnEscalationNeedsAttentionAgain();
     void deletingARuleClosesItsAlerts();
     void acknowledgingAnUnknownAlertIsNotFound();
     void subscriptionQuotaResetsOnTheCycleDay();
@@ -69,6 +70,8 @@ private:
     bool spend(const QString& keyId, qint64 micros);
     // Removes every rule, so a test sees only the rules it adds.
     bool clearRules();
+    // "prod-web-app" with a $10 quota, in a store without alert rules: a test adds its own.
+    QString quotaKeyWithoutRules(KeySpec* spec);
     std::optional<AlertRule> addRule(AlertRule::Kind kind, qint64 threshold,
                                      const QString& keyId = {});
 

@@ -387,6 +387,62 @@ void SpendStoreContract::claimsOnSeveralKeysAtOnceEachGetTheirOwnAnswer()
     QCOMPARE(reserved(revoked), qint64(0));
 }
 
+void SpendStoreContract::aTiersRequestsAMonthCountServedAndInFlightRequests()
+{
+    KeySpec spec;
+    spec.tier = Tier::Free;
+    const QString id = createKey(spec);
+    QVERIFY(!id.isEmpty());
+    // 498 answered this month, refusals that use none of the 500, and last month's requests.
+    QList<UsageEvent> events;
+    for (int i = 0; i < 498; ++i)
+        events << eventOf(id, StartMs - i * 1000, 0);
+    for (int i = 0; i < 5; ++i) {
+        UsageEvent refused = eventOf(id, StartMs - i * 1000, 0);
+        refused.status = 429;
+        events << refused;
+    }
+    for (int i = 0; i < 10; ++i)
+        events << eventOf(id, TestSupport::at("2025-12-31T23:00:00Z") + i, 0);
+    for (qsizetype i = 0; i < events.size(); ++i)
+        events[i].requestId = u"req-%1"_s.arg(i);
+    QVERIFY(outcomeOf(usage().recordUsage(events)).ok());
+
+    using Verdict = SpendStore::Admission::Verdict;
+    const auto first = reserve(claim(id, 1));
+    QVERIFY(first);
+    QCOMPARE(first->verdict, Verdict::Reserved);
+    QCOMPARE(reserve(claim(id, 1))->verdict, Verdict::Reserved);
+    // 498 served and 2 in flight: the 501st waits for the next month.
+    const auto refused = reserve(claim(id, 1));
+    QVERIFY(refused);
+    QCOMPARE(refused->verdict, Verdict::Refused);
+    QCOMPARE(refused->refusal->kind, SpendAllowance::Refusal::Kind::MonthlyRequests);
+    QCOMPARE(refused->refusal->limitRequests, qint64(500));
+    QCOMPARE(refused->refusal->committedRequests, qint64(500));
+    QCOMPARE(refused->refusal->resetsAtMs,
+             std::optional<qint64>(TestSupport::at("2026-02-01T00:00:00Z")));
+
+    // A settlement that was an error frees its place; one that was answered keeps it.
+    UsageEvent failed = eventOf(id, StartMs, 0);
+    failed.status = 502;
+    failed.requestId = u"req-failed"_s;
+    QVERIFY(outcomeOf(spend().settleSpend({{first->reservationId, failed}})).ok());
+    QCOMPARE(reserve(claim(id, 1))->verdict, Verdict::Reserved);
+    QCOMPARE(reserve(claim(id, 1))->verdict, Verdict::Refused);
+
+    // An enterprise key has no such limit.
+    spec.tier = Tier::Enterprise;
+    spec.label = u"unlimited"_s;
+    const QString unlimited = createKey(spec);
+    QVERIFY(!unlimited.isEmpty());
+    QVERIFY(!SpendAllowance::isLimited(spec));
+    QCOMPARE(reserve(claim(unlimited, 1))->verdict, Verdict::Reserved);
+
+    m_clock->setNowUtcMs(TestSupport::at("2026-02-01T00:00:01Z"));
+    QCOMPARE(reserve(claim(id, 1))->verdict, Verdict::Reserved);
+}
+
 void SpendStoreContract::aSettlementNamingNoKeyFailsWhole()
 {
     KeySpec spec;

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void releaseFreesOnlyTheHoldersReservations();
     void manyClaimsAtOnceNeverOverbook();
     void claimsOnSeveralKeysAtOnceEachGetTheirOwnAnswer();
+    void aTiersRequestsAMonthCountServedAndInFlightRequests();
     void aSettlementNamingNoKeyFailsWhole();
     void aBadClaimIsInvalid();
 

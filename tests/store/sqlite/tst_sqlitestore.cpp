@@ -333,14 +333,19 @@ void TestSqliteStore::upgradesEveryShippedVersionInPlace()
     QCOMPARE(totals.value().costMicros, cost);
     const auto rules = outcomeOf(upgraded->lifecycle().alertRules());
     QVERIFY2(rules.ok(), qPrintable(rules.describe()));
-    // An upgrade ships the rule a new store has.
-    QCOMPARE(rules.value().size(), 3);
+    // An upgrade ships the rules a new store has.
+    QCOMPARE(rules.value().size(), 4);
     QCOMPARE(rules.value().at(0).kind, AlertRule::Kind::RotationDue);
     QCOMPARE(rules.value().at(1).kind, AlertRule::Kind::ExpiringWithinDays);
     QCOMPARE(rules.value().at(2).kind, AlertRule::Kind::LimitUsedPercent);
+    QCOMPARE(rules.value().at(3).kind, AlertRule::Kind::RotationPending);
     const auto alerts = outcomeOf(upgraded->lifecycle().alerts(true));
     QVERIFY2(alerts.ok(), qPrintable(alerts.describe()));
-    QCOMPARE(qint64(alerts.value().size()), raised);
+    // Every alert is kept; a rotated key the file holds is now pending, which the new rule says.
+    const qint64 pendingRule = rules.value().at(3).id;
+    QCOMPARE(qint64(std::count_if(alerts.value().cbegin(), alerts.value().cend(),
+                                  [&](const Alert& a) { return a.ruleId != pendingRule; })),
+             raised);
 
     // And the upgraded file takes every kind of write. The first evaluation adopts cycles a
     // version without them never recorded, without inventing a reset.
