@@ -5,7 +5,6 @@
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QGraphicsLayout>
 #include <QGraphicsLineItem>
 #include <QGraphicsRectItem>
@@ -25,6 +24,8 @@ constexpr qint64 DayMs = 24 * UsageSeries::HourMs;
 // Label widths: "HH:mm" / "MMM d" need about this much room to stay apart.
 constexpr int MinTickSpacingPx = 72;
 constexpr int MaxValueIntervals = 5;
+// Past this many day buckets the axis says the year too.
+constexpr int LongRangeDays = 180;
 
 const QColor GridColor(0xe4, 0xe7, 0xeb);
 const QColor SuccessColor(0x3b, 0x7d, 0xd8);
@@ -57,7 +58,7 @@ UsageTimeChart::UsageTimeChart(const QString& unitName, ChartScale::Unit unit, Q
     , m_unit(unit)
     , m_layers(std::move(layers))
     , m_toolTip(std::move(toolTip))
-    , m_timeAxis(new QDateTimeAxis)
+    , m_timeAxis(new QCategoryAxis)
     , m_valueAxis(new QCategoryAxis)
 {
     auto* chart = ChartStyle::cardChart(*this, QMargins(2, 10, 20, 2));
@@ -71,6 +72,7 @@ UsageTimeChart::UsageTimeChart(const QString& unitName, ChartScale::Unit unit, Q
     styleAxis(m_timeAxis);
     styleAxis(m_valueAxis);
     m_timeAxis->setGridLineVisible(false);
+    m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_valueAxis->setLineVisible(false);
     m_valueAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_valueAxis->setTitleText(unitName);
@@ -203,50 +205,43 @@ void UsageTimeChart::updateValueAxis(double maxValue)
 
 void UsageTimeChart::updateTimeAxis()
 {
-    const bool hours = m_size == UsageSeries::BucketSize::Hour;
-    const qint64 bucketMs = hours ? UsageSeries::HourMs : DayMs;
-    m_timeAxis->setFormat(hours ? u"HH:mm<br>MMM d"_s : u"MMM d"_s);
+    for (const QString& label : m_timeAxis->categoriesLabels())
+        m_timeAxis->remove(label);
     if (m_xs.isEmpty())
         return;
+    const bool hours = m_size == UsageSeries::BucketSize::Hour;
+    const qint64 bucketMs = hours ? UsageSeries::HourMs : DayMs;
     const int span = int(m_xs.size()) - 1;
+    // A label a category names must be unique: past half a year a day needs its year.
+    const QString format = hours                  ? u"HH:mm<br>MMM d"_s
+                           : span > LongRangeDays ? u"MMM d<br>yyyy"_s
+                                                  : u"MMM d"_s;
+    const auto labelAt = [&](qint64 x) {
+        return QDateTime::fromMSecsSinceEpoch(x).toString(format);
+    };
+    // Labels sit on the buckets they name; the slack below the first lets it have one.
+    m_timeAxis->setStartValue(double(m_xs.constFirst() - 1));
     if (span == 0) {
-        m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m_xs.constFirst() - bucketMs),
-                             QDateTime::fromMSecsSinceEpoch(m_xs.constFirst() + bucketMs));
-        m_timeAxis->setTickCount(3);
+        m_timeAxis->append(labelAt(m_xs.constFirst()), double(m_xs.constFirst()));
+        m_timeAxis->setRange(double(m_xs.constFirst() - bucketMs / 2),
+                             double(m_xs.constFirst() + bucketMs / 2));
         return;
     }
-    // Ticks sit every k buckets from the first one, so they fall on bucket edges; k is a
-    // round number of hours or days and the axis runs past the last bucket as little as it can.
+    // Every k buckets from the first, k a round number of hours or days, as many labels as fit;
+    // the axis itself ends on the last bucket, where the range ends, whatever k is.
     const int plotWidth =
         int(chart()->plotArea().width()) > 0 ? int(chart()->plotArea().width()) : width() - 80;
     const int maxIntervals = qBound(2, plotWidth / MinTickSpacingPx, 12);
-    int bestIntervals = 0;
-    int bestStep = 0;
-    const auto consider = [&](int step) {
-        const int intervals = (span + step - 1) / step;
-        if (intervals > maxIntervals)
-            return;
-        const int waste = intervals * step - span;
-        const int bestWaste = bestIntervals * bestStep - span;
-        if (bestIntervals == 0 || waste < bestWaste ||
-            (waste == bestWaste && intervals > bestIntervals)) {
-            bestIntervals = intervals;
-            bestStep = step;
-        }
+    const auto fits = [&](int step) {
+        return (span + step - 1) / step <= maxIntervals;
     };
-    if (hours)
-        std::for_each(NiceHourSteps.cbegin(), NiceHourSteps.cend(), consider);
-    else
-        std::for_each(NiceDaySteps.cbegin(), NiceDaySteps.cend(), consider);
-    if (bestIntervals == 0) {
-        bestStep = (span + maxIntervals - 1) / maxIntervals;
-        bestIntervals = (span + bestStep - 1) / bestStep;
-    }
-    const qint64 first = m_xs.constFirst();
-    m_timeAxis->setRange(
-        QDateTime::fromMSecsSinceEpoch(first),
-        QDateTime::fromMSecsSinceEpoch(first + qint64(bestIntervals) * bestStep * bucketMs));
-    m_timeAxis->setTickCount(bestIntervals + 1);
+    const auto steps = hours ? QList<int>(NiceHourSteps.cbegin(), NiceHourSteps.cend())
+                             : QList<int>(NiceDaySteps.cbegin(), NiceDaySteps.cend());
+    const auto nice = std::find_if(steps.cbegin(), steps.cend(), fits);
+    const int step = nice != steps.cend() ? *nice : (span + maxIntervals - 1) / maxIntervals;
+    for (int i = 0; i <= span; i += step)
+        m_timeAxis->append(labelAt(m_xs[i]), double(m_xs[i]));
+    m_timeAxis->setRange(double(m_xs.constFirst()), double(m_xs.constLast()));
 }
 
 void UsageTimeChart::resizeEvent(QResizeEvent* event)

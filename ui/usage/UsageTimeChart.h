@@ -8,15 +8,15 @@
 
 class QAreaSeries;
 class QCategoryAxis;
-class QDateTimeAxis;
 class QGraphicsLineItem;
 class QGraphicsRectItem;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
 
 // A usage figure over time as stacked areas (successes under errors, prompt under completion):
-// local-time axis with ticks on whole buckets, a value axis with round steps and units, and the
-// exact figures of a bucket in a tooltip when the pointer is over it.
+// a local-time axis from the first bucket to the last, labelled on whole buckets, a value axis with
+// round steps and units, and the exact figures of a bucket in a tooltip when the pointer is over
+// it.
 class UsageTimeChart final : public QChartView
 {
     Q_OBJECT
@@ -68,7 +68,7 @@ private:
     QList<Layer> m_layers;
     ToolTipText m_toolTip;
     QList<QAreaSeries*> m_areas;
-    QDateTimeAxis* m_timeAxis = nullptr;
+    QCategoryAxis* m_timeAxis = nullptr;
     QCategoryAxis* m_valueAxis = nullptr;
     QList<UsageSeries::Point> m_points;
     QList<qint64> m_xs;

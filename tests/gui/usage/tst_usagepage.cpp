@@ -21,6 +21,7 @@
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -348,6 +349,61 @@ private Q_SLOTS:
         QCOMPARE(cardValue(u"costCard"_s), u"$0.25"_s);
         QCOMPARE(models->text(), u"gpt-4o-mini"_s);
         QTRY_COMPARE(m_page->logModel()->rowCount(), 1);
+    }
+
+    // The time axis runs from the first bucket to the last, labelled on buckets it names, with
+    // no empty stretch after the range's end however the labels fall.
+    void theTimeAxisEndsWhereTheRangeEnds_data()
+    {
+        QTest::addColumn<int>("buckets");
+        QTest::addColumn<bool>("hours");
+        QTest::newRow("30 days") << 30 << false;
+        QTest::newRow("29 days") << 29 << false;
+        QTest::newRow("24 hours") << 24 << true;
+        QTest::newRow("400 days") << 400 << false;
+    }
+
+    void theTimeAxisEndsWhereTheRangeEnds()
+    {
+        QFETCH(int, buckets);
+        QFETCH(bool, hours);
+        const qint64 bucketMs = hours ? HourMs : DayMs;
+        const qint64 start = QDateTime(QDate(2026, 2, 14), QTime(0, 0)).toMSecsSinceEpoch();
+        QList<UsageSeries::Point> points;
+        for (int i = 0; i < buckets; ++i) {
+            UsageSeries::Point point;
+            point.startMs =
+                hours ? start + i * bucketMs
+                      : QDateTime(QDate(2026, 2, 14).addDays(i), QTime(0, 0)).toMSecsSinceEpoch();
+            point.totals.requests = 100 + i;
+            points << point;
+        }
+        std::unique_ptr<UsageTimeChart> chart(UsageTimeChart::requests());
+        chart->resize(640, 300);
+        chart->show();
+        QVERIFY(QTest::qWaitForWindowExposed(chart.get()));
+        chart->setPoints(points,
+                         hours ? UsageSeries::BucketSize::Hour : UsageSeries::BucketSize::Day,
+                         points.constLast().startMs + bucketMs);
+        auto* axis = qobject_cast<QCategoryAxis*>(chart->chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(axis);
+        // Where each bucket is drawn: an hour at its start, a day at its middle.
+        const auto xOf = [&](int i) {
+            return double(hours ? points[i].startMs : points[i].startMs + DayMs / 2);
+        };
+        QCOMPARE(axis->min(), xOf(0));
+        QCOMPARE(axis->max(), xOf(buckets - 1));
+        const QStringList labels = axis->categoriesLabels();
+        QVERIFY2(labels.size() >= 2 && labels.size() <= 13, qPrintable(labels.join(u", ")));
+        QCOMPARE(axis->endValue(labels.constFirst()), xOf(0));
+        for (const QString& label : labels) {
+            const double at = axis->endValue(label);
+            QVERIFY(at >= axis->min() && at <= axis->max());
+            const QDateTime when = QDateTime::fromMSecsSinceEpoch(qint64(at));
+            QVERIFY2(label.contains(when.toString(u"MMM d"_s)), qPrintable(label));
+            // A year and more: the year says which February.
+            QCOMPARE(label.contains(u"2026"_s) || label.contains(u"2027"_s), buckets > 180);
+        }
     }
 
     // A brand-new key's usage, reached from its context menu, has no bars: going from N bars to
