@@ -229,6 +229,7 @@ QWidget* KeyDetailsDialog::buildOverview()
     addValue(key, u"ID"_s, u"id"_s, copyId)
         ->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     addValue(key, u"Key"_s, u"key"_s)->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    addValue(key, u"Secret"_s, u"secret"_s);
     addValue(key, u"Environment"_s, u"environment"_s);
     addValue(key, u"Type"_s, u"type"_s);
     addValue(key, u"Permissions"_s, u"permissions"_s);
@@ -383,6 +384,17 @@ void KeyDetailsDialog::showRecord(const ApiKeyRecord& record)
     };
     set(u"id"_s, record.id);
     set(u"key"_s, record.hint);
+    switch (m_keys.secretPresence(record)) {
+    case SecretIndex::Presence::Here:
+        set(u"secret"_s, u"In this computer's keychain — Copy key puts it on the clipboard"_s);
+        break;
+    case SecretIndex::Presence::NotHere:
+        set(u"secret"_s, u"Not on this computer — shown once where the key was created"_s);
+        break;
+    case SecretIndex::Presence::Unknown:
+        set(u"secret"_s, u"Not known here until it is copied once"_s);
+        break;
+    }
     set(u"environment"_s, spec.environment);
     set(u"type"_s,
         spec.type == KeyType::Subscription

@@ -18,6 +18,7 @@
 #include <QPlainTextEdit>
 #include <QSpinBox>
 #include <QStyle>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -283,7 +284,7 @@ void KeySpecForm::buildExpirySection()
 
 void KeySpecForm::buildLimitsSection()
 {
-    addSection(u"Limits"_s);
+    addSection(u"Limits"_s, true);
 
     m_quotaEdit = lineEdit(u"quotaEdit"_s, u"e.g. 25.00"_s, this);
     m_quotaUnlimitedCheck = new QCheckBox(u"Unlimited"_s, this);
@@ -347,7 +348,7 @@ void KeySpecForm::buildLimitsSection()
 
 void KeySpecForm::buildAccessSection()
 {
-    addSection(u"Access"_s);
+    addSection(u"Access"_s, true);
 
     m_modelsEdit = listEdit(u"modelsEdit"_s, u"gpt-4o-mini, text-embedding-3-small"_s, this);
     addRow(
@@ -392,6 +393,7 @@ QWidget* KeySpecForm::fieldBox(const QString& field, QWidget* input, const QStri
 QWidget* KeySpecForm::fieldBox(const QString& field, QLayout* inputs, const QString& hint)
 {
     m_fieldOrder << field;
+    m_sectionOfField.insert(field, m_currentSection);
     auto* box = new QWidget(this);
     auto* layout = new QVBoxLayout(box);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -415,19 +417,107 @@ QWidget* KeySpecForm::fieldBox(const QString& field, QLayout* inputs, const QStr
     return box;
 }
 
-void KeySpecForm::addSection(const QString& title)
+void KeySpecForm::addSection(const QString& title, bool collapsible)
 {
-    auto* heading = new QLabel(title, this);
-    heading->setObjectName(title.toLower() + u"Heading"_s);
-    QFont font = heading->font();
-    font.setBold(true);
-    font.setPointSizeF(font.pointSizeF() * 1.1);
-    heading->setFont(font);
+    m_currentSection = title;
     // rowCount() is 1 for an empty grid, so ask whether anything is in it yet.
     const int row = m_grid->count() == 0 ? 0 : m_grid->rowCount();
-    if (row > 0)
-        heading->setContentsMargins(0, 14, 0, 0);
-    m_grid->addWidget(heading, row, 0, 1, 2);
+    const auto bold = [](QFont font) {
+        font.setBold(true);
+        font.setPointSizeF(font.pointSizeF() * 1.1);
+        return font;
+    };
+    if (!collapsible) {
+        auto* heading = new QLabel(title, this);
+        heading->setObjectName(title.toLower() + u"Heading"_s);
+        heading->setFont(bold(heading->font()));
+        if (row > 0)
+            heading->setContentsMargins(0, 14, 0, 0);
+        m_grid->addWidget(heading, row, 0, 1, 2);
+        return;
+    }
+    Section& section = m_sections[title];
+    section.toggle = new QToolButton(this);
+    section.toggle->setObjectName(title.toLower() + u"Heading"_s);
+    section.toggle->setText(title);
+    section.toggle->setFont(bold(section.toggle->font()));
+    section.toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    section.toggle->setAutoRaise(true);
+    section.toggle->setArrowType(Qt::DownArrow);
+    section.toggle->setToolTip(u"Show or hide the %1 fields"_s.arg(title.toLower()));
+    section.summary = new QLabel(this);
+    section.summary->setObjectName(title.toLower() + u"Summary"_s);
+    section.summary->setForegroundRole(QPalette::PlaceholderText);
+    section.summary->setTextFormat(Qt::PlainText);
+    section.summary->hide();
+    auto* top = new QWidget(this);
+    auto* layout = new QHBoxLayout(top);
+    layout->setContentsMargins(0, row > 0 ? 10 : 0, 0, 0);
+    layout->addWidget(section.toggle);
+    layout->addWidget(section.summary);
+    layout->addStretch(1);
+    m_grid->addWidget(top, row, 0, 1, 2);
+    connect(section.toggle, &QToolButton::clicked, this,
+            [this, title] { setSectionCollapsed(title, !isSectionCollapsed(title)); });
+}
+
+bool KeySpecForm::isSectionCollapsed(const QString& title) const
+{
+    const auto section = m_sections.constFind(title);
+    return section != m_sections.cend() && section->collapsed;
+}
+
+void KeySpecForm::setSectionCollapsed(const QString& title, bool collapsed)
+{
+    const auto section = m_sections.find(title);
+    if (section == m_sections.end())
+        return;
+    section->collapsed = collapsed;
+    section->toggle->setArrowType(collapsed ? Qt::RightArrow : Qt::DownArrow);
+    for (QWidget* widget : std::as_const(section->widgets))
+        widget->setVisible(!collapsed);
+    section->summary->setText(collapsed ? sectionSummary(title) : QString());
+    section->summary->setVisible(collapsed);
+}
+
+QString KeySpecForm::sectionSummary(const QString& title) const
+{
+    const KeySpec typed = parse().spec;
+    QStringList parts;
+    if (title == u"Limits"_s) {
+        parts << (m_tierCombo->currentIndex() < 0
+                      ? u"no tier chosen"_s
+                      : tierText(Tier(m_tierCombo->currentData().toInt())).section(u" — "_s, 0, 0) +
+                            u" tier"_s);
+        parts << (typed.quotaLimitMicros
+                      ? u"quota %1"_s.arg(UsdAmount::display(*typed.quotaLimitMicros))
+                      : u"no quota"_s);
+        const int caps = int(typed.spendCapDayMicros.has_value()) +
+                         int(typed.spendCapWeekMicros.has_value()) +
+                         int(typed.spendCapMonthMicros.has_value());
+        parts << (caps == 0   ? u"no spend caps"_s
+                  : caps == 1 ? u"1 spend cap"_s
+                              : u"%1 spend caps"_s.arg(caps));
+    } else if (title == u"Access"_s) {
+        parts << (typed.models.isEmpty()     ? u"every model"_s
+                  : typed.models.size() == 1 ? u"1 model"_s
+                                             : u"%1 models"_s.arg(typed.models.size()));
+        parts << (typed.ipAllowlist.isEmpty() ? u"any address"_s
+                  : typed.ipAllowlist.size() == 1
+                      ? u"1 address range"_s
+                      : u"%1 address ranges"_s.arg(typed.ipAllowlist.size()));
+    }
+    return parts.join(u" · "_s);
+}
+
+void KeySpecForm::foldSectionsAtDefaults()
+{
+    const KeySpec typed = parse().spec;
+    setSectionCollapsed(u"Limits"_s, m_tierCombo->currentIndex() >= 0 && !typed.quotaLimitMicros &&
+                                         !typed.spendCapDayMicros && !typed.spendCapWeekMicros &&
+                                         !typed.spendCapMonthMicros && !typed.rpmOverride &&
+                                         !typed.tpmOverride);
+    setSectionCollapsed(u"Access"_s, typed.models.isEmpty() && typed.ipAllowlist.isEmpty());
 }
 
 void KeySpecForm::addRow(const QString& title, QWidget* field, QWidget* firstInput)
@@ -441,6 +531,8 @@ void KeySpecForm::addRow(const QString& title, QWidget* field, QWidget* firstInp
     const int row = m_grid->rowCount();
     m_grid->addWidget(label, row, 0, Qt::AlignTop | Qt::AlignLeft);
     m_grid->addWidget(field, row, 1);
+    if (const auto section = m_sections.find(m_currentSection); section != m_sections.end())
+        section->widgets << label << field;
 }
 
 void KeySpecForm::askForTierAndEnvironment()
@@ -452,6 +544,7 @@ void KeySpecForm::askForTierAndEnvironment()
     m_filling = false;
     updateTierHints();
     refresh();
+    foldSectionsAtDefaults();
 }
 
 void KeySpecForm::updateTierHints()
@@ -508,6 +601,7 @@ void KeySpecForm::setSpec(const KeySpec& spec)
 
     m_touched.clear();
     refresh();
+    foldSectionsAtDefaults();
 }
 
 KeySpec KeySpecForm::spec() const
@@ -677,6 +771,9 @@ void KeySpecForm::refresh()
         it.value()->setVisible(show);
         for (QWidget* input : m_inputs.value(it.key()))
             markInvalid(input, show);
+        // An error is never folded away out of sight.
+        if (show && isSectionCollapsed(m_sectionOfField.value(it.key())))
+            setSectionCollapsed(m_sectionOfField.value(it.key()), false);
     }
 
     const bool valid = current.isEmpty();

@@ -17,6 +17,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QSpinBox;
+class QToolButton;
 
 // Every field of a key, validated live with KeyValidator: a bad field is marked and explained
 // next to it. Used by Generate New Key and Edit. Child objectNames (stable, for tests):
@@ -51,6 +52,12 @@ public:
     // "IP allowlist: ..." — the field's on-screen name and the problem.
     static QString errorText(const FieldError& error);
 
+    // Limits and Access fold into their heading and a one-line summary, so the form fits the
+    // screen; each starts folded when it holds nothing but defaults (Limits only once a tier is
+    // chosen), and a section whose field shows an error unfolds. title: "Limits", "Access".
+    bool isSectionCollapsed(const QString& title) const;
+    void setSectionCollapsed(const QString& title, bool collapsed);
+
 Q_SIGNALS:
     void validityChanged(bool valid);
     // After every change of any field, valid or not.
@@ -68,7 +75,9 @@ private:
     void buildLimitsSection();
     void buildAccessSection();
     void buildOwnerSection();
-    void addSection(const QString& title);
+    void addSection(const QString& title, bool collapsible = false);
+    void foldSectionsAtDefaults();
+    QString sectionSummary(const QString& title) const;
     void addRow(const QString& title, QWidget* field, QWidget* firstInput);
     // The input (or a row of inputs), its hint and its error label, stacked as one form field.
     QWidget* fieldBox(const QString& field, QWidget* input, const QString& hint = {});
@@ -106,6 +115,17 @@ private:
     QLineEdit* m_ownerEdit = nullptr;
     QPlainTextEdit* m_noteEdit = nullptr;
 
+    struct Section
+    {
+        QToolButton* toggle = nullptr;
+        QLabel* summary = nullptr;
+        // Every row's title and field, hidden while folded.
+        QList<QWidget*> widgets;
+        bool collapsed = false;
+    };
+    QHash<QString, Section> m_sections;
+    QString m_currentSection;
+    QHash<QString, QString> m_sectionOfField;
     QHash<QString, QLabel*> m_errorLabels;
     // Fields from the top of the form down.
     QStringList m_fieldOrder;

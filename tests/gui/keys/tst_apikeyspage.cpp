@@ -717,6 +717,9 @@ private Q_SLOTS:
         QVERIFY2(value(u"tier"_s).startsWith(u"Pro"_s), qPrintable(value(u"tier"_s)));
         QCOMPARE(value(u"models"_s), u"gpt-4o, gpt-4o-mini"_s);
         QCOMPARE(value(u"ips"_s), u"203.0.113.0/24"_s);
+        // Made straight through the store, so its secret was saved on no keychain here.
+        QCOMPARE(value(u"secret"_s),
+                 u"Not on this computer — shown once where the key was created"_s);
         // The quota as a bar: 85% used, so near its end, as the row's status says.
         QTRY_COMPARE(value(u"quota"_s), u"$8.50 of $10.00 used in all · $1.50 left"_s);
         auto* quotaBar = GuiTest::child<QProgressBar>(page, u"quotaBar"_s);

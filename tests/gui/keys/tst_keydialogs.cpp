@@ -26,6 +26,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTest>
+#include <QToolButton>
 #include <cstdlib>
 #include <ctime>
 
@@ -99,6 +100,7 @@ private Q_SLOTS:
     void enterOnAnInvalidFormScrollsToTheFirstError();
     void filledFormYieldsSpec();
     void setSpecRoundTrips();
+    void limitsAndAccessFoldIntoASummary();
     void editKeepsAnExpiredKeysExpiry();
     void showOnceNeedsStoredCheck();
     void showOnceSecretFieldIsReadOnlyMonospace();
@@ -411,6 +413,66 @@ void TestKeyDialogs::filledFormYieldsSpec()
                             cidr(u"2001:db8::/32"_s)};
     QCOMPARE(json(dialog.spec()), json(expected));
     QVERIFY(dialog.spec() == expected);
+}
+
+void TestKeyDialogs::limitsAndAccessFoldIntoASummary()
+{
+    // Generate New Key: the tier is in Limits and must be chosen, so Limits is open; Access
+    // holds only defaults and is folded into its summary.
+    KeyEditorDialog create(KeyEditorDialog::Mode::Create, m_clock);
+    create.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&create));
+    KeySpecForm* form = create.form();
+    auto* ips = child<QPlainTextEdit>(&create, u"ipsEdit"_s);
+    auto* accessSummary = child<QLabel>(&create, u"accessSummary"_s);
+    QVERIFY(!form->isSectionCollapsed(u"Limits"_s));
+    QVERIFY(child<QComboBox>(&create, u"tierCombo"_s)->isVisible());
+    QVERIFY(form->isSectionCollapsed(u"Access"_s));
+    QVERIFY(!ips->isVisible());
+    QVERIFY(accessSummary->isVisible());
+    QCOMPARE(accessSummary->text(), u"every model · any address"_s);
+    const int foldedHeight = form->sizeHint().height();
+
+    // A click on the heading opens it, and the form grows by the fields.
+    auto* accessHeading = child<QToolButton>(&create, u"accessHeading"_s);
+    QTest::mouseClick(accessHeading, Qt::LeftButton);
+    QVERIFY(!form->isSectionCollapsed(u"Access"_s));
+    QVERIFY(ips->isVisible());
+    QVERIFY(!accessSummary->isVisible());
+    QVERIFY(form->sizeHint().height() > foldedHeight + 100);
+
+    // Folded again, a field in it that goes wrong opens it: no error is hidden.
+    QTest::mouseClick(accessHeading, Qt::LeftButton);
+    QVERIFY(!ips->isVisible());
+    ips->setPlainText(u"10.0.0.1/8"_s);
+    QVERIFY(!form->isSectionCollapsed(u"Access"_s));
+    QVERIFY(ips->isVisible());
+    QVERIFY(errorShown(&create, u"ips"_s));
+
+    // Edit: what holds defaults is folded, its summary says what it holds; the rest is open.
+    KeySpec spec;
+    spec.label = u"prod-web-app"_s;
+    spec.tier = Tier::Pro;
+    spec.models = {u"gpt-4o"_s, u"gpt-4o-mini"_s};
+    KeyEditorDialog edit(KeyEditorDialog::Mode::Edit, m_clock);
+    edit.setSpec(spec);
+    edit.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&edit));
+    QVERIFY(edit.form()->isSectionCollapsed(u"Limits"_s));
+    QCOMPARE(child<QLabel>(&edit, u"limitsSummary"_s)->text(),
+             u"Pro tier · no quota · no spend caps"_s);
+    QVERIFY(!edit.form()->isSectionCollapsed(u"Access"_s));
+    spec.quotaLimitMicros = 25'000'000;
+    spec.spendCapDayMicros = 5'000'000;
+    spec.models.clear();
+    edit.setSpec(spec);
+    QVERIFY(!edit.form()->isSectionCollapsed(u"Limits"_s));
+    QVERIFY(edit.form()->isSectionCollapsed(u"Access"_s));
+    edit.form()->setSectionCollapsed(u"Limits"_s, true);
+    QCOMPARE(child<QLabel>(&edit, u"limitsSummary"_s)->text(),
+             u"Pro tier · quota $25.00 · 1 spend cap"_s);
+    // Folding changes nothing the dialog saves.
+    QVERIFY(edit.spec() == spec);
 }
 
 void TestKeyDialogs::setSpecRoundTrips()
