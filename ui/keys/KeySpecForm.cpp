@@ -409,12 +409,32 @@ QWidget* KeySpecForm::fieldBox(const QString& field, QLayout* inputs, const QStr
     layout->addWidget(error);
     m_errorLabels.insert(field, error);
 
-    if (!hint.isEmpty()) {
-        QLabel* help = smallLabel(hint, box);
-        help->setForegroundRole(QPalette::PlaceholderText);
-        layout->addWidget(help);
-    }
+    // The error takes the hint's place, and a field without a hint keeps a line free for its
+    // error: a message that comes or goes never moves the fields below, under the pointer.
+    QLabel* help = smallLabel(hint, box);
+    help->setObjectName(field + u"Hint"_s);
+    help->setForegroundRole(QPalette::PlaceholderText);
+    help->setMinimumHeight(help->fontMetrics().height());
+    error->setMinimumHeight(help->fontMetrics().height());
+    layout->addWidget(help);
+    m_hintLabels.insert(field, help);
     return box;
+}
+
+void KeySpecForm::showInSlot(QLabel* error, const QString& text, int width)
+{
+    error->setText(text);
+    error->setToolTip(QString());
+    const int slot = qMax(error->fontMetrics().height(), error->minimumHeight());
+    if (width <= 0 || error->heightForWidth(width) <= slot)
+        return;
+    // Cut to the lines the slot has; the whole message is in the tooltip (and on Create's).
+    QString shown = text;
+    do {
+        shown.chop(1);
+        error->setText(shown.trimmed() + u'…');
+    } while (shown.size() > 1 && error->heightForWidth(width) > slot);
+    error->setToolTip(text);
 }
 
 void KeySpecForm::addSection(const QString& title, bool collapsible)
@@ -767,8 +787,14 @@ void KeySpecForm::refresh()
 
     for (auto it = m_errorLabels.cbegin(); it != m_errorLabels.cend(); ++it) {
         const bool show = m_touched.contains(it.key()) && messages.contains(it.key());
-        it.value()->setText(show ? messages.value(it.key()).join(u'\n') : QString());
+        QLabel* hint = m_hintLabels.value(it.key());
+        if (show && hint->isVisible() && hint->width() > 0)
+            it.value()->setMinimumHeight(hint->heightForWidth(hint->width()));
+        // Before the form is laid out on screen no width is known to cut to.
+        showInSlot(it.value(), show ? messages.value(it.key()).join(u'\n') : QString(),
+                   isVisible() ? qMax(hint->width(), it.value()->width()) : 0);
         it.value()->setVisible(show);
+        hint->setVisible(!show);
         for (QWidget* input : m_inputs.value(it.key()))
             markInvalid(input, show);
         // An error is never folded away out of sight.

@@ -83,6 +83,8 @@ private:
     QWidget* fieldBox(const QString& field, QWidget* input, const QString& hint = {});
     QWidget* fieldBox(const QString& field, QLayout* inputs, const QString& hint = {});
     void markInvalid(QWidget* input, bool invalid);
+    // The message on its field's line(s), cut to fit them when it is longer.
+    static void showInSlot(QLabel* error, const QString& text, int width);
     QWidget* outlined(QWidget* input);
     void touch(const QString& field);
     void refresh();
@@ -127,6 +129,8 @@ private:
     QString m_currentSection;
     QHash<QString, QString> m_sectionOfField;
     QHash<QString, QLabel*> m_errorLabels;
+    // One per field, empty where the field needs no hint: the line its error appears on.
+    QHash<QString, QLabel*> m_hintLabels;
     // Fields from the top of the form down.
     QStringList m_fieldOrder;
     QHash<QString, QList<QWidget*>> m_inputs;

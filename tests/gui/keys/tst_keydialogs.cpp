@@ -101,6 +101,7 @@ private Q_SLOTS:
     void filledFormYieldsSpec();
     void setSpecRoundTrips();
     void limitsAndAccessFoldIntoASummary();
+    void anErrorNeverMovesTheFieldsBelowIt();
     void editKeepsAnExpiredKeysExpiry();
     void showOnceNeedsStoredCheck();
     void showOnceSecretFieldIsReadOnlyMonospace();
@@ -473,6 +474,50 @@ void TestKeyDialogs::limitsAndAccessFoldIntoASummary()
              u"Pro tier · quota $25.00 · 1 spend cap"_s);
     // Folding changes nothing the dialog saves.
     QVERIFY(edit.spec() == spec);
+}
+
+void TestKeyDialogs::anErrorNeverMovesTheFieldsBelowIt()
+{
+    KeyEditorDialog dialog(KeyEditorDialog::Mode::Create, m_clock);
+    dialog.form()->setSectionCollapsed(u"Access"_s, false);
+    dialog.resize(640, 1400);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    // Where a field is once the layout has done what the last change asked of it.
+    const auto top = [&](const QString& name) {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::processEvents();
+        return child<QWidget>(&dialog, name)->mapTo(&dialog, QPoint(0, 0)).y();
+    };
+    const auto check = [&](QWidget* input, const QString& text, const QString& field,
+                           const QString& below) {
+        const int before = top(below);
+        input->setFocus();
+        QTest::keyClicks(input, text);
+        QVERIFY2(errorShown(&dialog, field), qPrintable(field));
+        QCOMPARE(top(below), before);
+    };
+    // A field with a hint: the error takes the hint's line.
+    auto* label = child<QLineEdit>(&dialog, u"labelEdit"_s);
+    check(label, u"key_abcdefghijklmnop"_s, u"label"_s, u"environmentCombo"_s);
+    // Longer than its line: cut to it, the whole message in the tooltip.
+    const auto* labelError = child<QLabel>(&dialog, u"labelError"_s);
+    QVERIFY2(labelError->text().endsWith(u'…'), qPrintable(labelError->text()));
+    QCOMPARE(labelError->toolTip(), u"Label: looks like a key id (key_ and 16 letters or "
+                                    "digits); choose a name, e.g. prod-web-app"_s);
+    label->clear();
+    QTest::keyClicks(label, u"ci-tests"_s);
+    pickTierAndEnvironment(&dialog);
+    // Fields without a hint keep a line for their error.
+    check(child<QLineEdit>(&dialog, u"spendCapDayEdit"_s), u"lots"_s, u"spend_cap_day"_s,
+          u"spendCapWeekEdit"_s);
+    check(child<QLineEdit>(&dialog, u"rpmEdit"_s), u"-3"_s, u"rpm"_s, u"tpmEdit"_s);
+    check(child<QPlainTextEdit>(&dialog, u"ipsEdit"_s), u"10.0.0.1/8"_s, u"ips"_s, u"ownerEdit"_s);
+    // And going away, it leaves the fields where they were.
+    const int owner = top(u"ownerEdit"_s);
+    child<QPlainTextEdit>(&dialog, u"ipsEdit"_s)->setPlainText(u"10.0.0.0/8"_s);
+    QVERIFY(!errorShown(&dialog, u"ips"_s));
+    QCOMPARE(top(u"ownerEdit"_s), owner);
 }
 
 void TestKeyDialogs::setSpecRoundTrips()
