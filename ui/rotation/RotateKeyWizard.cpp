@@ -137,7 +137,11 @@ QWizardPage* RotateKeyWizard::buildCreatePage()
 
     m_createIntro = paragraph(
         u"A new key with the same settings will be created as <b>%1</b>; the old key keeps "
-        "working until you revoke it."_s.arg(
+        "working until you revoke it.<br><br>Copied: environment, permissions, expiry (unless "
+        "it has passed), tier and rates, quota and spend caps, allowlists, owner and note. "
+        "<b>The two keys share one budget</b>: the quota used and this day's, week's and "
+        "month's spend carry over and count for both, so rotating never frees a limit. The new "
+        "key's own usage log and history start empty."_s.arg(
             KeyLabel::nextVersion(m_oldKey.spec.label).toHtmlEscaped()),
         m_createPage);
     m_createIntro->setObjectName(u"createIntroLabel"_s);

@@ -5,6 +5,7 @@
 #include "Clock.h"
 #include "KeyStore.h"
 #include "KeyValidator.h"
+#include "RotationBudgets.h"
 #include "SqlDatabase.h"
 #include "SqlSchema.h"
 #include "StoreError.h"
@@ -164,6 +165,10 @@ std::optional<KeyEvent::Kind> eventKindNamed(const QString& name)
     return lookUp(table, name);
 }
 
+QString idOfRecord(const ApiKeyRecord& record)
+{
+    return record.id;
+}
 } // namespace
 
 SqlKeyRows::SqlKeyRows(const SqlSession& session, const SqlDatabase& database)
@@ -245,6 +250,7 @@ QList<ApiKeyRecord> SqlKeyRows::all() const
         if (record.spec.type == KeyType::Subscription)
             record.quotaUsedMicros = cycleUsed.value(record.id);
     }
+    RotationBudgets::readAll(m_session).shareIn(m_session, now, records, idOfRecord);
     return records;
 }
 
@@ -364,6 +370,7 @@ KeyStore::Page SqlKeyRows::page(const KeyListQuery& q) const
         if (record.spec.type == KeyType::Subscription)
             record.quotaUsedMicros = cycleUsed.value(record.id);
     }
+    RotationBudgets::readFor(m_session, ids).shareIn(m_session, now, page.keys, idOfRecord);
     return page;
 }
 
@@ -456,6 +463,11 @@ void SqlKeyRows::deriveUsage(ApiKeyRecord* record, qint64 nowMs) const
     record->spendMonthMicros = spend.monthMicros;
     if (record->spec.type == KeyType::Subscription)
         record->quotaUsedMicros = reader.cycleUsage(nowMs, {record->id}).value(record->id);
+    if (record->rotatedFromId.isEmpty() && record->rotatedToId.isEmpty())
+        return;
+    QList<ApiKeyRecord> one{*record};
+    RotationBudgets::readFor(m_session, {record->id}).shareIn(m_session, nowMs, one, idOfRecord);
+    *record = one.constFirst();
 }
 
 ApiKeyRecord SqlKeyRows::require(const QString& id) const

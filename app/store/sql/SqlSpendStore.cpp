@@ -3,6 +3,7 @@
 #include "ApiKeyFormat.h"
 #include "Clock.h"
 #include "PriceTable.h"
+#include "RotationBudgets.h"
 #include "SpendWindows.h"
 #include "SqlDatabase.h"
 #include "SqlKeyRows.h"
@@ -19,6 +20,11 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int ReservationIdLength = 22;
+
+QString placeholders(const QStringList& values)
+{
+    return QStringList(values.size(), u"?"_s).join(u',');
+}
 } // namespace
 
 SqlSpendStore::SqlSpendStore(SqlDatabase& database, const SqlUsageStore& usage, QObject* parent)
@@ -27,12 +33,14 @@ SqlSpendStore::SqlSpendStore(SqlDatabase& database, const SqlUsageStore& usage, 
     , m_usage(usage)
 {}
 
-SqlSpendStore::Reserved SqlSpendStore::reservedFor(const SqlSession& session, const QString& keyId,
-                                                   qint64 nowMs) const
+SqlSpendStore::Reserved SqlSpendStore::reservedFor(const SqlSession& session,
+                                                   const QStringList& keyIds, qint64 nowMs) const
 {
-    QSqlQuery query = session.prepare(u"SELECT coalesce(sum(amount_micros), 0), count(*) FROM "
-                                      "spend_reservations WHERE key_id = ? AND lease_until > ?"_s);
-    query.addBindValue(keyId);
+    QSqlQuery query =
+        session.prepare(u"SELECT coalesce(sum(amount_micros), 0), count(*) FROM spend_reservations "
+                        "WHERE key_id IN (%1) AND lease_until > ?"_s.arg(placeholders(keyIds)));
+    for (const QString& id : keyIds)
+        query.addBindValue(id);
     query.addBindValue(nowMs);
     session.run(query);
     if (!query.next())
@@ -40,14 +48,15 @@ SqlSpendStore::Reserved SqlSpendStore::reservedFor(const SqlSession& session, co
     return {query.value(0).toLongLong(), query.value(1).toLongLong()};
 }
 
-qint64 SqlSpendStore::servedThisMonth(const SqlSession& session, const QString& keyId,
+qint64 SqlSpendStore::servedThisMonth(const SqlSession& session, const QStringList& keyIds,
                                       qint64 nowMs) const
 {
     const SpendWindows windows = SpendWindows::at(nowMs);
-    QSqlQuery query =
-        session.prepare(u"SELECT coalesce(sum(requests - errors), 0) FROM usage_key_day "
-                        "WHERE key_id = ? AND day_ms >= ? AND day_ms < ?"_s);
-    query.addBindValue(keyId);
+    QSqlQuery query = session.prepare(
+        u"SELECT coalesce(sum(requests - errors), 0) FROM usage_key_day "
+        "WHERE key_id IN (%1) AND day_ms >= ? AND day_ms < ?"_s.arg(placeholders(keyIds)));
+    for (const QString& id : keyIds)
+        query.addBindValue(id);
     query.addBindValue(windows.monthFromMs);
     query.addBindValue(windows.monthToMs);
     session.run(query);
@@ -122,35 +131,48 @@ QList<SpendStore::Admission> SqlSpendStore::admit(const SqlSession& session,
     // The transaction holds the writers' lock: nothing but these claims changes a key's spend
     // or reservations until it commits, so each key is read once and its reservations are
     // counted on in memory.
-    struct KeyState
+    // What a key's rotation chain has reserved and been served: its keys share one budget
+    // (RotationBudgets), so claims on an old key and on its successor count together.
+    struct ChainState
     {
-        std::optional<ApiKeyRecord> key;
         Reserved reserved;
         qint64 servedThisMonth = 0;
     };
     const qint64 now = m_database.clock().nowUtcMs();
     const PriceTable prices = m_usage.readPrices(session);
-    QHash<QString, KeyState> keys;
+    QHash<QString, std::optional<ApiKeyRecord>> keys;
+    QHash<QString, QString> chainOfKey;
+    QHash<QString, ChainState> chains;
     std::optional<QSqlQuery> insert;
     QList<Admission> admissions;
     admissions.reserve(queued.size());
     for (const QueuedClaim& queuedClaim : queued) {
         const Claim& claim = queuedClaim.claim;
-        auto state = keys.find(claim.keyId);
-        if (state == keys.end()) {
-            KeyState read;
-            read.key = SqlKeyRows(session, m_database).select(u"id"_s, claim.keyId);
-            if (read.key) {
-                read.reserved = reservedFor(session, claim.keyId, now);
-                if (TierLimits::forTier(read.key->spec.tier).requestsPerMonth)
-                    read.servedThisMonth = servedThisMonth(session, claim.keyId, now);
+        auto record = keys.find(claim.keyId);
+        if (record == keys.end()) {
+            record = keys.insert(claim.keyId,
+                                 SqlKeyRows(session, m_database).select(u"id"_s, claim.keyId));
+            if (*record) {
+                QStringList members{claim.keyId};
+                if (!(*record)->rotatedFromId.isEmpty() || !(*record)->rotatedToId.isEmpty())
+                    members = RotationBudgets::readFor(session, {claim.keyId}).chainOf(claim.keyId);
+                members.sort();
+                const QString chain = members.join(u',');
+                chainOfKey.insert(claim.keyId, chain);
+                if (!chains.contains(chain)) {
+                    ChainState read;
+                    read.reserved = reservedFor(session, members, now);
+                    if (TierLimits::forTier((*record)->spec.tier).requestsPerMonth)
+                        read.servedThisMonth = servedThisMonth(session, members, now);
+                    chains.insert(chain, read);
+                }
             }
-            state = keys.insert(claim.keyId, read);
         }
         Admission& admission = admissions.emplace_back();
-        if (!state->key)
+        if (!*record)
             continue;
-        const ApiKeyRecord& key = *state->key;
+        const ApiKeyRecord& key = **record;
+        ChainState* state = &chains[chainOfKey.value(claim.keyId)];
         switch (key.effectiveStatus(now)) {
         case KeyStatus::Revoked:
             admission.verdict = Admission::Verdict::Revoked;
@@ -256,6 +278,6 @@ QFuture<qint64> SqlSpendStore::reservedMicros(const QString& keyId)
 {
     return m_database.submit<qint64>([this, keyId] {
         const SqlSession session = m_database.session();
-        return reservedFor(session, keyId, m_database.clock().nowUtcMs()).micros;
+        return reservedFor(session, {keyId}, m_database.clock().nowUtcMs()).micros;
     });
 }

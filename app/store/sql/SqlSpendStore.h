@@ -49,9 +49,10 @@ private:
     void admitQueued();
     // Inside the write transaction: each claim's admission, in order.
     QList<Admission> admit(const SqlSession& session, const QList<QueuedClaim>& queued) const;
-    Reserved reservedFor(const SqlSession& session, const QString& keyId, qint64 nowMs) const;
-    // The key's requests answered without an error in this UTC month.
-    qint64 servedThisMonth(const SqlSession& session, const QString& keyId, qint64 nowMs) const;
+    Reserved reservedFor(const SqlSession& session, const QStringList& keyIds, qint64 nowMs) const;
+    // The keys' requests answered without an error in this UTC month.
+    qint64 servedThisMonth(const SqlSession& session, const QStringList& keyIds,
+                           qint64 nowMs) const;
     // A statement that changes rows and says how many, in a write transaction.
     QFuture<qint64> change(const QString& sql, const QVariantList& values);
 

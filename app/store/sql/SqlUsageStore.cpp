@@ -2,6 +2,7 @@
 
 #include "Clock.h"
 #include "KeyEnums.h"
+#include "RotationBudgets.h"
 #include "SqlDatabase.h"
 #include "SqlSchema.h"
 #include "UsageImportJournal.h"
@@ -285,6 +286,9 @@ QList<KeyUsage> SqlUsageStore::readKeyUsage(const SqlSession& session) const
             key.spendMonthMicros = it->monthMicros;
         }
     }
+    // As SqlKeyRows reads them too: a rotation chain's keys share its budget.
+    RotationBudgets::readAll(session).shareIn(session, now, usage,
+                                              [](const KeyUsage& key) { return key.keyId; });
     return usage;
 }
 

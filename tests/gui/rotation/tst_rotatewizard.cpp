@@ -175,6 +175,11 @@ private Q_SLOTS:
         const QString intro = GuiTest::child<QLabel>(wizard.get(), u"createIntroLabel"_s)->text();
         QVERIFY2(intro.contains(u"<b>prod-web-app-v2</b>"), qPrintable(intro));
         QVERIFY(intro.contains(u"the old key keeps working until you revoke it"));
+        // What carries over and what starts afresh: never the budget.
+        QVERIFY2(intro.contains(u"<b>The two keys share one budget</b>") &&
+                     intro.contains(u"rotating never frees a limit") &&
+                     intro.contains(u"usage log and history start empty"),
+                 qPrintable(intro));
         // Nothing created yet: there is nothing to go on with.
         QVERIFY(!wizard->button(QWizard::CommitButton)->isEnabled());
         QVERIFY(!GuiTest::child<QCheckBox>(wizard.get(), u"storedCheck"_s)->isEnabled());

@@ -543,6 +543,51 @@ void LifecycleStoreContract::rotationDueAlertsFollowKeyAge()
     QCOMPARE(openAlerts(), QList<Alert>());
 }
 
+void LifecycleStoreContract::rotationNeverResetsALimit()
+{
+    KeySpec spec;
+    const QString old = quotaKeyWithoutRules(&spec);
+    QVERIFY(!old.isEmpty());
+    spec.spendCapDayMicros = 5 * Usd;
+    QVERIFY(outcomeOf(keys().updateKey(old, spec)).ok());
+    QVERIFY(spend(old, 4 * Usd + Usd / 2));
+    const auto rotated = outcomeOf(lifecycle().rotateKey(old));
+    QVERIFY2(rotated.ok(), qPrintable(rotated.describe()));
+    const QString successor = rotated.value().record.id;
+    // Every way a key is read says the same: the successor starts with the old key's spend,
+    // and what either spends counts for both.
+    const auto budgetOf = [this](const QString& id) {
+        const auto found = outcomeOf(keys().findKey(id));
+        return found.ok() ? std::pair(found.value().quotaUsedMicros, found.value().spendDayMicros)
+                          : std::pair(qint64(-1), qint64(-1));
+    };
+    QCOMPARE(budgetOf(successor), std::pair(4 * Usd + Usd / 2, 4 * Usd + Usd / 2));
+    QVERIFY(spend(successor, Usd / 4));
+    const qint64 both = 4 * Usd + 3 * Usd / 4;
+    QCOMPARE(budgetOf(old), std::pair(both, both));
+    QCOMPARE(budgetOf(successor), std::pair(both, both));
+    const auto listed = outcomeOf(keys().listKeys());
+    QVERIFY(listed.ok());
+    for (const ApiKeyRecord& record : listed.value()) {
+        QCOMPARE(record.quotaUsedMicros, both);
+        QCOMPARE(record.spendDayMicros, both);
+    }
+    const auto live = outcomeOf(usage().keyUsage());
+    QVERIFY(live.ok());
+    QCOMPARE(live.value().size(), 2);
+    for (const KeyUsage& key : live.value()) {
+        QCOMPARE(key.quotaUsedMicros, both);
+        QCOMPARE(key.spendDayMicros, both);
+    }
+    // Revoking the old key keeps what it spent: that money is gone from the budget.
+    QVERIFY(outcomeOf(keys().revokeKey(old)).ok());
+    QCOMPARE(budgetOf(successor), std::pair(both, both));
+    // A key outside the chain is untouched.
+    const auto other = create(specNamed(u"batch-jobs"_s));
+    QVERIFY(other);
+    QCOMPARE(budgetOf(other->record.id), std::pair(qint64(0), qint64(0)));
+}
+
 void LifecycleStoreContract::severityFollowsTheKeyAndAnEscalationNeedsAttentionAgain()
 {
     KeySpec spec;

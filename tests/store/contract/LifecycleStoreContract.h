@@ -47,6 +47,7 @@ private Q_SLOTS:
     void alertFiresOncePerCondition();
     void acknowledgedAlertStaysQuietUntilTheConditionReturns();
     void rotationDueAlertsFollowKeyAge();
+    void rotationNeverResetsALimit();
     void severityFollowsTheKeyAndAnEscalationNeedsAttentionAgain();
     void deletingARuleClosesItsAlerts();
     void acknowledgingAnUnknownAlertIsNotFound();

@@ -1,5 +1,6 @@
 #include "SpendStoreContract.h"
 
+#include "LifecycleStore.h"
 #include "StoreOutcome.h"
 #include "TestSupport.h"
 
@@ -441,6 +442,45 @@ void SpendStoreContract::aTiersRequestsAMonthCountServedAndInFlightRequests()
 
     m_clock->setNowUtcMs(TestSupport::at("2026-02-01T00:00:01Z"));
     QCOMPARE(reserve(claim(id, 1))->verdict, Verdict::Reserved);
+}
+
+void SpendStoreContract::aRotatedKeyAndItsSuccessorShareOneBudget()
+{
+    KeySpec spec;
+    spec.spendCapDayMicros = 1'000'000;
+    spec.quotaLimitMicros = 1'500'000;
+    const QString old = createKey(spec);
+    QVERIFY(!old.isEmpty());
+    // 90% of the day cap spent, then rotated: the successor starts where the old key is.
+    QVERIFY(spent(old, {{StartMs - 60'000, 900'000}}));
+    const auto rotated = outcomeOf(m_store->lifecycle().rotateKey(old));
+    QVERIFY2(rotated.ok(), qPrintable(rotated.describe()));
+    const QString successor = rotated.value().record.id;
+    using Verdict = SpendStore::Admission::Verdict;
+    const auto refused = reserve(claim(successor, 200'000));
+    QVERIFY(refused);
+    QCOMPARE(refused->verdict, Verdict::Refused);
+    QCOMPARE(refused->refusal->kind, SpendAllowance::Refusal::Kind::SpendCap);
+    QCOMPARE(refused->refusal->committedMicros, qint64(900'000));
+    QCOMPARE(reserve(claim(successor, 100'000))->verdict, Verdict::Reserved);
+    // What one has reserved counts for the other: the cap is full for both.
+    const auto full = reserve(claim(old, 1));
+    QVERIFY(full);
+    QCOMPARE(full->verdict, Verdict::Refused);
+    QCOMPARE(full->refusal->committedMicros, qint64(1'000'000));
+    const auto record = outcomeOf(keys().findKey(successor));
+    QVERIFY2(record.ok(), qPrintable(record.describe()));
+    QCOMPARE(record.value().spendDayMicros, qint64(900'000));
+    QCOMPARE(record.value().quotaUsedMicros, qint64(900'000));
+
+    // A new day frees the day cap but not the quota, which counts the chain's whole spend.
+    m_clock->setNowUtcMs(StartMs + DayMs);
+    QVERIFY(spent(successor, {{StartMs + DayMs, 500'000}}));
+    const auto overQuota = reserve(claim(successor, 200'000));
+    QVERIFY(overQuota);
+    QCOMPARE(overQuota->verdict, Verdict::Refused);
+    QCOMPARE(overQuota->refusal->kind, SpendAllowance::Refusal::Kind::Quota);
+    QCOMPARE(reserve(claim(old, 100'000))->verdict, Verdict::Reserved);
 }
 
 void SpendStoreContract::aSettlementNamingNoKeyFailsWhole()

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void manyClaimsAtOnceNeverOverbook();
     void claimsOnSeveralKeysAtOnceEachGetTheirOwnAnswer();
     void aTiersRequestsAMonthCountServedAndInFlightRequests();
+    void aRotatedKeyAndItsSuccessorShareOneBudget();
     void aSettlementNamingNoKeyFailsWhole();
     void aBadClaimIsInvalid();
 
