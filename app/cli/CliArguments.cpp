@@ -76,8 +76,9 @@ QStringList valueFlags()
 
 const QStringList& switchFlags()
 {
-    static const QStringList flags = {u"--json"_s, u"--no-keychain"_s, u"--skip-bad-lines"_s,
-                                      u"--all"_s,  u"--help"_s,        u"--version"_s};
+    static const QStringList flags = {u"--json"_s,      u"--no-keychain"_s, u"--skip-bad-lines"_s,
+                                      u"--all"_s,       u"--help"_s,        u"--version"_s,
+                                      u"--no-history"_s};
     return flags;
 }
 
@@ -167,9 +168,23 @@ std::optional<CliArguments> CliArguments::parse(const QStringList& arguments, Fi
     }
     if (words.isEmpty())
         return fail({}, u"missing command; see keydeckctl --help"_s);
+    // scan is a command of its own, with the paths it searches after it.
+    if (group == u"scan") {
+        result.m_command = Command::Scan;
+        result.m_commandName = group;
+        result.m_paths = words.mid(1);
+        if (result.m_paths.isEmpty() || result.m_paths.contains(QString()))
+            return fail(group, u"missing PATH: the files, folders or git repositories to search"_s);
+        for (const QString& flag : result.m_values.keys() + result.m_switches.values()) {
+            if (flag != u"--store" && flag != u"--server" && flag != u"--json" &&
+                flag != u"--no-history")
+                return fail(flag, u"is not an option of keydeckctl scan"_s);
+        }
+        return result;
+    }
     const QStringList subcommands = subcommandsOf(group);
     if (subcommands.isEmpty())
-        return fail(group, u"unknown command; use keys, usage, alerts or workspace"_s);
+        return fail(group, u"unknown command; use keys, usage, alerts, workspace or scan"_s);
     if (words.size() < 2) {
         return fail(group, u"missing subcommand: one of %1"_s.arg(subcommands.join(u", ")));
     }

@@ -34,6 +34,7 @@ public:
         AlertsList,
         AlertsAck,
         AlertsRules,
+        Scan,
     };
     enum class HelpTopic
     {
@@ -54,6 +55,8 @@ public:
     const QString& target() const { return m_target; }
     // The FILE of usage import.
     const QString& file() const { return m_file; }
+    // The PATHs of scan.
+    const QStringList& paths() const { return m_paths; }
 
     bool has(const QString& flag) const
     {
@@ -71,6 +74,7 @@ private:
     QString m_commandName;
     QString m_target;
     QString m_file;
+    QStringList m_paths;
     QHash<QString, QString> m_values;
     QSet<QString> m_switches;
 };

@@ -36,6 +36,9 @@ Commands:
   alerts rules [--json]             the alert rules
   export-env --out PATH --key ID|LABEL[=VAR] [--key ...] [--base-url URL]
                                     write keys from the keychain to a .env file (mode 0600)
+  scan PATH... [--no-history] [--json]
+                                    search files, folders and git repositories' whole history
+                                    for this store's keys (never printed: label, id and hint)
 
 Global options:
   --store PATH   the SQLite store (default: $KEYDECK_STORE, else the app's store)
@@ -58,6 +61,7 @@ Exit codes:
   3  no key with that id or label
   4  refused: the key is revoked (revocation is final) or the label is in use
   5  denied: the store did not accept the credentials, or they may not do this
+  6  scan found a key that still works (active, disabled or expired, but not revoked)
 )"_s;
 }
 

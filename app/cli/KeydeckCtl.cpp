@@ -11,6 +11,8 @@
 #include "KeyPrinter.h"
 #include "KeySpecFlags.h"
 #include "KeyStore.h"
+#include "LeakReport.h"
+#include "LeakScan.h"
 #include "LifecycleStore.h"
 #include "SecretVault.h"
 #include "ServerProfile.h"
@@ -174,6 +176,9 @@ void KeydeckCtl::start()
         return;
     case C::AlertsRules:
         listAlertRules();
+        return;
+    case C::Scan:
+        scanForLeaks();
         return;
     }
 }
@@ -851,6 +856,43 @@ QString KeydeckCtl::storePath() const
     if (m_args->has(u"--server"_s))
         return ServerProfile::parseUrl(m_args->value(u"--server"_s))->toString();
     return m_args->has(u"--store"_s) ? m_args->value(u"--store"_s) : m_stores.defaultLocation();
+}
+
+void KeydeckCtl::scanForLeaks()
+{
+    withStore(StoreAccess::Existing, [this] {
+        const LeakScan::Result found =
+            LeakScan().scan(m_args->paths(), !m_args->has(u"--no-history"_s));
+        matchLeaks(found, LeakReport::digestsOf(found), 0, {});
+    });
+}
+
+void KeydeckCtl::matchLeaks(const LeakScan::Result& found, const QList<QByteArray>& digests,
+                            qsizetype next, QHash<QByteArray, ApiKeyRecord> keys)
+{
+    if (next == digests.size()) {
+        const LeakReport report(found, std::move(keys), m_clock.nowUtcMs());
+        if (m_args->json())
+            m_out << KeyPrinter::jsonText(report.json());
+        else
+            m_out << report.text();
+        finish(report.anyStillWorks() ? CliExitCode::Leaked : CliExitCode::Ok);
+        return;
+    }
+    const QByteArray digest = digests.at(next);
+    await(
+        m_store->keys().findKeyByDigest(digest),
+        [this, found, digests, next, keys, digest](const ApiKeyRecord& record) mutable {
+            keys.insert(digest, record);
+            matchLeaks(found, digests, next + 1, std::move(keys));
+        },
+        [this, found, digests, next, keys](const std::exception_ptr& error) {
+            // Not a key of this store (another store's, or a deleted one's): reported by hint.
+            if (CliErrors::isStoreNotFound(error))
+                matchLeaks(found, digests, next + 1, keys);
+            else
+                failWith(error);
+        });
 }
 
 void KeydeckCtl::withStore(StoreAccess access, std::function<void()> next)

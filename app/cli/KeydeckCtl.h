@@ -4,10 +4,12 @@
 #include "CliArguments.h"
 #include "CliExitCode.h"
 #include "KeyEnums.h"
+#include "LeakScan.h"
 #include "SecretIndex.h"
 #include "UsageFlags.h"
 
 #include <QFuture>
+#include <QHash>
 #include <QObject>
 #include <exception>
 #include <functional>
@@ -59,6 +61,10 @@ private:
     };
 
     void createKey();
+    // scan: search the paths, then look each key found up by its digest, one after another.
+    void scanForLeaks();
+    void matchLeaks(const LeakScan::Result& found, const QList<QByteArray>& digests, qsizetype next,
+                    QHash<QByteArray, ApiKeyRecord> keys);
     // Calls next with whether the keychain can take a secret (always false with --no-keychain)
     // and, if not, why.
     // A vault that notes in m_secretIndex what it saves and removes.

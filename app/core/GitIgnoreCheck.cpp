@@ -1,5 +1,7 @@
 #include "GitIgnoreCheck.h"
 
+#include "SafeGit.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -62,22 +64,7 @@ QStringList GitIgnoreCheck::recommendedLines()
 GitIgnoreCheck::Run GitIgnoreCheck::git(const QString& dir, const QStringList& arguments) const
 {
     QProcess process;
-    // The folder decides the repository, not variables a git hook or a shell may have set.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString& name :
-         {u"GIT_DIR"_s, u"GIT_WORK_TREE"_s, u"GIT_INDEX_FILE"_s, u"GIT_CEILING_DIRECTORIES"_s})
-        env.remove(name);
-    // The work tree may be hostile: its .git/config can name programs git would run for the
-    // commands below (core.fsmonitor when the index is read, hooks). None of them runs, and
-    // the index is not rewritten.
-    env.insert(u"GIT_OPTIONAL_LOCKS"_s, u"0"_s);
-    env.insert(u"GIT_TERMINAL_PROMPT"_s, u"0"_s);
-    process.setProcessEnvironment(env);
-    process.setStandardInputFile(QProcess::nullDevice());
-    const QStringList safe{u"-c"_s, u"core.fsmonitor=false"_s,
-                           u"-c"_s, u"core.hooksPath=/dev/null"_s,
-                           u"-c"_s, u"core.untrackedCache=false"_s};
-    process.start(m_gitProgram, safe + QStringList{u"-C"_s, dir} + arguments);
+    SafeGit::start(process, m_gitProgram, dir, arguments);
     Run run;
     if (!process.waitForStarted(GitTimeoutMs))
         return run;
