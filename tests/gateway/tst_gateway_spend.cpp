@@ -175,8 +175,7 @@ private Q_SLOTS:
         const CurlReply refused = chat(server, key, hello());
         QCOMPARE(refused.status, 429);
         QCOMPARE(refused.errorCode(), u"quota_exceeded"_s);
-        const QString message =
-            refused.json().value(u"error"_s).toObject().value(u"message"_s).toString();
+        const QString message = refused.errorMessage();
         QVERIFY2(message.contains(u"spend cap of $0.0006 per day"_s), qPrintable(message));
         const int retryAfter = refused.header("retry-after").toInt();
         QVERIFY2(retryAfter >= 1 && retryAfter <= 86'400,
@@ -256,8 +255,7 @@ private Q_SLOTS:
         const CurlReply refused = chat(server, key, hello());
         QCOMPARE(refused.status, 429);
         QCOMPARE(refused.errorCode(), u"rate_limit_exceeded"_s);
-        const QString message =
-            refused.json().value(u"error"_s).toObject().value(u"message"_s).toString();
+        const QString message = refused.errorMessage();
         QVERIFY2(message.contains(u"allows 500 requests a month"_s), qPrintable(message));
         QVERIFY2(message.contains(monthEnd.toString(Qt::ISODate)), qPrintable(message));
         const qint64 retryAfter = refused.header("retry-after").toLongLong();

@@ -119,6 +119,11 @@ QString CurlReply::errorCode() const
     return json().value(u"error"_s).toObject().value(u"code"_s).toString();
 }
 
+QString CurlReply::errorMessage() const
+{
+    return json().value(u"error"_s).toObject().value(u"message"_s).toString();
+}
+
 QString CurlReply::errorParam() const
 {
     return json().value(u"error"_s).toObject().value(u"param"_s).toString();

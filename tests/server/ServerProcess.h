@@ -64,6 +64,7 @@ struct CurlReply
     QByteArray header(const QByteArray& name) const;
     QJsonObject json() const;
     QString errorCode() const;
+    QString errorMessage() const;
     QString errorParam() const;
 };
 
