@@ -17,7 +17,6 @@ constexpr qint64 BinaryProbeBytes = 8 * 1024;
 // A line longer than this is read in pieces; a key cut at a piece's edge is the one price.
 constexpr qint64 MaxLineBytes = 1024 * 1024;
 constexpr int GitStartMs = 10'000;
-constexpr int ProgressEveryFiles = 500;
 
 void record(QByteArrayView text, const QString& file, qint64 line, const QString& commit,
             LeakScan::Result& result)
@@ -34,8 +33,7 @@ LeakScan::LeakScan(QString gitProgram)
     : m_gitProgram(std::move(gitProgram))
 {}
 
-LeakScan::Result LeakScan::scan(const QStringList& paths, bool history,
-                                const Progress& progress) const
+LeakScan::Result LeakScan::scan(const QStringList& paths, bool history) const
 {
     Result result;
     for (const QString& path : paths) {
@@ -56,14 +54,10 @@ LeakScan::Result LeakScan::scan(const QStringList& paths, bool history,
             if (file.contains(u"/.git/"_s))
                 continue;
             scanFile(file, result);
-            if (progress && result.files % ProgressEveryFiles == 0)
-                progress(result);
         }
         if (history && QFileInfo::exists(path + u"/.git"_s))
             scanHistory(path, result);
     }
-    if (progress)
-        progress(result);
     return result;
 }
 

@@ -4,7 +4,6 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
-#include <functional>
 
 // keydeckctl scan's search: files, folders (recursively, without following links) and the
 // whole history of the git repositories among them (every commit on every ref, packed objects
@@ -31,13 +30,10 @@ public:
         qint64 commits = 0;
         QStringList unreadable;
     };
-    // Called now and then with what has been read so far.
-    using Progress = std::function<void(const Result&)>;
-
     explicit LeakScan(QString gitProgram = QStringLiteral("git"));
 
     // history: also each git repository's history (a folder holding .git).
-    Result scan(const QStringList& paths, bool history, const Progress& progress = {}) const;
+    Result scan(const QStringList& paths, bool history) const;
 
 private:
     void scanFile(const QString& path, Result& result) const;

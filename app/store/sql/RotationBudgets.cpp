@@ -29,13 +29,13 @@ void RotationBudgets::link(const QString& a, const QString& b)
         m_chain.insert(member, merged);
 }
 
-RotationBudgets RotationBudgets::readAll(const SqlSession& session)
+RotationBudgets RotationBudgets::fromLinks(const QList<std::pair<QString, QString>>& links)
 {
     RotationBudgets budgets;
-    QSqlQuery query = session.run(u"SELECT id, rotated_from_id FROM keys "
-                                  "WHERE rotated_from_id IS NOT NULL"_s);
-    while (query.next())
-        budgets.link(query.value(0).toString(), query.value(1).toString());
+    for (const auto& [id, from] : links) {
+        if (!from.isEmpty())
+            budgets.link(id, from);
+    }
     return budgets;
 }
 

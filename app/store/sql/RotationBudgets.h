@@ -22,8 +22,9 @@ public:
         Budget& operator+=(const Budget& other);
     };
 
-    // Every rotation link, in one pass over the keys: for lists of keys.
-    static RotationBudgets readAll(const SqlSession& session);
+    // From links a caller read anyway (key id, the id of the key it replaced; empty: none):
+    // a list of every key knows them all without another pass over the keys.
+    static RotationBudgets fromLinks(const QList<std::pair<QString, QString>>& links);
     // The chains of these keys only, followed link by link by id: for one key or a few.
     static RotationBudgets readFor(const SqlSession& session, const QStringList& keyIds);
 

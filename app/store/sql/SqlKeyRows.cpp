@@ -250,7 +250,10 @@ QList<ApiKeyRecord> SqlKeyRows::all() const
         if (record.spec.type == KeyType::Subscription)
             record.quotaUsedMicros = cycleUsed.value(record.id);
     }
-    RotationBudgets::readAll(m_session).shareIn(m_session, now, records, idOfRecord);
+    QList<std::pair<QString, QString>> links;
+    for (const ApiKeyRecord& record : std::as_const(records))
+        links.append({record.id, record.rotatedFromId});
+    RotationBudgets::fromLinks(links).shareIn(m_session, now, records, idOfRecord);
     return records;
 }
 

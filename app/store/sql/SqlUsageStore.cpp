@@ -267,13 +267,16 @@ QList<KeyUsage> SqlUsageStore::readKeyUsage(const SqlSession& session) const
     const qint64 now = m_database.clock().nowUtcMs();
     const QHash<QString, UsageReader::KeySpend> spend = reader.keySpend(now);
     const QHash<QString, qint64> cycleUsed = reader.cycleUsage(now);
-    QSqlQuery query = session.run(u"SELECT id, type, last_used_at, quota_used_micros FROM keys "
-                                  "WHERE pending_until IS NULL"_s);
+    QSqlQuery query =
+        session.run(u"SELECT id, type, last_used_at, quota_used_micros, rotated_from_id FROM keys "
+                    "WHERE pending_until IS NULL"_s);
     const QString subscription = KeyEnums::typeName(KeyType::Subscription);
     QList<KeyUsage> usage;
+    QList<std::pair<QString, QString>> links;
     while (query.next()) {
         KeyUsage& key = usage.emplace_back();
         key.keyId = query.value(0).toString();
+        links.append({key.keyId, query.value(4).toString()});
         key.lastUsedAtMs = SqlSession::optionalAt(query, 2);
         // As SqlKeyRows reads them: a subscription key's quota counts its cycle only.
         key.quotaUsedMicros = query.value(1).toString() == subscription
@@ -287,7 +290,7 @@ QList<KeyUsage> SqlUsageStore::readKeyUsage(const SqlSession& session) const
         }
     }
     // As SqlKeyRows reads them too: a rotation chain's keys share its budget.
-    RotationBudgets::readAll(session).shareIn(session, now, usage,
+    RotationBudgets::fromLinks(links).shareIn(session, now, usage,
                                               [](const KeyUsage& key) { return key.keyId; });
     return usage;
 }
